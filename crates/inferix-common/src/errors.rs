@@ -1,0 +1,35 @@
+use anchor_lang::prelude::*;
+
+/// Errors raised by the shared checks. The offset keeps them apart from every program's own
+/// `6000+` codes, so a client decodes a code to exactly one name whichever program raised it.
+#[error_code(offset = 9000)]
+pub enum CommonError {
+    #[msg("Arithmetic overflow")]
+    MathOverflow,
+    #[msg("Division by zero")]
+    DivisionByZero,
+    #[msg("Basis points above 10,000")]
+    InvalidBasisPoints,
+    #[msg("The instruction before this one is not an Ed25519 precompile instruction")]
+    Ed25519InstructionMissing,
+    #[msg("The Ed25519 precompile instruction is not immediately before this instruction")]
+    Ed25519UnexpectedPosition,
+    #[msg("The Ed25519 instruction carries a different number of signatures than required")]
+    Ed25519SignatureCount,
+    #[msg("The Ed25519 instruction data does not have the canonical layout")]
+    Ed25519MalformedData,
+    #[msg("An Ed25519 signature offset points outside the canonical position")]
+    Ed25519OffsetMismatch,
+    #[msg("An Ed25519 instruction index points at another instruction")]
+    Ed25519InstructionIndexMismatch,
+    #[msg("The Ed25519 instruction was signed by an unexpected key")]
+    Ed25519SignerMismatch,
+    #[msg("The same key signs twice in one Ed25519 instruction")]
+    Ed25519DuplicateSigner,
+    #[msg("The Ed25519 instruction signs other bytes than the expected message")]
+    Ed25519MessageMismatch,
+    #[msg("The signed message has the wrong domain tag or length")]
+    MessageMalformed,
+    #[msg("The account is not the instructions sysvar")]
+    NotInstructionsSysvar,
+}

@@ -1,0 +1,16 @@
+//! Inferix shared crate.
+//!
+//! Everything that both the on-chain programs and the off-chain tools must compute identically
+//! lives here exactly once: units and checked fixed-point math, PDA seeds, the signed message
+//! formats, whitelist Merkle proofs and the Ed25519-precompile verification helper.
+//! It is `no float`, allocation-light and valid for SBF.
+
+pub mod ed25519;
+pub mod errors;
+pub mod math;
+pub mod merkle;
+pub mod messages;
+pub mod seeds;
+pub mod units;
+
+pub use errors::CommonError;
