@@ -1,0 +1,262 @@
+use anchor_lang::prelude::{AccountInfo, Pubkey};
+use anchor_lang::solana_program::bpf_loader_upgradeable;
+use anchor_lang::solana_program::entrypoint::ProgramResult;
+use anchor_lang::solana_program::system_instruction;
+use anchor_lang::AccountDeserialize;
+use solana_account::Account;
+use solana_clock::Clock;
+use solana_instruction::error::InstructionError;
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_program_pack::Pack;
+use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+use spl_token_2022_interface::extension::StateWithExtensions;
+
+pub const SPL_TOKEN_ID: Pubkey = anchor_spl::token::ID;
+pub const TOKEN_2022_ID: Pubkey = anchor_spl::token_2022::ID;
+pub const LAMPORTS_PER_SOL: u64 = 1_000_000_000;
+
+fn node_license_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    // Anchor's entry wants one lifetime for the slice and its items; program-test's is shorter.
+    let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
+    node_license::entry(program_id, accounts, data)
+}
+
+/// The `ProgramData` account the upgradeable loader keeps for a deployed program, naming its
+/// upgrade authority. Native programs have none, so the bank gets it as on a real cluster.
+fn program_data_account(upgrade_authority: &Pubkey) -> Account {
+    let mut data = Vec::with_capacity(45);
+    data.extend_from_slice(&3u32.to_le_bytes()); // UpgradeableLoaderState::ProgramData
+    data.extend_from_slice(&0u64.to_le_bytes()); // deployment slot
+    data.push(1);
+    data.extend_from_slice(upgrade_authority.as_ref());
+    Account {
+        lamports: LAMPORTS_PER_SOL,
+        data,
+        owner: bpf_loader_upgradeable::ID,
+        executable: false,
+        rent_epoch: 0,
+    }
+}
+
+pub fn program_data_address(program_id: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[program_id.as_ref()], &bpf_loader_upgradeable::ID).0
+}
+
+/// A running local bank with every Inferix program, and `deployer` as their upgrade authority.
+pub struct Bank {
+    pub ctx: ProgramTestContext,
+    pub deployer: Keypair,
+}
+
+/// The outcome of a transaction: `Ok` or the error the bank returned.
+pub type TxResult = Result<(), BanksClientError>;
+
+impl Bank {
+    pub async fn start() -> Self {
+        let deployer = Keypair::new();
+        let mut pt = ProgramTest::new("node_license", node_license::ID, processor!(node_license_entry));
+        pt.prefer_bpf(false);
+        pt.add_account(
+            program_data_address(&node_license::ID),
+            program_data_account(&deployer.pubkey()),
+        );
+        pt.add_account(deployer.pubkey(), system_account(1_000 * LAMPORTS_PER_SOL));
+        let ctx = pt.start_with_context().await;
+        Self { ctx, deployer }
+    }
+
+    pub fn payer(&self) -> Keypair {
+        self.ctx.payer.insecure_clone()
+    }
+
+    /// Sends one transaction paid by the bank's payer and signed by `signers` as well.
+    pub async fn send(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> TxResult {
+        let blockhash = self
+            .ctx
+            .get_new_latest_blockhash()
+            .await
+            .expect("bank serves a blockhash");
+        let payer = self.payer();
+        let mut all: Vec<&Keypair> = vec![&payer];
+        all.extend_from_slice(signers);
+        let tx = Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &all, blockhash);
+        self.ctx.banks_client.process_transaction(tx).await
+    }
+
+    /// A new wallet with `sol` SOL.
+    pub async fn new_wallet(&mut self, sol: u64) -> Keypair {
+        let wallet = Keypair::new();
+        let payer = self.payer();
+        self.send(
+            &[system_instruction::transfer(&payer.pubkey(), &wallet.pubkey(), sol * LAMPORTS_PER_SOL)],
+            &[],
+        )
+        .await
+        .expect("funding a wallet");
+        wallet
+    }
+
+    pub async fn now(&mut self) -> i64 {
+        self.clock().await.unix_timestamp
+    }
+
+    async fn clock(&mut self) -> Clock {
+        self.ctx.banks_client.get_sysvar::<Clock>().await.expect("clock sysvar")
+    }
+
+    /// Moves the bank's clock to `unix_timestamp` (program-test's slot warp leaves time alone).
+    pub async fn set_time(&mut self, unix_timestamp: i64) {
+        let mut clock = self.clock().await;
+        clock.unix_timestamp = unix_timestamp;
+        self.ctx.set_sysvar(&clock);
+    }
+
+    pub async fn account(&mut self, address: &Pubkey) -> Option<Account> {
+        self.ctx.banks_client.get_account(*address).await.expect("bank reads accounts")
+    }
+
+    /// Decodes an Anchor account (discriminator checked).
+    pub async fn anchor_account<T: AccountDeserialize>(&mut self, address: &Pubkey) -> T {
+        let account = self.account(address).await.unwrap_or_else(|| panic!("account {address} exists"));
+        T::try_deserialize(&mut account.data.as_slice()).expect("account decodes")
+    }
+
+    pub async fn lamports(&mut self, address: &Pubkey) -> u64 {
+        self.account(address).await.map_or(0, |a| a.lamports)
+    }
+
+    /// Creates a mint of `token_program` (SPL Token or Token-2022) with the payer as authority.
+    pub async fn create_mint(&mut self, token_program: &Pubkey, decimals: u8) -> Pubkey {
+        let mint = Keypair::new();
+        let payer = self.payer();
+        let space = spl_token_2022_interface::state::Mint::LEN;
+        let rent = self.ctx.banks_client.get_rent().await.unwrap().minimum_balance(space);
+        self.send(
+            &[
+                system_instruction::create_account(&payer.pubkey(), &mint.pubkey(), rent, space as u64, token_program),
+                spl_token_2022_interface::instruction::initialize_mint2(
+                    token_program,
+                    &mint.pubkey(),
+                    &payer.pubkey(),
+                    None,
+                    decimals,
+                )
+                .unwrap(),
+            ],
+            &[&mint],
+        )
+        .await
+        .expect("creating a mint");
+        mint.pubkey()
+    }
+
+    /// The associated token account of `owner` for `mint`, created if missing.
+    pub async fn ata(&mut self, owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey) -> Pubkey {
+        let address = ata_address(owner, mint, token_program);
+        if self.account(&address).await.is_none() {
+            let payer = self.payer();
+            self.send(
+                &[spl_associated_token_account_interface::instruction::create_associated_token_account(
+                    &payer.pubkey(),
+                    owner,
+                    mint,
+                    token_program,
+                )],
+                &[],
+            )
+            .await
+            .expect("creating an associated token account");
+        }
+        address
+    }
+
+    /// A token account of `owner` for `mint` at a fresh (non-associated) address.
+    pub async fn create_token_account(&mut self, owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey) -> Pubkey {
+        let account = Keypair::new();
+        let payer = self.payer();
+        let space = spl_token_2022_interface::state::Account::LEN;
+        let rent = self.ctx.banks_client.get_rent().await.unwrap().minimum_balance(space);
+        self.send(
+            &[
+                system_instruction::create_account(&payer.pubkey(), &account.pubkey(), rent, space as u64, token_program),
+                spl_token_2022_interface::instruction::initialize_account3(token_program, &account.pubkey(), mint, owner).unwrap(),
+            ],
+            &[&account],
+        )
+        .await
+        .expect("creating a token account");
+        account.pubkey()
+    }
+
+    /// Mints `amount` of a payer-controlled mint into `owner`'s associated account.
+    pub async fn fund_tokens(&mut self, owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey, amount: u64) -> Pubkey {
+        let account = self.ata(owner, mint, token_program).await;
+        let payer = self.payer();
+        self.send(
+            &[spl_token_2022_interface::instruction::mint_to(token_program, mint, &account, &payer.pubkey(), &[], amount).unwrap()],
+            &[],
+        )
+        .await
+        .expect("minting test tokens");
+        account
+    }
+
+    /// Token balance of a token account (either token program); 0 when it does not exist.
+    pub async fn token_balance(&mut self, account: &Pubkey) -> u64 {
+        match self.account(account).await {
+            Some(a) => StateWithExtensions::<spl_token_2022_interface::state::Account>::unpack(&a.data)
+                .expect("a token account")
+                .base
+                .amount,
+            None => 0,
+        }
+    }
+
+    /// Lamports and token balances of `accounts`, to prove a failed instruction moved nothing.
+    pub async fn snapshot(&mut self, accounts: &[Pubkey]) -> Vec<(u64, Vec<u8>)> {
+        let mut state = Vec::with_capacity(accounts.len());
+        for address in accounts {
+            state.push(match self.account(address).await {
+                Some(a) => (a.lamports, a.data),
+                None => (0, vec![]),
+            });
+        }
+        state
+    }
+}
+
+pub fn system_account(lamports: u64) -> Account {
+    Account {
+        lamports,
+        data: vec![],
+        owner: anchor_lang::solana_program::system_program::ID,
+        executable: false,
+        rent_epoch: 0,
+    }
+}
+
+pub fn ata_address(owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey) -> Pubkey {
+    spl_associated_token_account_interface::address::get_associated_token_address_with_program_id(owner, mint, token_program)
+}
+
+/// The custom error code a failed transaction carries, if any.
+pub fn custom_error(result: &TxResult) -> Option<u32> {
+    match result.as_ref().err()?.unwrap() {
+        TransactionError::InstructionError(_, InstructionError::Custom(code)) => Some(code),
+        _ => None,
+    }
+}
+
+/// Asserts that a transaction failed with the named Anchor error (program, shared or framework).
+#[track_caller]
+pub fn assert_error(result: &TxResult, expected: impl Into<u32> + std::fmt::Debug + Copy) {
+    let expected_code: u32 = expected.into();
+    match custom_error(result) {
+        Some(code) if code == expected_code => {}
+        _ => panic!("expected {expected:?} ({expected_code}), got {result:?}"),
+    }
+}

@@ -1,0 +1,329 @@
+//! node-license: PDAs, instruction builders and a sale fixture.
+
+use crate::bank::{ata_address, program_data_address, Bank, TxResult, TOKEN_2022_ID};
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::{InstructionData, ToAccountMetas};
+use inferix_common::seeds;
+use node_license::constants::{
+    DEFAULT_LOCK_DURATION_SECS, DEFAULT_USER_CODE_COMMISSION_BPS, DEFAULT_USER_CODE_DISCOUNT_BPS,
+};
+use node_license::instructions::{
+    InitializeConfigArgs, InitializeSaleArgs, PurchaseLicenseArgs, RegisterPartnerCodeArgs, WhitelistProof,
+};
+use node_license::state::{LicenseKind, Sale, SaleSchedule, TierParams};
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+pub fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: node_license::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+fn pda(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &node_license::ID).0
+}
+
+pub fn config_pda() -> Pubkey {
+    pda(&[seeds::LICENSE_CONFIG])
+}
+
+pub fn sale_pda(sale_id: u32) -> Pubkey {
+    pda(&[seeds::SALE, &sale_id.to_le_bytes()])
+}
+
+pub fn license_record_pda(mint: &Pubkey) -> Pubkey {
+    pda(&[seeds::LICENSE, mint.as_ref()])
+}
+
+pub fn wallet_purchases_pda(sale: &Pubkey, wallet: &Pubkey) -> Pubkey {
+    pda(&[seeds::WALLET_PURCHASES, sale.as_ref(), wallet.as_ref()])
+}
+
+pub fn partner_code_pda(code: &str) -> Pubkey {
+    pda(&[seeds::PARTNER_CODE, code.as_bytes()])
+}
+
+/// The keys that govern a deployment of node-license.
+pub struct LicenseAuthorities {
+    pub admin: Keypair,
+    pub pause_guardian: Keypair,
+    pub buyback_authority: Keypair,
+}
+
+pub fn initialize_config_ix(admin: &Pubkey, args: InitializeConfigArgs) -> Instruction {
+    ix(
+        node_license::accounts::InitializeConfig {
+            admin: *admin,
+            config: config_pda(),
+            program_data: program_data_address(&node_license::ID),
+            system_program: anchor_lang::system_program::ID,
+        },
+        node_license::instruction::InitializeConfig { args },
+    )
+}
+
+/// Initializes the config with the SPEC defaults; the deployer (upgrade authority) is admin.
+pub async fn init_license_program(bank: &mut Bank) -> LicenseAuthorities {
+    let authorities = LicenseAuthorities {
+        admin: bank.deployer.insecure_clone(),
+        pause_guardian: bank.new_wallet(1).await,
+        buyback_authority: Keypair::new(),
+    };
+    let args = InitializeConfigArgs {
+        pause_guardian: authorities.pause_guardian.pubkey(),
+        buyback_authority: authorities.buyback_authority.pubkey(),
+        lock_duration_secs: DEFAULT_LOCK_DURATION_SECS,
+        user_code_discount_bps: DEFAULT_USER_CODE_DISCOUNT_BPS,
+        user_code_commission_bps: DEFAULT_USER_CODE_COMMISSION_BPS,
+    };
+    let admin = authorities.admin.insecure_clone();
+    bank.send(&[initialize_config_ix(&admin.pubkey(), args)], &[&admin])
+        .await
+        .expect("initializing node-license");
+    authorities
+}
+
+/// What a test sale looks like; `new` gives a one-tier public sale running now.
+pub struct SaleParams {
+    pub kind: LicenseKind,
+    pub schedule: SaleSchedule,
+    pub tiers: Vec<TierParams>,
+    pub airdrop_allocation: u32,
+    pub payment_token_program: Pubkey,
+    pub payment_decimals: u8,
+}
+
+pub fn tier(price_usd: u64, supply: u32, whitelist_allocation: u32, wallet_cap: u32) -> TierParams {
+    TierParams {
+        price_usd,
+        supply,
+        whitelist_allocation,
+        wallet_cap,
+    }
+}
+
+pub const USD: u64 = 1_000_000;
+pub const DAY: i64 = 86_400;
+
+impl SaleParams {
+    /// A sale whose whitelist window is `[now, now + 1 day)` and public window the next 30 days.
+    pub fn new(now: i64, tiers: Vec<TierParams>) -> Self {
+        Self {
+            kind: LicenseKind::Worker,
+            schedule: SaleSchedule {
+                whitelist_start: now,
+                whitelist_end: now + DAY,
+                public_start: now + DAY,
+                public_end: now + 31 * DAY,
+            },
+            tiers,
+            airdrop_allocation: 0,
+            payment_token_program: anchor_spl::token::ID,
+            payment_decimals: 6,
+        }
+    }
+}
+
+/// A sale on the bank with its payment mint (controlled by the bank payer) and treasury.
+#[derive(Clone)]
+pub struct SaleFixture {
+    pub address: Pubkey,
+    pub payment_mint: Pubkey,
+    pub payment_token_program: Pubkey,
+    pub payment_decimals: u8,
+    pub treasury: Pubkey,
+}
+
+pub async fn create_sale(bank: &mut Bank, admin: &Keypair, params: SaleParams) -> SaleFixture {
+    let payment_mint = bank
+        .create_mint(&params.payment_token_program, params.payment_decimals)
+        .await;
+    let treasury_owner = Keypair::new().pubkey();
+    let treasury = bank
+        .ata(&treasury_owner, &payment_mint, &params.payment_token_program)
+        .await;
+    let config: node_license::state::LicenseConfig = bank.anchor_account(&config_pda()).await;
+    let address = sale_pda(config.sale_count);
+    let instruction = ix(
+        node_license::accounts::InitializeSale {
+            admin: admin.pubkey(),
+            config: config_pda(),
+            sale: address,
+            payment_mint,
+            treasury,
+            payment_token_program: params.payment_token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        node_license::instruction::InitializeSale {
+            args: InitializeSaleArgs {
+                kind: params.kind,
+                schedule: params.schedule,
+                tiers: params.tiers,
+                airdrop_allocation: params.airdrop_allocation,
+                metadata_uri: "https://inferix.io/licenses/worker.json".to_string(),
+            },
+        },
+    );
+    bank.send(&[instruction], &[admin]).await.expect("creating a sale");
+    SaleFixture {
+        address,
+        payment_mint,
+        payment_token_program: params.payment_token_program,
+        payment_decimals: params.payment_decimals,
+        treasury,
+    }
+}
+
+/// The referral a purchase presents.
+#[derive(Clone)]
+pub enum Referral {
+    None,
+    /// The referrer's wallet and the mint of the license it holds.
+    User { referrer: Pubkey, license_mint: Pubkey },
+    /// A partner code and the wallet that receives its commission.
+    Partner { code: String, receiver: Pubkey },
+}
+
+impl SaleFixture {
+    pub async fn state(&self, bank: &mut Bank) -> Sale {
+        bank.anchor_account(&self.address).await
+    }
+
+    /// A funded wallet holding `usd` whole dollars of the payment stablecoin.
+    pub async fn new_buyer(&self, bank: &mut Bank, usd: u64) -> Keypair {
+        let buyer = bank.new_wallet(10).await;
+        let amount = usd * 10u64.pow(self.payment_decimals as u32);
+        bank.fund_tokens(&buyer.pubkey(), &self.payment_mint, &self.payment_token_program, amount)
+            .await;
+        buyer
+    }
+
+    pub fn payment_account(&self, wallet: &Pubkey) -> Pubkey {
+        ata_address(wallet, &self.payment_mint, &self.payment_token_program)
+    }
+
+    /// The accounts of a purchase of license `mint` by `buyer`, for tests to alter.
+    pub fn purchase_accounts(&self, buyer: &Pubkey, mint: &Pubkey, referral: &Referral) -> node_license::accounts::PurchaseLicense {
+        let mut accounts = node_license::accounts::PurchaseLicense {
+            buyer: *buyer,
+            config: config_pda(),
+            sale: self.address,
+            wallet_purchases: wallet_purchases_pda(&self.address, buyer),
+            license_mint: *mint,
+            license_record: license_record_pda(mint),
+            buyer_license_account: ata_address(buyer, mint, &TOKEN_2022_ID),
+            payment_mint: self.payment_mint,
+            buyer_payment_account: self.payment_account(buyer),
+            treasury: self.treasury,
+            referrer_license: None,
+            referrer_license_account: None,
+            partner_code: None,
+            commission_account: None,
+            payment_token_program: self.payment_token_program,
+            license_token_program: TOKEN_2022_ID,
+            associated_token_program: anchor_spl::associated_token::ID,
+            system_program: anchor_lang::system_program::ID,
+        };
+        match referral {
+            Referral::None => {}
+            Referral::User { referrer, license_mint } => {
+                accounts.referrer_license = Some(license_record_pda(license_mint));
+                accounts.referrer_license_account = Some(ata_address(referrer, license_mint, &TOKEN_2022_ID));
+                accounts.commission_account = Some(self.payment_account(referrer));
+            }
+            Referral::Partner { code, receiver } => {
+                accounts.partner_code = Some(partner_code_pda(code));
+                accounts.commission_account = Some(self.payment_account(receiver));
+            }
+        }
+        accounts
+    }
+
+    pub fn purchase_ix(
+        &self,
+        buyer: &Pubkey,
+        mint: &Pubkey,
+        tier: u8,
+        whitelist: Option<WhitelistProof>,
+        referral: &Referral,
+    ) -> Instruction {
+        ix(
+            self.purchase_accounts(buyer, mint, referral),
+            node_license::instruction::PurchaseLicense {
+                args: PurchaseLicenseArgs { tier, whitelist },
+            },
+        )
+    }
+
+    /// Buys one license of `tier`; returns the outcome and the license mint.
+    pub async fn buy(
+        &self,
+        bank: &mut Bank,
+        buyer: &Keypair,
+        tier: u8,
+        whitelist: Option<WhitelistProof>,
+        referral: &Referral,
+    ) -> (TxResult, Pubkey) {
+        let mint = Keypair::new();
+        let instruction = self.purchase_ix(&buyer.pubkey(), &mint.pubkey(), tier, whitelist, referral);
+        (bank.send(&[instruction], &[buyer, &mint]).await, mint.pubkey())
+    }
+
+    /// Accounts of an admin change to this sale.
+    pub fn sale_admin(&self, admin: &Pubkey) -> node_license::accounts::SaleAdmin {
+        node_license::accounts::SaleAdmin {
+            admin: *admin,
+            config: config_pda(),
+            sale: self.address,
+        }
+    }
+
+    pub fn airdrop_ix(&self, admin: &Pubkey, recipient: &Pubkey, mint: &Pubkey) -> Instruction {
+        ix(
+            node_license::accounts::AirdropLicense {
+                admin: *admin,
+                config: config_pda(),
+                sale: self.address,
+                recipient: *recipient,
+                license_mint: *mint,
+                license_record: license_record_pda(mint),
+                recipient_license_account: ata_address(recipient, mint, &TOKEN_2022_ID),
+                license_token_program: TOKEN_2022_ID,
+                associated_token_program: anchor_spl::associated_token::ID,
+                system_program: anchor_lang::system_program::ID,
+            },
+            node_license::instruction::AirdropLicense {},
+        )
+    }
+}
+
+pub fn register_partner_code_ix(admin: &Pubkey, args: RegisterPartnerCodeArgs) -> Instruction {
+    ix(
+        node_license::accounts::RegisterPartnerCode {
+            admin: *admin,
+            config: config_pda(),
+            partner_code: partner_code_pda(&args.code),
+            system_program: anchor_lang::system_program::ID,
+        },
+        node_license::instruction::RegisterPartnerCode { args },
+    )
+}
+
+/// Accounts naming license `mint` held by `holder` (its associated Token-2022 account).
+pub fn license_holding(mint: &Pubkey, holder: &Pubkey) -> node_license::accounts::LicenseHolding {
+    node_license::accounts::LicenseHolding {
+        config: config_pda(),
+        license_record: license_record_pda(mint),
+        license_mint: *mint,
+        holder_account: ata_address(holder, mint, &TOKEN_2022_ID),
+        license_token_program: TOKEN_2022_ID,
+    }
+}
+
+pub fn unlock_license_ix(mint: &Pubkey, holder: &Pubkey) -> Instruction {
+    ix(license_holding(mint, holder), node_license::instruction::UnlockLicense {})
+}
