@@ -58,7 +58,11 @@ pub type TxResult = Result<(), BanksClientError>;
 impl Bank {
     pub async fn start() -> Self {
         let deployer = Keypair::new();
-        let mut pt = ProgramTest::new("node_license", node_license::ID, processor!(node_license_entry));
+        let mut pt = ProgramTest::new(
+            "node_license",
+            node_license::ID,
+            processor!(node_license_entry),
+        );
         pt.prefer_bpf(false);
         pt.add_account(
             program_data_address(&node_license::ID),
@@ -83,7 +87,12 @@ impl Bank {
         let payer = self.payer();
         let mut all: Vec<&Keypair> = vec![&payer];
         all.extend_from_slice(signers);
-        let tx = Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &all, blockhash);
+        let tx = Transaction::new_signed_with_payer(
+            instructions,
+            Some(&payer.pubkey()),
+            &all,
+            blockhash,
+        );
         self.ctx.banks_client.process_transaction(tx).await
     }
 
@@ -92,7 +101,11 @@ impl Bank {
         let wallet = Keypair::new();
         let payer = self.payer();
         self.send(
-            &[system_instruction::transfer(&payer.pubkey(), &wallet.pubkey(), sol * LAMPORTS_PER_SOL)],
+            &[system_instruction::transfer(
+                &payer.pubkey(),
+                &wallet.pubkey(),
+                sol * LAMPORTS_PER_SOL,
+            )],
             &[],
         )
         .await
@@ -105,7 +118,11 @@ impl Bank {
     }
 
     async fn clock(&mut self) -> Clock {
-        self.ctx.banks_client.get_sysvar::<Clock>().await.expect("clock sysvar")
+        self.ctx
+            .banks_client
+            .get_sysvar::<Clock>()
+            .await
+            .expect("clock sysvar")
     }
 
     /// Moves the bank's clock to `unix_timestamp` (program-test's slot warp leaves time alone).
@@ -116,12 +133,19 @@ impl Bank {
     }
 
     pub async fn account(&mut self, address: &Pubkey) -> Option<Account> {
-        self.ctx.banks_client.get_account(*address).await.expect("bank reads accounts")
+        self.ctx
+            .banks_client
+            .get_account(*address)
+            .await
+            .expect("bank reads accounts")
     }
 
     /// Decodes an Anchor account (discriminator checked).
     pub async fn anchor_account<T: AccountDeserialize>(&mut self, address: &Pubkey) -> T {
-        let account = self.account(address).await.unwrap_or_else(|| panic!("account {address} exists"));
+        let account = self
+            .account(address)
+            .await
+            .unwrap_or_else(|| panic!("account {address} exists"));
         T::try_deserialize(&mut account.data.as_slice()).expect("account decodes")
     }
 
@@ -134,10 +158,22 @@ impl Bank {
         let mint = Keypair::new();
         let payer = self.payer();
         let space = spl_token_2022_interface::state::Mint::LEN;
-        let rent = self.ctx.banks_client.get_rent().await.unwrap().minimum_balance(space);
+        let rent = self
+            .ctx
+            .banks_client
+            .get_rent()
+            .await
+            .unwrap()
+            .minimum_balance(space);
         self.send(
             &[
-                system_instruction::create_account(&payer.pubkey(), &mint.pubkey(), rent, space as u64, token_program),
+                system_instruction::create_account(
+                    &payer.pubkey(),
+                    &mint.pubkey(),
+                    rent,
+                    space as u64,
+                    token_program,
+                ),
                 spl_token_2022_interface::instruction::initialize_mint2(
                     token_program,
                     &mint.pubkey(),
@@ -175,15 +211,38 @@ impl Bank {
     }
 
     /// A token account of `owner` for `mint` at a fresh (non-associated) address.
-    pub async fn create_token_account(&mut self, owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey) -> Pubkey {
+    pub async fn create_token_account(
+        &mut self,
+        owner: &Pubkey,
+        mint: &Pubkey,
+        token_program: &Pubkey,
+    ) -> Pubkey {
         let account = Keypair::new();
         let payer = self.payer();
         let space = spl_token_2022_interface::state::Account::LEN;
-        let rent = self.ctx.banks_client.get_rent().await.unwrap().minimum_balance(space);
+        let rent = self
+            .ctx
+            .banks_client
+            .get_rent()
+            .await
+            .unwrap()
+            .minimum_balance(space);
         self.send(
             &[
-                system_instruction::create_account(&payer.pubkey(), &account.pubkey(), rent, space as u64, token_program),
-                spl_token_2022_interface::instruction::initialize_account3(token_program, &account.pubkey(), mint, owner).unwrap(),
+                system_instruction::create_account(
+                    &payer.pubkey(),
+                    &account.pubkey(),
+                    rent,
+                    space as u64,
+                    token_program,
+                ),
+                spl_token_2022_interface::instruction::initialize_account3(
+                    token_program,
+                    &account.pubkey(),
+                    mint,
+                    owner,
+                )
+                .unwrap(),
             ],
             &[&account],
         )
@@ -193,11 +252,25 @@ impl Bank {
     }
 
     /// Mints `amount` of a payer-controlled mint into `owner`'s associated account.
-    pub async fn fund_tokens(&mut self, owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey, amount: u64) -> Pubkey {
+    pub async fn fund_tokens(
+        &mut self,
+        owner: &Pubkey,
+        mint: &Pubkey,
+        token_program: &Pubkey,
+        amount: u64,
+    ) -> Pubkey {
         let account = self.ata(owner, mint, token_program).await;
         let payer = self.payer();
         self.send(
-            &[spl_token_2022_interface::instruction::mint_to(token_program, mint, &account, &payer.pubkey(), &[], amount).unwrap()],
+            &[spl_token_2022_interface::instruction::mint_to(
+                token_program,
+                mint,
+                &account,
+                &payer.pubkey(),
+                &[],
+                amount,
+            )
+            .unwrap()],
             &[],
         )
         .await
@@ -208,10 +281,12 @@ impl Bank {
     /// Token balance of a token account (either token program); 0 when it does not exist.
     pub async fn token_balance(&mut self, account: &Pubkey) -> u64 {
         match self.account(account).await {
-            Some(a) => StateWithExtensions::<spl_token_2022_interface::state::Account>::unpack(&a.data)
-                .expect("a token account")
-                .base
-                .amount,
+            Some(a) => {
+                StateWithExtensions::<spl_token_2022_interface::state::Account>::unpack(&a.data)
+                    .expect("a token account")
+                    .base
+                    .amount
+            }
             None => 0,
         }
     }
@@ -240,7 +315,11 @@ pub fn system_account(lamports: u64) -> Account {
 }
 
 pub fn ata_address(owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey) -> Pubkey {
-    spl_associated_token_account_interface::address::get_associated_token_address_with_program_id(owner, mint, token_program)
+    spl_associated_token_account_interface::address::get_associated_token_address_with_program_id(
+        owner,
+        mint,
+        token_program,
+    )
 }
 
 /// The custom error code a failed transaction carries, if any.

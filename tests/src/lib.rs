@@ -5,6 +5,7 @@
 #![allow(deprecated)] // program-test 3.1 marks its whole API "Agave Unstable API"
 
 pub mod bank;
+pub mod deployment;
 pub mod license;
 
 pub use bank::*;

@@ -8,7 +8,8 @@ use node_license::constants::{
     DEFAULT_LOCK_DURATION_SECS, DEFAULT_USER_CODE_COMMISSION_BPS, DEFAULT_USER_CODE_DISCOUNT_BPS,
 };
 use node_license::instructions::{
-    InitializeConfigArgs, InitializeSaleArgs, PurchaseLicenseArgs, RegisterPartnerCodeArgs, WhitelistProof,
+    InitializeConfigArgs, InitializeSaleArgs, PurchaseLicenseArgs, RegisterPartnerCodeArgs,
+    WhitelistProof,
 };
 use node_license::state::{LicenseKind, Sale, SaleSchedule, TierParams};
 use solana_instruction::Instruction;
@@ -95,6 +96,7 @@ pub struct SaleParams {
     pub airdrop_allocation: u32,
     pub payment_token_program: Pubkey,
     pub payment_decimals: u8,
+    pub metadata_uri: String,
 }
 
 pub fn tier(price_usd: u64, supply: u32, whitelist_allocation: u32, wallet_cap: u32) -> TierParams {
@@ -124,6 +126,7 @@ impl SaleParams {
             airdrop_allocation: 0,
             payment_token_program: anchor_spl::token::ID,
             payment_decimals: 6,
+            metadata_uri: "https://inferix.io/licenses/worker.json".to_string(),
         }
     }
 }
@@ -144,7 +147,11 @@ pub async fn create_sale(bank: &mut Bank, admin: &Keypair, params: SaleParams) -
         .await;
     let treasury_owner = Keypair::new().pubkey();
     let treasury = bank
-        .ata(&treasury_owner, &payment_mint, &params.payment_token_program)
+        .ata(
+            &treasury_owner,
+            &payment_mint,
+            &params.payment_token_program,
+        )
         .await;
     let config: node_license::state::LicenseConfig = bank.anchor_account(&config_pda()).await;
     let address = sale_pda(config.sale_count);
@@ -164,11 +171,13 @@ pub async fn create_sale(bank: &mut Bank, admin: &Keypair, params: SaleParams) -
                 schedule: params.schedule,
                 tiers: params.tiers,
                 airdrop_allocation: params.airdrop_allocation,
-                metadata_uri: "https://inferix.io/licenses/worker.json".to_string(),
+                metadata_uri: params.metadata_uri,
             },
         },
     );
-    bank.send(&[instruction], &[admin]).await.expect("creating a sale");
+    bank.send(&[instruction], &[admin])
+        .await
+        .expect("creating a sale");
     SaleFixture {
         address,
         payment_mint,
@@ -183,9 +192,15 @@ pub async fn create_sale(bank: &mut Bank, admin: &Keypair, params: SaleParams) -
 pub enum Referral {
     None,
     /// The referrer's wallet and the mint of the license it holds.
-    User { referrer: Pubkey, license_mint: Pubkey },
+    User {
+        referrer: Pubkey,
+        license_mint: Pubkey,
+    },
     /// A partner code and the wallet that receives its commission.
-    Partner { code: String, receiver: Pubkey },
+    Partner {
+        code: String,
+        receiver: Pubkey,
+    },
 }
 
 impl SaleFixture {
@@ -197,8 +212,13 @@ impl SaleFixture {
     pub async fn new_buyer(&self, bank: &mut Bank, usd: u64) -> Keypair {
         let buyer = bank.new_wallet(10).await;
         let amount = usd * 10u64.pow(self.payment_decimals as u32);
-        bank.fund_tokens(&buyer.pubkey(), &self.payment_mint, &self.payment_token_program, amount)
-            .await;
+        bank.fund_tokens(
+            &buyer.pubkey(),
+            &self.payment_mint,
+            &self.payment_token_program,
+            amount,
+        )
+        .await;
         buyer
     }
 
@@ -207,7 +227,12 @@ impl SaleFixture {
     }
 
     /// The accounts of a purchase of license `mint` by `buyer`, for tests to alter.
-    pub fn purchase_accounts(&self, buyer: &Pubkey, mint: &Pubkey, referral: &Referral) -> node_license::accounts::PurchaseLicense {
+    pub fn purchase_accounts(
+        &self,
+        buyer: &Pubkey,
+        mint: &Pubkey,
+        referral: &Referral,
+    ) -> node_license::accounts::PurchaseLicense {
         let mut accounts = node_license::accounts::PurchaseLicense {
             buyer: *buyer,
             config: config_pda(),
@@ -230,9 +255,13 @@ impl SaleFixture {
         };
         match referral {
             Referral::None => {}
-            Referral::User { referrer, license_mint } => {
+            Referral::User {
+                referrer,
+                license_mint,
+            } => {
                 accounts.referrer_license = Some(license_record_pda(license_mint));
-                accounts.referrer_license_account = Some(ata_address(referrer, license_mint, &TOKEN_2022_ID));
+                accounts.referrer_license_account =
+                    Some(ata_address(referrer, license_mint, &TOKEN_2022_ID));
                 accounts.commission_account = Some(self.payment_account(referrer));
             }
             Referral::Partner { code, receiver } => {
@@ -269,8 +298,12 @@ impl SaleFixture {
         referral: &Referral,
     ) -> (TxResult, Pubkey) {
         let mint = Keypair::new();
-        let instruction = self.purchase_ix(&buyer.pubkey(), &mint.pubkey(), tier, whitelist, referral);
-        (bank.send(&[instruction], &[buyer, &mint]).await, mint.pubkey())
+        let instruction =
+            self.purchase_ix(&buyer.pubkey(), &mint.pubkey(), tier, whitelist, referral);
+        (
+            bank.send(&[instruction], &[buyer, &mint]).await,
+            mint.pubkey(),
+        )
     }
 
     /// Accounts of an admin change to this sale.
@@ -325,5 +358,8 @@ pub fn license_holding(mint: &Pubkey, holder: &Pubkey) -> node_license::accounts
 }
 
 pub fn unlock_license_ix(mint: &Pubkey, holder: &Pubkey) -> Instruction {
-    ix(license_holding(mint, holder), node_license::instruction::UnlockLicense {})
+    ix(
+        license_holding(mint, holder),
+        node_license::instruction::UnlockLicense {},
+    )
 }

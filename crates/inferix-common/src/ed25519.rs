@@ -56,7 +56,8 @@ impl Layout {
 
     /// The 14 offset bytes of signature `i`, as the precompile reads them.
     fn offsets(&self, i: usize, message_len: usize) -> Result<[u8; OFFSETS_LEN]> {
-        let to_u16 = |v: usize| u16::try_from(v).map_err(|_| error!(CommonError::Ed25519MalformedData));
+        let to_u16 =
+            |v: usize| u16::try_from(v).map_err(|_| error!(CommonError::Ed25519MalformedData));
         let fields = [
             to_u16(self.signature_offset(i))?,
             THIS_INSTRUCTION,
@@ -90,8 +91,12 @@ impl Layout {
 
 /// Instruction data for the Ed25519 precompile in the canonical layout: every `(signer,
 /// signature)` pair over the one `message`.
-pub fn build_instruction_data(signatures: &[(Pubkey, [u8; 64])], message: &[u8]) -> Result<Vec<u8>> {
-    let count = u8::try_from(signatures.len()).map_err(|_| error!(CommonError::Ed25519SignatureCount))?;
+pub fn build_instruction_data(
+    signatures: &[(Pubkey, [u8; 64])],
+    message: &[u8],
+) -> Result<Vec<u8>> {
+    let count =
+        u8::try_from(signatures.len()).map_err(|_| error!(CommonError::Ed25519SignatureCount))?;
     let layout = Layout::new(signatures.len());
     let mut data = Vec::with_capacity(layout.total_len(message.len()));
     data.extend_from_slice(&[count, 0]);
@@ -270,12 +275,20 @@ mod tests {
     fn precompile_accepts(data: &[u8], others: &[&[u8]]) -> bool {
         let mut all = vec![data];
         all.extend_from_slice(others);
-        agave_precompiles::ed25519::verify(data, &all, &agave_feature_set::FeatureSet::all_enabled()).is_ok()
+        agave_precompiles::ed25519::verify(
+            data,
+            &all,
+            &agave_feature_set::FeatureSet::all_enabled(),
+        )
+        .is_ok()
     }
 
     /// The runtime's precompile check followed by the program's layout check.
     fn accepted(s: &Signed, program_id: &Pubkey, data: &[u8]) -> Result<()> {
-        require!(precompile_accepts(data, &[]), CommonError::Ed25519MalformedData);
+        require!(
+            precompile_accepts(data, &[]),
+            CommonError::Ed25519MalformedData
+        );
         check_instruction(program_id, data, &s.signers, &s.message)
     }
 
@@ -300,7 +313,8 @@ mod tests {
         // A signature by another key over the right message fails the same way.
         let mut data = s.data.clone();
         let stranger: [u8; 64] = Keypair::new().sign_message(&s.message).into();
-        data[layout.signature_offset(2)..layout.signature_offset(2) + 64].copy_from_slice(&stranger);
+        data[layout.signature_offset(2)..layout.signature_offset(2) + 64]
+            .copy_from_slice(&stranger);
         assert!(!precompile_accepts(&data, &[]));
     }
 
@@ -310,10 +324,19 @@ mod tests {
         // Validly signed by the right keys, but over another config's message.
         let keys: Vec<Keypair> = (0..1).map(|_| Keypair::new()).collect();
         let other = message(9);
-        let data = build_instruction_data(&[(keys[0].pubkey(), keys[0].sign_message(&other).into())], &other).unwrap();
+        let data = build_instruction_data(
+            &[(keys[0].pubkey(), keys[0].sign_message(&other).into())],
+            &other,
+        )
+        .unwrap();
         assert!(precompile_accepts(&data, &[]));
         assert_eq!(
-            code(check_instruction(&ED25519_PROGRAM_ID, &data, &[keys[0].pubkey()], &message(1))),
+            code(check_instruction(
+                &ED25519_PROGRAM_ID,
+                &data,
+                &[keys[0].pubkey()],
+                &message(1)
+            )),
             CommonError::Ed25519MessageMismatch.into()
         );
         // Message bytes changed after signing: the precompile rejects the signatures.
@@ -332,16 +355,34 @@ mod tests {
         let mut data = s.data.clone();
         data.insert(layout.message_start, 0);
         for i in 0..3 {
-            set_u16(&mut data, HEADER_LEN + i * OFFSETS_LEN + 8, layout.message_start as u16 + 1);
+            set_u16(
+                &mut data,
+                HEADER_LEN + i * OFFSETS_LEN + 8,
+                layout.message_start as u16 + 1,
+            );
         }
         assert!(precompile_accepts(&data, &[]));
-        assert_eq!(code(accepted(&s, &ED25519_PROGRAM_ID, &data)), CommonError::Ed25519OffsetMismatch.into());
+        assert_eq!(
+            code(accepted(&s, &ED25519_PROGRAM_ID, &data)),
+            CommonError::Ed25519OffsetMismatch.into()
+        );
         // Two entries both point at the first signer's key and signature.
         let mut data = s.data.clone();
-        set_u16(&mut data, HEADER_LEN + OFFSETS_LEN, layout.signature_offset(0) as u16);
-        set_u16(&mut data, HEADER_LEN + OFFSETS_LEN + 4, layout.pubkey_offset(0) as u16);
+        set_u16(
+            &mut data,
+            HEADER_LEN + OFFSETS_LEN,
+            layout.signature_offset(0) as u16,
+        );
+        set_u16(
+            &mut data,
+            HEADER_LEN + OFFSETS_LEN + 4,
+            layout.pubkey_offset(0) as u16,
+        );
         assert!(precompile_accepts(&data, &[]));
-        assert_eq!(code(accepted(&s, &ED25519_PROGRAM_ID, &data)), CommonError::Ed25519OffsetMismatch.into());
+        assert_eq!(
+            code(accepted(&s, &ED25519_PROGRAM_ID, &data)),
+            CommonError::Ed25519OffsetMismatch.into()
+        );
     }
 
     #[test]
@@ -359,14 +400,24 @@ mod tests {
         }
         assert!(precompile_accepts(&data, &[&other_ix]));
         assert_eq!(
-            code(check_instruction(&ED25519_PROGRAM_ID, &data, &s.signers, &s.message)),
+            code(check_instruction(
+                &ED25519_PROGRAM_ID,
+                &data,
+                &s.signers,
+                &s.message
+            )),
             CommonError::Ed25519InstructionIndexMismatch.into()
         );
         // Same for a public key index.
         let mut data = s.data.clone();
         set_u16(&mut data, HEADER_LEN + 6, 0);
         assert_eq!(
-            code(check_instruction(&ED25519_PROGRAM_ID, &data, &s.signers, &s.message)),
+            code(check_instruction(
+                &ED25519_PROGRAM_ID,
+                &data,
+                &s.signers,
+                &s.message
+            )),
             CommonError::Ed25519InstructionIndexMismatch.into()
         );
     }
@@ -378,14 +429,27 @@ mod tests {
         // through).
         let empty = vec![0u8, 0];
         assert!(precompile_accepts(&empty, &[]));
-        assert_eq!(code(accepted(&s, &ED25519_PROGRAM_ID, &empty)), CommonError::Ed25519SignatureCount.into());
         assert_eq!(
-            code(check_instruction(&ED25519_PROGRAM_ID, &empty, &[], &s.message)),
+            code(accepted(&s, &ED25519_PROGRAM_ID, &empty)),
+            CommonError::Ed25519SignatureCount.into()
+        );
+        assert_eq!(
+            code(check_instruction(
+                &ED25519_PROGRAM_ID,
+                &empty,
+                &[],
+                &s.message
+            )),
             CommonError::Ed25519SignatureCount.into()
         );
         // Fewer signers than expected (a quorum short).
         assert_eq!(
-            code(check_instruction(&ED25519_PROGRAM_ID, &s.data, &s.signers[..2], &s.message)),
+            code(check_instruction(
+                &ED25519_PROGRAM_ID,
+                &s.data,
+                &s.signers[..2],
+                &s.message
+            )),
             CommonError::Ed25519SignatureCount.into()
         );
     }
@@ -396,18 +460,33 @@ mod tests {
         let mut reordered = s.signers.clone();
         reordered.swap(1, 2);
         assert_eq!(
-            code(check_instruction(&ED25519_PROGRAM_ID, &s.data, &reordered, &s.message)),
+            code(check_instruction(
+                &ED25519_PROGRAM_ID,
+                &s.data,
+                &reordered,
+                &s.message
+            )),
             CommonError::Ed25519SignerMismatch.into()
         );
         let mut stranger = s.signers.clone();
         stranger[2] = Pubkey::new_unique();
         assert_eq!(
-            code(check_instruction(&ED25519_PROGRAM_ID, &s.data, &stranger, &s.message)),
+            code(check_instruction(
+                &ED25519_PROGRAM_ID,
+                &s.data,
+                &stranger,
+                &s.message
+            )),
             CommonError::Ed25519SignerMismatch.into()
         );
         let twice = vec![s.signers[0], s.signers[1], s.signers[1]];
         assert_eq!(
-            code(check_instruction(&ED25519_PROGRAM_ID, &s.data, &twice, &s.message)),
+            code(check_instruction(
+                &ED25519_PROGRAM_ID,
+                &s.data,
+                &twice,
+                &s.message
+            )),
             CommonError::Ed25519DuplicateSigner.into()
         );
     }
@@ -416,20 +495,35 @@ mod tests {
     fn message_bytes_that_differ_are_rejected() {
         let s = signed();
         assert_eq!(
-            code(check_instruction(&ED25519_PROGRAM_ID, &s.data, &s.signers, &message(3))),
+            code(check_instruction(
+                &ED25519_PROGRAM_ID,
+                &s.data,
+                &s.signers,
+                &message(3)
+            )),
             CommonError::Ed25519MessageMismatch.into()
         );
         // Trailing bytes after the message.
         let mut longer = s.data.clone();
         longer.push(0);
         assert_eq!(
-            code(check_instruction(&ED25519_PROGRAM_ID, &longer, &s.signers, &s.message)),
+            code(check_instruction(
+                &ED25519_PROGRAM_ID,
+                &longer,
+                &s.signers,
+                &s.message
+            )),
             CommonError::Ed25519MessageMismatch.into()
         );
         let mut padded = s.data.clone();
         padded[1] = 1;
         assert_eq!(
-            code(check_instruction(&ED25519_PROGRAM_ID, &padded, &s.signers, &s.message)),
+            code(check_instruction(
+                &ED25519_PROGRAM_ID,
+                &padded,
+                &s.signers,
+                &s.message
+            )),
             CommonError::Ed25519MalformedData.into()
         );
     }
@@ -438,14 +532,23 @@ mod tests {
     fn wrong_program_id_is_rejected() {
         let s = signed();
         assert_eq!(
-            code(check_instruction(&Pubkey::new_unique(), &s.data, &s.signers, &s.message)),
+            code(check_instruction(
+                &Pubkey::new_unique(),
+                &s.data,
+                &s.signers,
+                &s.message
+            )),
             CommonError::Ed25519InstructionMissing.into()
         );
     }
 
     /// Runs [`verify_preceding_instruction`] over a real instructions-sysvar account holding
     /// `instructions`, as executing instruction `current`.
-    fn verify_in_transaction(s: &Signed, instructions: &[(Pubkey, Vec<u8>)], current: u16) -> Result<()> {
+    fn verify_in_transaction(
+        s: &Signed,
+        instructions: &[(Pubkey, Vec<u8>)],
+        current: u16,
+    ) -> Result<()> {
         let borrowed: Vec<BorrowedInstruction> = instructions
             .iter()
             .map(|(program_id, data)| BorrowedInstruction {
@@ -474,11 +577,19 @@ mod tests {
 
         verify_in_transaction(&s, &[precompile.clone(), ours.clone()], 1).unwrap();
         assert_eq!(
-            code(verify_in_transaction(&s, &[precompile.clone(), memo.clone(), ours.clone()], 2)),
+            code(verify_in_transaction(
+                &s,
+                &[precompile.clone(), memo.clone(), ours.clone()],
+                2
+            )),
             CommonError::Ed25519UnexpectedPosition.into()
         );
         assert_eq!(
-            code(verify_in_transaction(&s, &[ours.clone(), precompile.clone()], 0)),
+            code(verify_in_transaction(
+                &s,
+                &[ours.clone(), precompile.clone()],
+                0
+            )),
             CommonError::Ed25519UnexpectedPosition.into()
         );
         assert_eq!(

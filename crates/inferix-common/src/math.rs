@@ -69,7 +69,10 @@ mod tests {
         assert_eq!(mul_div_floor(10, 1, 3).unwrap(), 3);
         assert_eq!(mul_div_ceil(10, 1, 3).unwrap(), 4);
         assert_eq!(mul_div_ceil(9, 1, 3).unwrap(), 3);
-        assert_eq!(mul_div_floor(u64::MAX, u64::MAX, u64::MAX).unwrap(), u64::MAX);
+        assert_eq!(
+            mul_div_floor(u64::MAX, u64::MAX, u64::MAX).unwrap(),
+            u64::MAX
+        );
     }
 
     #[test]
@@ -106,7 +109,10 @@ mod tests {
     #[test]
     fn stablecoin_conversion_by_decimals() {
         // $300 in a 6-decimal stablecoin (USDC/USDT) is exact.
-        assert_eq!(usd_micros_to_stable_units_ceil(300_000_000, 6).unwrap(), 300_000_000);
+        assert_eq!(
+            usd_micros_to_stable_units_ceil(300_000_000, 6).unwrap(),
+            300_000_000
+        );
         // 18-decimal stablecoin scales up exactly.
         assert_eq!(
             usd_micros_to_stable_units_ceil(1_500_000, 18).unwrap(),

@@ -36,7 +36,11 @@ pub fn whitelist_leaf(sale: &Pubkey, wallet: &Pubkey, tier: u8, allocation: u16)
 
 /// True when `proof` leads from `leaf` to `root` and is no deeper than [`MAX_PROOF_DEPTH`].
 pub fn verify_proof(leaf: [u8; 32], proof: &[[u8; 32]], root: &[u8; 32]) -> bool {
-    proof.len() <= MAX_PROOF_DEPTH && proof.iter().fold(leaf, |node, sibling| hash_pair(&node, sibling)) == *root
+    proof.len() <= MAX_PROOF_DEPTH
+        && proof
+            .iter()
+            .fold(leaf, |node, sibling| hash_pair(&node, sibling))
+            == *root
 }
 
 /// A whole tree, built off-chain to publish a root and hand out proofs.
@@ -94,7 +98,14 @@ mod tests {
 
     fn leaves(n: u8) -> Vec<[u8; 32]> {
         (0..n)
-            .map(|i| whitelist_leaf(&Pubkey::new_from_array([7; 32]), &Pubkey::new_from_array([i; 32]), 1, 2))
+            .map(|i| {
+                whitelist_leaf(
+                    &Pubkey::new_from_array([7; 32]),
+                    &Pubkey::new_from_array([i; 32]),
+                    1,
+                    2,
+                )
+            })
             .collect()
     }
 
@@ -104,7 +115,10 @@ mod tests {
             let leaves = leaves(n);
             let tree = MerkleTree::new(leaves.clone()).unwrap();
             for (i, leaf) in leaves.iter().enumerate() {
-                assert!(verify_proof(*leaf, &tree.proof(i).unwrap(), &tree.root()), "n={n} i={i}");
+                assert!(
+                    verify_proof(*leaf, &tree.proof(i).unwrap(), &tree.root()),
+                    "n={n} i={i}"
+                );
             }
             assert!(tree.proof(leaves.len()).is_none());
         }
@@ -129,11 +143,26 @@ mod tests {
         // The inner node over leaves 0 and 1 with the proof of its level must not verify as a leaf.
         let inner = hash_pair(&leaves[0], &leaves[1]);
         let upper_proof = tree.proof(0).unwrap()[1..].to_vec();
-        assert_eq!(upper_proof.iter().fold(inner, |n, s| hash_pair(&n, s)), tree.root());
+        assert_eq!(
+            upper_proof.iter().fold(inner, |n, s| hash_pair(&n, s)),
+            tree.root()
+        );
         assert_ne!(hash_leaf(&[&inner]), inner);
         // A proof for another leaf, a shortened proof and an over-deep proof all fail.
-        assert!(!verify_proof(leaves[0], &tree.proof(2).unwrap(), &tree.root()));
-        assert!(!verify_proof(leaves[0], &tree.proof(0).unwrap()[..1], &tree.root()));
-        assert!(!verify_proof(leaves[0], &[[0; 32]; MAX_PROOF_DEPTH + 1], &tree.root()));
+        assert!(!verify_proof(
+            leaves[0],
+            &tree.proof(2).unwrap(),
+            &tree.root()
+        ));
+        assert!(!verify_proof(
+            leaves[0],
+            &tree.proof(0).unwrap()[..1],
+            &tree.root()
+        ));
+        assert!(!verify_proof(
+            leaves[0],
+            &[[0; 32]; MAX_PROOF_DEPTH + 1],
+            &tree.root()
+        ));
     }
 }

@@ -141,7 +141,10 @@ mod tests {
             issued_at: 0,
         };
         let bytes = benchmark.to_signed_bytes();
-        assert_eq!((bytes.len(), &bytes[..8]), (Benchmark::LEN, &b"IFXBEN01"[..]));
+        assert_eq!(
+            (bytes.len(), &bytes[..8]),
+            (Benchmark::LEN, &b"IFXBEN01"[..])
+        );
 
         let violation = Violation {
             config: Pubkey::default(),
@@ -152,14 +155,20 @@ mod tests {
             issued_at: 0,
         };
         let bytes = violation.to_signed_bytes();
-        assert_eq!((bytes.len(), &bytes[..8]), (Violation::LEN, &b"IFXVIO01"[..]));
+        assert_eq!(
+            (bytes.len(), &bytes[..8]),
+            (Violation::LEN, &b"IFXVIO01"[..])
+        );
         assert_eq!(bytes[76], 1);
     }
 
     #[test]
     fn round_trip_and_rejections() {
         let bytes = attestation().to_signed_bytes();
-        assert_eq!(PorAttestation::from_signed_bytes(&bytes).unwrap(), attestation());
+        assert_eq!(
+            PorAttestation::from_signed_bytes(&bytes).unwrap(),
+            attestation()
+        );
         // Another kind's tag, a truncated and an extended message are all rejected.
         let mut other_tag = bytes.clone();
         other_tag[..8].copy_from_slice(&Benchmark::TAG);
@@ -172,8 +181,14 @@ mod tests {
 
     #[test]
     fn violation_kind_codes() {
-        assert_eq!(ViolationKind::try_from(0).unwrap(), ViolationKind::FailedPoR);
-        assert_eq!(ViolationKind::try_from(2).unwrap(), ViolationKind::BadResult);
+        assert_eq!(
+            ViolationKind::try_from(0).unwrap(),
+            ViolationKind::FailedPoR
+        );
+        assert_eq!(
+            ViolationKind::try_from(2).unwrap(),
+            ViolationKind::BadResult
+        );
         assert!(ViolationKind::try_from(3).is_err());
     }
 }

@@ -20,9 +20,13 @@ pub enum LicenseError {
     InvalidLockDuration,
     #[msg("A sale needs between 1 and 30 tiers")]
     InvalidTierCount,
-    #[msg("A tier needs a non-zero price and supply, and a whitelist allocation within its supply")]
+    #[msg(
+        "A tier needs a non-zero price and supply, and a whitelist allocation within its supply"
+    )]
     InvalidTier,
-    #[msg("Sale windows must satisfy whitelist start <= whitelist end <= public start < public end")]
+    #[msg(
+        "Sale windows must satisfy whitelist start <= whitelist end <= public start < public end"
+    )]
     InvalidSchedule,
     #[msg("A window that has already started cannot be changed, nor moved into the past")]
     ScheduleAlreadyStarted,

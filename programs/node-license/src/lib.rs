@@ -31,7 +31,10 @@ solana_security_txt::security_txt! {
 pub mod node_license {
     use super::*;
 
-    pub fn initialize_config(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Result<()> {
+    pub fn initialize_config(
+        ctx: Context<InitializeConfig>,
+        args: InitializeConfigArgs,
+    ) -> Result<()> {
         instructions::initialize_config::handler(ctx, args)
     }
 
@@ -81,7 +84,10 @@ pub mod node_license {
         instructions::update_partner_code::handler(ctx, args)
     }
 
-    pub fn purchase_license(ctx: Context<PurchaseLicense>, args: PurchaseLicenseArgs) -> Result<()> {
+    pub fn purchase_license(
+        ctx: Context<PurchaseLicense>,
+        args: PurchaseLicenseArgs,
+    ) -> Result<()> {
         instructions::purchase_license::handler(ctx, args)
     }
 

@@ -9,7 +9,9 @@ use anchor_lang::prelude::*;
 use anchor_lang::system_program;
 use anchor_spl::token_2022::spl_token_2022::instruction::AuthorityType;
 use anchor_spl::token_2022_extensions::spl_pod::optional_keys::OptionalNonZeroPubkey;
-use anchor_spl::token_2022_extensions::spl_token_metadata_interface::state::{Field, TokenMetadata};
+use anchor_spl::token_2022_extensions::spl_token_metadata_interface::state::{
+    Field, TokenMetadata,
+};
 use anchor_spl::token_2022_extensions::{
     token_metadata_initialize, token_metadata_update_field, TokenMetadataInitialize,
     TokenMetadataUpdateField,

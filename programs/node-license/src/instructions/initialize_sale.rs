@@ -46,7 +46,10 @@ pub fn handler(ctx: Context<InitializeSale>, args: InitializeSaleArgs) -> Result
         !args.tiers.is_empty() && args.tiers.len() <= MAX_TIERS,
         LicenseError::InvalidTierCount
     );
-    require!(args.metadata_uri.len() <= MAX_URI_LEN, LicenseError::UriTooLong);
+    require!(
+        args.metadata_uri.len() <= MAX_URI_LEN,
+        LicenseError::UriTooLong
+    );
     args.schedule.validate()?;
     let mut tiers = [Tier::default(); MAX_TIERS];
     for (slot, params) in tiers.iter_mut().zip(&args.tiers) {

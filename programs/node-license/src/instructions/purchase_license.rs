@@ -10,7 +10,9 @@ use anchor_spl::token_2022::Token2022;
 use anchor_spl::token_interface::{
     transfer_checked, Mint, TokenAccount, TokenInterface, TransferChecked,
 };
-use inferix_common::math::{checked_add, checked_sub, usd_micros_to_stable_units_ceil, usd_micros_to_stable_units_floor};
+use inferix_common::math::{
+    checked_add, checked_sub, usd_micros_to_stable_units_ceil, usd_micros_to_stable_units_floor,
+};
 use inferix_common::{merkle, seeds};
 
 /// A buyer's whitelist leaf: their allocation in the tier and its Merkle proof.
@@ -116,7 +118,11 @@ struct Referral {
 impl<'info> PurchaseLicense<'info> {
     fn resolve_referral(&self) -> Result<Option<Referral>> {
         let buyer = self.buyer.key();
-        let referral = match (&self.referrer_license, &self.referrer_license_account, &self.partner_code) {
+        let referral = match (
+            &self.referrer_license,
+            &self.referrer_license_account,
+            &self.partner_code,
+        ) {
             (None, None, None) => return Ok(None),
             (Some(record), Some(holding), None) => {
                 require_keys_eq!(holding.mint, record.mint, LicenseError::LicenseMintMismatch);
@@ -154,7 +160,12 @@ impl<'info> PurchaseLicense<'info> {
     }
 
     /// Checks the whitelist proof against the tier's root and the wallet's allocation.
-    fn check_whitelist(&self, tier: u8, phase: SalePhase, proof: Option<&WhitelistProof>) -> Result<()> {
+    fn check_whitelist(
+        &self,
+        tier: u8,
+        phase: SalePhase,
+        proof: Option<&WhitelistProof>,
+    ) -> Result<()> {
         let proof = match (phase, proof) {
             (SalePhase::Public, None) => return Ok(()),
             (SalePhase::Public, Some(_)) => return err!(LicenseError::WhitelistWindowClosed),
@@ -162,7 +173,8 @@ impl<'info> PurchaseLicense<'info> {
             (SalePhase::Whitelist, Some(proof)) => proof,
         };
         let root = self.sale.tier(tier)?.whitelist_root;
-        let leaf = merkle::whitelist_leaf(&self.sale.key(), &self.buyer.key(), tier, proof.allocation);
+        let leaf =
+            merkle::whitelist_leaf(&self.sale.key(), &self.buyer.key(), tier, proof.allocation);
         require!(
             root != [0; 32] && merkle::verify_proof(leaf, &proof.proof, &root),
             LicenseError::InvalidWhitelistProof
@@ -198,7 +210,11 @@ pub fn handler(mut ctx: Context<PurchaseLicense>, args: PurchaseLicenseArgs) -> 
     let accounts = &ctx.accounts;
     accounts.config.require_not_paused()?;
     let now = Clock::get()?.unix_timestamp;
-    let phase = accounts.sale.schedule.phase(now).ok_or(LicenseError::SaleNotActive)?;
+    let phase = accounts
+        .sale
+        .schedule
+        .phase(now)
+        .ok_or(LicenseError::SaleNotActive)?;
     let tier = args.tier;
     accounts.sale.tier(tier)?;
     let tier_index = tier as usize - 1;
@@ -213,11 +229,18 @@ pub fn handler(mut ctx: Context<PurchaseLicense>, args: PurchaseLicenseArgs) -> 
     let (discount_bps, commission_bps) = referral
         .as_ref()
         .map_or((0, 0), |r| (r.discount_bps, r.commission_bps));
-    let quote = PriceQuote::new(accounts.sale.tiers[tier_index].price_usd, discount_bps, commission_bps)?;
+    let quote = PriceQuote::new(
+        accounts.sale.tiers[tier_index].price_usd,
+        discount_bps,
+        commission_bps,
+    )?;
     let decimals = accounts.payment_mint.decimals;
     let paid_amount = usd_micros_to_stable_units_ceil(quote.price_paid_usd, decimals)?;
     let commission_amount = usd_micros_to_stable_units_floor(quote.commission_usd, decimals)?;
-    accounts.pay(&accounts.treasury, checked_sub(paid_amount, commission_amount)?)?;
+    accounts.pay(
+        &accounts.treasury,
+        checked_sub(paid_amount, commission_amount)?,
+    )?;
     if let Some(commission_account) = &accounts.commission_account {
         accounts.pay(commission_account, commission_amount)?;
     }
@@ -226,7 +249,10 @@ pub fn handler(mut ctx: Context<PurchaseLicense>, args: PurchaseLicenseArgs) -> 
     let opened_tier = accounts.sale.record_purchase(tier, phase, &quote)?;
     let serial = accounts.sale.take_serial()?;
     if let Some(code) = accounts.partner_code.as_mut() {
-        code.uses = code.uses.checked_add(1).ok_or(inferix_common::CommonError::MathOverflow)?;
+        code.uses = code
+            .uses
+            .checked_add(1)
+            .ok_or(inferix_common::CommonError::MathOverflow)?;
         code.commissions_usd = checked_add(code.commissions_usd, quote.commission_usd)?;
     }
     let wallet = &mut accounts.wallet_purchases;

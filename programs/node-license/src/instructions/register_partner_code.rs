@@ -30,7 +30,9 @@ pub struct RegisterPartnerCode<'info> {
 }
 
 pub fn handler(ctx: Context<RegisterPartnerCode>, args: RegisterPartnerCodeArgs) -> Result<()> {
-    ctx.accounts.config.require_admin(&ctx.accounts.admin.key())?;
+    ctx.accounts
+        .config
+        .require_admin(&ctx.accounts.admin.key())?;
     validate_partner_code(&args.code)?;
     validate_referral_rates(args.discount_bps, args.commission_bps)?;
     let partner_code = &mut ctx.accounts.partner_code;

@@ -23,8 +23,12 @@ pub struct UpdateConfig<'info> {
 pub fn handler(ctx: Context<UpdateConfig>, args: UpdateConfigArgs) -> Result<()> {
     let config = &mut ctx.accounts.config;
     config.require_admin(&ctx.accounts.admin.key())?;
-    let discount_bps = args.user_code_discount_bps.unwrap_or(config.user_code_discount_bps);
-    let commission_bps = args.user_code_commission_bps.unwrap_or(config.user_code_commission_bps);
+    let discount_bps = args
+        .user_code_discount_bps
+        .unwrap_or(config.user_code_discount_bps);
+    let commission_bps = args
+        .user_code_commission_bps
+        .unwrap_or(config.user_code_commission_bps);
     validate_referral_rates(discount_bps, commission_bps)?;
     let lock_duration_secs = args.lock_duration_secs.unwrap_or(config.lock_duration_secs);
     validate_lock_duration(lock_duration_secs)?;

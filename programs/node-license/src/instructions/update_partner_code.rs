@@ -22,7 +22,9 @@ pub struct UpdatePartnerCode<'info> {
 
 /// Changes a partner code's rates or receiver, or disables / re-enables it.
 pub fn handler(ctx: Context<UpdatePartnerCode>, args: UpdatePartnerCodeArgs) -> Result<()> {
-    ctx.accounts.config.require_admin(&ctx.accounts.admin.key())?;
+    ctx.accounts
+        .config
+        .require_admin(&ctx.accounts.admin.key())?;
     validate_referral_rates(args.discount_bps, args.commission_bps)?;
     let partner_code = &mut ctx.accounts.partner_code;
     partner_code.receiver = args.receiver;

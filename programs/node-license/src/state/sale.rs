@@ -66,14 +66,15 @@ impl SaleSchedule {
     /// Checks a schedule change at `now`: a window that has started keeps its times, a changed
     /// time is not in the past, and the result is a valid schedule.
     pub fn validate_change_to(&self, new: &SaleSchedule, now: i64) -> Result<()> {
-        let keep_or_future = |started: bool, old: i64, new: i64| started && old != new || !started && old != new && new < now;
+        // A changed time is refused once its window has started, or when it lies in the past.
+        let refused = |started: bool, old: i64, new: i64| old != new && (started || new < now);
         let whitelist_started = now >= self.whitelist_start;
         let public_started = now >= self.public_start;
         require!(
-            !keep_or_future(whitelist_started, self.whitelist_start, new.whitelist_start)
-                && !keep_or_future(whitelist_started, self.whitelist_end, new.whitelist_end)
-                && !keep_or_future(public_started, self.public_start, new.public_start)
-                && !keep_or_future(public_started, self.public_end, new.public_end),
+            !refused(whitelist_started, self.whitelist_start, new.whitelist_start)
+                && !refused(whitelist_started, self.whitelist_end, new.whitelist_end)
+                && !refused(public_started, self.public_start, new.public_start)
+                && !refused(public_started, self.public_end, new.public_end),
             LicenseError::ScheduleAlreadyStarted
         );
         new.validate()
@@ -81,7 +82,9 @@ impl SaleSchedule {
 }
 
 /// One price level of a sale.
-#[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(
+    AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, Default, PartialEq, Eq,
+)]
 pub struct Tier {
     pub price_usd: u64,
     pub supply: u32,
@@ -204,7 +207,12 @@ impl Sale {
 
     /// Books one sold license of `tier`; returns the tier this sale opened, if it sold out the
     /// highest open tier.
-    pub fn record_purchase(&mut self, tier: u8, phase: SalePhase, quote: &PriceQuote) -> Result<Option<u8>> {
+    pub fn record_purchase(
+        &mut self,
+        tier: u8,
+        phase: SalePhase,
+        quote: &PriceQuote,
+    ) -> Result<Option<u8>> {
         self.check_available(tier, phase)?;
         let t = &mut self.tiers[tier as usize - 1];
         t.sold += 1;
@@ -212,7 +220,10 @@ impl Sale {
             t.whitelist_sold += 1;
         }
         let sold_out = t.sold == t.supply;
-        self.sold = self.sold.checked_add(1).ok_or_else(|| error!(inferix_common::CommonError::MathOverflow))?;
+        self.sold = self
+            .sold
+            .checked_add(1)
+            .ok_or_else(|| error!(inferix_common::CommonError::MathOverflow))?;
         self.gross_usd = checked_add(self.gross_usd, quote.list_price_usd)?;
         self.paid_usd = checked_add(self.paid_usd, quote.price_paid_usd)?;
         self.discounts_usd = checked_add(self.discounts_usd, quote.discount_usd)?;
@@ -283,7 +294,12 @@ mod tests {
     }
 
     fn tier(price_usd: u64, supply: u32, whitelist_allocation: u32) -> TierParams {
-        TierParams { price_usd, supply, whitelist_allocation, wallet_cap: 0 }
+        TierParams {
+            price_usd,
+            supply,
+            whitelist_allocation,
+            wallet_cap: 0,
+        }
     }
 
     #[test]
@@ -295,34 +311,65 @@ mod tests {
         assert_eq!(s.phase(200), Some(SalePhase::Public));
         assert_eq!(s.phase(299), Some(SalePhase::Public));
         assert_eq!(s.phase(300), None);
-        let public_only = SaleSchedule { whitelist_start: 100, whitelist_end: 100, ..s };
+        let public_only = SaleSchedule {
+            whitelist_start: 100,
+            whitelist_end: 100,
+            ..s
+        };
         assert_eq!(public_only.phase(100), None);
         assert!(public_only.validate().is_ok());
-        assert!(SaleSchedule { public_end: 200, ..s }.validate().is_err());
-        assert!(SaleSchedule { whitelist_end: 201, ..s }.validate().is_err());
+        assert!(SaleSchedule {
+            public_end: 200,
+            ..s
+        }
+        .validate()
+        .is_err());
+        assert!(SaleSchedule {
+            whitelist_end: 201,
+            ..s
+        }
+        .validate()
+        .is_err());
     }
 
     #[test]
     fn schedule_changes_only_before_a_window_starts_and_never_into_the_past() {
         let s = schedule();
-        let later = SaleSchedule { whitelist_start: 150, whitelist_end: 250, public_start: 250, public_end: 350 };
+        let later = SaleSchedule {
+            whitelist_start: 150,
+            whitelist_end: 250,
+            public_start: 250,
+            public_end: 350,
+        };
         assert!(s.validate_change_to(&later, 50).is_ok());
         // Whitelist running: its start cannot move; the public window still can.
         assert!(s.validate_change_to(&later, 120).is_err());
-        let longer_public = SaleSchedule { public_end: 400, ..s };
+        let longer_public = SaleSchedule {
+            public_end: 400,
+            ..s
+        };
         assert!(s.validate_change_to(&longer_public, 120).is_ok());
         assert!(s.validate_change_to(&longer_public, 200).is_err());
         // A not-yet-started window cannot be moved into the past.
-        let past = SaleSchedule { whitelist_start: 40, ..s };
+        let past = SaleSchedule {
+            whitelist_start: 40,
+            ..s
+        };
         assert!(s.validate_change_to(&past, 50).is_err());
     }
 
     #[test]
     fn referral_quotes_round_down_for_payouts() {
         let q = PriceQuote::new(300_000_000, 500, 500).unwrap();
-        assert_eq!((q.discount_usd, q.commission_usd, q.price_paid_usd), (15_000_000, 15_000_000, 285_000_000));
+        assert_eq!(
+            (q.discount_usd, q.commission_usd, q.price_paid_usd),
+            (15_000_000, 15_000_000, 285_000_000)
+        );
         let q = PriceQuote::new(333, 1_000, 333).unwrap();
-        assert_eq!((q.discount_usd, q.commission_usd, q.price_paid_usd), (33, 11, 300));
+        assert_eq!(
+            (q.discount_usd, q.commission_usd, q.price_paid_usd),
+            (33, 11, 300)
+        );
         assert!(PriceQuote::new(300, 6_000, 5_000).is_err());
         let none = PriceQuote::new(300, 0, 0).unwrap();
         assert_eq!(none.price_paid_usd, 300);
@@ -333,13 +380,35 @@ mod tests {
         let mut s = sale(&[tier(300, 2, 1), tier(350, 1, 0)]);
         let q1 = PriceQuote::new(300, 0, 0).unwrap();
         assert!(s.check_available(2, SalePhase::Public).is_err());
-        assert_eq!(s.record_purchase(1, SalePhase::Whitelist, &q1).unwrap(), None);
-        assert!(s.check_available(1, SalePhase::Whitelist).is_err(), "whitelist allocation used");
-        assert_eq!(s.record_purchase(1, SalePhase::Public, &q1).unwrap(), Some(2));
+        assert_eq!(
+            s.record_purchase(1, SalePhase::Whitelist, &q1).unwrap(),
+            None
+        );
+        assert!(
+            s.check_available(1, SalePhase::Whitelist).is_err(),
+            "whitelist allocation used"
+        );
+        assert_eq!(
+            s.record_purchase(1, SalePhase::Public, &q1).unwrap(),
+            Some(2)
+        );
         assert!(s.check_available(1, SalePhase::Public).is_err(), "sold out");
         let q2 = PriceQuote::new(350, 500, 500).unwrap();
-        assert_eq!(s.record_purchase(2, SalePhase::Public, &q2).unwrap(), None, "last tier opens nothing");
-        assert_eq!((s.sold, s.gross_usd, s.paid_usd, s.discounts_usd, s.commissions_usd), (3, 950, 933, 17, 17));
+        assert_eq!(
+            s.record_purchase(2, SalePhase::Public, &q2).unwrap(),
+            None,
+            "last tier opens nothing"
+        );
+        assert_eq!(
+            (
+                s.sold,
+                s.gross_usd,
+                s.paid_usd,
+                s.discounts_usd,
+                s.commissions_usd
+            ),
+            (3, 950, 933, 17, 17)
+        );
         assert_eq!(s.total_supply(), 3);
         assert!(s.tier(3).is_err());
         assert!(s.tier(0).is_err());

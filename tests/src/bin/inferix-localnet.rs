@@ -1,0 +1,308 @@
+//! The main job: the Inferix license sale on the embedded local bank, no validator needed.
+//!
+//! Deploys node-license natively, configures it and the worker sale from
+//! `migrations/deployment.toml`, and walks through the sale as SPEC §2 describes — whitelist,
+//! public purchases with a user code and a partner code, an airdrop, a later tier, the transfer
+//! lock — printing what happens and the on-chain sale report at the end.
+
+#![allow(deprecated)]
+
+use anchor_lang::prelude::Pubkey;
+use inferix_common::merkle::{whitelist_leaf, MerkleTree};
+use inferix_tests::deployment::{Deployment, Kind};
+use inferix_tests::*;
+use node_license::instructions::{RegisterPartnerCodeArgs, WhitelistProof};
+use node_license::state::{LicenseRecord, Sale};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use std::process::ExitCode;
+
+fn usd(micros: u64) -> String {
+    format!("${}.{:02}", micros / USD, (micros % USD) / 10_000)
+}
+
+fn short(key: &Pubkey) -> String {
+    let s = key.to_string();
+    format!("{}…{}", &s[..4], &s[s.len() - 4..])
+}
+
+struct Demo {
+    bank: Bank,
+    sale: SaleFixture,
+    admin: Keypair,
+    licenses: Vec<(String, Pubkey)>,
+}
+
+impl Demo {
+    async fn buy(
+        &mut self,
+        name: &str,
+        buyer: &Keypair,
+        tier: u8,
+        whitelist: Option<WhitelistProof>,
+        referral: &Referral,
+    ) -> Result<Pubkey, String> {
+        let (result, mint) = self
+            .sale
+            .buy(&mut self.bank, buyer, tier, whitelist, referral)
+            .await;
+        result.map_err(|e| format!("{name}'s purchase failed: {e}"))?;
+        let record: LicenseRecord = self.bank.anchor_account(&license_record_pda(&mint)).await;
+        println!(
+            "  {name:<6} bought license #{} (tier {}) for {} — NFT {}",
+            record.serial,
+            record.tier,
+            usd(record.price_paid_usd),
+            short(&mint)
+        );
+        self.licenses.push((name.to_string(), mint));
+        Ok(mint)
+    }
+
+    async fn balance(&mut self, wallet: &Pubkey) -> String {
+        let account = self.sale.payment_account(wallet);
+        usd(self.bank.token_balance(&account).await)
+    }
+}
+
+async fn run() -> Result<(), String> {
+    println!("Inferix local network — node license sale on the embedded bank\n");
+    let deployment = Deployment::load(&Deployment::default_path())?;
+    let worker_sale = deployment
+        .sale(Kind::Worker)
+        .ok_or("deployment has no worker sale")?;
+
+    let mut bank = Bank::start().await;
+    let admin = bank.deployer.insecure_clone();
+    let guardian = Keypair::new();
+    let buyback_authority = Keypair::new();
+    let args = deployment
+        .license
+        .config_args(guardian.pubkey(), buyback_authority.pubkey());
+    bank.send(&[initialize_config_ix(&admin.pubkey(), args)], &[&admin])
+        .await
+        .map_err(|e| format!("initialize_config: {e}"))?;
+    println!(
+        "deploy: node-license {} configured by its upgrade authority {}",
+        node_license::ID,
+        short(&admin.pubkey())
+    );
+
+    let start = bank.now().await;
+    let params = worker_sale.sale_params(start, anchor_spl::token::ID, 6);
+    let sale = create_sale(&mut bank, &admin, params).await;
+    let state: Sale = bank.anchor_account(&sale.address).await;
+    println!(
+        "sale:   worker sale {} — {} tiers, {} licenses, tier 1 at {}, paid in a 6-decimal USD stablecoin",
+        short(&sale.address),
+        state.tier_count,
+        state.total_supply(),
+        usd(state.tiers[0].price_usd)
+    );
+    let mut demo = Demo {
+        bank,
+        sale,
+        admin,
+        licenses: vec![],
+    };
+
+    println!("\nwhitelist window");
+    let alice = demo.sale.new_buyer(&mut demo.bank, 2_000).await;
+    let bob = demo.sale.new_buyer(&mut demo.bank, 2_000).await;
+    let entries = [(alice.pubkey(), 2u16), (bob.pubkey(), 1u16)];
+    let leaves = entries
+        .iter()
+        .map(|(w, a)| whitelist_leaf(&demo.sale.address, w, 1, *a))
+        .collect();
+    let tree = MerkleTree::new(leaves).ok_or("empty whitelist")?;
+    let set_root = ix(
+        demo.sale.sale_admin(&demo.admin.pubkey()),
+        node_license::instruction::SetWhitelistRoot {
+            tier: 1,
+            root: tree.root(),
+        },
+    );
+    let admin = demo.admin.insecure_clone();
+    demo.bank
+        .send(&[set_root], &[&admin])
+        .await
+        .map_err(|e| format!("set_whitelist_root: {e}"))?;
+    println!("  admin published the tier-1 whitelist root (alice: 2, bob: 1)");
+    for _ in 0..2 {
+        let proof = WhitelistProof {
+            allocation: 2,
+            proof: tree.proof(0).ok_or("proof")?,
+        };
+        demo.buy("alice", &alice, 1, Some(proof), &Referral::None)
+            .await?;
+    }
+    let over = WhitelistProof {
+        allocation: 2,
+        proof: tree.proof(0).ok_or("proof")?,
+    };
+    let (refused, _) = demo
+        .sale
+        .buy(&mut demo.bank, &alice, 1, Some(over), &Referral::None)
+        .await;
+    println!(
+        "  alice's third whitelist purchase refused: error {:?} (WhitelistAllocationExceeded)",
+        custom_error(&refused)
+    );
+    let proof = WhitelistProof {
+        allocation: 1,
+        proof: tree.proof(1).ok_or("proof")?,
+    };
+    demo.buy("bob", &bob, 1, Some(proof), &Referral::None)
+        .await?;
+
+    println!("\npublic window");
+    demo.bank
+        .set_time(start + worker_sale.whitelist_duration_secs)
+        .await;
+    let carol = demo.sale.new_buyer(&mut demo.bank, 2_000).await;
+    let alice_before = demo.balance(&alice.pubkey()).await;
+    let alice_license = demo.licenses[0].1;
+    demo.buy(
+        "carol",
+        &carol,
+        1,
+        None,
+        &Referral::User {
+            referrer: alice.pubkey(),
+            license_mint: alice_license,
+        },
+    )
+    .await?;
+    println!(
+        "  carol used alice's user code: 5 % off; alice's stablecoin {} → {}",
+        alice_before,
+        demo.balance(&alice.pubkey()).await
+    );
+
+    let partner = Keypair::new().pubkey();
+    demo.bank
+        .ata(
+            &partner,
+            &demo.sale.payment_mint,
+            &demo.sale.payment_token_program,
+        )
+        .await;
+    let register = register_partner_code_ix(
+        &demo.admin.pubkey(),
+        RegisterPartnerCodeArgs {
+            code: "KOL10".into(),
+            receiver: partner,
+            discount_bps: 1_000,
+            commission_bps: 500,
+        },
+    );
+    demo.bank
+        .send(&[register], &[&admin])
+        .await
+        .map_err(|e| format!("register_partner_code: {e}"))?;
+    let dave = demo.sale.new_buyer(&mut demo.bank, 2_000).await;
+    demo.buy(
+        "dave",
+        &dave,
+        1,
+        None,
+        &Referral::Partner {
+            code: "KOL10".into(),
+            receiver: partner,
+        },
+    )
+    .await?;
+    println!(
+        "  dave used partner code KOL10: 10 % off; the partner received {}",
+        demo.balance(&partner).await
+    );
+
+    let winner = Keypair::new().pubkey();
+    let airdrop_mint = Keypair::new();
+    let airdrop = demo
+        .sale
+        .airdrop_ix(&demo.admin.pubkey(), &winner, &airdrop_mint.pubkey());
+    demo.bank
+        .send(&[airdrop], &[&admin, &airdrop_mint])
+        .await
+        .map_err(|e| format!("airdrop_license: {e}"))?;
+    println!(
+        "  admin airdropped license NFT {} to campaign winner {} (flagged airdrop, paid $0)",
+        short(&airdrop_mint.pubkey()),
+        short(&winner)
+    );
+
+    let open = ix(
+        demo.sale.sale_admin(&demo.admin.pubkey()),
+        node_license::instruction::OpenTier { tier: 2 },
+    );
+    demo.bank
+        .send(&[open], &[&admin])
+        .await
+        .map_err(|e| format!("open_tier: {e}"))?;
+    println!("  admin opened tier 2 early");
+    let erin = demo.sale.new_buyer(&mut demo.bank, 2_000).await;
+    demo.buy("erin", &erin, 2, None, &Referral::None).await?;
+
+    println!("\ntransfer lock");
+    let record: LicenseRecord = demo
+        .bank
+        .anchor_account(&license_record_pda(&alice_license))
+        .await;
+    demo.bank.set_time(record.unlocks_at - 1).await;
+    let early = demo
+        .bank
+        .send(&[unlock_license_ix(&alice_license, &alice.pubkey())], &[])
+        .await;
+    println!(
+        "  one second before the lock ends, unlock is refused: error {:?} (LicenseStillLocked)",
+        custom_error(&early)
+    );
+    demo.bank.set_time(record.unlocks_at).await;
+    demo.bank
+        .send(&[unlock_license_ix(&alice_license, &alice.pubkey())], &[])
+        .await
+        .map_err(|e| format!("unlock_license: {e}"))?;
+    println!(
+        "  a year after purchase anyone may unlock: alice's license #{} is now transferable",
+        record.serial
+    );
+
+    let state: Sale = demo.bank.anchor_account(&demo.sale.address).await;
+    let treasury = demo.bank.token_balance(&demo.sale.treasury).await;
+    println!("\nsale report (on-chain)");
+    println!(
+        "  sold {} (+{} airdropped); tier 1 {}/{}, tier 2 {}/{}, highest open tier {}",
+        state.sold,
+        state.airdropped,
+        state.tiers[0].sold,
+        state.tiers[0].supply,
+        state.tiers[1].sold,
+        state.tiers[1].supply,
+        state.highest_open_tier
+    );
+    println!(
+        "  list {} − discounts {} = paid {}; commissions {}; treasury received {}",
+        usd(state.gross_usd),
+        usd(state.discounts_usd),
+        usd(state.paid_usd),
+        usd(state.commissions_usd),
+        usd(treasury)
+    );
+    if treasury + state.commissions_usd != state.paid_usd {
+        return Err("treasury + commissions differ from what buyers paid".into());
+    }
+    println!("  conservation holds: treasury + commissions = paid");
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
