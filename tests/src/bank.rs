@@ -57,6 +57,9 @@ pub type TxResult = Result<(), BanksClientError>;
 
 impl Bank {
     pub async fn start() -> Self {
+        // program-test logs every instruction at DEBUG unless told otherwise; keep test and demo
+        // output readable. `RUST_LOG=debug` brings the program logs back.
+        agave_logger::setup_with_default("error");
         let deployer = Keypair::new();
         let mut pt = ProgramTest::new(
             "node_license",
@@ -70,6 +73,9 @@ impl Bank {
         );
         pt.add_account(deployer.pubkey(), system_account(1_000 * LAMPORTS_PER_SOL));
         let ctx = pt.start_with_context().await;
+        // ProgramTest set its logger to DEBUG for every instruction; keep test and demo output
+        // readable. `RUST_LOG=debug` brings the program logs back.
+        agave_logger::setup_with_default("error");
         Self { ctx, deployer }
     }
 
