@@ -46,6 +46,18 @@ pub fn program_data_address(program_id: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[program_id.as_ref()], &bpf_loader_upgradeable::ID).0
 }
 
+/// program-test logs every instruction at DEBUG unless `RUST_LOG` says otherwise; default it to
+/// `error` once, before any bank starts, so test and demo output stay readable
+/// (`RUST_LOG=debug` brings the program logs back).
+fn quiet_logs_unless_asked() {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| {
+        if std::env::var_os("RUST_LOG").is_none() {
+            std::env::set_var("RUST_LOG", "error");
+        }
+    });
+}
+
 /// A running local bank with every Inferix program, and `deployer` as their upgrade authority.
 pub struct Bank {
     pub ctx: ProgramTestContext,
@@ -57,9 +69,7 @@ pub type TxResult = Result<(), BanksClientError>;
 
 impl Bank {
     pub async fn start() -> Self {
-        // program-test logs every instruction at DEBUG unless told otherwise; keep test and demo
-        // output readable. `RUST_LOG=debug` brings the program logs back.
-        agave_logger::setup_with_default("error");
+        quiet_logs_unless_asked();
         let deployer = Keypair::new();
         let mut pt = ProgramTest::new(
             "node_license",
@@ -73,9 +83,6 @@ impl Bank {
         );
         pt.add_account(deployer.pubkey(), system_account(1_000 * LAMPORTS_PER_SOL));
         let ctx = pt.start_with_context().await;
-        // ProgramTest set its logger to DEBUG for every instruction; keep test and demo output
-        // readable. `RUST_LOG=debug` brings the program logs back.
-        agave_logger::setup_with_default("error");
         Self { ctx, deployer }
     }
 
@@ -161,9 +168,55 @@ impl Bank {
 
     /// Creates a mint of `token_program` (SPL Token or Token-2022) with the payer as authority.
     pub async fn create_mint(&mut self, token_program: &Pubkey, decimals: u8) -> Pubkey {
-        let mint = Keypair::new();
+        let payer = self.payer().pubkey();
+        self.create_token_state(
+            token_program,
+            spl_token_2022_interface::state::Mint::LEN,
+            |mint| {
+                spl_token_2022_interface::instruction::initialize_mint2(
+                    token_program,
+                    mint,
+                    &payer,
+                    None,
+                    decimals,
+                )
+            },
+        )
+        .await
+    }
+
+    /// A token account of `owner` for `mint` at a fresh (non-associated) address.
+    pub async fn create_token_account(
+        &mut self,
+        owner: &Pubkey,
+        mint: &Pubkey,
+        token_program: &Pubkey,
+    ) -> Pubkey {
+        self.create_token_state(
+            token_program,
+            spl_token_2022_interface::state::Account::LEN,
+            |account| {
+                spl_token_2022_interface::instruction::initialize_account3(
+                    token_program,
+                    account,
+                    mint,
+                    owner,
+                )
+            },
+        )
+        .await
+    }
+
+    /// Creates a rent-exempt account of `space` bytes owned by `token_program` at a fresh address
+    /// and initializes it with the instruction `initialize` builds for that address.
+    async fn create_token_state(
+        &mut self,
+        token_program: &Pubkey,
+        space: usize,
+        initialize: impl FnOnce(&Pubkey) -> Result<Instruction, anchor_lang::prelude::ProgramError>,
+    ) -> Pubkey {
+        let account = Keypair::new();
         let payer = self.payer();
-        let space = spl_token_2022_interface::state::Mint::LEN;
         let rent = self
             .ctx
             .banks_client
@@ -171,29 +224,18 @@ impl Bank {
             .await
             .unwrap()
             .minimum_balance(space);
-        self.send(
-            &[
-                system_instruction::create_account(
-                    &payer.pubkey(),
-                    &mint.pubkey(),
-                    rent,
-                    space as u64,
-                    token_program,
-                ),
-                spl_token_2022_interface::instruction::initialize_mint2(
-                    token_program,
-                    &mint.pubkey(),
-                    &payer.pubkey(),
-                    None,
-                    decimals,
-                )
-                .unwrap(),
-            ],
-            &[&mint],
-        )
-        .await
-        .expect("creating a mint");
-        mint.pubkey()
+        let create = system_instruction::create_account(
+            &payer.pubkey(),
+            &account.pubkey(),
+            rent,
+            space as u64,
+            token_program,
+        );
+        let init = initialize(&account.pubkey()).expect("a valid token instruction");
+        self.send(&[create, init], &[&account])
+            .await
+            .expect("creating a token account or mint");
+        account.pubkey()
     }
 
     /// The associated token account of `owner` for `mint`, created if missing.
@@ -214,47 +256,6 @@ impl Bank {
             .expect("creating an associated token account");
         }
         address
-    }
-
-    /// A token account of `owner` for `mint` at a fresh (non-associated) address.
-    pub async fn create_token_account(
-        &mut self,
-        owner: &Pubkey,
-        mint: &Pubkey,
-        token_program: &Pubkey,
-    ) -> Pubkey {
-        let account = Keypair::new();
-        let payer = self.payer();
-        let space = spl_token_2022_interface::state::Account::LEN;
-        let rent = self
-            .ctx
-            .banks_client
-            .get_rent()
-            .await
-            .unwrap()
-            .minimum_balance(space);
-        self.send(
-            &[
-                system_instruction::create_account(
-                    &payer.pubkey(),
-                    &account.pubkey(),
-                    rent,
-                    space as u64,
-                    token_program,
-                ),
-                spl_token_2022_interface::instruction::initialize_account3(
-                    token_program,
-                    &account.pubkey(),
-                    mint,
-                    owner,
-                )
-                .unwrap(),
-            ],
-            &[&account],
-        )
-        .await
-        .expect("creating a token account");
-        account.pubkey()
     }
 
     /// Mints `amount` of a payer-controlled mint into `owner`'s associated account.

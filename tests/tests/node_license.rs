@@ -1511,3 +1511,55 @@ async fn shared_errors_keep_their_own_code_range() {
     assert_eq!(u32::from(CommonError::MathOverflow), 9000);
     assert_eq!(u32::from(LicenseError::NotUpgradeAuthority), 6000);
 }
+
+// ---------------------------------------------------------------- transaction size
+
+/// Wire size of a purchase transaction (buyer and mint sign), as a validator would receive it.
+fn purchase_tx_size(whitelist_depth: Option<usize>, referral: &Referral) -> usize {
+    let sale = SaleFixture {
+        address: Pubkey::new_unique(),
+        payment_mint: Pubkey::new_unique(),
+        payment_token_program: anchor_spl::token::ID,
+        payment_decimals: 6,
+        treasury: Pubkey::new_unique(),
+    };
+    let buyer = Pubkey::new_unique();
+    let whitelist = whitelist_depth.map(|depth| WhitelistProof {
+        allocation: 1,
+        proof: vec![[7; 32]; depth],
+    });
+    let purchase = sale.purchase_ix(&buyer, &Pubkey::new_unique(), 1, whitelist, referral);
+    let tx = solana_transaction::Transaction::new_with_payer(&[purchase], Some(&buyer));
+    bincode::serialize(&tx).unwrap().len()
+}
+
+#[test]
+fn purchase_transactions_fit_in_one_packet() {
+    const PACKET: usize = 1_232;
+    let user_code = || Referral::User {
+        referrer: Pubkey::new_unique(),
+        license_mint: Pubkey::new_unique(),
+    };
+    let partner = Referral::Partner {
+        code: "KOL10".into(),
+        receiver: Pubkey::new_unique(),
+    };
+    let cases = [
+        ("public, no referral", None, Referral::None),
+        ("public, user code", None, user_code()),
+        ("public, partner code", None, partner),
+        ("whitelist of 2^17 wallets", Some(17), Referral::None),
+        (
+            "whitelist of 2^14 wallets, user code",
+            Some(14),
+            user_code(),
+        ),
+    ];
+    for (case, depth, referral) in cases {
+        let size = purchase_tx_size(depth, &referral);
+        println!("{case}: {size} bytes");
+        assert!(size <= PACKET, "{case}: {size} bytes exceeds {PACKET}");
+    }
+    // One level deeper needs an address lookup table (docs/decisions.md).
+    assert!(purchase_tx_size(Some(18), &Referral::None) > PACKET);
+}

@@ -5,6 +5,7 @@
 use crate::constants::{
     LICENSE_SYMBOL, METADATA_FIELD_KIND, METADATA_FIELD_SERIAL, METADATA_FIELD_TIER,
 };
+use crate::state::{LicenseKind, LicenseRecord, Sale};
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
 use anchor_spl::token_2022::spl_token_2022::instruction::AuthorityType;
@@ -30,6 +31,19 @@ pub struct LicenseMetadata {
     pub serial: String,
 }
 
+/// What a new license is: the record fields that are not derived from its accounts.
+pub struct LicenseTerms {
+    pub sale: Pubkey,
+    pub kind: LicenseKind,
+    /// 1-based tier; 0 for an airdrop.
+    pub tier: u8,
+    pub serial: u32,
+    pub price_paid_usd: u64,
+    pub airdrop: bool,
+    pub minted_at: i64,
+    pub lock_duration_secs: i64,
+}
+
 /// The accounts a license mint touches. `config` is the mint, freeze and update authority.
 pub struct LicenseNft<'a, 'info> {
     pub payer: &'a AccountInfo<'info>,
@@ -42,9 +56,34 @@ pub struct LicenseNft<'a, 'info> {
 }
 
 impl<'info> LicenseNft<'_, 'info> {
+    /// Mints the license NFT, locked for `terms.lock_duration_secs` (0 = never locked), and
+    /// returns its license record.
+    pub fn issue(
+        &self,
+        metadata: LicenseMetadata,
+        terms: LicenseTerms,
+        record_bump: u8,
+    ) -> Result<LicenseRecord> {
+        let locked = terms.lock_duration_secs > 0;
+        self.mint(metadata, locked)?;
+        Ok(LicenseRecord {
+            mint: self.mint.key(),
+            sale: terms.sale,
+            kind: terms.kind,
+            tier: terms.tier,
+            serial: terms.serial,
+            price_paid_usd: terms.price_paid_usd,
+            purchased_at: terms.minted_at,
+            unlocks_at: terms.minted_at.saturating_add(terms.lock_duration_secs),
+            airdrop: terms.airdrop,
+            locked,
+            bump: record_bump,
+        })
+    }
+
     /// Writes the metadata, mints the single token, freezes it when `lock` and removes the mint
     /// authority so no second token can ever exist.
-    pub fn mint(&self, metadata: LicenseMetadata, lock: bool) -> Result<()> {
+    fn mint(&self, metadata: LicenseMetadata, lock: bool) -> Result<()> {
         self.fund_metadata_rent(&metadata)?;
         let bump = [self.config_bump];
         let signer_seeds: &[&[&[u8]]] = &[&[seeds::LICENSE_CONFIG, &bump]];
@@ -161,7 +200,7 @@ impl<'info> LicenseNft<'_, 'info> {
 impl LicenseMetadata {
     /// Metadata of license `serial` of `sale`; `tier_label` is the tier number or
     /// [`crate::constants::AIRDROP_TIER_LABEL`].
-    pub fn new(sale: &crate::state::Sale, tier_label: String, serial: u32) -> Self {
+    pub fn new(sale: &Sale, tier_label: String, serial: u32) -> Self {
         Self {
             name: format!("Inferix {} License #{}", sale.kind.display_name(), serial),
             uri: sale.metadata_uri.clone(),

@@ -1,7 +1,7 @@
 use crate::constants::AIRDROP_TIER_LABEL;
 use crate::errors::LicenseError;
 use crate::events::LicenseAirdropped;
-use crate::license_nft::{LicenseMetadata, LicenseNft};
+use crate::license_nft::{LicenseMetadata, LicenseNft, LicenseTerms};
 use crate::state::{LicenseConfig, LicenseRecord, Sale};
 use anchor_lang::prelude::*;
 use anchor_spl::associated_token::AssociatedToken;
@@ -65,10 +65,7 @@ pub fn handler(mut ctx: Context<AirdropLicense>) -> Result<()> {
     sale.airdropped += 1;
     let serial = sale.take_serial()?;
 
-    let now = Clock::get()?.unix_timestamp;
-    let lock_duration_secs = accounts.config.lock_duration_secs;
-    let unlocks_at = now.saturating_add(lock_duration_secs);
-    LicenseNft {
+    let record = LicenseNft {
         payer: &accounts.admin.to_account_info(),
         mint: &accounts.license_mint.to_account_info(),
         holder_account: &accounts.recipient_license_account.to_account_info(),
@@ -77,23 +74,22 @@ pub fn handler(mut ctx: Context<AirdropLicense>) -> Result<()> {
         token_program: &accounts.license_token_program.to_account_info(),
         system_program: &accounts.system_program.to_account_info(),
     }
-    .mint(
+    .issue(
         LicenseMetadata::new(&accounts.sale, AIRDROP_TIER_LABEL.to_string(), serial),
-        lock_duration_secs > 0,
+        LicenseTerms {
+            sale: accounts.sale.key(),
+            kind: accounts.sale.kind,
+            tier: 0,
+            serial,
+            price_paid_usd: 0,
+            airdrop: true,
+            minted_at: Clock::get()?.unix_timestamp,
+            lock_duration_secs: accounts.config.lock_duration_secs,
+        },
+        ctx.bumps.license_record,
     )?;
-    accounts.license_record.set_inner(LicenseRecord {
-        mint: accounts.license_mint.key(),
-        sale: accounts.sale.key(),
-        kind: accounts.sale.kind,
-        tier: 0,
-        serial,
-        price_paid_usd: 0,
-        purchased_at: now,
-        unlocks_at,
-        airdrop: true,
-        locked: lock_duration_secs > 0,
-        bump: ctx.bumps.license_record,
-    });
+    let unlocks_at = record.unlocks_at;
+    accounts.license_record.set_inner(record);
     emit!(LicenseAirdropped {
         sale: accounts.sale.key(),
         mint: accounts.license_mint.key(),

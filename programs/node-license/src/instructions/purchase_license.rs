@@ -1,6 +1,6 @@
 use crate::errors::LicenseError;
 use crate::events::{LicensePurchased, TierOpened};
-use crate::license_nft::{LicenseMetadata, LicenseNft};
+use crate::license_nft::{LicenseMetadata, LicenseNft, LicenseTerms};
 use crate::state::{
     LicenseConfig, LicenseRecord, PartnerCode, PriceQuote, Sale, SalePhase, WalletPurchases,
 };
@@ -259,14 +259,9 @@ pub fn handler(mut ctx: Context<PurchaseLicense>, args: PurchaseLicenseArgs) -> 
     wallet.sale = accounts.sale.key();
     wallet.wallet = accounts.buyer.key();
     wallet.bump = ctx.bumps.wallet_purchases;
-    wallet.purchased[tier_index] += 1;
-    if phase == SalePhase::Whitelist {
-        wallet.whitelist_purchased[tier_index] += 1;
-    }
+    wallet.record_purchase(tier_index, phase == SalePhase::Whitelist)?;
 
-    let lock_duration_secs = accounts.config.lock_duration_secs;
-    let unlocks_at = now.saturating_add(lock_duration_secs);
-    LicenseNft {
+    let record = LicenseNft {
         payer: &accounts.buyer.to_account_info(),
         mint: &accounts.license_mint.to_account_info(),
         holder_account: &accounts.buyer_license_account.to_account_info(),
@@ -275,23 +270,22 @@ pub fn handler(mut ctx: Context<PurchaseLicense>, args: PurchaseLicenseArgs) -> 
         token_program: &accounts.license_token_program.to_account_info(),
         system_program: &accounts.system_program.to_account_info(),
     }
-    .mint(
+    .issue(
         LicenseMetadata::new(&accounts.sale, tier.to_string(), serial),
-        lock_duration_secs > 0,
+        LicenseTerms {
+            sale: accounts.sale.key(),
+            kind: accounts.sale.kind,
+            tier,
+            serial,
+            price_paid_usd: quote.price_paid_usd,
+            airdrop: false,
+            minted_at: now,
+            lock_duration_secs: accounts.config.lock_duration_secs,
+        },
+        ctx.bumps.license_record,
     )?;
-    accounts.license_record.set_inner(LicenseRecord {
-        mint: accounts.license_mint.key(),
-        sale: accounts.sale.key(),
-        kind: accounts.sale.kind,
-        tier,
-        serial,
-        price_paid_usd: quote.price_paid_usd,
-        purchased_at: now,
-        unlocks_at,
-        airdrop: false,
-        locked: lock_duration_secs > 0,
-        bump: ctx.bumps.license_record,
-    });
+    let unlocks_at = record.unlocks_at;
+    accounts.license_record.set_inner(record);
 
     emit!(LicensePurchased {
         sale: accounts.sale.key(),
