@@ -127,6 +127,39 @@ async fn assert_purchase_fails(
     assert!(w.bank.account(&mint).await.is_none(), "no license minted");
 }
 
+/// A tier-1 purchase whose accounts `alter` tampers with: asserts the error and that neither the
+/// usual accounts nor `extra` moved.
+async fn assert_altered_purchase_fails(
+    w: &mut World,
+    buyer: &Keypair,
+    referral: &Referral,
+    alter: impl FnOnce(&mut node_license::accounts::PurchaseLicense),
+    extra: &[Pubkey],
+    expected: impl Into<u32> + std::fmt::Debug + Copy,
+) {
+    let mint = Keypair::new();
+    let mut accounts = w
+        .sale
+        .purchase_accounts(&buyer.pubkey(), &mint.pubkey(), referral);
+    alter(&mut accounts);
+    let purchase = ix(
+        accounts,
+        node_license::instruction::PurchaseLicense {
+            args: node_license::instructions::PurchaseLicenseArgs {
+                tier: 1,
+                whitelist: None,
+            },
+        },
+    );
+    let watched = w.watch(&buyer.pubkey(), extra).await;
+    assert_error(&w.bank.send(&[purchase], &[buyer, &mint]).await, expected);
+    watched.check(&mut w.bank).await;
+    assert!(
+        w.bank.account(&mint.pubkey()).await.is_none(),
+        "no license minted"
+    );
+}
+
 // ---------------------------------------------------------------- tiers and phases
 
 #[tokio::test]
@@ -728,26 +761,18 @@ async fn assert_self_referral_fails(w: &mut World, buyer: &Keypair, referral: Re
             &w.sale.payment_token_program,
         )
         .await;
-    let mint = Keypair::new();
-    let mut accounts = w
-        .sale
-        .purchase_accounts(&buyer.pubkey(), &mint.pubkey(), &referral);
-    accounts.commission_account = Some(second_account);
-    let purchase = ix(
-        accounts,
-        node_license::instruction::PurchaseLicense {
-            args: node_license::instructions::PurchaseLicenseArgs {
-                tier: 1,
-                whitelist: None,
-            },
-        },
-    );
-    let watched = w.watch(&buyer.pubkey(), &[second_account]).await;
-    assert_error(
-        &w.bank.send(&[purchase], &[buyer, &mint]).await,
+    let alter = |a: &mut node_license::accounts::PurchaseLicense| {
+        a.commission_account = Some(second_account)
+    };
+    assert_altered_purchase_fails(
+        w,
+        buyer,
+        &referral,
+        alter,
+        &[second_account],
         LicenseError::SelfReferral,
-    );
-    watched.check(&mut w.bank).await;
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -862,33 +887,23 @@ async fn commission_must_go_to_the_referrer() {
     let (holder, mint) = license_holder(&mut w).await;
     let buyer = w.buyer(1_000).await;
     let thief = w.buyer(10).await;
-    let new_mint = Keypair::new();
-    let mut accounts = w.sale.purchase_accounts(
-        &buyer.pubkey(),
-        &new_mint.pubkey(),
-        &Referral::User {
-            referrer: holder.pubkey(),
-            license_mint: mint,
-        },
-    );
-    accounts.commission_account = Some(w.sale.payment_account(&thief.pubkey()));
-    let purchase = ix(
-        accounts,
-        node_license::instruction::PurchaseLicense {
-            args: node_license::instructions::PurchaseLicenseArgs {
-                tier: 1,
-                whitelist: None,
-            },
-        },
-    );
-    let watched = w
-        .watch(&buyer.pubkey(), &[w.sale.payment_account(&thief.pubkey())])
-        .await;
-    assert_error(
-        &w.bank.send(&[purchase], &[&buyer, &new_mint]).await,
+    let thief_account = w.sale.payment_account(&thief.pubkey());
+    let referral = Referral::User {
+        referrer: holder.pubkey(),
+        license_mint: mint,
+    };
+    let alter = |a: &mut node_license::accounts::PurchaseLicense| {
+        a.commission_account = Some(thief_account)
+    };
+    assert_altered_purchase_fails(
+        &mut w,
+        &buyer,
+        &referral,
+        alter,
+        &[thief_account],
         LicenseError::WrongCommissionAccount,
-    );
-    watched.check(&mut w.bank).await;
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------- pause
@@ -1228,23 +1243,7 @@ async fn assert_substitution_fails(
     expected: impl Into<u32> + std::fmt::Debug + Copy,
 ) {
     let buyer = w.buyer(1_000).await;
-    let mint = Keypair::new();
-    let mut accounts = w
-        .sale
-        .purchase_accounts(&buyer.pubkey(), &mint.pubkey(), &Referral::None);
-    alter(&mut accounts);
-    let purchase = ix(
-        accounts,
-        node_license::instruction::PurchaseLicense {
-            args: node_license::instructions::PurchaseLicenseArgs {
-                tier: 1,
-                whitelist: None,
-            },
-        },
-    );
-    let watched = w.watch(&buyer.pubkey(), &[]).await;
-    assert_error(&w.bank.send(&[purchase], &[&buyer, &mint]).await, expected);
-    watched.check(&mut w.bank).await;
+    assert_altered_purchase_fails(w, &buyer, &Referral::None, alter, &[], expected).await;
 }
 
 #[tokio::test]
@@ -1297,57 +1296,36 @@ async fn a_fake_license_record_is_rejected() {
     let mut w = world(vec![tier(300 * USD, 10, 0, 0)], true).await;
     let (holder, mint) = license_holder(&mut w).await;
     let buyer = w.buyer(1_000).await;
+    let referral = Referral::User {
+        referrer: holder.pubkey(),
+        license_mint: mint,
+    };
     // The sale account passed where a license record belongs: wrong discriminator.
     let sale_address = w.sale.address;
-    let new_mint = Keypair::new();
-    let mut accounts = w.sale.purchase_accounts(
-        &buyer.pubkey(),
-        &new_mint.pubkey(),
-        &Referral::User {
-            referrer: holder.pubkey(),
-            license_mint: mint,
-        },
-    );
-    accounts.referrer_license = Some(sale_address);
-    let purchase = ix(
-        accounts,
-        node_license::instruction::PurchaseLicense {
-            args: node_license::instructions::PurchaseLicenseArgs {
-                tier: 1,
-                whitelist: None,
-            },
-        },
-    );
-    let watched = w.watch(&buyer.pubkey(), &[]).await;
-    assert_error(
-        &w.bank.send(&[purchase], &[&buyer, &new_mint]).await,
+    let alter =
+        |a: &mut node_license::accounts::PurchaseLicense| a.referrer_license = Some(sale_address);
+    assert_altered_purchase_fails(
+        &mut w,
+        &buyer,
+        &referral,
+        alter,
+        &[],
         AnchorErrorCode::AccountDiscriminatorMismatch,
-    );
-    watched.check(&mut w.bank).await;
+    )
+    .await;
     // A system-owned account posing as a record: wrong owner.
-    let mut accounts = w.sale.purchase_accounts(
-        &buyer.pubkey(),
-        &new_mint.pubkey(),
-        &Referral::User {
-            referrer: holder.pubkey(),
-            license_mint: mint,
-        },
-    );
-    accounts.referrer_license = Some(holder.pubkey());
-    let purchase = ix(
-        accounts,
-        node_license::instruction::PurchaseLicense {
-            args: node_license::instructions::PurchaseLicenseArgs {
-                tier: 1,
-                whitelist: None,
-            },
-        },
-    );
-    assert_error(
-        &w.bank.send(&[purchase], &[&buyer, &new_mint]).await,
+    let alter = |a: &mut node_license::accounts::PurchaseLicense| {
+        a.referrer_license = Some(holder.pubkey())
+    };
+    assert_altered_purchase_fails(
+        &mut w,
+        &buyer,
+        &referral,
+        alter,
+        &[],
         AnchorErrorCode::AccountOwnedByWrongProgram,
-    );
-    watched.check(&mut w.bank).await;
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -1356,32 +1334,23 @@ async fn a_license_record_of_another_mint_is_rejected() {
     let (holder, held_mint) = license_holder(&mut w).await;
     let (_, other_mint) = license_holder(&mut w).await;
     let buyer = w.buyer(1_000).await;
-    let new_mint = Keypair::new();
     // The holder's real token account, with the record of somebody else's license.
-    let mut accounts = w.sale.purchase_accounts(
-        &buyer.pubkey(),
-        &new_mint.pubkey(),
-        &Referral::User {
-            referrer: holder.pubkey(),
-            license_mint: held_mint,
-        },
-    );
-    accounts.referrer_license = Some(license_record_pda(&other_mint));
-    let purchase = ix(
-        accounts,
-        node_license::instruction::PurchaseLicense {
-            args: node_license::instructions::PurchaseLicenseArgs {
-                tier: 1,
-                whitelist: None,
-            },
-        },
-    );
-    let watched = w.watch(&buyer.pubkey(), &[]).await;
-    assert_error(
-        &w.bank.send(&[purchase], &[&buyer, &new_mint]).await,
+    let referral = Referral::User {
+        referrer: holder.pubkey(),
+        license_mint: held_mint,
+    };
+    let alter = |a: &mut node_license::accounts::PurchaseLicense| {
+        a.referrer_license = Some(license_record_pda(&other_mint))
+    };
+    assert_altered_purchase_fails(
+        &mut w,
+        &buyer,
+        &referral,
+        alter,
+        &[],
         LicenseError::LicenseMintMismatch,
-    );
-    watched.check(&mut w.bank).await;
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------- sale in a Token-2022 stablecoin
