@@ -216,7 +216,7 @@ pub fn handler(mut ctx: Context<PurchaseLicense>, args: PurchaseLicenseArgs) -> 
         .phase(now)
         .ok_or(LicenseError::SaleNotActive)?;
     let tier = args.tier;
-    accounts.sale.tier(tier)?;
+    accounts.sale.check_available(tier, phase)?;
     let tier_index = tier as usize - 1;
     accounts.check_whitelist(tier, phase, args.whitelist.as_ref())?;
     let wallet_cap = accounts.sale.tiers[tier_index].wallet_cap;
