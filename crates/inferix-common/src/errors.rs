@@ -32,4 +32,20 @@ pub enum CommonError {
     MessageMalformed,
     #[msg("The account is not the instructions sysvar")]
     NotInstructionsSysvar,
+    #[msg("The price account is not owned by the expected oracle program")]
+    PriceWrongOwner,
+    #[msg("The price account is not a Pyth PriceUpdateV2 account")]
+    PriceMalformed,
+    #[msg("The price account is for another feed")]
+    PriceWrongFeed,
+    #[msg("The price update is only partially verified")]
+    PricePartiallyVerified,
+    #[msg("The price is older than the maximum age")]
+    PriceStale,
+    #[msg("The price is dated in the future")]
+    PriceFromFuture,
+    #[msg("The price's confidence interval is wider than allowed")]
+    PriceLowConfidence,
+    #[msg("The price is zero or negative")]
+    PriceNotPositive,
 }

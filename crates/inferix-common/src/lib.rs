@@ -10,7 +10,9 @@ pub mod errors;
 pub mod math;
 pub mod merkle;
 pub mod messages;
+pub mod price;
 pub mod seeds;
+pub mod stake;
 pub mod units;
 
 pub use errors::CommonError;
