@@ -184,11 +184,11 @@ impl UsdPrice {
         // tokens = usd_micros / 10^6 / (price × 10^exponent) × 10^decimals
         let mut numerator = (usd_micros as u128) * (pow10(decimals)? as u128);
         let mut denominator = (self.side(side)? as u128) * (pow10(USD_DECIMALS)? as u128);
-        let scale = (pow10(self.exponent.unsigned_abs().min(19) as u8)? as u128).max(1);
         require!(
             self.exponent.unsigned_abs() <= 18,
             CommonError::MathOverflow
         );
+        let scale = pow10(self.exponent.unsigned_abs() as u8)? as u128;
         if self.exponent < 0 {
             numerator = numerator
                 .checked_mul(scale)
