@@ -20,6 +20,7 @@ use anchor_lang::solana_program::instruction::Instruction;
 use solana_instructions_sysvar::{load_current_index_checked, load_instruction_at_checked};
 
 pub use solana_sdk_ids::ed25519_program::ID as ED25519_PROGRAM_ID;
+pub use solana_sdk_ids::sysvar::instructions::ID as INSTRUCTIONS_SYSVAR_ID;
 
 const HEADER_LEN: usize = 2;
 const OFFSETS_LEN: usize = 14;

@@ -1,0 +1,138 @@
+use crate::errors::StakingError;
+use crate::events::{NodeBlacklisted, NodeSlashed};
+use crate::node_status::apply_status;
+use crate::quorum::verify_verifier_quorum;
+use crate::state::{Node, SlashRecord, SlashStatus, StakingConfig};
+use crate::vault::VaultTransfer;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::ed25519::INSTRUCTIONS_SYSVAR_ID;
+use inferix_common::math::checked_add;
+use inferix_common::messages::{SignedMessage, Violation, ViolationKind};
+use inferix_common::seeds;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone)]
+pub struct ViolationArgs {
+    pub epoch: u32,
+    pub kind: u8,
+    pub evidence_hash: [u8; 32],
+    pub issued_at: i64,
+}
+
+/// Slashes `slash_bps[kind]` of a node's stake and unbonding pool into the penalty pool, on a
+/// `Violation` co-signed by a verifier quorum (remaining accounts, in signature order). The
+/// evidence hash can be used once. Reaching `max_strikes` blacklists the node.
+#[derive(Accounts)]
+#[instruction(args: ViolationArgs)]
+pub struct ReportViolation<'info> {
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    #[account(mut, seeds = [seeds::STAKING_CONFIG], bump = config.bump)]
+    pub config: Box<Account<'info, StakingConfig>>,
+    #[account(mut, seeds = [seeds::NODE, node.license_mint.as_ref()], bump = node.bump)]
+    pub node: Box<Account<'info, Node>>,
+    #[account(
+        init_if_needed,
+        payer = payer,
+        space = 8 + SlashRecord::INIT_SPACE,
+        seeds = [seeds::SLASH, args.evidence_hash.as_ref()],
+        bump,
+    )]
+    pub slash_record: Box<Account<'info, SlashRecord>>,
+    #[account(mut, seeds = [seeds::STAKE_VAULT, node.key().as_ref()], bump = node.vault_bump)]
+    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut, seeds = [seeds::PENALTY_VAULT], bump = config.penalty_vault_bump)]
+    pub penalty_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(address = config.ifx_mint)]
+    pub ifx_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(address = config.ifx_token_program)]
+    pub ifx_token_program: Interface<'info, TokenInterface>,
+    /// CHECK: the instructions sysvar, checked by address.
+    #[account(address = INSTRUCTIONS_SYSVAR_ID)]
+    pub instructions_sysvar: UncheckedAccount<'info>,
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler<'info>(
+    mut ctx: Context<'info, ReportViolation<'info>>,
+    args: ViolationArgs,
+) -> Result<()> {
+    let accounts = &mut ctx.accounts;
+    accounts.config.require_not_paused()?;
+    require!(
+        accounts.slash_record.node == Pubkey::default(),
+        StakingError::EvidenceAlreadyUsed
+    );
+    let kind = ViolationKind::try_from(args.kind)
+        .map_err(|_| error!(StakingError::UnknownViolationKind))?;
+    let now = Clock::get()?.unix_timestamp;
+    accounts.config.check_issued_at(args.issued_at, now)?;
+    let node_key = accounts.node.key();
+    let message = Violation {
+        config: accounts.config.key(),
+        node: node_key,
+        epoch: args.epoch,
+        kind: args.kind,
+        evidence_hash: args.evidence_hash,
+        issued_at: args.issued_at,
+    }
+    .to_signed_bytes();
+    let verifiers = verify_verifier_quorum(
+        &accounts.config,
+        &accounts.instructions_sysvar,
+        ctx.remaining_accounts,
+        &message,
+    )?;
+
+    let params = accounts.config.params;
+    let node = &mut accounts.node;
+    let (from_stake, from_unbonding) = node.slash(params.slash_bps[kind as usize])?;
+    node.strikes = node.strikes.saturating_add(1);
+    let blacklists = !node.blacklisted && node.strikes >= params.max_strikes;
+    if blacklists {
+        node.blacklisted = true;
+        node.blacklisted_at = now;
+    }
+    let required = node.required_stake;
+    apply_status(node, node_key, required, now);
+    let amount = from_stake + from_unbonding;
+    VaultTransfer {
+        from: &accounts.stake_vault,
+        to: &accounts.penalty_vault,
+        mint: &accounts.ifx_mint,
+        token_program: &accounts.ifx_token_program,
+    }
+    .from_node(&accounts.node, amount)?;
+    accounts.config.pending_penalties = checked_add(accounts.config.pending_penalties, amount)?;
+    accounts.slash_record.set_inner(SlashRecord {
+        node: node_key,
+        evidence_hash: args.evidence_hash,
+        kind: args.kind,
+        epoch: args.epoch,
+        from_stake,
+        from_unbonding,
+        slashed_at: now,
+        status: SlashStatus::Pending,
+        blacklisted_node: blacklists,
+        bump: ctx.bumps.slash_record,
+    });
+    emit!(NodeSlashed {
+        node: node_key,
+        slash: accounts.slash_record.key(),
+        kind: args.kind,
+        epoch: args.epoch,
+        evidence_hash: args.evidence_hash,
+        from_stake,
+        from_unbonding,
+        strikes: accounts.node.strikes,
+        blacklisted: accounts.node.blacklisted,
+        verifiers,
+    });
+    if blacklists {
+        emit!(NodeBlacklisted {
+            node: node_key,
+            by_admin: false,
+        });
+    }
+    Ok(())
+}

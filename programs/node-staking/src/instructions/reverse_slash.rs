@@ -1,0 +1,74 @@
+use crate::errors::StakingError;
+use crate::events::SlashReversed;
+use crate::node_status::reevaluate;
+use crate::state::{Node, SlashRecord, SlashStatus, StakingConfig};
+use crate::vault::VaultTransfer;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::math::checked_sub;
+use inferix_common::seeds;
+
+/// Within the appeal window the admin reverses a slash: the exact amounts return to the node's
+/// stake and unbonding pool, the strike is withdrawn, and a blacklist it caused is lifted.
+#[derive(Accounts)]
+pub struct ReverseSlash<'info> {
+    pub admin: Signer<'info>,
+    #[account(mut, seeds = [seeds::STAKING_CONFIG], bump = config.bump)]
+    pub config: Box<Account<'info, StakingConfig>>,
+    #[account(mut, seeds = [seeds::NODE, node.license_mint.as_ref()], bump = node.bump)]
+    pub node: Box<Account<'info, Node>>,
+    #[account(mut, seeds = [seeds::SLASH, slash_record.evidence_hash.as_ref()], bump = slash_record.bump, has_one = node)]
+    pub slash_record: Box<Account<'info, SlashRecord>>,
+    #[account(mut, seeds = [seeds::STAKE_VAULT, node.key().as_ref()], bump = node.vault_bump)]
+    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut, seeds = [seeds::PENALTY_VAULT], bump = config.penalty_vault_bump)]
+    pub penalty_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(address = config.ifx_mint)]
+    pub ifx_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(address = config.ifx_token_program)]
+    pub ifx_token_program: Interface<'info, TokenInterface>,
+    /// CHECK: checked against the configured price source when the node's minimum needs it.
+    pub price: UncheckedAccount<'info>,
+}
+
+pub fn handler(mut ctx: Context<ReverseSlash>) -> Result<()> {
+    let accounts = &mut ctx.accounts;
+    accounts.config.require_admin(&accounts.admin.key())?;
+    let record = &mut accounts.slash_record;
+    require!(
+        record.status == SlashStatus::Pending,
+        StakingError::SlashNotPending
+    );
+    let now = Clock::get()?.unix_timestamp;
+    require!(
+        now < record.appeal_ends_at(accounts.config.params.appeal_window_secs),
+        StakingError::AppealWindowClosed
+    );
+    let amount = record.amount();
+    VaultTransfer {
+        from: &accounts.penalty_vault,
+        to: &accounts.stake_vault,
+        mint: &accounts.ifx_mint,
+        token_program: &accounts.ifx_token_program,
+    }
+    .from_penalty_vault(&accounts.config, amount)?;
+    accounts.config.pending_penalties = checked_sub(accounts.config.pending_penalties, amount)?;
+    record.status = SlashStatus::Reversed;
+
+    let node = &mut accounts.node;
+    node.restore(record.from_stake, record.from_unbonding)?;
+    node.strikes = node.strikes.saturating_sub(1);
+    if record.blacklisted_node {
+        node.blacklisted = false;
+    }
+    let node_key = node.key();
+    reevaluate(&accounts.config, node, node_key, &accounts.price, now)?;
+    emit!(SlashReversed {
+        node: node_key,
+        slash: record.key(),
+        amount,
+        strikes: node.strikes,
+        blacklisted: node.blacklisted,
+    });
+    Ok(())
+}

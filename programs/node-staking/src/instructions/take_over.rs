@@ -1,0 +1,74 @@
+use crate::errors::StakingError;
+use crate::events::NodeTakenOver;
+use crate::node_status::apply_status;
+use crate::state::{Node, NodeStatus, StakingConfig, UnbondingTicket};
+use crate::tickets::{unbond_all, TicketParties};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::TokenAccount;
+use inferix_common::seeds;
+
+/// Rewards follow the license: its new holder takes the node over. The previous owner's stake
+/// starts unbonding back to them; the node restarts with no stake and the new holder as operator.
+#[derive(Accounts)]
+pub struct TakeOver<'info> {
+    #[account(mut)]
+    pub new_owner: Signer<'info>,
+    #[account(seeds = [seeds::STAKING_CONFIG], bump = config.bump)]
+    pub config: Box<Account<'info, StakingConfig>>,
+    #[account(mut, seeds = [seeds::NODE, node.license_mint.as_ref()], bump = node.bump)]
+    pub node: Box<Account<'info, Node>>,
+    #[account(
+        constraint = license_account.mint == node.license_mint
+            && license_account.owner == new_owner.key()
+            && license_account.amount == 1 @ StakingError::LicenseNotHeld,
+    )]
+    pub license_account: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        init,
+        payer = new_owner,
+        space = 8 + UnbondingTicket::INIT_SPACE,
+        seeds = [seeds::UNBONDING, node.key().as_ref(), &node.next_ticket_id.to_le_bytes()],
+        bump,
+    )]
+    pub ticket: Box<Account<'info, UnbondingTicket>>,
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler(mut ctx: Context<TakeOver>) -> Result<()> {
+    let accounts = &mut ctx.accounts;
+    accounts.config.require_not_paused()?;
+    let new_owner = accounts.new_owner.key();
+    let node = &mut accounts.node;
+    require!(
+        node.status != NodeStatus::Retired,
+        StakingError::NodeRetired
+    );
+    require_keys_neq!(node.owner, new_owner, StakingError::AlreadyOwner);
+    let now = Clock::get()?.unix_timestamp;
+    let node_key = node.key();
+    let previous_owner = node.owner;
+    unbond_all(
+        node,
+        node_key,
+        &mut accounts.ticket,
+        ctx.bumps.ticket,
+        TicketParties {
+            staker: previous_owner,
+            rent_payer: new_owner,
+        },
+        accounts.config.params.unbonding_secs,
+        now,
+    )?;
+    node.owner = new_owner;
+    node.operator = new_owner;
+    node.deactivated = false;
+    let required = node.required_stake;
+    apply_status(node, node_key, required, now);
+    emit!(NodeTakenOver {
+        node: node_key,
+        previous_owner,
+        owner: new_owner,
+        unbonding_ticket: Some(accounts.ticket.key()),
+    });
+    Ok(())
+}
