@@ -19,10 +19,15 @@ pub const SPL_TOKEN_ID: Pubkey = anchor_spl::token::ID;
 pub const TOKEN_2022_ID: Pubkey = anchor_spl::token_2022::ID;
 pub const LAMPORTS_PER_SOL: u64 = 1_000_000_000;
 
+// Anchor's entry wants one lifetime for the slice and its items; program-test's is shorter.
 fn node_license_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
-    // Anchor's entry wants one lifetime for the slice and its items; program-test's is shorter.
     let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
     node_license::entry(program_id, accounts, data)
+}
+
+fn node_staking_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
+    node_staking::entry(program_id, accounts, data)
 }
 
 /// The `ProgramData` account the upgradeable loader keeps for a deployed program, naming its
@@ -71,16 +76,24 @@ impl Bank {
     pub async fn start() -> Self {
         quiet_logs_unless_asked();
         let deployer = Keypair::new();
-        let mut pt = ProgramTest::new(
+        let mut pt = ProgramTest::default();
+        pt.prefer_bpf(false);
+        pt.add_program(
             "node_license",
             node_license::ID,
             processor!(node_license_entry),
         );
-        pt.prefer_bpf(false);
-        pt.add_account(
-            program_data_address(&node_license::ID),
-            program_data_account(&deployer.pubkey()),
+        pt.add_program(
+            "node_staking",
+            node_staking::ID,
+            processor!(node_staking_entry),
         );
+        for program_id in [node_license::ID, node_staking::ID] {
+            pt.add_account(
+                program_data_address(&program_id),
+                program_data_account(&deployer.pubkey()),
+            );
+        }
         pt.add_account(deployer.pubkey(), system_account(1_000 * LAMPORTS_PER_SOL));
         let ctx = pt.start_with_context().await;
         Self { ctx, deployer }
@@ -145,6 +158,12 @@ impl Bank {
         self.ctx.set_sysvar(&clock);
     }
 
+    /// Moves the clock `secs` seconds forward.
+    pub async fn advance(&mut self, secs: i64) {
+        let now = self.now().await;
+        self.set_time(now + secs).await;
+    }
+
     pub async fn account(&mut self, address: &Pubkey) -> Option<Account> {
         self.ctx
             .banks_client
@@ -160,6 +179,11 @@ impl Bank {
             .await
             .unwrap_or_else(|| panic!("account {address} exists"));
         T::try_deserialize(&mut account.data.as_slice()).expect("account decodes")
+    }
+
+    /// Writes an account directly into the bank (e.g. an oracle account another program owns).
+    pub fn put_account(&mut self, address: &Pubkey, account: Account) {
+        self.ctx.set_account(address, &account.into());
     }
 
     pub async fn lamports(&mut self, address: &Pubkey) -> u64 {

@@ -7,6 +7,8 @@
 pub mod bank;
 pub mod deployment;
 pub mod license;
+pub mod staking;
 
 pub use bank::*;
 pub use license::*;
+pub use staking::*;

@@ -22,8 +22,6 @@ pub enum StakingError {
     WrongPriceAccount,
     #[msg("The token account does not hold this license")]
     LicenseNotHeld,
-    #[msg("The license record belongs to another mint")]
-    LicenseMintMismatch,
     #[msg("This license already has a node")]
     NodeAlreadyRegistered,
     #[msg("The node is blacklisted")]
@@ -48,10 +46,6 @@ pub enum StakingError {
     StillUnbonding,
     #[msg("The ticket belongs to another staker")]
     NotTicketStaker,
-    #[msg("The signed message names another deployment")]
-    WrongConfig,
-    #[msg("The signed message is for another node")]
-    WrongNode,
     #[msg("The signed message is older than the maximum age")]
     MessageStale,
     #[msg("The signed message is dated in the future")]

@@ -5,7 +5,8 @@ use crate::state::{Node, StakingConfig};
 use anchor_lang::prelude::*;
 use inferix_common::seeds;
 
-/// The admin blacklists a node directly (reversible only within the appeal window).
+/// A node the admin acts on directly. Its status is judged against the last evaluated minimum,
+/// so a correction never waits on an oracle; `refresh_node` brings it up to the current price.
 #[derive(Accounts)]
 pub struct AdminNode<'info> {
     pub admin: Signer<'info>,
@@ -13,10 +14,9 @@ pub struct AdminNode<'info> {
     pub config: Box<Account<'info, StakingConfig>>,
     #[account(mut, seeds = [seeds::NODE, node.license_mint.as_ref()], bump = node.bump)]
     pub node: Box<Account<'info, Node>>,
-    /// CHECK: checked against the configured price source when the node's minimum needs it.
-    pub price: UncheckedAccount<'info>,
 }
 
+/// The admin blacklists a node directly (reversible only within the appeal window).
 pub fn handler(mut ctx: Context<AdminNode>) -> Result<()> {
     let accounts = &mut ctx.accounts;
     accounts.config.require_admin(&accounts.admin.key())?;

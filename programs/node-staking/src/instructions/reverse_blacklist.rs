@@ -1,7 +1,7 @@
 use crate::errors::StakingError;
 use crate::events::BlacklistReversed;
 use crate::instructions::blacklist_node::*;
-use crate::node_status::reevaluate;
+use crate::node_status::apply_status;
 use anchor_lang::prelude::*;
 
 /// The admin lifts a blacklist within the appeal window that started when it was imposed.
@@ -18,8 +18,8 @@ pub fn handler(mut ctx: Context<AdminNode>) -> Result<()> {
         StakingError::AppealWindowClosed
     );
     node.blacklisted = false;
-    let node_key = node.key();
-    reevaluate(&accounts.config, node, node_key, &accounts.price, now)?;
+    let (node_key, required) = (node.key(), node.required_stake);
+    apply_status(node, node_key, required, now);
     emit!(BlacklistReversed { node: node_key });
     Ok(())
 }

@@ -1,6 +1,6 @@
 use crate::errors::StakingError;
 use crate::events::SlashReversed;
-use crate::node_status::reevaluate;
+use crate::node_status::apply_status;
 use crate::state::{Node, SlashRecord, SlashStatus, StakingConfig};
 use crate::vault::VaultTransfer;
 use anchor_lang::prelude::*;
@@ -27,8 +27,6 @@ pub struct ReverseSlash<'info> {
     pub ifx_mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(address = config.ifx_token_program)]
     pub ifx_token_program: Interface<'info, TokenInterface>,
-    /// CHECK: checked against the configured price source when the node's minimum needs it.
-    pub price: UncheckedAccount<'info>,
 }
 
 pub fn handler(mut ctx: Context<ReverseSlash>) -> Result<()> {
@@ -61,8 +59,10 @@ pub fn handler(mut ctx: Context<ReverseSlash>) -> Result<()> {
     if record.blacklisted_node {
         node.blacklisted = false;
     }
-    let node_key = node.key();
-    reevaluate(&accounts.config, node, node_key, &accounts.price, now)?;
+    // Judged against the last evaluated minimum, so a correction never waits on an oracle;
+    // `refresh_node` brings it up to the current price.
+    let (node_key, required) = (node.key(), node.required_stake);
+    apply_status(node, node_key, required, now);
     emit!(SlashReversed {
         node: node_key,
         slash: record.key(),

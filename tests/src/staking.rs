@@ -1,0 +1,501 @@
+//! node-staking: PDAs, a deployment fixture with nodes backed by real licenses, and the signed
+//! messages verifiers co-sign.
+
+use crate::bank::{ata_address, program_data_address, Bank, TxResult, TOKEN_2022_ID};
+use crate::license::{
+    create_sale, init_license_program, tier, LicenseAuthorities, Referral, SaleFixture, SaleParams,
+    USD,
+};
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::{InstructionData, ToAccountMetas};
+use inferix_common::ed25519::{new_instruction, INSTRUCTIONS_SYSVAR_ID};
+use inferix_common::messages::{Benchmark, SignedMessage, Violation};
+use inferix_common::price::PriceRules;
+use inferix_common::seeds;
+use node_license::state::LicenseKind;
+use node_staking::constants::*;
+use node_staking::instructions::{
+    BenchmarkArgs, InitializeConfigArgs, RegisterNodeArgs, ViolationArgs,
+};
+use node_staking::state::{Node, PriceSource, StakingConfig, StakingParams};
+use solana_instruction::{AccountMeta, Instruction};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+/// IFX has 9 decimals.
+pub const IFX: u64 = 1_000_000_000;
+pub const IFX_DECIMALS: u8 = 9;
+
+pub fn staking_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: node_staking::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+fn pda(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &node_staking::ID).0
+}
+
+pub fn staking_config_pda() -> Pubkey {
+    pda(&[seeds::STAKING_CONFIG])
+}
+
+pub fn pushed_price_pda() -> Pubkey {
+    pda(&[seeds::PUSHED_PRICE])
+}
+
+pub fn penalty_vault_pda() -> Pubkey {
+    pda(&[seeds::PENALTY_VAULT])
+}
+
+pub fn node_pda(license_mint: &Pubkey) -> Pubkey {
+    pda(&[seeds::NODE, license_mint.as_ref()])
+}
+
+pub fn stake_vault_pda(node: &Pubkey) -> Pubkey {
+    pda(&[seeds::STAKE_VAULT, node.as_ref()])
+}
+
+pub fn ticket_pda(node: &Pubkey, ticket_id: u64) -> Pubkey {
+    pda(&[seeds::UNBONDING, node.as_ref(), &ticket_id.to_le_bytes()])
+}
+
+pub fn slash_pda(evidence_hash: &[u8; 32]) -> Pubkey {
+    pda(&[seeds::SLASH, evidence_hash])
+}
+
+/// The SPEC defaults, with the IFX price pushed by `price_authority` and verifiers needing
+/// 1,000 IFX.
+pub fn default_staking_params(price_authority: Pubkey, verifier_pool: Pubkey) -> StakingParams {
+    StakingParams {
+        stake_multiplier: inferix_common::stake::DEFAULT_STAKE_MULTIPLIER,
+        epoch_minutes: inferix_common::stake::DEFAULT_EPOCH_MINUTES,
+        verifier_min_stake: 1_000 * IFX,
+        unbonding_secs: DEFAULT_UNBONDING_SECS,
+        max_ib_update_micros: DEFAULT_MAX_IB_UPDATE_MICROS,
+        quorum: DEFAULT_QUORUM,
+        slash_bps: DEFAULT_SLASH_BPS,
+        appeal_window_secs: DEFAULT_APPEAL_WINDOW_SECS,
+        max_strikes: DEFAULT_MAX_STRIKES,
+        max_message_age_secs: DEFAULT_MAX_MESSAGE_AGE_SECS,
+        price_source: PriceSource::Pushed,
+        price_rules: PriceRules::default(),
+        price_authority,
+        verifier_pool,
+    }
+}
+
+/// A node on the bank: its owner, license and accounts.
+pub struct NodeFixture {
+    pub owner: Keypair,
+    pub operator: Keypair,
+    pub license_mint: Pubkey,
+    pub node: Pubkey,
+    pub vault: Pubkey,
+}
+
+/// Both programs deployed, a worker and a verifier sale open, IFX minted by the bank payer.
+pub struct StakingWorld {
+    pub bank: Bank,
+    pub license: LicenseAuthorities,
+    pub worker_sale: SaleFixture,
+    pub verifier_sale: SaleFixture,
+    pub admin: Keypair,
+    pub pause_guardian: Keypair,
+    pub price_authority: Keypair,
+    pub buyback_authority: Keypair,
+    pub ifx_mint: Pubkey,
+    pub verifier_pool: Pubkey,
+}
+
+impl StakingWorld {
+    pub async fn start() -> Self {
+        let mut bank = Bank::start().await;
+        let license = init_license_program(&mut bank).await;
+        let now = bank.now().await;
+        let public_now = |kind| {
+            let mut params = SaleParams::new(now - 1, vec![tier(300 * USD, 1_000, 0, 0)]);
+            params.kind = kind;
+            params.schedule.whitelist_end = now - 1;
+            params.schedule.public_start = now - 1;
+            params
+        };
+        let worker_sale =
+            create_sale(&mut bank, &license.admin, public_now(LicenseKind::Worker)).await;
+        let verifier_sale =
+            create_sale(&mut bank, &license.admin, public_now(LicenseKind::Verifier)).await;
+
+        let ifx_mint = bank.create_mint(&anchor_spl::token::ID, IFX_DECIMALS).await;
+        let verifier_pool = bank
+            .ata(&Keypair::new().pubkey(), &ifx_mint, &anchor_spl::token::ID)
+            .await;
+        let admin = bank.deployer.insecure_clone();
+        let pause_guardian = bank.new_wallet(1).await;
+        let price_authority = bank.new_wallet(1).await;
+        let buyback_authority = bank.new_wallet(1).await;
+        let init = staking_ix(
+            node_staking::accounts::InitializeConfig {
+                admin: admin.pubkey(),
+                config: staking_config_pda(),
+                pushed_price: pushed_price_pda(),
+                ifx_mint,
+                penalty_vault: penalty_vault_pda(),
+                program_data: program_data_address(&node_staking::ID),
+                ifx_token_program: anchor_spl::token::ID,
+                system_program: anchor_lang::system_program::ID,
+            },
+            node_staking::instruction::InitializeConfig {
+                args: InitializeConfigArgs {
+                    pause_guardian: pause_guardian.pubkey(),
+                    buyback_authority: buyback_authority.pubkey(),
+                    params: default_staking_params(price_authority.pubkey(), verifier_pool),
+                },
+            },
+        );
+        bank.send(&[init], &[&admin])
+            .await
+            .expect("initializing node-staking");
+        let mut world = Self {
+            bank,
+            license,
+            worker_sale,
+            verifier_sale,
+            admin,
+            pause_guardian,
+            price_authority,
+            buyback_authority,
+            ifx_mint,
+            verifier_pool,
+        };
+        // IFX at $0.05 exactly.
+        world.push_price(5_000_000, 0, -8).await.unwrap();
+        world
+    }
+
+    pub async fn push_price(&mut self, price: i64, conf: u64, exponent: i32) -> TxResult {
+        let authority = self.price_authority.insecure_clone();
+        let push = staking_ix(
+            node_staking::accounts::PushPrice {
+                price_authority: authority.pubkey(),
+                config: staking_config_pda(),
+                pushed_price: pushed_price_pda(),
+            },
+            node_staking::instruction::PushPrice {
+                price,
+                conf,
+                exponent,
+            },
+        );
+        self.bank.send(&[push], &[&authority]).await
+    }
+
+    pub async fn config(&mut self) -> StakingConfig {
+        self.bank.anchor_account(&staking_config_pda()).await
+    }
+
+    pub async fn node(&mut self, node: &Pubkey) -> Node {
+        self.bank.anchor_account(node).await
+    }
+
+    pub fn ifx_account(&self, owner: &Pubkey) -> Pubkey {
+        ata_address(owner, &self.ifx_mint, &anchor_spl::token::ID)
+    }
+
+    /// Mints `amount` IFX base units to `owner`.
+    pub async fn fund_ifx(&mut self, owner: &Pubkey, amount: u64) -> Pubkey {
+        let mint = self.ifx_mint;
+        self.bank
+            .fund_tokens(owner, &mint, &anchor_spl::token::ID, amount)
+            .await
+    }
+
+    /// A wallet that bought a license of `kind`, and that license's mint.
+    pub async fn license_holder(&mut self, kind: LicenseKind) -> (Keypair, Pubkey) {
+        let sale = match kind {
+            LicenseKind::Worker => self.worker_sale.clone(),
+            LicenseKind::Verifier => self.verifier_sale.clone(),
+        };
+        let owner = sale.new_buyer(&mut self.bank, 1_000).await;
+        let (result, mint) = sale
+            .buy(&mut self.bank, &owner, 1, None, &Referral::None)
+            .await;
+        result.expect("buying a license");
+        (owner, mint)
+    }
+
+    pub fn register_ix(
+        &self,
+        owner: &Pubkey,
+        license_mint: &Pubkey,
+        license_account: &Pubkey,
+        args: RegisterNodeArgs,
+    ) -> Instruction {
+        let node = node_pda(license_mint);
+        staking_ix(
+            node_staking::accounts::RegisterNode {
+                owner: *owner,
+                config: staking_config_pda(),
+                license_record: crate::license::license_record_pda(license_mint),
+                license_mint: *license_mint,
+                license_account: *license_account,
+                node,
+                stake_vault: stake_vault_pda(&node),
+                ifx_mint: self.ifx_mint,
+                ifx_token_program: anchor_spl::token::ID,
+                system_program: anchor_lang::system_program::ID,
+            },
+            node_staking::instruction::RegisterNode { args },
+        )
+    }
+
+    /// Buys a license of `kind` and registers its node with a separate operator key.
+    pub async fn new_node(
+        &mut self,
+        kind: LicenseKind,
+        price_per_ibm_usd_micros: u64,
+    ) -> NodeFixture {
+        let (owner, license_mint) = self.license_holder(kind).await;
+        let operator = Keypair::new();
+        let license_account = ata_address(&owner.pubkey(), &license_mint, &TOKEN_2022_ID);
+        let args = RegisterNodeArgs {
+            operator: Some(operator.pubkey()),
+            price_per_ibm_usd_micros,
+        };
+        let register = self.register_ix(&owner.pubkey(), &license_mint, &license_account, args);
+        self.bank
+            .send(&[register], &[&owner])
+            .await
+            .expect("registering a node");
+        let node = node_pda(&license_mint);
+        NodeFixture {
+            owner,
+            operator,
+            license_mint,
+            node,
+            vault: stake_vault_pda(&node),
+        }
+    }
+
+    pub fn stake_ix(&self, node: &NodeFixture, amount: u64) -> Instruction {
+        staking_ix(
+            node_staking::accounts::Stake {
+                owner: node.owner.pubkey(),
+                config: staking_config_pda(),
+                node: node.node,
+                stake_vault: node.vault,
+                owner_ifx: self.ifx_account(&node.owner.pubkey()),
+                ifx_mint: self.ifx_mint,
+                ifx_token_program: anchor_spl::token::ID,
+                price: pushed_price_pda(),
+            },
+            node_staking::instruction::Stake { amount },
+        )
+    }
+
+    /// Funds the owner with `amount` IFX and stakes it.
+    pub async fn stake(&mut self, node: &NodeFixture, amount: u64) -> TxResult {
+        self.fund_ifx(&node.owner.pubkey(), amount).await;
+        let stake = self.stake_ix(node, amount);
+        self.bank.send(&[stake], &[&node.owner]).await
+    }
+
+    /// An active verifier with the minimum stake.
+    pub async fn verifier(&mut self) -> NodeFixture {
+        let verifier = self.new_node(LicenseKind::Verifier, 0).await;
+        let minimum = self.config().await.params.verifier_min_stake;
+        self.stake(&verifier, minimum)
+            .await
+            .expect("staking a verifier");
+        verifier
+    }
+
+    pub async fn unstake(&mut self, node: &NodeFixture, amount: u64) -> (TxResult, Pubkey) {
+        let ticket = ticket_pda(&node.node, self.node(&node.node).await.next_ticket_id);
+        let unstake = staking_ix(
+            node_staking::accounts::Unstake {
+                owner: node.owner.pubkey(),
+                config: staking_config_pda(),
+                node: node.node,
+                ticket,
+                price: pushed_price_pda(),
+                system_program: anchor_lang::system_program::ID,
+            },
+            node_staking::instruction::Unstake { amount },
+        );
+        (self.bank.send(&[unstake], &[&node.owner]).await, ticket)
+    }
+
+    pub async fn withdraw(&mut self, node: &Pubkey, ticket: &Pubkey, staker: &Keypair) -> TxResult {
+        let state: node_staking::state::UnbondingTicket = self.bank.anchor_account(ticket).await;
+        let staker_ifx = self
+            .bank
+            .ata(
+                &staker.pubkey(),
+                &self.ifx_mint.clone(),
+                &anchor_spl::token::ID,
+            )
+            .await;
+        let withdraw = staking_ix(
+            node_staking::accounts::Withdraw {
+                staker: staker.pubkey(),
+                config: staking_config_pda(),
+                node: *node,
+                ticket: *ticket,
+                rent_payer: state.rent_payer,
+                stake_vault: stake_vault_pda(node),
+                staker_ifx,
+                ifx_mint: self.ifx_mint,
+                ifx_token_program: anchor_spl::token::ID,
+            },
+            node_staking::instruction::Withdraw {},
+        );
+        self.bank.send(&[withdraw], &[staker]).await
+    }
+
+    pub fn refresh_ix(&self, node: &Pubkey) -> Instruction {
+        staking_ix(
+            node_staking::accounts::RefreshNode {
+                config: staking_config_pda(),
+                node: *node,
+                price: pushed_price_pda(),
+            },
+            node_staking::instruction::RefreshNode {},
+        )
+    }
+
+    /// The update_ib instruction for `args`, with `verifiers` as remaining accounts.
+    pub fn update_ib_ix(
+        &self,
+        node: &Pubkey,
+        args: BenchmarkArgs,
+        verifiers: &[Pubkey],
+    ) -> Instruction {
+        let mut instruction = staking_ix(
+            node_staking::accounts::UpdateIb {
+                config: staking_config_pda(),
+                node: *node,
+                price: pushed_price_pda(),
+                instructions_sysvar: INSTRUCTIONS_SYSVAR_ID,
+            },
+            node_staking::instruction::UpdateIb { args },
+        );
+        instruction.accounts.extend(
+            verifiers
+                .iter()
+                .map(|v| AccountMeta::new_readonly(*v, false)),
+        );
+        instruction
+    }
+
+    pub fn report_violation_ix(
+        &self,
+        node: &Pubkey,
+        args: ViolationArgs,
+        verifiers: &[Pubkey],
+    ) -> Instruction {
+        let payer = self.bank.payer().pubkey();
+        let mut instruction = staking_ix(
+            node_staking::accounts::ReportViolation {
+                payer,
+                config: staking_config_pda(),
+                node: *node,
+                slash_record: slash_pda(&args.evidence_hash),
+                stake_vault: stake_vault_pda(node),
+                penalty_vault: penalty_vault_pda(),
+                ifx_mint: self.ifx_mint,
+                ifx_token_program: anchor_spl::token::ID,
+                instructions_sysvar: INSTRUCTIONS_SYSVAR_ID,
+                system_program: anchor_lang::system_program::ID,
+            },
+            node_staking::instruction::ReportViolation { args },
+        );
+        instruction.accounts.extend(
+            verifiers
+                .iter()
+                .map(|v| AccountMeta::new_readonly(*v, false)),
+        );
+        instruction
+    }
+
+    /// A benchmark of `ib_micros` for `node`, signed by `verifiers`' operators, submitted now.
+    pub async fn benchmark(
+        &mut self,
+        node: &Pubkey,
+        ib_micros: u64,
+        verifiers: &[&NodeFixture],
+    ) -> TxResult {
+        let issued_at = self.bank.now().await;
+        let args = BenchmarkArgs {
+            ib_micros,
+            scene_set_hash: [1; 32],
+            issued_at,
+        };
+        let message = benchmark_message(node, &args);
+        let signers: Vec<&Keypair> = verifiers.iter().map(|v| &v.operator).collect();
+        let keys: Vec<Pubkey> = verifiers.iter().map(|v| v.node).collect();
+        let instructions = [
+            co_signed(&message, &signers),
+            self.update_ib_ix(node, args, &keys),
+        ];
+        self.bank.send(&instructions, &[]).await
+    }
+
+    /// A violation of `kind` by `node` with fresh evidence, signed by `verifiers`' operators.
+    pub async fn violation(
+        &mut self,
+        node: &Pubkey,
+        kind: u8,
+        evidence_hash: [u8; 32],
+        verifiers: &[&NodeFixture],
+    ) -> TxResult {
+        let issued_at = self.bank.now().await;
+        let args = ViolationArgs {
+            epoch: 1,
+            kind,
+            evidence_hash,
+            issued_at,
+        };
+        let message = violation_message(node, &args);
+        let signers: Vec<&Keypair> = verifiers.iter().map(|v| &v.operator).collect();
+        let keys: Vec<Pubkey> = verifiers.iter().map(|v| v.node).collect();
+        let instructions = [
+            co_signed(&message, &signers),
+            self.report_violation_ix(node, args, &keys),
+        ];
+        self.bank.send(&instructions, &[]).await
+    }
+}
+
+pub fn benchmark_message(node: &Pubkey, args: &BenchmarkArgs) -> Vec<u8> {
+    Benchmark {
+        config: staking_config_pda(),
+        node: *node,
+        ib_micros: args.ib_micros,
+        scene_set_hash: args.scene_set_hash,
+        issued_at: args.issued_at,
+    }
+    .to_signed_bytes()
+}
+
+pub fn violation_message(node: &Pubkey, args: &ViolationArgs) -> Vec<u8> {
+    Violation {
+        config: staking_config_pda(),
+        node: *node,
+        epoch: args.epoch,
+        kind: args.kind,
+        evidence_hash: args.evidence_hash,
+        issued_at: args.issued_at,
+    }
+    .to_signed_bytes()
+}
+
+/// The Ed25519 precompile instruction carrying each signer's signature over `message`.
+pub fn co_signed(message: &[u8], signers: &[&Keypair]) -> Instruction {
+    let signatures: Vec<(Pubkey, [u8; 64])> = signers
+        .iter()
+        .map(|k| (k.pubkey(), k.sign_message(message).into()))
+        .collect();
+    new_instruction(&signatures, message).expect("a valid precompile instruction")
+}
