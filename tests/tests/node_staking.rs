@@ -121,7 +121,10 @@ async fn a_node_is_bound_to_a_license_its_owner_holds() {
 
     // The holder registers once; a second registration is refused by name.
     let register = w.register_ix(&holder.pubkey(), &mint, &holder_account, args());
-    w.bank.send(std::slice::from_ref(&register), &[&holder]).await.unwrap();
+    w.bank
+        .send(std::slice::from_ref(&register), &[&holder])
+        .await
+        .unwrap();
     assert_error(
         &w.bank.send(&[register], &[&holder]).await,
         StakingError::NodeAlreadyRegistered,
@@ -592,7 +595,34 @@ async fn violations_under_quorum_or_with_a_verifier_twice_are_refused() {
     assert_violation_refused(
         &mut f,
         |f, a| signed_violation(f, a, &[&ops[0], &ops[0]], &[nodes[0], nodes[0]]),
-        Some(StakingError::UnderQuorum.into()),
+        Some(StakingError::DuplicateVerifier.into()),
+    )
+    .await;
+    // Two verifier nodes sharing one operator key: one signature cannot count twice.
+    let twin = f.w.verifier().await;
+    let mut set_operator = staking_ix(
+        node_staking::accounts::NodeOwner {
+            owner: twin.owner.pubkey(),
+            config: staking_config_pda(),
+            node: twin.node,
+            price: pushed_price_pda(),
+        },
+        node_staking::instruction::UpdateNode {
+            args: UpdateNodeArgs {
+                operator: Some(ops[0].pubkey()),
+                ..Default::default()
+            },
+        },
+    );
+    set_operator.accounts[0].is_signer = true;
+    f.w.bank
+        .send(&[set_operator], &[&twin.owner])
+        .await
+        .unwrap();
+    assert_violation_refused(
+        &mut f,
+        |f, a| signed_violation(f, a, &[&ops[0], &ops[0]], &[nodes[0], twin.node]),
+        Some(CommonError::Ed25519DuplicateSigner.into()),
     )
     .await;
 }

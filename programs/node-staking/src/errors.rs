@@ -58,6 +58,8 @@ pub enum StakingError {
     UnderQuorum,
     #[msg("A co-signer is not an active, non-blacklisted verifier node")]
     NotActiveVerifier,
+    #[msg("The same verifier node co-signs twice")]
+    DuplicateVerifier,
     #[msg("Unknown violation kind")]
     UnknownViolationKind,
     #[msg("This evidence has already been used")]

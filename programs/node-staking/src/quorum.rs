@@ -28,7 +28,10 @@ pub fn verify_verifier_quorum<'info>(
             node.kind == LicenseKind::Verifier && node.is_active() && !node.blacklisted,
             StakingError::NotActiveVerifier
         );
-        require!(!nodes.contains(&info.key()), StakingError::UnderQuorum);
+        require!(
+            !nodes.contains(&info.key()),
+            StakingError::DuplicateVerifier
+        );
         nodes.push(info.key());
         operators.push(node.operator);
     }
