@@ -111,6 +111,8 @@ pub struct StakingWorld {
 }
 
 impl StakingWorld {
+    /// A fresh bank with node-license, a worker and a verifier sale in their public windows, and
+    /// node-staking deployed.
     pub async fn start() -> Self {
         let mut bank = Bank::start().await;
         let license = init_license_program(&mut bank).await;
@@ -126,7 +128,17 @@ impl StakingWorld {
             create_sale(&mut bank, &license.admin, public_now(LicenseKind::Worker)).await;
         let verifier_sale =
             create_sale(&mut bank, &license.admin, public_now(LicenseKind::Verifier)).await;
+        Self::deploy(bank, license, worker_sale, verifier_sale).await
+    }
 
+    /// Deploys node-staking on `bank` (whose deployer is its upgrade authority) with the default
+    /// parameters, a 9-decimal IFX mint held by the bank payer and IFX pushed at $0.05.
+    pub async fn deploy(
+        mut bank: Bank,
+        license: LicenseAuthorities,
+        worker_sale: SaleFixture,
+        verifier_sale: SaleFixture,
+    ) -> Self {
         let ifx_mint = bank.create_mint(&anchor_spl::token::ID, IFX_DECIMALS).await;
         let verifier_pool = bank
             .ata(&Keypair::new().pubkey(), &ifx_mint, &anchor_spl::token::ID)
@@ -169,8 +181,10 @@ impl StakingWorld {
             ifx_mint,
             verifier_pool,
         };
-        // IFX at $0.05 exactly.
-        world.push_price(5_000_000, 0, -8).await.unwrap();
+        world
+            .push_price(5_000_000, 0, -8)
+            .await
+            .expect("pushing the IFX price");
         world
     }
 

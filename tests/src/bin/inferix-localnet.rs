@@ -1,9 +1,10 @@
-//! The main job: the Inferix license sale on the embedded local bank, no validator needed.
+//! The main job: the Inferix network on the embedded local bank, no validator needed.
 //!
-//! Deploys node-license natively, configures it and the worker sale from
-//! `migrations/deployment.toml`, and walks through the sale as SPEC §2 describes — whitelist,
-//! public purchases with a user code and a partner code, an airdrop, a later tier, the transfer
-//! lock — printing what happens and the on-chain sale report at the end.
+//! Deploys node-license and node-staking natively, configures the sales from
+//! `migrations/deployment.toml`, and walks through the license sale as SPEC §2 describes —
+//! whitelist, public purchases with a user code and a partner code, an airdrop, a later tier, the
+//! transfer lock, the on-chain sale report — then through staking as SPEC §3 does: verifier and
+//! worker nodes, S(n), a verifier-signed benchmark, a verifier-signed violation and its slash.
 
 #![allow(deprecated)]
 
@@ -13,12 +14,17 @@ use inferix_tests::deployment::{Deployment, Kind};
 use inferix_tests::*;
 use node_license::instructions::{RegisterPartnerCodeArgs, WhitelistProof};
 use node_license::state::{LicenseRecord, Sale};
+use node_staking::instructions::RegisterNodeArgs;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::process::ExitCode;
 
 fn usd(micros: u64) -> String {
     format!("${}.{:02}", micros / USD, (micros % USD) / 10_000)
+}
+
+fn ifx(amount: u64) -> String {
+    format!("{}.{:02}", amount / IFX, (amount % IFX) / (IFX / 100))
 }
 
 fn short(key: &Pubkey) -> String {
@@ -99,6 +105,11 @@ async fn run() -> Result<(), String> {
         state.total_supply(),
         usd(state.tiers[0].price_usd)
     );
+    let license_authorities = LicenseAuthorities {
+        admin: admin.insecure_clone(),
+        pause_guardian: guardian,
+        buyback_authority,
+    };
     let mut demo = Demo {
         bank,
         sale,
@@ -293,6 +304,128 @@ async fn run() -> Result<(), String> {
         return Err("treasury + commissions differ from what buyers paid".into());
     }
     println!("  conservation holds: treasury + commissions = paid");
+
+    let carol_license = demo
+        .licenses
+        .iter()
+        .find(|(name, _)| name == "carol")
+        .map(|(_, mint)| *mint)
+        .ok_or("carol has a license")?;
+    staking(
+        demo,
+        license_authorities,
+        &deployment,
+        &carol,
+        carol_license,
+    )
+    .await
+}
+
+/// SPEC §3 on the same bank: verifiers, a worker on carol's license, S(n), a co-signed
+/// benchmark and a co-signed violation.
+async fn staking(
+    demo: Demo,
+    license: LicenseAuthorities,
+    deployment: &Deployment,
+    carol: &Keypair,
+    carol_license: Pubkey,
+) -> Result<(), String> {
+    println!("\nnode staking");
+    let Demo {
+        mut bank,
+        sale: worker_sale,
+        ..
+    } = demo;
+    let verifier_deployment = deployment
+        .sale(Kind::Verifier)
+        .ok_or("deployment has no verifier sale")?;
+    let start = bank.now().await - verifier_deployment.whitelist_duration_secs;
+    let verifier_sale = create_sale(
+        &mut bank,
+        &license.admin,
+        verifier_deployment.sale_params(start, anchor_spl::token::ID, 6),
+    )
+    .await;
+    let mut w = StakingWorld::deploy(bank, license, worker_sale, verifier_sale).await;
+    println!(
+        "  deploy: node-staking {} — k = 2, E = 4,320 min, IFX pushed at $0.05",
+        node_staking::ID
+    );
+
+    let verifiers = [w.verifier().await, w.verifier().await];
+    for (i, v) in verifiers.iter().enumerate() {
+        let node = w.node(&v.node).await;
+        println!(
+            "  verifier {} registered on license {} and staked {} IFX: {:?}",
+            i + 1,
+            short(&v.license_mint),
+            node.stake / IFX,
+            node.status
+        );
+    }
+
+    let price_per_ibm_usd_micros = 40_000; // $2.40 per IB-hour
+    let license_account = ata_address(&carol.pubkey(), &carol_license, &TOKEN_2022_ID);
+    let args = RegisterNodeArgs {
+        operator: None,
+        price_per_ibm_usd_micros,
+    };
+    let register = w.register_ix(&carol.pubkey(), &carol_license, &license_account, args);
+    w.bank
+        .send(&[register], &[carol])
+        .await
+        .map_err(|e| format!("register_node: {e}"))?;
+    let worker = NodeFixture {
+        owner: carol.insecure_clone(),
+        operator: carol.insecure_clone(),
+        license_mint: carol_license,
+        node: node_pda(&carol_license),
+        vault: stake_vault_pda(&node_pda(&carol_license)),
+    };
+    println!(
+        "  carol registered a worker node on her license at $0.04 per IBM: {:?}",
+        w.node(&worker.node).await.status
+    );
+
+    let quorum: Vec<&NodeFixture> = verifiers.iter().collect();
+    w.benchmark(&worker.node, 500_000, &quorum)
+        .await
+        .map_err(|e| format!("update_ib: {e}"))?;
+    let node = w.node(&worker.node).await;
+    println!(
+        "  both verifiers co-signed a benchmark of 0.5 IB: S(n) = 2 × 4,320 × 0.5 × $0.04 = $172.80 = {} IFX; status {:?}",
+        node.required_stake / IFX,
+        node.status
+    );
+    w.stake(&worker, node.required_stake)
+        .await
+        .map_err(|e| format!("stake: {e}"))?;
+    println!(
+        "  carol staked {} IFX: status {:?}",
+        node.required_stake / IFX,
+        w.node(&worker.node).await.status
+    );
+
+    w.violation(&worker.node, 1, [7; 32], &quorum)
+        .await
+        .map_err(|e| format!("report_violation: {e}"))?;
+    let node = w.node(&worker.node).await;
+    let pending = w.config().await.pending_penalties;
+    println!(
+        "  the verifiers reported a liveness violation: 1 % slashed ({} IFX) into the penalty pool for its 7-day appeal window; strikes {}, status {:?}",
+        ifx(pending),
+        node.strikes,
+        node.status
+    );
+    let vault = w.bank.token_balance(&worker.vault).await;
+    if vault != node.stake + node.unbonding_amount
+        || w.bank.token_balance(&penalty_vault_pda()).await != pending
+    {
+        return Err("a vault differs from what the program owes".into());
+    }
+    println!(
+        "  conservation holds: stake vault = stake + unbonding, penalty vault = pending penalties"
+    );
     Ok(())
 }
 
