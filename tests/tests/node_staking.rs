@@ -999,6 +999,11 @@ async fn max_strikes_blacklists_and_the_license_cannot_register_again() {
         &f.w.stake(&f.worker.insecure(), IFX).await,
         StakingError::NodeBlacklisted,
     );
+    // Its owner can still take the remaining stake out through unbonding.
+    f.w.unstake(&f.worker.insecure(), node.stake / 2)
+        .await
+        .0
+        .unwrap();
 
     let account = ata_address(
         &f.worker.owner.pubkey(),

@@ -6,7 +6,7 @@ use anchor_lang::prelude::*;
 use inferix_common::seeds;
 
 /// The owner moves `amount` of stake into unbonding (still slashable). Unless the node is
-/// deactivated or retired, the stake left must still cover its minimum.
+/// deactivated, blacklisted or retired, the stake left must still cover its minimum.
 #[derive(Accounts)]
 pub struct Unstake<'info> {
     #[account(mut)]
@@ -41,10 +41,9 @@ pub fn handler(mut ctx: Context<Unstake>, amount: u64) -> Result<()> {
     let required = required_stake(&accounts.config, &accounts.node, &accounts.price, now)?;
     let node = &mut accounts.node;
     let keeps_covered = node.stake.saturating_sub(amount) >= required;
-    require!(
-        keeps_covered || node.deactivated || node.status == NodeStatus::Retired,
-        StakingError::StakeBelowMinimum
-    );
+    // A node outside the active set for good or by choice may leave entirely.
+    let may_leave = node.deactivated || node.blacklisted || node.status == NodeStatus::Retired;
+    require!(keeps_covered || may_leave, StakingError::StakeBelowMinimum);
     let shares = node.start_unbonding(amount)?;
     let release_at = now.saturating_add(accounts.config.params.unbonding_secs);
     let ticket_id = node.next_ticket_id;
