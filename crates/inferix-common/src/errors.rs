@@ -48,4 +48,10 @@ pub enum CommonError {
     PriceLowConfidence,
     #[msg("The price is zero or negative")]
     PriceNotPositive,
+    #[msg("The time is before the epoch schedule's origin")]
+    BeforeEpochOrigin,
+    #[msg("The epoch precedes the schedule's known segments")]
+    EpochUnknown,
+    #[msg("Epoch length must be positive")]
+    InvalidEpochLength,
 }

@@ -6,6 +6,7 @@
 //! It is `no float`, allocation-light and valid for SBF.
 
 pub mod ed25519;
+pub mod epoch;
 pub mod errors;
 pub mod math;
 pub mod merkle;
