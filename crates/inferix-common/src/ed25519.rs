@@ -338,7 +338,7 @@ mod tests {
                 &[keys[0].pubkey()],
                 &message(1)
             )),
-            CommonError::Ed25519MessageMismatch.into()
+            u32::from(CommonError::Ed25519MessageMismatch)
         );
         // Message bytes changed after signing: the precompile rejects the signatures.
         let mut tampered = s.data.clone();
@@ -365,7 +365,7 @@ mod tests {
         assert!(precompile_accepts(&data, &[]));
         assert_eq!(
             code(accepted(&s, &ED25519_PROGRAM_ID, &data)),
-            CommonError::Ed25519OffsetMismatch.into()
+            u32::from(CommonError::Ed25519OffsetMismatch)
         );
         // Two entries both point at the first signer's key and signature.
         let mut data = s.data.clone();
@@ -382,7 +382,7 @@ mod tests {
         assert!(precompile_accepts(&data, &[]));
         assert_eq!(
             code(accepted(&s, &ED25519_PROGRAM_ID, &data)),
-            CommonError::Ed25519OffsetMismatch.into()
+            u32::from(CommonError::Ed25519OffsetMismatch)
         );
     }
 
@@ -407,7 +407,7 @@ mod tests {
                 &s.signers,
                 &s.message
             )),
-            CommonError::Ed25519InstructionIndexMismatch.into()
+            u32::from(CommonError::Ed25519InstructionIndexMismatch)
         );
         // Same for a public key index.
         let mut data = s.data.clone();
@@ -419,7 +419,7 @@ mod tests {
                 &s.signers,
                 &s.message
             )),
-            CommonError::Ed25519InstructionIndexMismatch.into()
+            u32::from(CommonError::Ed25519InstructionIndexMismatch)
         );
     }
 
@@ -432,7 +432,7 @@ mod tests {
         assert!(precompile_accepts(&empty, &[]));
         assert_eq!(
             code(accepted(&s, &ED25519_PROGRAM_ID, &empty)),
-            CommonError::Ed25519SignatureCount.into()
+            u32::from(CommonError::Ed25519SignatureCount)
         );
         assert_eq!(
             code(check_instruction(
@@ -441,7 +441,7 @@ mod tests {
                 &[],
                 &s.message
             )),
-            CommonError::Ed25519SignatureCount.into()
+            u32::from(CommonError::Ed25519SignatureCount)
         );
         // Fewer signers than expected (a quorum short).
         assert_eq!(
@@ -451,7 +451,7 @@ mod tests {
                 &s.signers[..2],
                 &s.message
             )),
-            CommonError::Ed25519SignatureCount.into()
+            u32::from(CommonError::Ed25519SignatureCount)
         );
     }
 
@@ -467,7 +467,7 @@ mod tests {
                 &reordered,
                 &s.message
             )),
-            CommonError::Ed25519SignerMismatch.into()
+            u32::from(CommonError::Ed25519SignerMismatch)
         );
         let mut stranger = s.signers.clone();
         stranger[2] = Pubkey::new_unique();
@@ -478,7 +478,7 @@ mod tests {
                 &stranger,
                 &s.message
             )),
-            CommonError::Ed25519SignerMismatch.into()
+            u32::from(CommonError::Ed25519SignerMismatch)
         );
         let twice = vec![s.signers[0], s.signers[1], s.signers[1]];
         assert_eq!(
@@ -488,7 +488,7 @@ mod tests {
                 &twice,
                 &s.message
             )),
-            CommonError::Ed25519DuplicateSigner.into()
+            u32::from(CommonError::Ed25519DuplicateSigner)
         );
     }
 
@@ -502,7 +502,7 @@ mod tests {
                 &s.signers,
                 &message(3)
             )),
-            CommonError::Ed25519MessageMismatch.into()
+            u32::from(CommonError::Ed25519MessageMismatch)
         );
         // Trailing bytes after the message.
         let mut longer = s.data.clone();
@@ -514,7 +514,7 @@ mod tests {
                 &s.signers,
                 &s.message
             )),
-            CommonError::Ed25519MessageMismatch.into()
+            u32::from(CommonError::Ed25519MessageMismatch)
         );
         let mut padded = s.data.clone();
         padded[1] = 1;
@@ -525,7 +525,7 @@ mod tests {
                 &s.signers,
                 &s.message
             )),
-            CommonError::Ed25519MalformedData.into()
+            u32::from(CommonError::Ed25519MalformedData)
         );
     }
 
@@ -539,7 +539,7 @@ mod tests {
                 &s.signers,
                 &s.message
             )),
-            CommonError::Ed25519InstructionMissing.into()
+            u32::from(CommonError::Ed25519InstructionMissing)
         );
     }
 
@@ -583,7 +583,7 @@ mod tests {
                 &[precompile.clone(), memo.clone(), ours.clone()],
                 2
             )),
-            CommonError::Ed25519UnexpectedPosition.into()
+            u32::from(CommonError::Ed25519UnexpectedPosition)
         );
         assert_eq!(
             code(verify_in_transaction(
@@ -591,11 +591,11 @@ mod tests {
                 &[ours.clone(), precompile.clone()],
                 0
             )),
-            CommonError::Ed25519UnexpectedPosition.into()
+            u32::from(CommonError::Ed25519UnexpectedPosition)
         );
         assert_eq!(
             code(verify_in_transaction(&s, &[memo, ours], 1)),
-            CommonError::Ed25519InstructionMissing.into()
+            u32::from(CommonError::Ed25519InstructionMissing)
         );
     }
 
@@ -609,7 +609,7 @@ mod tests {
         let info = AccountInfo::new(&key, false, false, &mut lamports, &mut data, &owner, false);
         assert_eq!(
             code(verify_preceding_instruction(&info, &s.signers, &s.message)),
-            CommonError::NotInstructionsSysvar.into()
+            u32::from(CommonError::NotInstructionsSysvar)
         );
     }
 }

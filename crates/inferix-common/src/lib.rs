@@ -14,6 +14,7 @@ pub mod messages;
 pub mod price;
 pub mod seeds;
 pub mod stake;
+pub mod token;
 pub mod units;
 
 pub use errors::CommonError;

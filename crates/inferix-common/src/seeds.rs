@@ -26,3 +26,22 @@ pub const UNBONDING: &[u8] = b"unbonding";
 pub const PENALTY_VAULT: &[u8] = b"penalty_vault";
 /// node-staking: a slash, `[SLASH, evidence_hash]`, so each piece of evidence is used once.
 pub const SLASH: &[u8] = b"slash";
+
+/// epoch-rewards: the singleton config; authority of the reward, penalty-inflow and vesting vaults.
+pub const REWARDS_CONFIG: &[u8] = b"rewards_config";
+/// epoch-rewards: the pre-funded reward vault (the Ecosystem Fund's allocation).
+pub const REWARD_VAULT: &[u8] = b"reward_vault";
+/// epoch-rewards: receives matured penalties from node-staking (its `verifier_pool`).
+pub const PENALTY_INFLOW: &[u8] = b"penalty_inflow";
+/// epoch-rewards: holds the vesting part of every claim.
+pub const VESTING_VAULT: &[u8] = b"vesting_vault";
+/// epoch-rewards: an epoch, `[EPOCH, index]`.
+pub const EPOCH: &[u8] = b"epoch";
+/// epoch-rewards: a node's tally in an epoch, `[NODE_EPOCH, index, node]`.
+pub const NODE_EPOCH: &[u8] = b"node_epoch";
+/// epoch-rewards: a verifier's credits in an epoch, `[VERIFIER_EPOCH, index, node]`.
+pub const VERIFIER_EPOCH: &[u8] = b"verifier_epoch";
+/// epoch-rewards: a node's attestation sequence and participation, `[NODE_REWARDS, node]`.
+pub const NODE_REWARDS: &[u8] = b"node_rewards";
+/// epoch-rewards: a holder's vesting rewards of one epoch, `[VESTING, holder, index]`.
+pub const VESTING: &[u8] = b"vesting";

@@ -1,7 +1,7 @@
 use crate::errors::StakingError;
 use crate::events::PenaltyReleased;
 use crate::state::{SlashRecord, SlashStatus, StakingConfig};
-use crate::vault::VaultTransfer;
+use crate::vault::{StakingVaults, VaultTransfer};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use inferix_common::math::checked_sub;
@@ -45,7 +45,7 @@ pub fn handler(mut ctx: Context<ReleasePenalty>) -> Result<()> {
         mint: &accounts.ifx_mint,
         token_program: &accounts.ifx_token_program,
     }
-    .from_penalty_vault(&accounts.config, amount)?;
+    .send_from_penalty_vault(&accounts.config, amount)?;
     accounts.config.pending_penalties = checked_sub(accounts.config.pending_penalties, amount)?;
     record.status = SlashStatus::Released;
     emit!(PenaltyReleased {

@@ -3,7 +3,7 @@ use crate::events::{NodeBlacklisted, NodeSlashed};
 use crate::node_status::apply_status;
 use crate::quorum::verify_verifier_quorum;
 use crate::state::{Node, SlashRecord, SlashStatus, StakingConfig};
-use crate::vault::VaultTransfer;
+use crate::vault::{StakingVaults, VaultTransfer};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use inferix_common::ed25519::INSTRUCTIONS_SYSVAR_ID;
@@ -102,7 +102,7 @@ pub fn handler<'info>(
         mint: &accounts.ifx_mint,
         token_program: &accounts.ifx_token_program,
     }
-    .from_node(&accounts.node, amount)?;
+    .send_from_node(&accounts.node, amount)?;
     accounts.config.pending_penalties = checked_add(accounts.config.pending_penalties, amount)?;
     accounts.slash_record.set_inner(SlashRecord {
         node: node_key,

@@ -1,7 +1,7 @@
 use crate::errors::StakingError;
 use crate::events::Withdrawn;
 use crate::state::{Node, StakingConfig, UnbondingTicket};
-use crate::vault::VaultTransfer;
+use crate::vault::{StakingVaults, VaultTransfer};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use inferix_common::seeds;
@@ -50,7 +50,7 @@ pub fn handler(mut ctx: Context<Withdraw>) -> Result<()> {
         mint: &accounts.ifx_mint,
         token_program: &accounts.ifx_token_program,
     }
-    .from_node(&accounts.node, amount)?;
+    .send_from_node(&accounts.node, amount)?;
     emit!(Withdrawn {
         node: accounts.node.key(),
         ticket: accounts.ticket.key(),

@@ -1,0 +1,21 @@
+use inferix_common::units::SECONDS_PER_DAY;
+
+/// IFX base units (9 decimals) in one IFX.
+pub const IFX: u64 = 1_000_000_000;
+/// 0.21 IFX per IBM.
+pub const DEFAULT_EMISSION_PER_IBM: u64 = 210_000_000;
+/// 770,000 IFX per epoch for workers (375 M over 4 years of 72-h epochs).
+pub const DEFAULT_WORKER_EPOCH_CAP: u64 = 770_000 * IFX;
+/// 154,000 IFX per epoch for verifiers (75 M over 4 years).
+pub const DEFAULT_VERIFIER_EPOCH_CAP: u64 = 154_000 * IFX;
+pub const DEFAULT_GRACE_SECS: i64 = 6 * 3_600;
+pub const DEFAULT_QUORUM: u8 = 2;
+pub const DEFAULT_MAX_ATTESTATION_AGE_SECS: i64 = 600;
+pub const DEFAULT_MIN_ATTESTATION_INTERVAL_SECS: i64 = 3_600;
+/// 25 % paid at claim, 75 % vesting linearly over 180 days (Inferix testnet 2).
+pub const DEFAULT_IMMEDIATE_BPS: u16 = 2_500;
+pub const DEFAULT_VESTING_SECS: i64 = 180 * SECONDS_PER_DAY;
+/// 12 hours of the 72-hour epoch.
+pub const DEFAULT_MIN_PARTICIPATION_MINUTES: u32 = 720;
+/// Largest verifier quorum (the attestation transaction must fit in a packet).
+pub const MAX_QUORUM: u8 = 3;

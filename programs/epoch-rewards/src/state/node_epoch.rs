@@ -1,0 +1,38 @@
+use anchor_lang::prelude::*;
+
+/// A node's verified work in one epoch, at `[NODE_EPOCH, index, node]`. Closed by its claim, its
+/// rent returned to whoever paid it; its absence after finalization means "claimed".
+#[account]
+#[derive(InitSpace)]
+pub struct NodeEpoch {
+    pub epoch: u32,
+    pub node: Pubkey,
+    pub cumulative_ibm_micros: u64,
+    pub jobs_verified: u32,
+    pub work_root: [u8; 32],
+    /// Reached `IB × min_participation_minutes` this epoch.
+    pub participated: bool,
+    pub rent_payer: Pubkey,
+    pub bump: u8,
+}
+
+/// An epoch counts as participated when verified IBM ≥ IB × the minimum minutes.
+pub fn reaches_participation(
+    cumulative_ibm_micros: u64,
+    ib_micros: u64,
+    min_participation_minutes: u32,
+) -> bool {
+    (cumulative_ibm_micros as u128) >= (ib_micros as u128) * (min_participation_minutes as u128)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn participation_is_counted_exactly_at_the_threshold() {
+        // 0.5 IB × 720 min = 360 IBM.
+        assert!(reaches_participation(360_000_000, 500_000, 720));
+        assert!(!reaches_participation(359_999_999, 500_000, 720));
+    }
+}
