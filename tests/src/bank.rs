@@ -25,6 +25,15 @@ fn node_license_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]
     node_license::entry(program_id, accounts, data)
 }
 
+fn epoch_rewards_entry(
+    program_id: &Pubkey,
+    accounts: &[AccountInfo],
+    data: &[u8],
+) -> ProgramResult {
+    let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
+    epoch_rewards::entry(program_id, accounts, data)
+}
+
 fn node_staking_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
     let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
     node_staking::entry(program_id, accounts, data)
@@ -88,7 +97,12 @@ impl Bank {
             node_staking::ID,
             processor!(node_staking_entry),
         );
-        for program_id in [node_license::ID, node_staking::ID] {
+        pt.add_program(
+            "epoch_rewards",
+            epoch_rewards::ID,
+            processor!(epoch_rewards_entry),
+        );
+        for program_id in [node_license::ID, node_staking::ID, epoch_rewards::ID] {
             pt.add_account(
                 program_data_address(&program_id),
                 program_data_account(&deployer.pubkey()),

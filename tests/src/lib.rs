@@ -7,8 +7,10 @@
 pub mod bank;
 pub mod deployment;
 pub mod license;
+pub mod rewards;
 pub mod staking;
 
 pub use bank::*;
 pub use license::*;
+pub use rewards::*;
 pub use staking::*;

@@ -334,6 +334,25 @@ impl SaleFixture {
     }
 }
 
+/// A fresh bank with node-license deployed and a worker and a verifier sale in their public
+/// windows.
+pub async fn license_world() -> (Bank, LicenseAuthorities, SaleFixture, SaleFixture) {
+    let mut bank = Bank::start().await;
+    let license = init_license_program(&mut bank).await;
+    let now = bank.now().await;
+    let public_now = |kind| {
+        let mut params = SaleParams::new(now - 1, vec![tier(300 * USD, 1_000, 0, 0)]);
+        params.kind = kind;
+        params.schedule.whitelist_end = now - 1;
+        params.schedule.public_start = now - 1;
+        params
+    };
+    let worker_sale = create_sale(&mut bank, &license.admin, public_now(LicenseKind::Worker)).await;
+    let verifier_sale =
+        create_sale(&mut bank, &license.admin, public_now(LicenseKind::Verifier)).await;
+    (bank, license, worker_sale, verifier_sale)
+}
+
 pub fn register_partner_code_ix(admin: &Pubkey, args: RegisterPartnerCodeArgs) -> Instruction {
     ix(
         node_license::accounts::RegisterPartnerCode {

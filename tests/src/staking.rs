@@ -2,10 +2,7 @@
 //! messages verifiers co-sign.
 
 use crate::bank::{ata_address, program_data_address, Bank, TxResult, TOKEN_2022_ID};
-use crate::license::{
-    create_sale, init_license_program, tier, LicenseAuthorities, Referral, SaleFixture, SaleParams,
-    USD,
-};
+use crate::license::{license_world, LicenseAuthorities, Referral, SaleFixture};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
 use inferix_common::ed25519::{new_instruction, INSTRUCTIONS_SYSVAR_ID};
@@ -96,6 +93,19 @@ pub struct NodeFixture {
     pub vault: Pubkey,
 }
 
+impl NodeFixture {
+    /// Another handle on the same node and keys.
+    pub fn clone_keys(&self) -> Self {
+        Self {
+            owner: self.owner.insecure_clone(),
+            operator: self.operator.insecure_clone(),
+            license_mint: self.license_mint,
+            node: self.node,
+            vault: self.vault,
+        }
+    }
+}
+
 /// Both programs deployed, a worker and a verifier sale open, IFX minted by the bank payer.
 pub struct StakingWorld {
     pub bank: Bank,
@@ -114,20 +124,7 @@ impl StakingWorld {
     /// A fresh bank with node-license, a worker and a verifier sale in their public windows, and
     /// node-staking deployed.
     pub async fn start() -> Self {
-        let mut bank = Bank::start().await;
-        let license = init_license_program(&mut bank).await;
-        let now = bank.now().await;
-        let public_now = |kind| {
-            let mut params = SaleParams::new(now - 1, vec![tier(300 * USD, 1_000, 0, 0)]);
-            params.kind = kind;
-            params.schedule.whitelist_end = now - 1;
-            params.schedule.public_start = now - 1;
-            params
-        };
-        let worker_sale =
-            create_sale(&mut bank, &license.admin, public_now(LicenseKind::Worker)).await;
-        let verifier_sale =
-            create_sale(&mut bank, &license.admin, public_now(LicenseKind::Verifier)).await;
+        let (bank, license, worker_sale, verifier_sale) = license_world().await;
         Self::deploy(bank, license, worker_sale, verifier_sale).await
     }
 
@@ -143,6 +140,26 @@ impl StakingWorld {
         let verifier_pool = bank
             .ata(&Keypair::new().pubkey(), &ifx_mint, &anchor_spl::token::ID)
             .await;
+        Self::deploy_with(
+            bank,
+            license,
+            worker_sale,
+            verifier_sale,
+            ifx_mint,
+            verifier_pool,
+        )
+        .await
+    }
+
+    /// `deploy` with a given IFX mint (held by the bank payer) and verifier pool.
+    pub async fn deploy_with(
+        mut bank: Bank,
+        license: LicenseAuthorities,
+        worker_sale: SaleFixture,
+        verifier_sale: SaleFixture,
+        ifx_mint: Pubkey,
+        verifier_pool: Pubkey,
+    ) -> Self {
         let admin = bank.deployer.insecure_clone();
         let pause_guardian = bank.new_wallet(1).await;
         let price_authority = bank.new_wallet(1).await;

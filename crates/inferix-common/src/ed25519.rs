@@ -134,6 +134,20 @@ pub fn check_instruction(
     expected_signers: &[Pubkey],
     message: &[u8],
 ) -> Result<()> {
+    let signed = signed_message(program_id, data, expected_signers, message.len())?;
+    require!(signed == message, CommonError::Ed25519MessageMismatch);
+    Ok(())
+}
+
+/// Checks that one precompile instruction verified exactly `expected_signers`, in this order,
+/// each over one shared message of `message_len` bytes, in the canonical layout; returns that
+/// message. The caller decodes it and checks what it says.
+pub fn signed_message<'a>(
+    program_id: &Pubkey,
+    data: &'a [u8],
+    expected_signers: &[Pubkey],
+    message_len: usize,
+) -> Result<&'a [u8]> {
     require_keys_eq!(
         *program_id,
         ED25519_PROGRAM_ID,
@@ -159,7 +173,7 @@ pub fn check_instruction(
     for (i, signer) in expected_signers.iter().enumerate() {
         let at = HEADER_LEN + i * OFFSETS_LEN;
         let found = &data[at..at + OFFSETS_LEN];
-        let expected = layout.offsets(i, message.len())?;
+        let expected = layout.offsets(i, message_len)?;
         // Instruction indices are compared apart from the offsets so the error says which failed.
         for field in [2, 6, 12] {
             require!(
@@ -175,14 +189,10 @@ pub fn check_instruction(
         );
     }
     require!(
-        data.len() == layout.total_len(message.len()),
+        data.len() == layout.total_len(message_len),
         CommonError::Ed25519MessageMismatch
     );
-    require!(
-        &data[layout.message_start..] == message,
-        CommonError::Ed25519MessageMismatch
-    );
-    Ok(())
+    Ok(&data[layout.message_start..])
 }
 
 /// Checks, through the instructions sysvar, that the instruction immediately before the
@@ -192,6 +202,18 @@ pub fn verify_preceding_instruction(
     expected_signers: &[Pubkey],
     message: &[u8],
 ) -> Result<()> {
+    let signed = preceding_signed_message(instructions_sysvar, expected_signers, message.len())?;
+    require!(signed == message, CommonError::Ed25519MessageMismatch);
+    Ok(())
+}
+
+/// The message of `message_len` bytes that `expected_signers` signed in the precompile
+/// instruction immediately before the current one (see [`signed_message`]).
+pub fn preceding_signed_message(
+    instructions_sysvar: &AccountInfo,
+    expected_signers: &[Pubkey],
+    message_len: usize,
+) -> Result<Vec<u8>> {
     let current = load_current_index_checked(instructions_sysvar)
         .map_err(|_| error!(CommonError::NotInstructionsSysvar))? as usize;
     let preceding = match current.checked_sub(1) {
@@ -200,7 +222,8 @@ pub fn verify_preceding_instruction(
     };
     match preceding {
         Some(ix) if ix.program_id == ED25519_PROGRAM_ID => {
-            check_instruction(&ix.program_id, &ix.data, expected_signers, message)
+            signed_message(&ix.program_id, &ix.data, expected_signers, message_len)
+                .map(<[u8]>::to_vec)
         }
         _ if any_precompile_instruction(instructions_sysvar) => {
             err!(CommonError::Ed25519UnexpectedPosition)

@@ -18,6 +18,12 @@ pub enum RewardsError {
     InvalidParams,
     #[msg("The attestation is not for the current epoch")]
     EpochClosed,
+    #[msg("The signed attestation names another deployment")]
+    WrongConfig,
+    #[msg("The signed attestation is for another node")]
+    WrongNode,
+    #[msg("The signed attestation is for another epoch than the accounts passed")]
+    EpochMismatch,
     #[msg("The node is not active")]
     NodeNotActive,
     #[msg("The node is blacklisted")]

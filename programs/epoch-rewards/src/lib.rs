@@ -65,9 +65,9 @@ pub mod epoch_rewards {
 
     pub fn submit_attestation<'info>(
         ctx: Context<'info, SubmitAttestation<'info>>,
-        args: AttestationArgs,
+        epoch_index: u32,
     ) -> Result<()> {
-        instructions::submit_attestation::handler(ctx, args)
+        instructions::submit_attestation::handler(ctx, epoch_index)
     }
 
     pub fn finalize_epoch(ctx: Context<FinalizeEpoch>) -> Result<()> {

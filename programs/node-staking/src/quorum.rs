@@ -1,8 +1,8 @@
 //! Verifier co-signatures: a message counts when at least `quorum` distinct active,
 //! non-blacklisted verifier nodes signed it through the Ed25519 precompile instruction placed
 //! immediately before the program's instruction. The verifier nodes are passed as accounts, in
-//! the order of their signatures. epoch-rewards uses the same check for attestations, with the
-//! node operator's signature first.
+//! the order of their signatures. epoch-rewards uses `active_verifiers` for attestations, with
+//! the node operator's signature first.
 
 use crate::errors::StakingError;
 use crate::state::{Node, StakingConfig};
@@ -10,20 +10,16 @@ use anchor_lang::prelude::*;
 use inferix_common::ed25519::verify_preceding_instruction;
 use node_license::state::LicenseKind;
 
-/// Checks that `leading_signers` and then the operators of `verifier_nodes` (at least `quorum`
-/// distinct active verifiers) signed `message`; returns the verifier nodes.
-pub fn verify_co_signers<'info>(
-    instructions_sysvar: &AccountInfo<'info>,
-    leading_signers: &[Pubkey],
+/// Loads `verifier_nodes` (owner and discriminator checked) and checks that they are at least
+/// `quorum` distinct, active, non-blacklisted verifiers.
+pub fn active_verifiers<'info>(
     verifier_nodes: &[&'info AccountInfo<'info>],
     quorum: u8,
-    message: &[u8],
 ) -> Result<Vec<Account<'info, Node>>> {
     require!(
         verifier_nodes.len() >= quorum as usize,
         StakingError::UnderQuorum
     );
-    let mut signers = leading_signers.to_vec();
     let mut nodes: Vec<Account<'info, Node>> = Vec::with_capacity(verifier_nodes.len());
     for info in verifier_nodes {
         let node: Account<Node> = Account::try_from(info)?;
@@ -35,14 +31,13 @@ pub fn verify_co_signers<'info>(
             nodes.iter().all(|n| n.key() != info.key()),
             StakingError::DuplicateVerifier
         );
-        signers.push(node.operator);
         nodes.push(node);
     }
-    verify_preceding_instruction(instructions_sysvar, &signers, message)?;
     Ok(nodes)
 }
 
-/// The verifier quorum of node-staking's own messages (benchmarks, violations).
+/// The verifier quorum of node-staking's own messages (benchmarks, violations): the verifiers'
+/// operators signed exactly `message`. Returns the verifier node addresses.
 pub fn verify_verifier_quorum<'info>(
     config: &StakingConfig,
     instructions_sysvar: &AccountInfo<'info>,
@@ -50,12 +45,8 @@ pub fn verify_verifier_quorum<'info>(
     message: &[u8],
 ) -> Result<Vec<Pubkey>> {
     let infos: Vec<&AccountInfo> = verifier_nodes.iter().collect();
-    let nodes = verify_co_signers(
-        instructions_sysvar,
-        &[],
-        &infos,
-        config.params.quorum,
-        message,
-    )?;
+    let nodes = active_verifiers(&infos, config.params.quorum)?;
+    let operators: Vec<Pubkey> = nodes.iter().map(|n| n.operator).collect();
+    verify_preceding_instruction(instructions_sysvar, &operators, message)?;
     Ok(nodes.iter().map(|n| n.key()).collect())
 }

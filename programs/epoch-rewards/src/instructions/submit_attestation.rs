@@ -5,39 +5,28 @@ use crate::state::{
     reaches_participation, Epoch, NodeEpoch, NodeRewards, RewardsConfig, VerifierEpoch,
 };
 use anchor_lang::prelude::*;
-use inferix_common::ed25519::INSTRUCTIONS_SYSVAR_ID;
+use inferix_common::ed25519::{preceding_signed_message, INSTRUCTIONS_SYSVAR_ID};
 use inferix_common::math::{checked_add, checked_sub};
 use inferix_common::messages::{PorAttestation, SignedMessage};
 use inferix_common::seeds;
 use inferix_common::units::SECONDS_PER_MINUTE;
-use node_staking::quorum::verify_co_signers;
+use node_staking::quorum::active_verifiers;
 use node_staking::state::Node;
 
-/// The attestation fields a submitter sends; the program rebuilds the signed `PorAttestation`
-/// with this deployment's config and this node, so a signature over anything else fails.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone)]
-pub struct AttestationArgs {
-    pub epoch: u32,
-    pub seq: u32,
-    pub ib_micros: u64,
-    pub cumulative_ibm_micros: u64,
-    pub jobs_verified: u32,
-    pub work_root: [u8; 32],
-    pub issued_at: i64,
-}
-
 /// Credits a node's verified IBM for the current epoch from a `PorAttestation` signed by the
-/// node's operator and at least `quorum` verifiers (one Ed25519 precompile instruction placed
-/// just before this one). Remaining accounts: for each verifier, its staking node then its
+/// node's operator and at least `quorum` verifiers in one Ed25519 precompile instruction placed
+/// just before this one. The attestation is read from that instruction (not sent twice, which
+/// keeps a quorum-3 transaction inside a packet); `epoch_index` only locates the accounts and
+/// must match it. Remaining accounts: for each verifier, its staking node then its
 /// verifier-epoch account, in signature order.
 #[derive(Accounts)]
-#[instruction(args: AttestationArgs)]
+#[instruction(epoch_index: u32)]
 pub struct SubmitAttestation<'info> {
     #[account(mut)]
     pub payer: Signer<'info>,
     #[account(seeds = [seeds::REWARDS_CONFIG], bump = config.bump)]
     pub config: Box<Account<'info, RewardsConfig>>,
-    #[account(init_if_needed, payer = payer, space = 8 + Epoch::INIT_SPACE, seeds = [seeds::EPOCH, &args.epoch.to_le_bytes()], bump)]
+    #[account(init_if_needed, payer = payer, space = 8 + Epoch::INIT_SPACE, seeds = [seeds::EPOCH, &epoch_index.to_le_bytes()], bump)]
     pub epoch: Box<Account<'info, Epoch>>,
     #[account(seeds = [seeds::NODE, node.license_mint.as_ref()], bump = node.bump, seeds::program = node_staking::ID)]
     pub node: Box<Account<'info, Node>>,
@@ -47,7 +36,7 @@ pub struct SubmitAttestation<'info> {
         init_if_needed,
         payer = payer,
         space = 8 + NodeEpoch::INIT_SPACE,
-        seeds = [seeds::NODE_EPOCH, &args.epoch.to_le_bytes(), node.key().as_ref()],
+        seeds = [seeds::NODE_EPOCH, &epoch_index.to_le_bytes(), node.key().as_ref()],
         bump,
     )]
     pub node_epoch: Box<Account<'info, NodeEpoch>>,
@@ -59,7 +48,7 @@ pub struct SubmitAttestation<'info> {
 
 pub fn handler<'info>(
     ctx: Context<'info, SubmitAttestation<'info>>,
-    args: AttestationArgs,
+    epoch_index: u32,
 ) -> Result<()> {
     let accounts = ctx.accounts;
     let params = accounts.config.params;
@@ -68,7 +57,7 @@ pub fn handler<'info>(
     open_current_epoch(
         &accounts.config,
         &mut accounts.epoch,
-        args.epoch,
+        epoch_index,
         ctx.bumps.epoch,
         now,
     )?;
@@ -76,26 +65,43 @@ pub fn handler<'info>(
     let node = &accounts.node;
     require!(!node.blacklisted, RewardsError::NodeBlacklisted);
     require!(node.is_active(), RewardsError::NodeNotActive);
-    require!(args.ib_micros == node.ib_micros, RewardsError::IbMismatch);
-    require!(args.issued_at <= now, RewardsError::AttestationFromFuture);
+
+    // Who must have signed: the node's operator, then each co-signing verifier's operator.
+    let remaining = ctx.remaining_accounts;
     require!(
-        now - args.issued_at <= params.max_attestation_age_secs
-            && args.issued_at >= accounts.epoch.start_ts,
+        remaining.len().is_multiple_of(2),
+        RewardsError::VerifierEpochMismatch
+    );
+    let verifier_infos: Vec<&AccountInfo> = remaining.iter().step_by(2).collect();
+    let verifiers = active_verifiers(&verifier_infos, params.quorum)?;
+    let mut signers = vec![node.operator];
+    signers.extend(verifiers.iter().map(|v| v.operator));
+    let signed =
+        preceding_signed_message(&accounts.instructions_sysvar, &signers, PorAttestation::LEN)?;
+    let att = PorAttestation::from_signed_bytes(&signed)?;
+    require_keys_eq!(att.config, accounts.config.key(), RewardsError::WrongConfig);
+    require_keys_eq!(att.node, node_key, RewardsError::WrongNode);
+    require!(att.epoch == epoch_index, RewardsError::EpochMismatch);
+
+    require!(att.ib_micros == node.ib_micros, RewardsError::IbMismatch);
+    require!(att.issued_at <= now, RewardsError::AttestationFromFuture);
+    require!(
+        now - att.issued_at <= params.max_attestation_age_secs
+            && att.issued_at >= accounts.epoch.start_ts,
         RewardsError::AttestationStale
     );
-
     let rewards = &mut accounts.node_rewards;
     if rewards.node == Pubkey::default() {
         rewards.set_inner(NodeRewards {
             node: node_key,
-            started_epoch: args.epoch,
+            started_epoch: epoch_index,
             participated_epochs: 0,
             last_seq: 0,
             last_attestation_at: 0,
             bump: ctx.bumps.node_rewards,
         });
     } else {
-        require!(args.seq > rewards.last_seq, RewardsError::SeqReplayed);
+        require!(att.seq > rewards.last_seq, RewardsError::SeqReplayed);
         require!(
             now - rewards.last_attestation_at >= params.min_attestation_interval_secs,
             RewardsError::TooSoon
@@ -103,54 +109,28 @@ pub fn handler<'info>(
     }
     let tally = &mut accounts.node_epoch;
     if tally.node == Pubkey::default() {
-        tally.epoch = args.epoch;
+        tally.epoch = epoch_index;
         tally.node = node_key;
         tally.rent_payer = accounts.payer.key();
         tally.bump = ctx.bumps.node_epoch;
     }
     require!(
-        args.cumulative_ibm_micros >= tally.cumulative_ibm_micros,
+        att.cumulative_ibm_micros >= tally.cumulative_ibm_micros,
         RewardsError::IbmDecreased
     );
     // Physical plausibility: no more IBM than IB × minutes elapsed in the epoch.
     let minutes_elapsed =
         ((now.min(accounts.epoch.end_ts) - accounts.epoch.start_ts) / SECONDS_PER_MINUTE) as u128;
     require!(
-        (args.cumulative_ibm_micros as u128) <= (node.ib_micros as u128) * minutes_elapsed,
+        (att.cumulative_ibm_micros as u128) <= (node.ib_micros as u128) * minutes_elapsed,
         RewardsError::ImplausibleIbm
     );
 
-    let message = PorAttestation {
-        config: accounts.config.key(),
-        node: node_key,
-        epoch: args.epoch,
-        seq: args.seq,
-        ib_micros: args.ib_micros,
-        cumulative_ibm_micros: args.cumulative_ibm_micros,
-        jobs_verified: args.jobs_verified,
-        work_root: args.work_root,
-        issued_at: args.issued_at,
-    }
-    .to_signed_bytes();
-    let remaining = ctx.remaining_accounts;
-    require!(
-        remaining.len().is_multiple_of(2),
-        RewardsError::VerifierEpochMismatch
-    );
-    let verifier_infos: Vec<&AccountInfo> = remaining.iter().step_by(2).collect();
-    let verifiers = verify_co_signers(
-        &accounts.instructions_sysvar,
-        &[node.operator],
-        &verifier_infos,
-        params.quorum,
-        &message,
-    )?;
-
-    let credited = checked_sub(args.cumulative_ibm_micros, tally.cumulative_ibm_micros)?;
+    let credited = checked_sub(att.cumulative_ibm_micros, tally.cumulative_ibm_micros)?;
     for (verifier, credit_info) in verifiers.iter().zip(remaining.iter().skip(1).step_by(2)) {
         let mut credits: Account<VerifierEpoch> = Account::try_from(credit_info)?;
         require!(
-            credits.node == verifier.key() && credits.epoch == args.epoch,
+            credits.node == verifier.key() && credits.epoch == epoch_index,
             RewardsError::VerifierEpochMismatch
         );
         credits.credits_ibm_micros = checked_add(credits.credits_ibm_micros, credited)?;
@@ -159,13 +139,13 @@ pub fn handler<'info>(
         accounts.epoch.total_verifier_credits =
             checked_add(accounts.epoch.total_verifier_credits, credited)?;
     }
-    tally.cumulative_ibm_micros = args.cumulative_ibm_micros;
-    tally.jobs_verified = args.jobs_verified;
-    tally.work_root = args.work_root;
+    tally.cumulative_ibm_micros = att.cumulative_ibm_micros;
+    tally.jobs_verified = att.jobs_verified;
+    tally.work_root = att.work_root;
     accounts.epoch.total_ibm_micros = checked_add(accounts.epoch.total_ibm_micros, credited)?;
     let newly_participated = !tally.participated
         && reaches_participation(
-            args.cumulative_ibm_micros,
+            att.cumulative_ibm_micros,
             node.ib_micros,
             params.min_participation_minutes,
         );
@@ -173,17 +153,17 @@ pub fn handler<'info>(
         tally.participated = true;
         rewards.participated_epochs = rewards.participated_epochs.saturating_add(1);
     }
-    rewards.last_seq = args.seq;
+    rewards.last_seq = att.seq;
     rewards.last_attestation_at = now;
 
     emit!(AttestationAccepted {
-        epoch: args.epoch,
+        epoch: epoch_index,
         node: node_key,
-        seq: args.seq,
-        cumulative_ibm_micros: args.cumulative_ibm_micros,
+        seq: att.seq,
+        cumulative_ibm_micros: att.cumulative_ibm_micros,
         credited_ibm_micros: credited,
-        jobs_verified: args.jobs_verified,
-        work_root: args.work_root,
+        jobs_verified: att.jobs_verified,
+        work_root: att.work_root,
         verifiers: verifiers.iter().map(|v| v.key()).collect(),
         participated: tally.participated,
     });

@@ -1,0 +1,405 @@
+//! epoch-rewards: PDAs, a deployment on top of node-staking (whose verifier pool is this
+//! program's penalty inflow), attestations co-signed by the operator and verifiers, and claims.
+
+use crate::bank::{ata_address, program_data_address, Bank, TxResult};
+use crate::license::license_world;
+use crate::staking::{co_signed, NodeFixture, StakingWorld, IFX_DECIMALS};
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::{InstructionData, ToAccountMetas};
+use epoch_rewards::constants::*;
+use epoch_rewards::instructions::InitializeConfigArgs;
+use epoch_rewards::state::{Epoch, RewardsConfig, RewardsParams};
+use inferix_common::ed25519::INSTRUCTIONS_SYSVAR_ID;
+use inferix_common::epoch::DEFAULT_EPOCH_SECS;
+use inferix_common::messages::{PorAttestation, SignedMessage};
+use inferix_common::seeds;
+use node_license::state::LicenseKind;
+use solana_instruction::{AccountMeta, Instruction};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+pub fn rewards_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: epoch_rewards::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+fn pda(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &epoch_rewards::ID).0
+}
+
+pub fn rewards_config_pda() -> Pubkey {
+    pda(&[seeds::REWARDS_CONFIG])
+}
+pub fn reward_vault_pda() -> Pubkey {
+    pda(&[seeds::REWARD_VAULT])
+}
+pub fn penalty_inflow_pda() -> Pubkey {
+    pda(&[seeds::PENALTY_INFLOW])
+}
+pub fn vesting_vault_pda() -> Pubkey {
+    pda(&[seeds::VESTING_VAULT])
+}
+pub fn epoch_pda(index: u32) -> Pubkey {
+    pda(&[seeds::EPOCH, &index.to_le_bytes()])
+}
+pub fn node_epoch_pda(index: u32, node: &Pubkey) -> Pubkey {
+    pda(&[seeds::NODE_EPOCH, &index.to_le_bytes(), node.as_ref()])
+}
+pub fn verifier_epoch_pda(index: u32, node: &Pubkey) -> Pubkey {
+    pda(&[seeds::VERIFIER_EPOCH, &index.to_le_bytes(), node.as_ref()])
+}
+pub fn node_rewards_pda(node: &Pubkey) -> Pubkey {
+    pda(&[seeds::NODE_REWARDS, node.as_ref()])
+}
+pub fn vesting_pda(holder: &Pubkey, index: u32) -> Pubkey {
+    pda(&[seeds::VESTING, holder.as_ref(), &index.to_le_bytes()])
+}
+
+pub fn default_rewards_params() -> RewardsParams {
+    RewardsParams {
+        emission_per_ibm: DEFAULT_EMISSION_PER_IBM,
+        worker_epoch_cap: DEFAULT_WORKER_EPOCH_CAP,
+        verifier_epoch_cap: DEFAULT_VERIFIER_EPOCH_CAP,
+        grace_secs: DEFAULT_GRACE_SECS,
+        quorum: DEFAULT_QUORUM,
+        max_attestation_age_secs: DEFAULT_MAX_ATTESTATION_AGE_SECS,
+        min_attestation_interval_secs: DEFAULT_MIN_ATTESTATION_INTERVAL_SECS,
+        immediate_bps: DEFAULT_IMMEDIATE_BPS,
+        vesting_secs: DEFAULT_VESTING_SECS,
+        min_participation_minutes: DEFAULT_MIN_PARTICIPATION_MINUTES,
+    }
+}
+
+/// All three programs deployed, epoch 0 starting at deployment, verifiers staked and their
+/// epoch-0 credit accounts open.
+pub struct RewardsWorld {
+    pub s: StakingWorld,
+    pub guardian: Keypair,
+    pub verifiers: Vec<NodeFixture>,
+    pub epoch_origin: i64,
+}
+
+impl RewardsWorld {
+    pub async fn start(params: RewardsParams, verifier_count: usize) -> Self {
+        let (mut bank, license, worker_sale, verifier_sale) = license_world().await;
+        let ifx_mint = bank.create_mint(&anchor_spl::token::ID, IFX_DECIMALS).await;
+        let admin = bank.deployer.insecure_clone();
+        let guardian = bank.new_wallet(1).await;
+        let epoch_origin = bank.now().await;
+        let init = rewards_ix(
+            epoch_rewards::accounts::InitializeConfig {
+                admin: admin.pubkey(),
+                config: rewards_config_pda(),
+                ifx_mint,
+                reward_vault: reward_vault_pda(),
+                penalty_inflow: penalty_inflow_pda(),
+                vesting_vault: vesting_vault_pda(),
+                program_data: program_data_address(&epoch_rewards::ID),
+                ifx_token_program: anchor_spl::token::ID,
+                system_program: anchor_lang::system_program::ID,
+            },
+            epoch_rewards::instruction::InitializeConfig {
+                args: InitializeConfigArgs {
+                    pause_guardian: guardian.pubkey(),
+                    epoch_origin_ts: epoch_origin,
+                    epoch_length_secs: DEFAULT_EPOCH_SECS,
+                    params,
+                },
+            },
+        );
+        bank.send(&[init], &[&admin])
+            .await
+            .expect("initializing epoch-rewards");
+        let mut s = StakingWorld::deploy_with(
+            bank,
+            license,
+            worker_sale,
+            verifier_sale,
+            ifx_mint,
+            penalty_inflow_pda(),
+        )
+        .await;
+        let mut verifiers = vec![];
+        for _ in 0..verifier_count {
+            verifiers.push(s.verifier().await);
+        }
+        let mut world = Self {
+            s,
+            guardian,
+            verifiers,
+            epoch_origin,
+        };
+        for i in 0..verifier_count {
+            let node = world.verifiers[i].node;
+            world
+                .open_verifier_epoch(&node, 0)
+                .await
+                .expect("opening a verifier epoch");
+        }
+        world
+    }
+
+    pub fn bank(&mut self) -> &mut Bank {
+        &mut self.s.bank
+    }
+
+    pub async fn config(&mut self) -> RewardsConfig {
+        self.s.bank.anchor_account(&rewards_config_pda()).await
+    }
+
+    pub async fn epoch(&mut self, index: u32) -> Epoch {
+        self.s.bank.anchor_account(&epoch_pda(index)).await
+    }
+
+    /// IFX in `holder`'s associated account.
+    pub async fn ifx_balance(&mut self, holder: &Pubkey) -> u64 {
+        let account = self.s.ifx_account(holder);
+        self.s.bank.token_balance(&account).await
+    }
+
+    pub async fn open_verifier_epoch(&mut self, verifier: &Pubkey, index: u32) -> TxResult {
+        let open = rewards_ix(
+            epoch_rewards::accounts::OpenVerifierEpoch {
+                payer: self.s.bank.payer().pubkey(),
+                config: rewards_config_pda(),
+                epoch: epoch_pda(index),
+                verifier: *verifier,
+                verifier_rewards: node_rewards_pda(verifier),
+                verifier_epoch: verifier_epoch_pda(index, verifier),
+                system_program: anchor_lang::system_program::ID,
+            },
+            epoch_rewards::instruction::OpenVerifierEpoch { epoch_index: index },
+        );
+        self.s.bank.send(&[open], &[]).await
+    }
+
+    /// A worker node of `ib_micros`, benchmarked by the verifiers and staked to its minimum.
+    pub async fn worker(&mut self, ib_micros: u64) -> NodeFixture {
+        let worker = self.s.new_node(LicenseKind::Worker, 40_000).await;
+        let signers: Vec<&NodeFixture> = self.verifiers.iter().take(2).collect();
+        let signers: Vec<NodeFixture> = signers.iter().map(|v| v.clone_keys()).collect();
+        let refs: Vec<&NodeFixture> = signers.iter().collect();
+        self.s
+            .push_price(5_000_000, 0, -8)
+            .await
+            .expect("fresh IFX price");
+        self.s
+            .benchmark(&worker.node, ib_micros, &refs)
+            .await
+            .expect("benchmarking a worker");
+        let required = self.s.node(&worker.node).await.required_stake;
+        self.s
+            .stake(&worker, required)
+            .await
+            .expect("staking a worker");
+        worker
+    }
+
+    /// Mints `amount` IFX into the reward vault (the Ecosystem Fund's transfer).
+    pub async fn fund_rewards(&mut self, amount: u64) {
+        let payer = self.s.bank.payer();
+        let mint = self.s.ifx_mint;
+        let fund = spl_token_2022_interface::instruction::mint_to(
+            &anchor_spl::token::ID,
+            &mint,
+            &reward_vault_pda(),
+            &payer.pubkey(),
+            &[],
+            amount,
+        )
+        .unwrap();
+        self.s
+            .bank
+            .send(&[fund], &[])
+            .await
+            .expect("funding the reward vault");
+    }
+
+    /// The submit_attestation instruction for epoch `index`, with `verifiers` (and their credit
+    /// accounts) as remaining accounts.
+    pub fn attestation_ix(&self, node: &Pubkey, index: u32, verifiers: &[Pubkey]) -> Instruction {
+        let mut instruction = rewards_ix(
+            epoch_rewards::accounts::SubmitAttestation {
+                payer: self.s.bank.payer().pubkey(),
+                config: rewards_config_pda(),
+                epoch: epoch_pda(index),
+                node: *node,
+                node_rewards: node_rewards_pda(node),
+                node_epoch: node_epoch_pda(index, node),
+                instructions_sysvar: INSTRUCTIONS_SYSVAR_ID,
+                system_program: anchor_lang::system_program::ID,
+            },
+            epoch_rewards::instruction::SubmitAttestation { epoch_index: index },
+        );
+        for verifier in verifiers {
+            instruction
+                .accounts
+                .push(AccountMeta::new_readonly(*verifier, false));
+            instruction
+                .accounts
+                .push(AccountMeta::new(verifier_epoch_pda(index, verifier), false));
+        }
+        instruction
+    }
+
+    /// The precompile and program instructions of `attestation` signed by the node's operator
+    /// and `verifiers`.
+    pub fn attestation(
+        &self,
+        worker: &NodeFixture,
+        attestation: &PorAttestation,
+        verifiers: &[&NodeFixture],
+    ) -> Vec<Instruction> {
+        let mut signers: Vec<&Keypair> = vec![&worker.operator];
+        signers.extend(verifiers.iter().map(|v| &v.operator));
+        let keys: Vec<Pubkey> = verifiers.iter().map(|v| v.node).collect();
+        vec![
+            co_signed(&attestation.to_signed_bytes(), &signers),
+            self.attestation_ix(&worker.node, attestation.epoch, &keys),
+        ]
+    }
+
+    /// Attests `cumulative_ibm_micros` for `worker` in the current epoch with `seq`, now, signed
+    /// by the first two verifiers.
+    pub async fn attest(
+        &mut self,
+        worker: &NodeFixture,
+        seq: u32,
+        cumulative_ibm_micros: u64,
+    ) -> TxResult {
+        let attestation = self
+            .attestation_now(worker, seq, cumulative_ibm_micros)
+            .await;
+        let verifiers: Vec<NodeFixture> = self
+            .verifiers
+            .iter()
+            .take(2)
+            .map(|v| v.clone_keys())
+            .collect();
+        let refs: Vec<&NodeFixture> = verifiers.iter().collect();
+        let instructions = self.attestation(worker, &attestation, &refs);
+        self.s.bank.send(&instructions, &[]).await
+    }
+
+    /// The attestation a worker would sign now for the current epoch.
+    pub async fn attestation_now(
+        &mut self,
+        worker: &NodeFixture,
+        seq: u32,
+        cumulative_ibm_micros: u64,
+    ) -> PorAttestation {
+        let now = self.s.bank.now().await;
+        let config = self.config().await;
+        let ib_micros = self.s.node(&worker.node).await.ib_micros;
+        PorAttestation {
+            config: rewards_config_pda(),
+            node: worker.node,
+            epoch: config.schedule.epoch_at(now).unwrap(),
+            seq,
+            ib_micros,
+            cumulative_ibm_micros,
+            jobs_verified: seq,
+            work_root: [seq as u8; 32],
+            issued_at: now,
+        }
+    }
+
+    pub async fn finalize(&mut self, index: u32) -> TxResult {
+        let finalize = rewards_ix(
+            epoch_rewards::accounts::FinalizeEpoch {
+                config: rewards_config_pda(),
+                epoch: epoch_pda(index),
+                reward_vault: reward_vault_pda(),
+                penalty_inflow: penalty_inflow_pda(),
+                ifx_mint: self.s.ifx_mint,
+                ifx_token_program: anchor_spl::token::ID,
+            },
+            epoch_rewards::instruction::FinalizeEpoch {},
+        );
+        self.s.bank.send(&[finalize], &[]).await
+    }
+
+    fn payout(
+        &self,
+        index: u32,
+        node: &Pubkey,
+        license_mint: &Pubkey,
+        holder: &Pubkey,
+    ) -> epoch_rewards::accounts::RewardPayout {
+        epoch_rewards::accounts::RewardPayout {
+            payer: self.s.bank.payer().pubkey(),
+            config: rewards_config_pda(),
+            epoch: epoch_pda(index),
+            node: *node,
+            license_account: ata_address(holder, license_mint, &crate::bank::TOKEN_2022_ID),
+            holder: *holder,
+            holder_ifx: self.s.ifx_account(holder),
+            vesting: vesting_pda(holder, index),
+            reward_vault: reward_vault_pda(),
+            vesting_vault: vesting_vault_pda(),
+            ifx_mint: self.s.ifx_mint,
+            ifx_token_program: anchor_spl::token::ID,
+            associated_token_program: anchor_spl::associated_token::ID,
+            system_program: anchor_lang::system_program::ID,
+        }
+    }
+
+    /// Claims `node`'s worker reward of epoch `index` for the wallet holding its license.
+    pub async fn claim_worker(
+        &mut self,
+        index: u32,
+        node: &NodeFixture,
+        holder: &Pubkey,
+    ) -> TxResult {
+        let rent_payer = self.s.bank.payer().pubkey();
+        let claim = rewards_ix(
+            epoch_rewards::accounts::ClaimWorkerReward {
+                payout: self.payout(index, &node.node, &node.license_mint, holder),
+                node_epoch: node_epoch_pda(index, &node.node),
+                rent_payer,
+            },
+            epoch_rewards::instruction::ClaimWorkerReward {},
+        );
+        self.s.bank.send(&[claim], &[]).await
+    }
+
+    pub async fn claim_verifier(&mut self, index: u32, verifier: &NodeFixture) -> TxResult {
+        let holder = verifier.owner.pubkey();
+        let rent_payer = self.s.bank.payer().pubkey();
+        let claim = rewards_ix(
+            epoch_rewards::accounts::ClaimVerifierReward {
+                payout: self.payout(index, &verifier.node, &verifier.license_mint, &holder),
+                verifier_epoch: verifier_epoch_pda(index, &verifier.node),
+                verifier_rewards: node_rewards_pda(&verifier.node),
+                rent_payer,
+            },
+            epoch_rewards::instruction::ClaimVerifierReward {},
+        );
+        self.s.bank.send(&[claim], &[]).await
+    }
+
+    pub async fn withdraw_vested(&mut self, beneficiary: &Keypair, index: u32) -> TxResult {
+        let vesting: epoch_rewards::state::Vesting = self
+            .s
+            .bank
+            .anchor_account(&vesting_pda(&beneficiary.pubkey(), index))
+            .await;
+        let withdraw = rewards_ix(
+            epoch_rewards::accounts::WithdrawVested {
+                beneficiary: beneficiary.pubkey(),
+                config: rewards_config_pda(),
+                vesting: vesting_pda(&beneficiary.pubkey(), index),
+                vesting_vault: vesting_vault_pda(),
+                beneficiary_ifx: self.s.ifx_account(&beneficiary.pubkey()),
+                rent_payer: vesting.rent_payer,
+                ifx_mint: self.s.ifx_mint,
+                ifx_token_program: anchor_spl::token::ID,
+            },
+            epoch_rewards::instruction::WithdrawVested {},
+        );
+        self.s.bank.send(&[withdraw], &[beneficiary]).await
+    }
+}
