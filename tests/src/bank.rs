@@ -76,6 +76,8 @@ fn quiet_logs_unless_asked() {
 pub struct Bank {
     pub ctx: ProgramTestContext,
     pub deployer: Keypair,
+    /// The clock's `unix_timestamp`: it moves only when a test moves it.
+    time: i64,
 }
 
 /// The outcome of a transaction: `Ok` or the error the bank returned.
@@ -109,8 +111,13 @@ impl Bank {
             );
         }
         pt.add_account(deployer.pubkey(), system_account(1_000 * LAMPORTS_PER_SOL));
-        let ctx = pt.start_with_context().await;
-        Self { ctx, deployer }
+        let mut ctx = pt.start_with_context().await;
+        let clock: Clock = ctx.banks_client.get_sysvar().await.expect("clock sysvar");
+        Self {
+            ctx,
+            deployer,
+            time: clock.unix_timestamp,
+        }
     }
 
     pub fn payer(&self) -> Keypair {
@@ -119,11 +126,7 @@ impl Bank {
 
     /// Sends one transaction paid by the bank's payer and signed by `signers` as well.
     pub async fn send(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> TxResult {
-        let blockhash = self
-            .ctx
-            .get_new_latest_blockhash()
-            .await
-            .expect("bank serves a blockhash");
+        let blockhash = self.fresh_blockhash().await;
         let payer = self.payer();
         let mut all: Vec<&Keypair> = vec![&payer];
         all.extend_from_slice(signers);
@@ -134,6 +137,32 @@ impl Bank {
             blockhash,
         );
         self.ctx.banks_client.process_transaction(tx).await
+    }
+
+    /// A blockhash no earlier transaction used, so resending identical instructions is a new
+    /// transaction. Warping a slot yields one at once (waiting for the next slot would take a
+    /// real-time slot); the warp would also let the bank's clock drift, so it is pinned back to
+    /// the test's time.
+    async fn fresh_blockhash(&mut self) -> solana_hash::Hash {
+        let slot = self
+            .ctx
+            .banks_client
+            .get_root_slot()
+            .await
+            .expect("bank serves its slot");
+        self.ctx.warp_to_slot(slot + 2).expect("warping one slot");
+        self.pin_clock().await;
+        self.ctx
+            .banks_client
+            .get_latest_blockhash()
+            .await
+            .expect("bank serves a blockhash")
+    }
+
+    async fn pin_clock(&mut self) {
+        let mut clock = self.clock().await;
+        clock.unix_timestamp = self.time;
+        self.ctx.set_sysvar(&clock);
     }
 
     /// A new wallet with `sol` SOL.
@@ -154,7 +183,7 @@ impl Bank {
     }
 
     pub async fn now(&mut self) -> i64 {
-        self.clock().await.unix_timestamp
+        self.time
     }
 
     async fn clock(&mut self) -> Clock {
@@ -167,15 +196,13 @@ impl Bank {
 
     /// Moves the bank's clock to `unix_timestamp` (program-test's slot warp leaves time alone).
     pub async fn set_time(&mut self, unix_timestamp: i64) {
-        let mut clock = self.clock().await;
-        clock.unix_timestamp = unix_timestamp;
-        self.ctx.set_sysvar(&clock);
+        self.time = unix_timestamp;
+        self.pin_clock().await;
     }
 
     /// Moves the clock `secs` seconds forward.
     pub async fn advance(&mut self, secs: i64) {
-        let now = self.now().await;
-        self.set_time(now + secs).await;
+        self.set_time(self.time + secs).await;
     }
 
     pub async fn account(&mut self, address: &Pubkey) -> Option<Account> {

@@ -2,7 +2,7 @@
 //! program's penalty inflow), attestations co-signed by the operator and verifiers, and claims.
 
 use crate::bank::{ata_address, program_data_address, Bank, TxResult};
-use crate::license::license_world;
+use crate::license::{license_world, LicenseAuthorities, SaleFixture};
 use crate::staking::{co_signed, NodeFixture, StakingWorld, IFX_DECIMALS};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
@@ -84,7 +84,28 @@ pub struct RewardsWorld {
 
 impl RewardsWorld {
     pub async fn start(params: RewardsParams, verifier_count: usize) -> Self {
-        let (mut bank, license, worker_sale, verifier_sale) = license_world().await;
+        let (bank, license, worker_sale, verifier_sale) = license_world().await;
+        Self::deploy(
+            bank,
+            license,
+            worker_sale,
+            verifier_sale,
+            params,
+            verifier_count,
+        )
+        .await
+    }
+
+    /// Deploys epoch-rewards (epoch 0 starting now) and node-staking on `bank`, which already has
+    /// node-license and the two sales; stakes `verifier_count` verifiers and opens their epoch 0.
+    pub async fn deploy(
+        mut bank: Bank,
+        license: LicenseAuthorities,
+        worker_sale: SaleFixture,
+        verifier_sale: SaleFixture,
+        params: RewardsParams,
+        verifier_count: usize,
+    ) -> Self {
         let ifx_mint = bank.create_mint(&anchor_spl::token::ID, IFX_DECIMALS).await;
         let admin = bank.deployer.insecure_clone();
         let guardian = bank.new_wallet(1).await;

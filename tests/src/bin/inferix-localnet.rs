@@ -3,8 +3,9 @@
 //! Deploys node-license and node-staking natively, configures the sales from
 //! `migrations/deployment.toml`, and walks through the license sale as SPEC §2 describes —
 //! whitelist, public purchases with a user code and a partner code, an airdrop, a later tier, the
-//! transfer lock, the on-chain sale report — then through staking as SPEC §3 does: verifier and
-//! worker nodes, S(n), a verifier-signed benchmark, a verifier-signed violation and its slash.
+//! transfer lock, the on-chain sale report — then through staking and rewards as SPEC §3 and §4
+//! do: verifier and worker nodes, S(n), a verifier-signed benchmark, one epoch of attested work,
+//! its finalization and claim with vesting, a verifier-signed violation and its slash.
 
 #![allow(deprecated)]
 
@@ -321,8 +322,9 @@ async fn run() -> Result<(), String> {
     .await
 }
 
-/// SPEC §3 on the same bank: verifiers, a worker on carol's license, S(n), a co-signed
-/// benchmark and a co-signed violation.
+/// SPEC §3 and §4 on the same bank: verifiers, a worker on carol's license, S(n), a co-signed
+/// benchmark, one epoch of attested work, its finalization and claim, then a co-signed
+/// violation and its slash.
 async fn staking(
     demo: Demo,
     license: LicenseAuthorities,
@@ -330,7 +332,7 @@ async fn staking(
     carol: &Keypair,
     carol_license: Pubkey,
 ) -> Result<(), String> {
-    println!("\nnode staking");
+    println!("\nnode staking and epoch rewards");
     let Demo {
         mut bank,
         sale: worker_sale,
@@ -346,17 +348,24 @@ async fn staking(
         verifier_deployment.sale_params(start, anchor_spl::token::ID, 6),
     )
     .await;
-    let mut w = StakingWorld::deploy(bank, license, worker_sale, verifier_sale).await;
+    let mut w = RewardsWorld::deploy(
+        bank,
+        license,
+        worker_sale,
+        verifier_sale,
+        default_rewards_params(),
+        2,
+    )
+    .await;
     println!(
-        "  deploy: node-staking {} — k = 2, E = 4,320 min, IFX pushed at $0.05",
+        "  deploy: node-staking {} (k = 2, E = 4,320 min, IFX pushed at $0.05)",
         node_staking::ID
     );
-
-    let verifiers = [w.verifier().await, w.verifier().await];
-    for (i, v) in verifiers.iter().enumerate() {
-        let node = w.node(&v.node).await;
+    println!("  deploy: epoch-rewards {} (72-h epochs from now, 0.21 IFX per IBM, 25 % now / 75 % over 180 days)", epoch_rewards::ID);
+    for (i, v) in w.verifiers.iter().map(|v| v.clone_keys()).enumerate() {
+        let node = w.s.node(&v.node).await;
         println!(
-            "  verifier {} registered on license {} and staked {} IFX: {:?}",
+            "  verifier {} registered on license {}, staked {} IFX ({:?}) and opened epoch 0",
             i + 1,
             short(&v.license_mint),
             node.stake / IFX,
@@ -370,8 +379,9 @@ async fn staking(
         operator: None,
         price_per_ibm_usd_micros,
     };
-    let register = w.register_ix(&carol.pubkey(), &carol_license, &license_account, args);
-    w.bank
+    let register =
+        w.s.register_ix(&carol.pubkey(), &carol_license, &license_account, args);
+    w.bank()
         .send(&[register], &[carol])
         .await
         .map_err(|e| format!("register_node: {e}"))?;
@@ -384,48 +394,87 @@ async fn staking(
     };
     println!(
         "  carol registered a worker node on her license at $0.04 per IBM: {:?}",
-        w.node(&worker.node).await.status
+        w.s.node(&worker.node).await.status
     );
 
-    let quorum: Vec<&NodeFixture> = verifiers.iter().collect();
-    w.benchmark(&worker.node, 500_000, &quorum)
+    let quorum: Vec<NodeFixture> = w.verifiers.iter().map(|v| v.clone_keys()).collect();
+    let quorum: Vec<&NodeFixture> = quorum.iter().collect();
+    w.s.benchmark(&worker.node, 500_000, &quorum)
         .await
         .map_err(|e| format!("update_ib: {e}"))?;
-    let node = w.node(&worker.node).await;
-    println!(
-        "  both verifiers co-signed a benchmark of 0.5 IB: S(n) = 2 × 4,320 × 0.5 × $0.04 = $172.80 = {} IFX; status {:?}",
-        node.required_stake / IFX,
-        node.status
-    );
-    w.stake(&worker, node.required_stake)
+    let node = w.s.node(&worker.node).await;
+    println!("  both verifiers co-signed a benchmark of 0.5 IB: S(n) = 2 × 4,320 × 0.5 × $0.04 = $172.80 = {} IFX; {:?}", ifx(node.required_stake), node.status);
+    w.s.stake(&worker, node.required_stake)
         .await
         .map_err(|e| format!("stake: {e}"))?;
     println!(
-        "  carol staked {} IFX: status {:?}",
-        node.required_stake / IFX,
-        w.node(&worker.node).await.status
+        "  carol staked {} IFX: {:?}",
+        ifx(node.required_stake),
+        w.s.node(&worker.node).await.status
     );
 
-    w.violation(&worker.node, 1, [7; 32], &quorum)
+    w.fund_rewards(1_000_000 * IFX).await;
+    w.bank().advance(13 * 3_600).await;
+    w.attest(&worker, 1, 360_000_000)
+        .await
+        .map_err(|e| format!("submit_attestation: {e}"))?;
+    let rewards: epoch_rewards::state::NodeRewards = w
+        .bank()
+        .anchor_account(&node_rewards_pda(&worker.node))
+        .await;
+    println!(
+        "  13 h into epoch 0 carol's operator and both verifiers signed a PoR attestation of 360 IBM (0.5 IB × 720 min): credited; participated epochs {}",
+        rewards.participated_epochs
+    );
+    let end = w.epoch(0).await.end_ts;
+    w.bank().set_time(end + 6 * 3_600).await;
+    w.finalize(0)
+        .await
+        .map_err(|e| format!("finalize_epoch: {e}"))?;
+    let epoch = w.epoch(0).await;
+    println!(
+        "  epoch 0 finalized after its end + 6 h grace: R = min(360 IBM × 0.21, 770,000, funds) = {} IFX for workers, {} IFX for verifiers",
+        ifx(epoch.worker_reward),
+        ifx(epoch.verifier_reward)
+    );
+    w.claim_worker(0, &worker, &carol.pubkey())
+        .await
+        .map_err(|e| format!("claim_worker_reward: {e}"))?;
+    let vesting: epoch_rewards::state::Vesting = w
+        .bank()
+        .anchor_account(&vesting_pda(&carol.pubkey(), 0))
+        .await;
+    println!(
+        "  anyone cranked carol's claim: {} IFX paid now, {} IFX vesting until {} days after the epoch",
+        ifx(w.ifx_balance(&carol.pubkey()).await),
+        ifx(vesting.total),
+        vesting.duration_secs / 86_400
+    );
+
+    w.s.push_price(5_000_000, 0, -8)
+        .await
+        .map_err(|e| format!("push_price: {e}"))?;
+    w.s.violation(&worker.node, 1, [7; 32], &quorum)
         .await
         .map_err(|e| format!("report_violation: {e}"))?;
-    let node = w.node(&worker.node).await;
-    let pending = w.config().await.pending_penalties;
+    let node = w.s.node(&worker.node).await;
+    let pending = w.s.config().await.pending_penalties;
     println!(
-        "  the verifiers reported a liveness violation: 1 % slashed ({} IFX) into the penalty pool for its 7-day appeal window; strikes {}, status {:?}",
+        "  the verifiers reported a liveness violation: 1 % slashed ({} IFX) into the penalty pool for its 7-day appeal window; strikes {}, {:?}",
         ifx(pending),
         node.strikes,
         node.status
     );
-    let vault = w.bank.token_balance(&worker.vault).await;
+    let vault = w.bank().token_balance(&worker.vault).await;
+    let config = w.config().await;
+    let vesting_vault = w.bank().token_balance(&vesting_vault_pda()).await;
     if vault != node.stake + node.unbonding_amount
-        || w.bank.token_balance(&penalty_vault_pda()).await != pending
+        || w.bank().token_balance(&penalty_vault_pda()).await != pending
+        || vesting_vault != config.vesting_outstanding
     {
         return Err("a vault differs from what the program owes".into());
     }
-    println!(
-        "  conservation holds: stake vault = stake + unbonding, penalty vault = pending penalties"
-    );
+    println!("  conservation holds: stake vault = stake + unbonding, penalty vault = pending penalties, vesting vault = vesting owed");
     Ok(())
 }
 
