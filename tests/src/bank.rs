@@ -78,6 +78,10 @@ pub struct Bank {
     pub deployer: Keypair,
     /// The clock's `unix_timestamp`: it moves only when a test moves it.
     time: i64,
+    /// Send with the current blockhash instead of warping to a fresh one, for runs whose
+    /// transactions are all distinct (benchmarks: a warp freezes a bank, which costs more as the
+    /// bank grows and would swamp the instruction being timed).
+    pub reuse_blockhash: bool,
 }
 
 /// The outcome of a transaction: `Ok` or the error the bank returned.
@@ -111,12 +115,13 @@ impl Bank {
             );
         }
         pt.add_account(deployer.pubkey(), system_account(1_000 * LAMPORTS_PER_SOL));
-        let mut ctx = pt.start_with_context().await;
+        let ctx = pt.start_with_context().await;
         let clock: Clock = ctx.banks_client.get_sysvar().await.expect("clock sysvar");
         Self {
             ctx,
             deployer,
             time: clock.unix_timestamp,
+            reuse_blockhash: false,
         }
     }
 
@@ -126,7 +131,15 @@ impl Bank {
 
     /// Sends one transaction paid by the bank's payer and signed by `signers` as well.
     pub async fn send(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> TxResult {
-        let blockhash = self.fresh_blockhash().await;
+        let blockhash = if self.reuse_blockhash {
+            self.ctx
+                .banks_client
+                .get_latest_blockhash()
+                .await
+                .expect("bank serves a blockhash")
+        } else {
+            self.fresh_blockhash().await
+        };
         let payer = self.payer();
         let mut all: Vec<&Keypair> = vec![&payer];
         all.extend_from_slice(signers);

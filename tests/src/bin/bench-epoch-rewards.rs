@@ -22,6 +22,8 @@ async fn run(nodes: usize) -> (Duration, Duration) {
     w.fund_rewards(1_000_000 * IFX).await;
     w.bank().advance(13 * HOUR).await;
 
+    // Every timed transaction is distinct: no slot warp between them (see `Bank::reuse_blockhash`).
+    w.bank().reuse_blockhash = true;
     let started = Instant::now();
     for (i, worker) in workers.iter().enumerate() {
         let ibm = 100_000_000 + i as u64;
