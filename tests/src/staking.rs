@@ -385,6 +385,21 @@ impl StakingWorld {
         self.bank.send(&[withdraw], &[staker]).await
     }
 
+    /// Releases a matured slash to the configured verifier pool (permissionless).
+    pub fn release_penalty_ix(&self, evidence_hash: &[u8; 32]) -> Instruction {
+        staking_ix(
+            node_staking::accounts::ReleasePenalty {
+                config: staking_config_pda(),
+                slash_record: slash_pda(evidence_hash),
+                penalty_vault: penalty_vault_pda(),
+                verifier_pool: self.verifier_pool,
+                ifx_mint: self.ifx_mint,
+                ifx_token_program: anchor_spl::token::ID,
+            },
+            node_staking::instruction::ReleasePenalty {},
+        )
+    }
+
     pub fn refresh_ix(&self, node: &Pubkey) -> Instruction {
         staking_ix(
             node_staking::accounts::RefreshNode {

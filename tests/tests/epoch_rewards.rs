@@ -690,17 +690,7 @@ async fn verifier_rewards_include_matured_penalties() {
     let record: node_staking::state::SlashRecord =
         f.w.bank().anchor_account(&slash_pda(&[42; 32])).await;
     f.w.bank().set_time(record.slashed_at + 7 * DAY).await;
-    let release = staking_ix(
-        node_staking::accounts::ReleasePenalty {
-            config: staking_config_pda(),
-            slash_record: slash_pda(&[42; 32]),
-            penalty_vault: penalty_vault_pda(),
-            verifier_pool: penalty_inflow_pda(),
-            ifx_mint: f.w.s.ifx_mint,
-            ifx_token_program: anchor_spl::token::ID,
-        },
-        node_staking::instruction::ReleasePenalty {},
-    );
+    let release = f.w.s.release_penalty_ix(&[42; 32]);
     f.w.bank().send(&[release], &[]).await.unwrap();
     assert_eq!(
         f.w.bank().token_balance(&penalty_inflow_pda()).await,

@@ -156,7 +156,7 @@ async fn a_worker_needs_a_positive_price_per_ibm() {
 #[tokio::test]
 async fn a_node_goes_active_and_inactive_as_stake_price_ib_and_ifx_price_move() {
     let mut f = fixture().await;
-    let worker = f.worker.insecure();
+    let worker = f.worker.clone_keys();
     assert_eq!(
         f.status().await,
         NodeStatus::Inactive,
@@ -193,7 +193,7 @@ async fn a_node_goes_active_and_inactive_as_stake_price_ib_and_ifx_price_move() 
     assert_eq!(f.status().await, NodeStatus::Active);
 
     // A higher IB raises S(n) too.
-    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.insecure()).collect();
+    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.clone_keys()).collect();
     let signers: Vec<&NodeFixture> = quorum.iter().collect();
     f.w.bank.advance(1).await;
     f.w.benchmark(&worker.node, HALF_IB + 1, &signers)
@@ -229,22 +229,6 @@ fn update_node_ix(node: &NodeFixture, args: UpdateNodeArgs) -> Instruction {
     )
 }
 
-trait Insecure {
-    fn insecure(&self) -> Self;
-}
-
-impl Insecure for NodeFixture {
-    fn insecure(&self) -> Self {
-        NodeFixture {
-            owner: self.owner.insecure_clone(),
-            operator: self.operator.insecure_clone(),
-            license_mint: self.license_mint,
-            node: self.node,
-            vault: self.vault,
-        }
-    }
-}
-
 #[tokio::test]
 async fn only_the_owner_changes_its_node() {
     let mut f = fixture().await;
@@ -270,7 +254,7 @@ async fn only_the_owner_changes_its_node() {
 #[tokio::test]
 async fn partial_unstake_must_keep_the_minimum_unless_deactivated() {
     let mut f = fixture().await;
-    let worker = f.worker.insecure();
+    let worker = f.worker.clone_keys();
     f.w.stake(&worker, WORKER_MINIMUM + 100 * IFX)
         .await
         .unwrap();
@@ -315,7 +299,7 @@ async fn an_inactive_node_is_readable_as_such_by_other_programs() {
 #[tokio::test]
 async fn withdrawal_waits_for_the_end_of_unbonding_to_the_second() {
     let mut f = fixture().await;
-    let verifier = f.verifiers[0].insecure();
+    let verifier = f.verifiers[0].clone_keys();
     f.w.stake(&verifier, 500 * IFX).await.unwrap();
     let (result, ticket) = f.w.unstake(&verifier, 500 * IFX).await;
     result.unwrap();
@@ -348,7 +332,7 @@ async fn withdrawal_waits_for_the_end_of_unbonding_to_the_second() {
 #[tokio::test]
 async fn pausing_never_blocks_withdrawing_unbonded_stake() {
     let mut f = fixture().await;
-    let verifier = f.verifiers[0].insecure();
+    let verifier = f.verifiers[0].clone_keys();
     f.w.stake(&verifier, 10 * IFX).await.unwrap();
     let (result, ticket) = f.w.unstake(&verifier, 10 * IFX).await;
     result.unwrap();
@@ -371,7 +355,7 @@ async fn pausing_never_blocks_withdrawing_unbonded_stake() {
 #[tokio::test]
 async fn a_slash_during_unbonding_reduces_what_is_withdrawn() {
     let mut f = fixture().await;
-    let worker = f.worker.insecure();
+    let worker = f.worker.clone_keys();
     f.w.stake(&worker, WORKER_MINIMUM).await.unwrap();
     f.w.bank
         .send(
@@ -388,7 +372,11 @@ async fn a_slash_during_unbonding_reduces_what_is_withdrawn() {
         .unwrap();
     let (result, ticket) = f.w.unstake(&worker, 1_000 * IFX).await;
     result.unwrap();
-    let quorum = f.quorum().iter().map(|v| v.insecure()).collect::<Vec<_>>();
+    let quorum = f
+        .quorum()
+        .iter()
+        .map(|v| v.clone_keys())
+        .collect::<Vec<_>>();
     let signers: Vec<&NodeFixture> = quorum.iter().collect();
     f.w.violation(&worker.node, FAILED_POR, evidence(1), &signers)
         .await
@@ -424,7 +412,7 @@ async fn a_slash_during_unbonding_reduces_what_is_withdrawn() {
 async fn benchmarks_are_bounded_fresh_and_used_once() {
     let mut f = fixture().await;
     let worker = f.worker.node;
-    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.insecure()).collect();
+    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.clone_keys()).collect();
     let signers: Vec<&NodeFixture> = quorum.iter().collect();
     f.w.bank.advance(1).await;
     let too_big = f.w.benchmark(&worker, HALF_IB + 10_000_001, &signers).await;
@@ -532,7 +520,7 @@ async fn assert_violation_refused(
 
 async fn staked_fixture() -> Fixture {
     let mut f = fixture().await;
-    let worker = f.worker.insecure();
+    let worker = f.worker.clone_keys();
     f.w.stake(&worker, WORKER_MINIMUM).await.unwrap();
     f
 }
@@ -563,7 +551,7 @@ fn quorum_keys(f: &Fixture) -> (Vec<Keypair>, Vec<Pubkey>) {
 #[tokio::test]
 async fn a_quorum_signed_violation_slashes_into_the_penalty_pool() {
     let mut f = staked_fixture().await;
-    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.insecure()).collect();
+    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.clone_keys()).collect();
     let signers: Vec<&NodeFixture> = quorum.iter().collect();
     f.w.violation(&f.worker.node, LIVENESS, evidence(1), &signers)
         .await
@@ -805,7 +793,7 @@ async fn forged_precompile_instructions_are_refused() {
 #[tokio::test]
 async fn evidence_is_used_once() {
     let mut f = staked_fixture().await;
-    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.insecure()).collect();
+    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.clone_keys()).collect();
     let signers: Vec<&NodeFixture> = quorum.iter().collect();
     f.w.violation(&f.worker.node, LIVENESS, evidence(5), &signers)
         .await
@@ -838,23 +826,13 @@ fn reverse_slash_ix(f: &Fixture, evidence_hash: &[u8; 32]) -> Instruction {
 }
 
 fn release_ix(f: &Fixture, evidence_hash: &[u8; 32]) -> Instruction {
-    staking_ix(
-        node_staking::accounts::ReleasePenalty {
-            config: staking_config_pda(),
-            slash_record: slash_pda(evidence_hash),
-            penalty_vault: penalty_vault_pda(),
-            verifier_pool: f.w.verifier_pool,
-            ifx_mint: f.w.ifx_mint,
-            ifx_token_program: anchor_spl::token::ID,
-        },
-        node_staking::instruction::ReleasePenalty {},
-    )
+    f.w.release_penalty_ix(evidence_hash)
 }
 
 #[tokio::test]
 async fn a_reversal_inside_the_appeal_window_restores_the_stake_exactly() {
     let mut f = staked_fixture().await;
-    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.insecure()).collect();
+    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.clone_keys()).collect();
     let signers: Vec<&NodeFixture> = quorum.iter().collect();
     let before = f.w.node(&f.worker.node).await;
     f.w.violation(&f.worker.node, FAILED_POR, evidence(9), &signers)
@@ -899,7 +877,7 @@ async fn a_reversal_inside_the_appeal_window_restores_the_stake_exactly() {
 #[tokio::test]
 async fn after_the_window_a_slash_cannot_be_reversed_and_is_released_once() {
     let mut f = staked_fixture().await;
-    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.insecure()).collect();
+    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.clone_keys()).collect();
     let signers: Vec<&NodeFixture> = quorum.iter().collect();
     f.w.violation(&f.worker.node, FAILED_POR, evidence(9), &signers)
         .await
@@ -953,7 +931,7 @@ async fn after_the_window_a_slash_cannot_be_reversed_and_is_released_once() {
 #[tokio::test]
 async fn penalties_go_only_to_the_configured_verifier_pool() {
     let mut f = staked_fixture().await;
-    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.insecure()).collect();
+    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.clone_keys()).collect();
     let signers: Vec<&NodeFixture> = quorum.iter().collect();
     f.w.violation(&f.worker.node, FAILED_POR, evidence(9), &signers)
         .await
@@ -982,7 +960,7 @@ async fn penalties_go_only_to_the_configured_verifier_pool() {
 #[tokio::test]
 async fn max_strikes_blacklists_and_the_license_cannot_register_again() {
     let mut f = staked_fixture().await;
-    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.insecure()).collect();
+    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.clone_keys()).collect();
     let signers: Vec<&NodeFixture> = quorum.iter().collect();
     for n in 0..3 {
         f.w.bank.advance(1).await;
@@ -996,11 +974,11 @@ async fn max_strikes_blacklists_and_the_license_cannot_register_again() {
         (3, true, NodeStatus::Inactive)
     );
     assert_error(
-        &f.w.stake(&f.worker.insecure(), IFX).await,
+        &f.w.stake(&f.worker.clone_keys(), IFX).await,
         StakingError::NodeBlacklisted,
     );
     // Its owner can still take the remaining stake out through unbonding.
-    f.w.unstake(&f.worker.insecure(), node.stake / 2)
+    f.w.unstake(&f.worker.clone_keys(), node.stake / 2)
         .await
         .0
         .unwrap();
@@ -1112,7 +1090,7 @@ async fn an_admin_blacklist_is_reversible_only_within_the_window() {
 #[tokio::test]
 async fn the_new_license_holder_takes_over_and_the_old_stake_unbonds_to_its_staker() {
     let mut f = staked_fixture().await;
-    let worker = f.worker.insecure();
+    let worker = f.worker.clone_keys();
     // A year later the license unlocks and is sold.
     let record: node_license::state::LicenseRecord =
         f.w.bank
@@ -1228,7 +1206,7 @@ async fn only_the_buyback_authority_retires_a_node() {
         (NodeStatus::Retired, 0, WORKER_MINIMUM)
     );
     assert_error(
-        &f.w.stake(&f.worker.insecure(), IFX).await,
+        &f.w.stake(&f.worker.clone_keys(), IFX).await,
         StakingError::NodeRetired,
     );
 }
@@ -1579,9 +1557,9 @@ async fn vaults_always_equal_stakes_plus_unbonding_plus_pending_penalties() {
     let mut f = fixture().await;
     let mut rng = Rng(0x1f2e_3d4c_5b6a_7988);
     let nodes: Vec<NodeFixture> = vec![
-        f.worker.insecure(),
-        f.verifiers[0].insecure(),
-        f.verifiers[1].insecure(),
+        f.worker.clone_keys(),
+        f.verifiers[0].clone_keys(),
+        f.verifiers[1].clone_keys(),
     ];
     // The worker leaves the active set so any amount may unbond; verifiers keep their minimum.
     f.w.bank
