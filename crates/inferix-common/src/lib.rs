@@ -16,5 +16,6 @@ pub mod seeds;
 pub mod stake;
 pub mod token;
 pub mod units;
+pub mod vesting;
 
 pub use errors::CommonError;

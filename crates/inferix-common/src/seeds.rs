@@ -45,3 +45,17 @@ pub const VERIFIER_EPOCH: &[u8] = b"verifier_epoch";
 pub const NODE_REWARDS: &[u8] = b"node_rewards";
 /// epoch-rewards: a holder's vesting rewards of one epoch, `[VESTING, holder, index]`.
 pub const VESTING: &[u8] = b"vesting";
+
+/// buyback-vault: the singleton config; owner of the IFX and wETH vaults.
+pub const BUYBACK_CONFIG: &[u8] = b"buyback_config";
+/// buyback-vault: the PDA node-license and node-staking accept as their buyback authority; it
+/// also holds bought-back licenses.
+pub const BUYBACK_AUTHORITY: &[u8] = b"buyback_authority";
+/// buyback-vault: the IFX fund.
+pub const BUYBACK_IFX_VAULT: &[u8] = b"buyback_ifx_vault";
+/// buyback-vault: the wETH vault.
+pub const BUYBACK_WETH_VAULT: &[u8] = b"buyback_weth_vault";
+/// buyback-vault: one per bought-back license, `[BOUGHT_BACK, license_mint]`.
+pub const BOUGHT_BACK: &[u8] = b"bought_back";
+/// buyback-vault: an IFX payout vesting over 30 days, `[BUYBACK_VESTING, license_mint]`.
+pub const BUYBACK_VESTING: &[u8] = b"buyback_vesting";

@@ -1,5 +1,6 @@
 use anchor_lang::prelude::*;
-use inferix_common::math::{checked_sub, mul_div_floor};
+use inferix_common::math::checked_sub;
+use inferix_common::vesting::linear_vested;
 
 /// A holder's vesting rewards of one epoch, at `[VESTING, holder, index]`. Every grant of the
 /// epoch vests on the same line — from the epoch's end over `duration_secs` — so claims of
@@ -20,10 +21,7 @@ pub struct Vesting {
 impl Vesting {
     /// Vested by `now`: `total × elapsed / duration`, rounded down, all of it at the end.
     pub fn vested(&self, now: i64) -> Result<u64> {
-        let elapsed = now
-            .saturating_sub(self.start_ts)
-            .clamp(0, self.duration_secs);
-        mul_div_floor(self.total, elapsed as u64, self.duration_secs as u64)
+        linear_vested(self.total, self.start_ts, self.duration_secs, now)
     }
 
     pub fn withdrawable(&self, now: i64) -> Result<u64> {

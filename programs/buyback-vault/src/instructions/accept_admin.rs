@@ -1,0 +1,23 @@
+use crate::errors::BuybackError;
+use crate::events::AdminAccepted;
+use crate::instructions::config_admin::*;
+use anchor_lang::prelude::*;
+
+/// Second step of the admin handover: the proposed admin signs.
+pub fn handler(ctx: Context<ConfigAdmin>) -> Result<()> {
+    let config = &mut ctx.accounts.config;
+    let pending = config.pending_admin.ok_or(BuybackError::NoPendingAdmin)?;
+    require_keys_eq!(
+        ctx.accounts.authority.key(),
+        pending,
+        BuybackError::NotPendingAdmin
+    );
+    let previous = config.admin;
+    config.admin = pending;
+    config.pending_admin = None;
+    emit!(AdminAccepted {
+        previous,
+        admin: pending,
+    });
+    Ok(())
+}
