@@ -34,6 +34,15 @@ fn epoch_rewards_entry(
     epoch_rewards::entry(program_id, accounts, data)
 }
 
+fn buyback_vault_entry(
+    program_id: &Pubkey,
+    accounts: &[AccountInfo],
+    data: &[u8],
+) -> ProgramResult {
+    let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
+    buyback_vault::entry(program_id, accounts, data)
+}
+
 fn node_staking_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
     let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
     node_staking::entry(program_id, accounts, data)
@@ -108,7 +117,17 @@ impl Bank {
             epoch_rewards::ID,
             processor!(epoch_rewards_entry),
         );
-        for program_id in [node_license::ID, node_staking::ID, epoch_rewards::ID] {
+        pt.add_program(
+            "buyback_vault",
+            buyback_vault::ID,
+            processor!(buyback_vault_entry),
+        );
+        for program_id in [
+            node_license::ID,
+            node_staking::ID,
+            epoch_rewards::ID,
+            buyback_vault::ID,
+        ] {
             pt.add_account(
                 program_data_address(&program_id),
                 program_data_account(&deployer.pubkey()),

@@ -5,12 +5,14 @@
 #![allow(deprecated)] // program-test 3.1 marks its whole API "Agave Unstable API"
 
 pub mod bank;
+pub mod buyback;
 pub mod deployment;
 pub mod license;
 pub mod rewards;
 pub mod staking;
 
 pub use bank::*;
+pub use buyback::*;
 pub use license::*;
 pub use rewards::*;
 pub use staking::*;

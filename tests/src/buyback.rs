@@ -1,0 +1,389 @@
+//! buyback-vault: a deployment on top of the other three programs (their buyback authority set
+//! to its PDA), Pyth ETH prices written into the bank, and the two buyback options.
+
+use crate::bank::{ata_address, program_data_address, Bank, TxResult, TOKEN_2022_ID};
+use crate::license::{config_pda, license_record_pda};
+use crate::rewards::{default_rewards_params, node_rewards_pda, rewards_config_pda, RewardsWorld};
+use crate::staking::{
+    node_pda, pushed_price_pda, staking_config_pda, staking_ix, ticket_pda, NodeFixture,
+};
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::{InstructionData, ToAccountMetas};
+use buyback_vault::constants::*;
+use buyback_vault::instructions::InitializeConfigArgs;
+use buyback_vault::state::{BuybackConfig, BuybackParams, IfxPriceSource};
+use inferix_common::price::{
+    PriceFeedMessage, PriceRules, PriceUpdateV2, VerificationLevel, PYTH_RECEIVER_PROGRAM_ID,
+};
+use inferix_common::seeds;
+use solana_account::Account;
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+pub const ETH_FEED: [u8; 32] = [0xe7; 32];
+pub const WETH_DECIMALS: u8 = 8;
+
+pub fn buyback_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: buyback_vault::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+fn pda(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &buyback_vault::ID).0
+}
+
+pub fn buyback_config_pda() -> Pubkey {
+    pda(&[seeds::BUYBACK_CONFIG])
+}
+pub fn ifx_vault_pda() -> Pubkey {
+    pda(&[seeds::BUYBACK_IFX_VAULT])
+}
+pub fn weth_vault_pda() -> Pubkey {
+    pda(&[seeds::BUYBACK_WETH_VAULT])
+}
+pub fn bought_back_pda(license_mint: &Pubkey) -> Pubkey {
+    pda(&[seeds::BOUGHT_BACK, license_mint.as_ref()])
+}
+pub fn buyback_vesting_pda(license_mint: &Pubkey) -> Pubkey {
+    pda(&[seeds::BUYBACK_VESTING, license_mint.as_ref()])
+}
+
+/// A Pyth `PriceUpdateV2` account (exponent −8).
+pub fn pyth_price_account(
+    feed_id: [u8; 32],
+    level: VerificationLevel,
+    price: i64,
+    conf: u64,
+    publish_time: i64,
+    owner: Pubkey,
+) -> Account {
+    let update = PriceUpdateV2 {
+        write_authority: Pubkey::new_unique(),
+        verification_level: level,
+        price_message: PriceFeedMessage {
+            feed_id,
+            price,
+            conf,
+            exponent: -8,
+            publish_time,
+            prev_publish_time: publish_time - 1,
+            ema_price: price,
+            ema_conf: conf,
+        },
+        posted_slot: 1,
+    };
+    Account {
+        lamports: 1_000_000_000,
+        data: update.to_account_data(),
+        owner,
+        executable: false,
+        rent_epoch: 0,
+    }
+}
+
+/// All four programs, the buyback window opening `window_in` seconds from now.
+pub struct BuybackWorld {
+    pub r: RewardsWorld,
+    pub weth_mint: Pubkey,
+    pub eth_price: Pubkey,
+    pub treasury: Keypair,
+    pub window_start: i64,
+}
+
+impl BuybackWorld {
+    pub async fn start(window_in: i64) -> Self {
+        let mut r = RewardsWorld::start(default_rewards_params(), 2).await;
+        let authority = buyback_vault::buyback_authority();
+        let admin = r.s.admin.insecure_clone();
+        // node-license and node-staking accept the buyback-vault PDA as their buyback authority.
+        let license_update = crate::license::ix(
+            node_license::accounts::UpdateConfig {
+                admin: admin.pubkey(),
+                config: config_pda(),
+            },
+            node_license::instruction::UpdateConfig {
+                args: node_license::instructions::UpdateConfigArgs {
+                    buyback_authority: Some(authority),
+                    ..Default::default()
+                },
+            },
+        );
+        let staking = r.s.config().await;
+        let staking_update = staking_ix(
+            node_staking::accounts::ConfigAdmin {
+                authority: admin.pubkey(),
+                config: staking_config_pda(),
+            },
+            node_staking::instruction::UpdateConfig {
+                args: node_staking::instructions::UpdateConfigArgs {
+                    pause_guardian: staking.pause_guardian,
+                    buyback_authority: authority,
+                    params: staking.params,
+                },
+            },
+        );
+        r.bank()
+            .send(&[license_update, staking_update], &[&admin])
+            .await
+            .expect("naming the buyback authority");
+
+        let weth_mint = r
+            .bank()
+            .create_mint(&anchor_spl::token::ID, WETH_DECIMALS)
+            .await;
+        let treasury = Keypair::new();
+        let window_start = r.bank().now().await + window_in;
+        let init = buyback_ix(
+            buyback_vault::accounts::InitializeConfig {
+                admin: admin.pubkey(),
+                config: buyback_config_pda(),
+                authority,
+                ifx_mint: r.s.ifx_mint,
+                weth_mint,
+                ifx_vault: ifx_vault_pda(),
+                weth_vault: weth_vault_pda(),
+                program_data: program_data_address(&buyback_vault::ID),
+                ifx_token_program: anchor_spl::token::ID,
+                weth_token_program: anchor_spl::token::ID,
+                system_program: anchor_lang::system_program::ID,
+            },
+            buyback_vault::instruction::InitializeConfig {
+                args: InitializeConfigArgs {
+                    pause_guardian: admin.pubkey(),
+                    treasury: treasury.pubkey(),
+                    params: BuybackParams {
+                        window_start,
+                        window_secs: DEFAULT_WINDOW_SECS,
+                        ifx_payout_bps: DEFAULT_IFX_PAYOUT_BPS,
+                        ifx_vesting_secs: DEFAULT_IFX_VESTING_SECS,
+                        weth_payout_bps: DEFAULT_WETH_PAYOUT_BPS,
+                        ifx_price_source: IfxPriceSource::StakingPushed,
+                        eth_feed_id: ETH_FEED,
+                        price_rules: PriceRules::default(),
+                    },
+                },
+            },
+        );
+        r.bank()
+            .send(&[init], &[&admin])
+            .await
+            .expect("initializing buyback-vault");
+        Self {
+            r,
+            weth_mint,
+            eth_price: Pubkey::new_unique(),
+            treasury,
+            window_start,
+        }
+    }
+
+    pub fn bank(&mut self) -> &mut Bank {
+        self.r.bank()
+    }
+
+    pub async fn config(&mut self) -> BuybackConfig {
+        self.bank().anchor_account(&buyback_config_pda()).await
+    }
+
+    /// Mints `ifx` IFX and `weth` wETH base units into the vaults.
+    pub async fn fund(&mut self, ifx: u64, weth: u64) {
+        let payer = self.bank().payer().pubkey();
+        let mut ixs = vec![];
+        for (mint, vault, amount) in [
+            (self.r.s.ifx_mint, ifx_vault_pda(), ifx),
+            (self.weth_mint, weth_vault_pda(), weth),
+        ] {
+            if amount > 0 {
+                ixs.push(
+                    spl_token_2022_interface::instruction::mint_to(
+                        &anchor_spl::token::ID,
+                        &mint,
+                        &vault,
+                        &payer,
+                        &[],
+                        amount,
+                    )
+                    .unwrap(),
+                );
+            }
+        }
+        self.bank()
+            .send(&ixs, &[])
+            .await
+            .expect("funding the buyback vaults");
+    }
+
+    /// Publishes IFX at `ifx_price` (pushed) and ETH at `eth_price` (Pyth), both ×10⁻⁸ USD, now.
+    pub async fn prices(&mut self, ifx_price: i64, ifx_conf: u64, eth_price: i64, eth_conf: u64) {
+        self.r
+            .s
+            .push_price(ifx_price, ifx_conf, -8)
+            .await
+            .expect("pushing the IFX price");
+        let now = self.bank().now().await;
+        let account = pyth_price_account(
+            ETH_FEED,
+            VerificationLevel::Full,
+            eth_price,
+            eth_conf,
+            now,
+            PYTH_RECEIVER_PROGRAM_ID,
+        );
+        let address = self.eth_price;
+        self.bank().put_account(&address, account);
+    }
+
+    /// A 1-IB worker that participated in epoch 0 (720 IBM attested 13 h in); the clock ends
+    /// 13 h into epoch 0.
+    pub async fn participating_workers(&mut self, n: usize) -> Vec<NodeFixture> {
+        let mut workers = vec![];
+        for _ in 0..n {
+            workers.push(self.r.worker(1_000_000).await);
+        }
+        let start = self.r.epoch_origin;
+        self.bank().set_time(start + 13 * 3_600).await;
+        for w in &workers {
+            self.r.attest(w, 1, 720_000_000).await.expect("attesting");
+        }
+        workers
+    }
+
+    fn common(
+        &self,
+        holder: &Pubkey,
+        node: &NodeFixture,
+        holder_license_account: Pubkey,
+        next_ticket: u64,
+    ) -> buyback_vault::accounts::BuybackCommon {
+        let authority = buyback_vault::buyback_authority();
+        buyback_vault::accounts::BuybackCommon {
+            holder: *holder,
+            config: buyback_config_pda(),
+            authority,
+            license_mint: node.license_mint,
+            license_record: license_record_pda(&node.license_mint),
+            holder_license_account,
+            custody_account: ata_address(&authority, &node.license_mint, &TOKEN_2022_ID),
+            license_config: config_pda(),
+            node: node_pda(&node.license_mint),
+            staking_config: staking_config_pda(),
+            ticket: ticket_pda(&node.node, next_ticket),
+            rewards_config: rewards_config_pda(),
+            node_rewards: node_rewards_pda(&node.node),
+            bought_back: bought_back_pda(&node.license_mint),
+            license_token_program: TOKEN_2022_ID,
+            node_license_program: node_license::ID,
+            node_staking_program: node_staking::ID,
+            associated_token_program: anchor_spl::associated_token::ID,
+            system_program: anchor_lang::system_program::ID,
+        }
+    }
+
+    /// Option 1 by `holder` for `node`'s license, held in `holder`'s associated account.
+    pub async fn buyback_ifx_ix(
+        &mut self,
+        holder: &Pubkey,
+        node: &NodeFixture,
+        min_amount_out: u64,
+    ) -> Instruction {
+        let next_ticket = self.r.s.node(&node.node).await.next_ticket_id;
+        let holding = ata_address(holder, &node.license_mint, &TOKEN_2022_ID);
+        buyback_ix(
+            buyback_vault::accounts::BuybackIfx {
+                common: self.common(holder, node, holding, next_ticket),
+                vesting: buyback_vesting_pda(&node.license_mint),
+                ifx_vault: ifx_vault_pda(),
+                ifx_mint: self.r.s.ifx_mint,
+                ifx_price: pushed_price_pda(),
+                system_program: anchor_lang::system_program::ID,
+            },
+            buyback_vault::instruction::BuybackIfx { min_amount_out },
+        )
+    }
+
+    pub async fn buyback_weth_ix(
+        &mut self,
+        holder: &Pubkey,
+        node: &NodeFixture,
+        min_amount_out: u64,
+    ) -> Instruction {
+        let next_ticket = self.r.s.node(&node.node).await.next_ticket_id;
+        let holding = ata_address(holder, &node.license_mint, &TOKEN_2022_ID);
+        buyback_ix(
+            buyback_vault::accounts::BuybackWeth {
+                common: self.common(holder, node, holding, next_ticket),
+                weth_vault: weth_vault_pda(),
+                holder_weth: ata_address(holder, &self.weth_mint, &anchor_spl::token::ID),
+                weth_mint: self.weth_mint,
+                weth_token_program: anchor_spl::token::ID,
+                eth_price: self.eth_price,
+                associated_token_program: anchor_spl::associated_token::ID,
+                system_program: anchor_lang::system_program::ID,
+            },
+            buyback_vault::instruction::BuybackWeth { min_amount_out },
+        )
+    }
+
+    pub async fn buyback_ifx(
+        &mut self,
+        holder: &Keypair,
+        node: &NodeFixture,
+        min_amount_out: u64,
+    ) -> TxResult {
+        let ix = self
+            .buyback_ifx_ix(&holder.pubkey(), node, min_amount_out)
+            .await;
+        self.bank().send(&[ix], &[holder]).await
+    }
+
+    pub async fn buyback_weth(
+        &mut self,
+        holder: &Keypair,
+        node: &NodeFixture,
+        min_amount_out: u64,
+    ) -> TxResult {
+        let ix = self
+            .buyback_weth_ix(&holder.pubkey(), node, min_amount_out)
+            .await;
+        self.bank().send(&[ix], &[holder]).await
+    }
+
+    pub async fn withdraw_vested(&mut self, holder: &Keypair, license_mint: &Pubkey) -> TxResult {
+        let beneficiary_ifx = self.r.s.ifx_account(&holder.pubkey());
+        let mint = self.r.s.ifx_mint;
+        self.bank()
+            .ata(&holder.pubkey(), &mint, &anchor_spl::token::ID)
+            .await;
+        let withdraw = buyback_ix(
+            buyback_vault::accounts::WithdrawVested {
+                beneficiary: holder.pubkey(),
+                config: buyback_config_pda(),
+                vesting: buyback_vesting_pda(license_mint),
+                ifx_vault: ifx_vault_pda(),
+                beneficiary_ifx,
+                ifx_mint: mint,
+                ifx_token_program: anchor_spl::token::ID,
+            },
+            buyback_vault::instruction::WithdrawVested {},
+        );
+        self.bank().send(&[withdraw], &[holder]).await
+    }
+}
+
+/// Accounts of a custody move of `license_mint` by `admin`.
+pub fn custodied(admin: &Pubkey, license_mint: &Pubkey) -> buyback_vault::accounts::Custodied {
+    let authority = buyback_vault::buyback_authority();
+    buyback_vault::accounts::Custodied {
+        admin: *admin,
+        config: buyback_config_pda(),
+        authority,
+        license_mint: *license_mint,
+        custody_account: ata_address(&authority, license_mint, &TOKEN_2022_ID),
+        bought_back: bought_back_pda(license_mint),
+        license_token_program: TOKEN_2022_ID,
+    }
+}

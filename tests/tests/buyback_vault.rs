@@ -1,0 +1,684 @@
+//! buyback-vault under solana-program-test, following SPEC §6 and the quality bars of §9.
+
+#![allow(deprecated)]
+
+use anchor_lang::prelude::Pubkey;
+use buyback_vault::errors::BuybackError;
+use buyback_vault::state::{BoughtBack, BuybackVesting, Custody};
+use inferix_common::price::{VerificationLevel, PYTH_RECEIVER_PROGRAM_ID};
+use inferix_common::CommonError;
+use inferix_tests::*;
+use node_license::state::LicenseKind;
+use node_staking::state::NodeStatus;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+const HOUR: i64 = 3_600;
+const DAY: i64 = 86_400;
+const EPOCH: i64 = 72 * HOUR;
+/// IFX $0.05 and ETH $2,500, both exact (conf 0), ×10⁻⁸.
+const IFX_PRICE: i64 = 5_000_000;
+const ETH_PRICE: i64 = 250_000_000_000;
+/// $300 paid → 6,000 IFX (9 decimals) or 80 % = $240 → 0.096 wETH (8 decimals).
+const IFX_PAYOUT: u64 = 6_000 * IFX;
+const WETH_PAYOUT: u64 = 9_600_000;
+
+/// A world whose window opens 20 h into epoch 0, with `n` workers that participated in epoch 0,
+/// funded vaults, the clock at the window's opening and fresh prices.
+async fn open_window(n: usize) -> (BuybackWorld, Vec<NodeFixture>) {
+    let mut bw = BuybackWorld::start(20 * HOUR).await;
+    bw.fund(1_000_000 * IFX, 100_000_000).await;
+    let workers = bw.participating_workers(n).await;
+    let start = bw.window_start;
+    bw.bank().set_time(start).await;
+    bw.prices(IFX_PRICE, 0, ETH_PRICE, 0).await;
+    (bw, workers)
+}
+
+/// Everything a refused buyback must leave untouched.
+async fn snapshot(bw: &mut BuybackWorld, worker: &NodeFixture) -> Vec<(u64, Vec<u8>)> {
+    let holding = ata_address(&worker.owner.pubkey(), &worker.license_mint, &TOKEN_2022_ID);
+    let accounts = [
+        holding,
+        worker.node,
+        license_record_pda(&worker.license_mint),
+        ifx_vault_pda(),
+        weth_vault_pda(),
+        buyback_config_pda(),
+        bought_back_pda(&worker.license_mint),
+        ata_address(
+            &worker.owner.pubkey(),
+            &bw.weth_mint,
+            &anchor_spl::token::ID,
+        ),
+    ];
+    bw.bank().snapshot(&accounts).await
+}
+
+async fn assert_refused(
+    bw: &mut BuybackWorld,
+    worker: &NodeFixture,
+    weth: bool,
+    min_out: u64,
+    expected: impl Into<u32> + std::fmt::Debug + Copy,
+) {
+    let before = snapshot(bw, worker).await;
+    let result = if weth {
+        bw.buyback_weth(&worker.owner, worker, min_out).await
+    } else {
+        bw.buyback_ifx(&worker.owner, worker, min_out).await
+    };
+    assert_error(&result, expected);
+    assert_eq!(snapshot(bw, worker).await, before, "nothing moved");
+}
+
+// ---------------------------------------------------------------- the two options
+
+#[tokio::test]
+async fn ifx_option_pays_the_full_price_vesting_over_thirty_days() {
+    let (mut bw, workers) = open_window(1).await;
+    let worker = &workers[0];
+    let holder = worker.owner.insecure_clone();
+    bw.buyback_ifx(&holder, worker, IFX_PAYOUT).await.unwrap();
+
+    // The license is in custody, its lock released; its node retired with the stake unbonding.
+    let custody = ata_address(
+        &buyback_vault::buyback_authority(),
+        &worker.license_mint,
+        &TOKEN_2022_ID,
+    );
+    assert_eq!(bw.bank().token_balance(&custody).await, 1);
+    let record: node_license::state::LicenseRecord = bw
+        .bank()
+        .anchor_account(&license_record_pda(&worker.license_mint))
+        .await;
+    assert!(!record.locked);
+    let node = bw.r.s.node(&worker.node).await;
+    assert_eq!((node.status, node.stake), (NodeStatus::Retired, 0));
+    assert!(node.unbonding_amount > 0);
+    let bought: BoughtBack = bw
+        .bank()
+        .anchor_account(&bought_back_pda(&worker.license_mint))
+        .await;
+    assert_eq!(
+        (
+            bought.option,
+            bought.amount,
+            bought.price_paid_usd,
+            bought.custody
+        ),
+        (0, IFX_PAYOUT, 300 * USD, Custody::InCustody)
+    );
+    assert_eq!(bw.config().await.ifx_reserved, IFX_PAYOUT);
+
+    // Vesting: half at 15 days, the rest at 30, summing exactly.
+    let start = bw.bank().now().await;
+    bw.bank().set_time(start + 15 * DAY).await;
+    bw.withdraw_vested(&holder, &worker.license_mint)
+        .await
+        .unwrap();
+    assert_eq!(bw.r.ifx_balance(&holder.pubkey()).await, IFX_PAYOUT / 2);
+    bw.bank().set_time(start + 30 * DAY - 1).await;
+    bw.withdraw_vested(&holder, &worker.license_mint)
+        .await
+        .unwrap();
+    let vesting: BuybackVesting = bw
+        .bank()
+        .anchor_account(&buyback_vesting_pda(&worker.license_mint))
+        .await;
+    assert_eq!(
+        vesting.withdrawn,
+        IFX_PAYOUT - IFX_PAYOUT.div_ceil(30 * DAY as u64),
+        "floor of total × (D − 1) / D"
+    );
+    bw.bank().set_time(start + 30 * DAY).await;
+    bw.withdraw_vested(&holder, &worker.license_mint)
+        .await
+        .unwrap();
+    assert_eq!(bw.r.ifx_balance(&holder.pubkey()).await, IFX_PAYOUT);
+    assert!(bw
+        .bank()
+        .account(&buyback_vesting_pda(&worker.license_mint))
+        .await
+        .is_none());
+    assert_eq!(bw.config().await.ifx_reserved, 0);
+    assert_eq!(
+        bw.bank().token_balance(&ifx_vault_pda()).await,
+        1_000_000 * IFX - IFX_PAYOUT
+    );
+}
+
+#[tokio::test]
+async fn weth_option_pays_eighty_percent_at_once() {
+    let (mut bw, workers) = open_window(1).await;
+    let worker = &workers[0];
+    bw.buyback_weth(&worker.owner, worker, WETH_PAYOUT)
+        .await
+        .unwrap();
+    let weth = ata_address(
+        &worker.owner.pubkey(),
+        &bw.weth_mint,
+        &anchor_spl::token::ID,
+    );
+    assert_eq!(bw.bank().token_balance(&weth).await, WETH_PAYOUT);
+    assert_eq!(
+        bw.bank().token_balance(&weth_vault_pda()).await,
+        100_000_000 - WETH_PAYOUT
+    );
+}
+
+#[tokio::test]
+async fn payouts_take_the_confidence_side_against_the_holder() {
+    let (mut bw, workers) = open_window(2).await;
+    // IFX $0.05 ± $0.0001 → $0.0501: 5,988.023952095… IFX, rounded down.
+    // ETH $2,500 ± $1 → $2,501: $240 → 0.09596161… wETH, rounded down.
+    bw.prices(IFX_PRICE, 10_000, ETH_PRICE, 100_000_000).await;
+    bw.buyback_ifx(&workers[0].owner, &workers[0], 0)
+        .await
+        .unwrap();
+    let vesting: BuybackVesting = bw
+        .bank()
+        .anchor_account(&buyback_vesting_pda(&workers[0].license_mint))
+        .await;
+    assert_eq!(vesting.total, 5_988_023_952_095);
+    bw.buyback_weth(&workers[1].owner, &workers[1], 0)
+        .await
+        .unwrap();
+    let weth = ata_address(
+        &workers[1].owner.pubkey(),
+        &bw.weth_mint,
+        &anchor_spl::token::ID,
+    );
+    assert_eq!(bw.bank().token_balance(&weth).await, 9_596_161);
+}
+
+// ---------------------------------------------------------------- window
+
+#[tokio::test]
+async fn the_window_opens_at_its_start_and_closes_at_its_end() {
+    let (mut bw, workers) = open_window(2).await;
+    let start = bw.window_start;
+    bw.bank().set_time(start - 1).await;
+    bw.prices(IFX_PRICE, 0, ETH_PRICE, 0).await;
+    assert_refused(&mut bw, &workers[0], false, 0, BuybackError::WindowClosed).await;
+    bw.bank().set_time(start).await;
+    bw.prices(IFX_PRICE, 0, ETH_PRICE, 0).await;
+    bw.buyback_ifx(&workers[0].owner, &workers[0], 0)
+        .await
+        .unwrap();
+    bw.bank().set_time(start + 7 * DAY).await;
+    bw.prices(IFX_PRICE, 0, ETH_PRICE, 0).await;
+    assert_refused(&mut bw, &workers[1], true, 0, BuybackError::WindowClosed).await;
+}
+
+// ---------------------------------------------------------------- eligibility
+
+#[tokio::test]
+async fn a_license_the_signer_does_not_hold_is_refused() {
+    let (mut bw, workers) = open_window(1).await;
+    let thief = bw.bank().new_wallet(1).await;
+    let mut ix = bw.buyback_ifx_ix(&thief.pubkey(), &workers[0], 0).await;
+    // The thief names the holder's token account.
+    ix.accounts[5].pubkey = ata_address(
+        &workers[0].owner.pubkey(),
+        &workers[0].license_mint,
+        &TOKEN_2022_ID,
+    );
+    let before = snapshot(&mut bw, &workers[0]).await;
+    assert_error(
+        &bw.bank().send(&[ix], &[&thief]).await,
+        BuybackError::LicenseNotHeld,
+    );
+    assert_eq!(snapshot(&mut bw, &workers[0]).await, before);
+}
+
+#[tokio::test]
+async fn a_node_that_never_ran_is_not_eligible() {
+    let (mut bw, _) = open_window(0).await;
+    let idle = bw.r.worker(1_000_000).await;
+    bw.prices(IFX_PRICE, 0, ETH_PRICE, 0).await;
+    assert_refused(&mut bw, &idle, false, 0, BuybackError::NeverRan).await;
+}
+
+#[tokio::test]
+async fn a_blacklisted_node_is_not_eligible_unless_reversed_in_its_window() {
+    let (mut bw, workers) = open_window(1).await;
+    let admin = bw.r.s.admin.insecure_clone();
+    let node = workers[0].node;
+    let blacklist = staking_ix(
+        node_staking::accounts::AdminNode {
+            admin: admin.pubkey(),
+            config: staking_config_pda(),
+            node,
+        },
+        node_staking::instruction::BlacklistNode {},
+    );
+    bw.bank().send(&[blacklist], &[&admin]).await.unwrap();
+    assert_refused(&mut bw, &workers[0], false, 0, BuybackError::Blacklisted).await;
+    let reverse = staking_ix(
+        node_staking::accounts::AdminNode {
+            admin: admin.pubkey(),
+            config: staking_config_pda(),
+            node,
+        },
+        node_staking::instruction::ReverseBlacklist {},
+    );
+    bw.bank().send(&[reverse], &[&admin]).await.unwrap();
+    bw.buyback_ifx(&workers[0].owner, &workers[0], IFX_PAYOUT)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_airdropped_license_is_not_eligible() {
+    let (mut bw, _) = open_window(0).await;
+    // An airdrop sale, a winner who registers, stakes and runs a node.
+    let admin = bw.r.s.license.admin.insecure_clone();
+    let now = bw.bank().now().await;
+    let mut params = SaleParams::new(now - 1, vec![tier(300 * USD, 10, 0, 0)]);
+    params.airdrop_allocation = 1;
+    let sale = create_sale(bw.bank(), &admin, params).await;
+    let winner = bw.bank().new_wallet(5).await;
+    let mint = Keypair::new();
+    bw.bank()
+        .send(
+            &[sale.airdrop_ix(&admin.pubkey(), &winner.pubkey(), &mint.pubkey())],
+            &[&admin, &mint],
+        )
+        .await
+        .unwrap();
+    let holding = ata_address(&winner.pubkey(), &mint.pubkey(), &TOKEN_2022_ID);
+    let register = bw.r.s.register_ix(
+        &winner.pubkey(),
+        &mint.pubkey(),
+        &holding,
+        node_staking::instructions::RegisterNodeArgs {
+            operator: None,
+            price_per_ibm_usd_micros: 40_000,
+        },
+    );
+    bw.bank().send(&[register], &[&winner]).await.unwrap();
+    let node = NodeFixture {
+        owner: winner.insecure_clone(),
+        operator: winner.insecure_clone(),
+        license_mint: mint.pubkey(),
+        node: node_pda(&mint.pubkey()),
+        vault: stake_vault_pda(&node_pda(&mint.pubkey())),
+    };
+    assert_eq!(bw.r.s.node(&node.node).await.kind, LicenseKind::Worker);
+    assert_refused(&mut bw, &node, false, 0, BuybackError::Airdropped).await;
+}
+
+/// A world whose window opens 20 h into epoch `epochs`, with one worker that participated in
+/// the epochs `participated` (verifiers open every epoch).
+async fn participation_world(epochs: u32, participated: &[u32]) -> (BuybackWorld, NodeFixture) {
+    let mut bw = BuybackWorld::start(epochs as i64 * EPOCH + 20 * HOUR).await;
+    bw.fund(1_000_000 * IFX, 0).await;
+    let worker = bw.r.worker(1_000_000).await;
+    let origin = bw.r.epoch_origin;
+    let mut seq = 0;
+    for epoch in 0..=epochs {
+        bw.bank()
+            .set_time(origin + epoch as i64 * EPOCH + 13 * HOUR)
+            .await;
+        if epoch > 0 {
+            for v in bw.r.verifiers.iter().map(|v| v.node).collect::<Vec<_>>() {
+                bw.r.open_verifier_epoch(&v, epoch).await.unwrap();
+            }
+        }
+        seq += 1;
+        // Participating: 720 IBM at 1 IB; otherwise a little work, below the threshold.
+        let ibm = if participated.contains(&epoch) {
+            720_000_000
+        } else {
+            100_000_000
+        };
+        bw.r.attest(&worker, seq, ibm).await.unwrap();
+    }
+    let start = bw.window_start;
+    bw.bank().set_time(start).await;
+    bw.prices(IFX_PRICE, 0, ETH_PRICE, 0).await;
+    (bw, worker)
+}
+
+#[tokio::test]
+async fn participation_of_exactly_two_thirds_is_not_enough() {
+    // Epochs 0, 1, 2 since the start; participated in 0 and 1.
+    let (mut bw, worker) = participation_world(2, &[0, 1]).await;
+    assert_refused(
+        &mut bw,
+        &worker,
+        false,
+        0,
+        BuybackError::ParticipationTooLow,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn participation_just_above_two_thirds_is_eligible() {
+    // Epochs 0..=3; participated in 0, 1 and 2: 3/4.
+    let (mut bw, worker) = participation_world(3, &[0, 1, 2]).await;
+    bw.buyback_ifx(&worker.owner, &worker, IFX_PAYOUT)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_license_is_bought_back_once() {
+    let (mut bw, workers) = open_window(1).await;
+    let worker = &workers[0];
+    bw.buyback_weth(&worker.owner, worker, 0).await.unwrap();
+    // The admin sends it to the treasury, which then tries to sell it back.
+    let admin = bw.r.s.admin.insecure_clone();
+    let treasury = bw.treasury.pubkey();
+    let send = buyback_ix(
+        buyback_vault::accounts::SendToTreasury {
+            custodied: custodied(&admin.pubkey(), &worker.license_mint),
+            treasury,
+            treasury_license_account: ata_address(&treasury, &worker.license_mint, &TOKEN_2022_ID),
+            license_token_program: TOKEN_2022_ID,
+            associated_token_program: anchor_spl::associated_token::ID,
+            system_program: anchor_lang::system_program::ID,
+        },
+        buyback_vault::instruction::SendToTreasury {},
+    );
+    bw.bank().send(&[send], &[&admin]).await.unwrap();
+    let treasury_keys = bw.treasury.insecure_clone();
+    let funding = anchor_lang::solana_program::system_instruction::transfer(
+        &bw.bank().payer().pubkey(),
+        &treasury,
+        1_000_000_000,
+    );
+    bw.bank().send(&[funding], &[]).await.unwrap();
+    let again = bw.buyback_weth(&treasury_keys, worker, 0).await;
+    assert_error(&again, BuybackError::AlreadyBoughtBack);
+    let bought: BoughtBack = bw
+        .bank()
+        .anchor_account(&bought_back_pda(&worker.license_mint))
+        .await;
+    assert_eq!(bought.custody, Custody::SentToTreasury);
+}
+
+// ---------------------------------------------------------------- slippage, oracles, funds
+
+#[tokio::test]
+async fn min_out_above_the_payout_moves_nothing() {
+    let (mut bw, workers) = open_window(1).await;
+    assert_refused(
+        &mut bw,
+        &workers[0],
+        false,
+        IFX_PAYOUT + 1,
+        BuybackError::SlippageExceeded,
+    )
+    .await;
+    assert_refused(
+        &mut bw,
+        &workers[0],
+        true,
+        WETH_PAYOUT + 1,
+        BuybackError::SlippageExceeded,
+    )
+    .await;
+    bw.buyback_ifx(&workers[0].owner, &workers[0], IFX_PAYOUT)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn bad_oracle_prices_are_refused_each_by_name() {
+    let (mut bw, workers) = open_window(1).await;
+    let now = bw.bank().now().await;
+    let eth = bw.eth_price;
+    let cases = [
+        (
+            pyth_price_account(
+                ETH_FEED,
+                VerificationLevel::Full,
+                ETH_PRICE,
+                0,
+                now - 61,
+                PYTH_RECEIVER_PROGRAM_ID,
+            ),
+            CommonError::PriceStale,
+        ),
+        (
+            pyth_price_account(
+                ETH_FEED,
+                VerificationLevel::Full,
+                ETH_PRICE,
+                ETH_PRICE as u64 / 100 + 1,
+                now,
+                PYTH_RECEIVER_PROGRAM_ID,
+            ),
+            CommonError::PriceLowConfidence,
+        ),
+        (
+            pyth_price_account(
+                [1; 32],
+                VerificationLevel::Full,
+                ETH_PRICE,
+                0,
+                now,
+                PYTH_RECEIVER_PROGRAM_ID,
+            ),
+            CommonError::PriceWrongFeed,
+        ),
+        (
+            pyth_price_account(
+                ETH_FEED,
+                VerificationLevel::Full,
+                ETH_PRICE,
+                0,
+                now,
+                Pubkey::new_unique(),
+            ),
+            CommonError::PriceWrongOwner,
+        ),
+    ];
+    for (account, expected) in cases {
+        bw.bank().put_account(&eth, account);
+        assert_refused(&mut bw, &workers[0], true, 0, expected).await;
+    }
+    // A stale pushed IFX price.
+    bw.bank().advance(61).await;
+    assert_refused(&mut bw, &workers[0], false, 0, CommonError::PriceStale).await;
+}
+
+#[tokio::test]
+async fn the_last_buyback_the_fund_covers_succeeds_and_the_next_fails_cleanly() {
+    let mut bw = BuybackWorld::start(20 * HOUR).await;
+    // Exactly one payout and a base unit short of a second.
+    bw.fund(2 * IFX_PAYOUT - 1, 0).await;
+    let workers = bw.participating_workers(2).await;
+    let start = bw.window_start;
+    bw.bank().set_time(start).await;
+    bw.prices(IFX_PRICE, 0, ETH_PRICE, 0).await;
+    bw.buyback_ifx(&workers[0].owner, &workers[0], 0)
+        .await
+        .unwrap();
+    assert_refused(&mut bw, &workers[1], false, 0, BuybackError::FundExhausted).await;
+    assert_refused(&mut bw, &workers[1], true, 0, BuybackError::FundExhausted).await;
+}
+
+// ---------------------------------------------------------------- custody and funds
+
+#[tokio::test]
+async fn custody_moves_are_the_admins_and_happen_once() {
+    let (mut bw, workers) = open_window(2).await;
+    for w in &workers {
+        bw.buyback_weth(&w.owner, w, 0).await.unwrap();
+    }
+    let admin = bw.r.s.admin.insecure_clone();
+    let stranger = bw.bank().new_wallet(1).await;
+    // Reassign the first to the operator of an active verifier node.
+    let target = bw.r.verifiers[0].clone_keys();
+    let reassign = |admin: &Pubkey, mint: &Pubkey| {
+        buyback_ix(
+            buyback_vault::accounts::ReassignLicense {
+                custodied: custodied(admin, mint),
+                target_node: target.node,
+                recipient: target.operator.pubkey(),
+                recipient_license_account: ata_address(
+                    &target.operator.pubkey(),
+                    mint,
+                    &TOKEN_2022_ID,
+                ),
+                license_token_program: TOKEN_2022_ID,
+                associated_token_program: anchor_spl::associated_token::ID,
+                system_program: anchor_lang::system_program::ID,
+            },
+            buyback_vault::instruction::ReassignLicense {},
+        )
+    };
+    let first = workers[0].license_mint;
+    assert_error(
+        &bw.bank()
+            .send(&[reassign(&stranger.pubkey(), &first)], &[&stranger])
+            .await,
+        BuybackError::NotAdmin,
+    );
+    bw.bank()
+        .send(&[reassign(&admin.pubkey(), &first)], &[&admin])
+        .await
+        .unwrap();
+    assert_eq!(
+        bw.bank()
+            .token_balance(&ata_address(
+                &target.operator.pubkey(),
+                &first,
+                &TOKEN_2022_ID
+            ))
+            .await,
+        1
+    );
+    assert_error(
+        &bw.bank()
+            .send(&[reassign(&admin.pubkey(), &first)], &[&admin])
+            .await,
+        BuybackError::NotInCustody,
+    );
+    // Burn the second.
+    let second = workers[1].license_mint;
+    let burn = buyback_ix(
+        custodied(&admin.pubkey(), &second),
+        buyback_vault::instruction::BurnLicense {},
+    );
+    bw.bank().send(&[burn], &[&admin]).await.unwrap();
+    let mint = bw.bank().account(&second).await.unwrap();
+    let supply = spl_token_2022_interface::extension::StateWithExtensions::<
+        spl_token_2022_interface::state::Mint,
+    >::unpack(&mint.data)
+    .unwrap()
+    .base
+    .supply;
+    assert_eq!(supply, 0);
+}
+
+#[tokio::test]
+async fn unreserved_funds_leave_only_after_the_window() {
+    let (mut bw, workers) = open_window(1).await;
+    bw.buyback_ifx(&workers[0].owner, &workers[0], 0)
+        .await
+        .unwrap();
+    let admin = bw.r.s.admin.insecure_clone();
+    let ifx_mint = bw.r.s.ifx_mint;
+    let destination = bw
+        .bank()
+        .ata(&admin.pubkey(), &ifx_mint, &anchor_spl::token::ID)
+        .await;
+    let withdraw = |amount| {
+        buyback_ix(
+            buyback_vault::accounts::WithdrawFunds {
+                admin: admin.pubkey(),
+                config: buyback_config_pda(),
+                vault: ifx_vault_pda(),
+                destination,
+                mint: ifx_mint,
+                token_program: anchor_spl::token::ID,
+            },
+            buyback_vault::instruction::WithdrawFunds { amount },
+        )
+    };
+    let unreserved = 1_000_000 * IFX - IFX_PAYOUT;
+    assert_error(
+        &bw.bank().send(&[withdraw(1)], &[&admin]).await,
+        BuybackError::WindowNotEnded,
+    );
+    let end = bw.window_start + 7 * DAY;
+    bw.bank().set_time(end).await;
+    assert_error(
+        &bw.bank().send(&[withdraw(unreserved + 1)], &[&admin]).await,
+        BuybackError::FundExhausted,
+    );
+    bw.bank()
+        .send(&[withdraw(unreserved)], &[&admin])
+        .await
+        .unwrap();
+    assert_eq!(bw.bank().token_balance(&ifx_vault_pda()).await, IFX_PAYOUT);
+    // The holder's vesting is still fully covered.
+    bw.bank().set_time(end + 30 * DAY).await;
+    bw.withdraw_vested(&workers[0].owner, &workers[0].license_mint)
+        .await
+        .unwrap();
+    assert_eq!(bw.bank().token_balance(&ifx_vault_pda()).await, 0);
+}
+
+#[tokio::test]
+async fn the_quote_matches_what_the_buyback_pays() {
+    let (mut bw, workers) = open_window(1).await;
+    let config = bw.config().await;
+    let record: node_license::state::LicenseRecord = bw
+        .bank()
+        .anchor_account(&license_record_pda(&workers[0].license_mint))
+        .await;
+    let node = bw.r.s.node(&workers[0].node).await;
+    let rewards: epoch_rewards::state::NodeRewards = bw
+        .bank()
+        .anchor_account(&node_rewards_pda(&workers[0].node))
+        .await;
+    let schedule = bw.r.config().await.schedule;
+    let now = bw.bank().now().await;
+    let ifx = inferix_common::price::check_price(IFX_PRICE, 0, -8, now, &Default::default(), now)
+        .unwrap();
+    let eth = inferix_common::price::check_price(ETH_PRICE, 0, -8, now, &Default::default(), now)
+        .unwrap();
+    let quote = buyback_vault::quote::quote(
+        &config,
+        &record,
+        &node,
+        Some(&rewards),
+        false,
+        &schedule,
+        (&ifx, &eth),
+        (9, WETH_DECIMALS),
+        now,
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            quote.ineligible.clone(),
+            quote.window_open,
+            quote.ifx_amount,
+            quote.weth_amount
+        ),
+        (None, true, IFX_PAYOUT, WETH_PAYOUT)
+    );
+    let never_ran = buyback_vault::quote::quote(
+        &config,
+        &record,
+        &node,
+        None,
+        false,
+        &schedule,
+        (&ifx, &eth),
+        (9, WETH_DECIMALS),
+        now,
+    )
+    .unwrap();
+    assert!(never_ran.ineligible.unwrap().contains("never ran"));
+    bw.buyback_weth(&workers[0].owner, &workers[0], quote.weth_amount)
+        .await
+        .unwrap();
+}
