@@ -682,3 +682,29 @@ async fn the_quote_matches_what_the_buyback_pays() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn pausing_stops_buybacks_but_never_vesting_withdrawals() {
+    let (mut bw, workers) = open_window(2).await;
+    bw.buyback_ifx(&workers[0].owner, &workers[0], 0)
+        .await
+        .unwrap();
+    let admin = bw.r.s.admin.insecure_clone();
+    let pause = buyback_ix(
+        buyback_vault::accounts::ConfigAdmin {
+            authority: admin.pubkey(),
+            config: buyback_config_pda(),
+        },
+        buyback_vault::instruction::SetPaused { paused: true },
+    );
+    bw.bank().send(&[pause], &[&admin]).await.unwrap();
+    assert_refused(&mut bw, &workers[1], true, 0, BuybackError::Paused).await;
+    bw.bank().advance(30 * DAY).await;
+    bw.withdraw_vested(&workers[0].owner, &workers[0].license_mint)
+        .await
+        .unwrap();
+    assert_eq!(
+        bw.r.ifx_balance(&workers[0].owner.pubkey()).await,
+        IFX_PAYOUT
+    );
+}
