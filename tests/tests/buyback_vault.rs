@@ -708,3 +708,23 @@ async fn pausing_stops_buybacks_but_never_vesting_withdrawals() {
         IFX_PAYOUT
     );
 }
+
+#[tokio::test]
+async fn buyback_transactions_fit_in_a_packet() {
+    let (mut bw, workers) = open_window(1).await;
+    let holder = workers[0].owner.pubkey();
+    for weth in [false, true] {
+        let ix = if weth {
+            bw.buyback_weth_ix(&holder, &workers[0], 0).await
+        } else {
+            bw.buyback_ifx_ix(&holder, &workers[0], 0).await
+        };
+        let tx = solana_transaction::Transaction::new_with_payer(&[ix], Some(&holder));
+        let size = bincode::serialize(&tx).unwrap().len();
+        println!(
+            "buyback ({}) transaction: {size} bytes",
+            if weth { "wETH" } else { "IFX" }
+        );
+        assert!(size <= 1_232, "{size} bytes");
+    }
+}
