@@ -73,7 +73,7 @@ impl Demo {
 }
 
 async fn run() -> Result<(), String> {
-    println!("Inferix local network — node license sale on the embedded bank\n");
+    println!("Inferix local network — license sale, staking and rewards on the embedded bank\n");
     let deployment = Deployment::load(&Deployment::default_path())?;
     let worker_sale = deployment
         .sale(Kind::Worker)
