@@ -3,9 +3,7 @@
 #![allow(deprecated)]
 
 use anchor_lang::prelude::Pubkey;
-use inferix_common::price::{
-    PriceFeedMessage, PriceUpdateV2, VerificationLevel, PYTH_RECEIVER_PROGRAM_ID,
-};
+use inferix_common::price::{VerificationLevel, PYTH_RECEIVER_PROGRAM_ID};
 use inferix_common::CommonError;
 use inferix_tests::*;
 use node_license::state::LicenseKind;
@@ -14,7 +12,6 @@ use node_staking::instructions::{
     BenchmarkArgs, RegisterNodeArgs, UpdateConfigArgs, UpdateNodeArgs, ViolationArgs,
 };
 use node_staking::state::{NodeStatus, PriceSource, SlashRecord, SlashStatus, StakingParams};
-use solana_account::Account;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -1234,38 +1231,6 @@ async fn use_pyth(f: &mut Fixture, feed_id: [u8; 32]) -> Pubkey {
     Pubkey::new_unique()
 }
 
-fn pyth_account(
-    feed_id: [u8; 32],
-    level: VerificationLevel,
-    price: i64,
-    conf: u64,
-    publish_time: i64,
-    owner: Pubkey,
-) -> Account {
-    let update = PriceUpdateV2 {
-        write_authority: Pubkey::new_unique(),
-        verification_level: level,
-        price_message: PriceFeedMessage {
-            feed_id,
-            price,
-            conf,
-            exponent: -8,
-            publish_time,
-            prev_publish_time: publish_time - 1,
-            ema_price: price,
-            ema_conf: conf,
-        },
-        posted_slot: 1,
-    };
-    Account {
-        lamports: 1_000_000_000,
-        data: update.to_account_data(),
-        owner,
-        executable: false,
-        rent_epoch: 0,
-    }
-}
-
 fn refresh_with(node: &Pubkey, price: &Pubkey) -> Instruction {
     staking_ix(
         node_staking::accounts::RefreshNode {
@@ -1286,7 +1251,7 @@ async fn pyth_prices_are_checked_each_with_its_own_error() {
     let worker = f.worker.node;
     let cases = [
         (
-            pyth_account(
+            pyth_price_account(
                 feed,
                 VerificationLevel::Full,
                 5_000_000,
@@ -1297,7 +1262,7 @@ async fn pyth_prices_are_checked_each_with_its_own_error() {
             CommonError::PriceStale,
         ),
         (
-            pyth_account(
+            pyth_price_account(
                 feed,
                 VerificationLevel::Full,
                 5_000_000,
@@ -1308,7 +1273,7 @@ async fn pyth_prices_are_checked_each_with_its_own_error() {
             CommonError::PriceFromFuture,
         ),
         (
-            pyth_account(
+            pyth_price_account(
                 feed,
                 VerificationLevel::Full,
                 5_000_000,
@@ -1319,7 +1284,7 @@ async fn pyth_prices_are_checked_each_with_its_own_error() {
             CommonError::PriceLowConfidence,
         ),
         (
-            pyth_account(
+            pyth_price_account(
                 [0x2f; 32],
                 VerificationLevel::Full,
                 5_000_000,
@@ -1330,7 +1295,7 @@ async fn pyth_prices_are_checked_each_with_its_own_error() {
             CommonError::PriceWrongFeed,
         ),
         (
-            pyth_account(
+            pyth_price_account(
                 feed,
                 VerificationLevel::Full,
                 5_000_000,
@@ -1341,7 +1306,7 @@ async fn pyth_prices_are_checked_each_with_its_own_error() {
             CommonError::PriceWrongOwner,
         ),
         (
-            pyth_account(
+            pyth_price_account(
                 feed,
                 VerificationLevel::Partial { num_signatures: 5 },
                 5_000_000,
@@ -1366,7 +1331,7 @@ async fn pyth_prices_are_checked_each_with_its_own_error() {
     // A good price at $0.04 is read: S(n) becomes 4,320 IFX and the node inactive.
     f.w.bank.put_account(
         &price_account,
-        pyth_account(
+        pyth_price_account(
             feed,
             VerificationLevel::Full,
             4_000_000,
