@@ -142,6 +142,18 @@ pub struct SaleFixture {
 }
 
 pub async fn create_sale(bank: &mut Bank, admin: &Keypair, params: SaleParams) -> SaleFixture {
+    let (result, sale) = try_create_sale(bank, admin, params).await;
+    result.expect("creating a sale");
+    sale
+}
+
+/// Submits `initialize_sale` for `params` (with a fresh payment mint and treasury); the sale
+/// fixture is meaningful only when it succeeded.
+pub async fn try_create_sale(
+    bank: &mut Bank,
+    admin: &Keypair,
+    params: SaleParams,
+) -> (TxResult, SaleFixture) {
     let payment_mint = bank
         .create_mint(&params.payment_token_program, params.payment_decimals)
         .await;
@@ -175,16 +187,15 @@ pub async fn create_sale(bank: &mut Bank, admin: &Keypair, params: SaleParams) -
             },
         },
     );
-    bank.send(&[instruction], &[admin])
-        .await
-        .expect("creating a sale");
-    SaleFixture {
+    let result = bank.send(&[instruction], &[admin]).await;
+    let sale = SaleFixture {
         address,
         payment_mint,
         payment_token_program: params.payment_token_program,
         payment_decimals: params.payment_decimals,
         treasury,
-    }
+    };
+    (result, sale)
 }
 
 /// The referral a purchase presents.

@@ -1532,3 +1532,137 @@ fn purchase_transactions_fit_in_one_packet() {
     // One level deeper needs an address lookup table (docs/decisions.md).
     assert!(purchase_tx_size(Some(18), &Referral::None) > PACKET);
 }
+
+// ---------------------------------------------------------------- remaining refusals
+
+#[tokio::test]
+async fn malformed_sales_lock_durations_and_partner_codes_are_refused_by_name() {
+    let mut w = world(vec![tier(300 * USD, 10, 0, 0)], true).await;
+    let admin = w.keys.admin.insecure_clone();
+    let now = w.now;
+    let config_before = w.bank.snapshot(&[config_pda()]).await;
+    let cases: Vec<(Box<dyn Fn(&mut SaleParams)>, LicenseError)> = vec![
+        (
+            Box::new(|p| p.tiers.clear()),
+            LicenseError::InvalidTierCount,
+        ),
+        (
+            Box::new(|p| p.tiers = vec![tier(300 * USD, 1, 0, 0); 31]),
+            LicenseError::InvalidTierCount,
+        ),
+        (
+            Box::new(|p| p.tiers[0].price_usd = 0),
+            LicenseError::InvalidTier,
+        ),
+        (
+            Box::new(|p| p.tiers[0].whitelist_allocation = 11),
+            LicenseError::InvalidTier,
+        ),
+        (
+            Box::new(|p| p.schedule.public_end = p.schedule.public_start),
+            LicenseError::InvalidSchedule,
+        ),
+        (
+            Box::new(|p| p.metadata_uri = "x".repeat(201)),
+            LicenseError::UriTooLong,
+        ),
+    ];
+    for (break_it, expected) in cases {
+        let mut params = SaleParams::new(now, vec![tier(300 * USD, 10, 0, 0)]);
+        break_it(&mut params);
+        let (result, sale) = try_create_sale(&mut w.bank, &admin, params).await;
+        assert_error(&result, expected);
+        assert!(w.bank.account(&sale.address).await.is_none());
+    }
+    assert_eq!(
+        w.bank.snapshot(&[config_pda()]).await,
+        config_before,
+        "sale count unchanged"
+    );
+
+    let update = ix(
+        node_license::accounts::UpdateConfig {
+            admin: admin.pubkey(),
+            config: config_pda(),
+        },
+        node_license::instruction::UpdateConfig {
+            args: node_license::instructions::UpdateConfigArgs {
+                lock_duration_secs: Some(-1),
+                ..Default::default()
+            },
+        },
+    );
+    assert_error(
+        &w.admin_send(update).await,
+        LicenseError::InvalidLockDuration,
+    );
+    assert_eq!(w.bank.snapshot(&[config_pda()]).await, config_before);
+
+    for code in ["", "SEVENTEEN-BYTES-X"] {
+        let args = RegisterPartnerCodeArgs {
+            code: code.into(),
+            receiver: Pubkey::new_unique(),
+            discount_bps: 500,
+            commission_bps: 500,
+        };
+        let register = register_partner_code_ix(&admin.pubkey(), args);
+        let result = w.admin_send(register).await;
+        assert_error(&result, LicenseError::InvalidPartnerCode);
+    }
+}
+
+#[tokio::test]
+async fn mixing_a_user_code_with_a_partner_code_is_refused() {
+    let mut w = world(vec![tier(300 * USD, 10, 0, 0)], true).await;
+    let (holder, mint) = license_holder(&mut w).await;
+    let partner = w.bank.new_wallet(1).await.pubkey();
+    register_partner(&mut w, "BOTH", &partner, 1_000, 500).await;
+    let buyer = w.buyer(1_000).await;
+    let referral = Referral::User {
+        referrer: holder.pubkey(),
+        license_mint: mint,
+    };
+    let alter = |a: &mut node_license::accounts::PurchaseLicense| {
+        a.partner_code = Some(partner_code_pda("BOTH"))
+    };
+    assert_altered_purchase_fails(
+        &mut w,
+        &buyer,
+        &referral,
+        alter,
+        &[],
+        LicenseError::InvalidReferralAccounts,
+    )
+    .await;
+    // A code's accounts without the commission account are incomplete too.
+    let alter = |a: &mut node_license::accounts::PurchaseLicense| a.commission_account = None;
+    assert_altered_purchase_fails(
+        &mut w,
+        &buyer,
+        &referral,
+        alter,
+        &[],
+        LicenseError::InvalidReferralAccounts,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn unlocking_needs_the_account_that_holds_the_license() {
+    let mut w = world(vec![tier(300 * USD, 10, 0, 0)], true).await;
+    let buyer = w.buyer(1_000).await;
+    let (result, mint) = w.buy(&buyer, 1).await;
+    result.unwrap();
+    let record: LicenseRecord = w.bank.anchor_account(&license_record_pda(&mint)).await;
+    w.bank.set_time(record.unlocks_at).await;
+    // An empty account of the same mint.
+    let stranger = w.bank.new_wallet(1).await.pubkey();
+    w.bank.ata(&stranger, &mint, &TOKEN_2022_ID).await;
+    let before = w.bank.snapshot(&[license_record_pda(&mint)]).await;
+    let result = w
+        .bank
+        .send(&[unlock_license_ix(&mint, &stranger)], &[])
+        .await;
+    assert_error(&result, LicenseError::WrongLicenseAccount);
+    assert_eq!(w.bank.snapshot(&[license_record_pda(&mint)]).await, before);
+}

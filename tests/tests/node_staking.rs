@@ -1654,3 +1654,201 @@ async fn vaults_always_equal_stakes_plus_unbonding_plus_pending_penalties() {
         "every kind of step ran: {applied:?}"
     );
 }
+
+// ---------------------------------------------------------------- remaining refusals
+
+#[tokio::test]
+async fn remaining_owner_and_admin_refusals_are_named_and_move_nothing() {
+    let mut f = staked_fixture().await;
+    let worker = f.worker.clone_keys();
+    let verifier = f.verifiers[0].clone_keys();
+    let before = f.balances().await;
+
+    // Zero and excessive amounts.
+    assert_error(&f.w.stake(&worker, 0).await, StakingError::ZeroAmount);
+    f.w.bank
+        .send(
+            &[update_node_ix(
+                &worker,
+                UpdateNodeArgs {
+                    deactivated: Some(true),
+                    ..Default::default()
+                },
+            )],
+            &[&worker.owner],
+        )
+        .await
+        .unwrap();
+    let (result, _) = f.w.unstake(&worker, WORKER_MINIMUM + 1).await;
+    assert_error(&result, StakingError::InsufficientStake);
+    let (result, _) = f.w.unstake(&worker, 0).await;
+    assert_error(&result, StakingError::ZeroAmount);
+    f.w.bank
+        .send(
+            &[update_node_ix(
+                &worker,
+                UpdateNodeArgs {
+                    deactivated: Some(false),
+                    ..Default::default()
+                },
+            )],
+            &[&worker.owner],
+        )
+        .await
+        .unwrap();
+    assert_eq!(f.balances().await, before);
+
+    // A verifier has no price per IBM; a worker's price must be positive.
+    let set_price = |price| UpdateNodeArgs {
+        price_per_ibm_usd_micros: Some(price),
+        ..Default::default()
+    };
+    assert_error(
+        &f.w.bank
+            .send(
+                &[update_node_ix(&verifier, set_price(1))],
+                &[&verifier.owner],
+            )
+            .await,
+        StakingError::NotAWorker,
+    );
+    assert_error(
+        &f.w.bank
+            .send(&[update_node_ix(&worker, set_price(0))], &[&worker.owner])
+            .await,
+        StakingError::InvalidNodePrice,
+    );
+
+    // Reversing a blacklist that does not exist.
+    let admin = f.w.admin.insecure_clone();
+    let reverse = admin_node_ix(
+        &admin,
+        &worker.node,
+        node_staking::instruction::ReverseBlacklist {},
+    );
+    assert_error(
+        &f.w.bank.send(&[reverse], &[&admin]).await,
+        StakingError::NodeNotBlacklisted,
+    );
+
+    // An unknown violation kind, validly co-signed.
+    let (ops, nodes) = quorum_keys(&f);
+    let issued_at = f.w.bank.now().await;
+    let args = ViolationArgs {
+        epoch: 1,
+        kind: 3,
+        evidence_hash: evidence(99),
+        issued_at,
+    };
+    let ixs = signed_violation(&f, &args, &[&ops[0], &ops[1]], &nodes);
+    assert_error(
+        &f.w.bank.send(&ixs, &[]).await,
+        StakingError::UnknownViolationKind,
+    );
+
+    // Taking over a node one already owns.
+    let ticket = ticket_pda(&worker.node, f.w.node(&worker.node).await.next_ticket_id);
+    let take_over = staking_ix(
+        node_staking::accounts::TakeOver {
+            new_owner: worker.owner.pubkey(),
+            config: staking_config_pda(),
+            node: worker.node,
+            license_account: ata_address(
+                &worker.owner.pubkey(),
+                &worker.license_mint,
+                &TOKEN_2022_ID,
+            ),
+            ticket,
+            system_program: anchor_lang::system_program::ID,
+        },
+        node_staking::instruction::TakeOver {},
+    );
+    assert_error(
+        &f.w.bank.send(&[take_over], &[&worker.owner]).await,
+        StakingError::AlreadyOwner,
+    );
+    assert_eq!(f.balances().await, before);
+}
+
+#[tokio::test]
+async fn only_a_tickets_staker_withdraws_it() {
+    let mut f = fixture().await;
+    let verifier = f.verifiers[0].clone_keys();
+    f.w.stake(&verifier, 10 * IFX).await.unwrap();
+    let (result, ticket) = f.w.unstake(&verifier, 10 * IFX).await;
+    result.unwrap();
+    f.w.bank.advance(90 * DAY).await;
+    let thief = f.w.bank.new_wallet(1).await;
+    let vault = f.w.bank.token_balance(&verifier.vault).await;
+    assert_error(
+        &f.w.withdraw(&verifier.node, &ticket, &thief).await,
+        StakingError::NotTicketStaker,
+    );
+    assert_eq!(f.w.bank.token_balance(&verifier.vault).await, vault);
+    f.w.withdraw(&verifier.node, &ticket, &verifier.owner)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_unbonding_amount_worth_no_share_is_refused() {
+    let mut f = staked_fixture().await;
+    let worker = f.worker.clone_keys();
+    // Governance shortens unbonding below the appeal window.
+    let mut config = f.w.config().await;
+    config.params.unbonding_secs = DAY;
+    let admin = f.w.admin.insecure_clone();
+    let update = staking_ix(
+        node_staking::accounts::ConfigAdmin {
+            authority: admin.pubkey(),
+            config: staking_config_pda(),
+        },
+        node_staking::instruction::UpdateConfig {
+            args: UpdateConfigArgs {
+                pause_guardian: config.pause_guardian,
+                buyback_authority: config.buyback_authority,
+                params: config.params,
+            },
+        },
+    );
+    f.w.bank.send(&[update], &[&admin]).await.unwrap();
+    f.w.bank
+        .send(
+            &[update_node_ix(
+                &worker,
+                UpdateNodeArgs {
+                    deactivated: Some(true),
+                    ..Default::default()
+                },
+            )],
+            &[&worker.owner],
+        )
+        .await
+        .unwrap();
+    // Two tickets of 5 units; a 10 % slash leaves the pool 9 units for 10 shares.
+    let (result, first) = f.w.unstake(&worker, 5).await;
+    result.unwrap();
+    f.w.unstake(&worker, 5).await.0.unwrap();
+    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.clone_keys()).collect();
+    let signers: Vec<&NodeFixture> = quorum.iter().collect();
+    f.w.violation(&worker.node, 0, evidence(50), &signers)
+        .await
+        .unwrap();
+    // One ticket leaves with 4 units; the reversal returns 1 unit to the remaining 5 shares.
+    f.w.bank.advance(DAY).await;
+    f.w.withdraw(&worker.node, &first, &worker.owner)
+        .await
+        .unwrap();
+    f.w.bank
+        .send(&[reverse_slash_ix(&f, &evidence(50))], &[&admin])
+        .await
+        .unwrap();
+    let node = f.w.node(&worker.node).await;
+    assert_eq!((node.unbonding_amount, node.unbonding_shares), (6, 5));
+    // One unit would buy floor(1 × 5 / 6) = 0 shares.
+    let before = f.balances().await;
+    let (result, _) = f.w.unstake(&worker, 1).await;
+    assert_error(&result, StakingError::UnbondingTooSmall);
+    assert_eq!(f.balances().await, before);
+    f.w.unstake(&worker, 2).await.0.unwrap();
+}

@@ -38,12 +38,20 @@ pub fn handler(mut ctx: Context<Unstake>, amount: u64) -> Result<()> {
     accounts.config.require_not_paused()?;
     let now = Clock::get()?.unix_timestamp;
     let node_key = accounts.node.key();
-    let required = required_stake(&accounts.config, &accounts.node, &accounts.price, now)?;
     let node = &mut accounts.node;
-    let keeps_covered = node.stake.saturating_sub(amount) >= required;
-    // A node outside the active set for good or by choice may leave entirely.
+    // A node outside the active set for good or by choice may leave entirely, without waiting
+    // for an oracle; its status is judged against its last evaluated minimum.
     let may_leave = node.deactivated || node.blacklisted || node.status == NodeStatus::Retired;
-    require!(keeps_covered || may_leave, StakingError::StakeBelowMinimum);
+    let required = if may_leave {
+        node.required_stake
+    } else {
+        let required = required_stake(&accounts.config, node, &accounts.price, now)?;
+        require!(
+            node.stake.saturating_sub(amount) >= required,
+            StakingError::StakeBelowMinimum
+        );
+        required
+    };
     let shares = node.start_unbonding(amount)?;
     let release_at = now.saturating_add(accounts.config.params.unbonding_secs);
     let ticket_id = node.next_ticket_id;
