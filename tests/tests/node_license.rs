@@ -1541,29 +1541,23 @@ async fn malformed_sales_lock_durations_and_partner_codes_are_refused_by_name() 
     let admin = w.keys.admin.insecure_clone();
     let now = w.now;
     let config_before = w.bank.snapshot(&[config_pda()]).await;
-    let cases: Vec<(Box<dyn Fn(&mut SaleParams)>, LicenseError)> = vec![
+    let cases: [(fn(&mut SaleParams), LicenseError); 6] = [
+        (|p| p.tiers.clear(), LicenseError::InvalidTierCount),
         (
-            Box::new(|p| p.tiers.clear()),
+            |p| p.tiers = vec![tier(300 * USD, 1, 0, 0); 31],
             LicenseError::InvalidTierCount,
         ),
+        (|p| p.tiers[0].price_usd = 0, LicenseError::InvalidTier),
         (
-            Box::new(|p| p.tiers = vec![tier(300 * USD, 1, 0, 0); 31]),
-            LicenseError::InvalidTierCount,
-        ),
-        (
-            Box::new(|p| p.tiers[0].price_usd = 0),
+            |p| p.tiers[0].whitelist_allocation = 11,
             LicenseError::InvalidTier,
         ),
         (
-            Box::new(|p| p.tiers[0].whitelist_allocation = 11),
-            LicenseError::InvalidTier,
-        ),
-        (
-            Box::new(|p| p.schedule.public_end = p.schedule.public_start),
+            |p| p.schedule.public_end = p.schedule.public_start,
             LicenseError::InvalidSchedule,
         ),
         (
-            Box::new(|p| p.metadata_uri = "x".repeat(201)),
+            |p| p.metadata_uri = "x".repeat(201),
             LicenseError::UriTooLong,
         ),
     ];
