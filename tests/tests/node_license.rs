@@ -1535,13 +1535,16 @@ fn purchase_transactions_fit_in_one_packet() {
 
 // ---------------------------------------------------------------- remaining refusals
 
+/// Turns valid sale parameters into invalid ones.
+type BreakSale = fn(&mut SaleParams);
+
 #[tokio::test]
 async fn malformed_sales_lock_durations_and_partner_codes_are_refused_by_name() {
     let mut w = world(vec![tier(300 * USD, 10, 0, 0)], true).await;
     let admin = w.keys.admin.insecure_clone();
     let now = w.now;
     let config_before = w.bank.snapshot(&[config_pda()]).await;
-    let cases: [(fn(&mut SaleParams), LicenseError); 6] = [
+    let cases: [(BreakSale, LicenseError); 6] = [
         (|p| p.tiers.clear(), LicenseError::InvalidTierCount),
         (
             |p| p.tiers = vec![tier(300 * USD, 1, 0, 0); 31],
