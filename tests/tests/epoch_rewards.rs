@@ -835,3 +835,118 @@ async fn the_clawback_date_only_moves_later_and_then_ends_claims() {
     );
     assert_eq!(f.w.config().await.committed_unclaimed, 0);
 }
+
+// ---------------------------------------------------------------- remaining refusals
+
+#[tokio::test]
+async fn governance_refusals_are_named_and_change_nothing() {
+    let mut f = fixture().await;
+    let admin = f.w.s.admin.insecure_clone();
+    let stranger = f.w.bank().new_wallet(1).await;
+    let config_ix = |who: &Keypair, data: Vec<u8>| Instruction {
+        program_id: epoch_rewards::ID,
+        accounts: anchor_lang::ToAccountMetas::to_account_metas(
+            &epoch_rewards::accounts::ConfigAdmin {
+                authority: who.pubkey(),
+                config: rewards_config_pda(),
+            },
+            None,
+        ),
+        data,
+    };
+    use anchor_lang::InstructionData;
+    let before = f.w.bank().snapshot(&[rewards_config_pda()]).await;
+    let params = default_rewards_params();
+    let bad = RewardsParams {
+        quorum: 4,
+        ..params
+    };
+    let update = |p: RewardsParams| epoch_rewards::instruction::UpdateParams { params: p }.data();
+    assert_error(
+        &f.w.bank()
+            .send(&[config_ix(&stranger, update(params))], &[&stranger])
+            .await,
+        RewardsError::NotAdmin,
+    );
+    assert_error(
+        &f.w.bank()
+            .send(&[config_ix(&admin, update(bad))], &[&admin])
+            .await,
+        RewardsError::InvalidParams,
+    );
+    let accept = epoch_rewards::instruction::AcceptAdmin {}.data();
+    assert_error(
+        &f.w.bank()
+            .send(&[config_ix(&stranger, accept.clone())], &[&stranger])
+            .await,
+        RewardsError::NoPendingAdmin,
+    );
+    let pause = epoch_rewards::instruction::SetPaused { paused: true }.data();
+    assert_error(
+        &f.w.bank()
+            .send(&[config_ix(&stranger, pause)], &[&stranger])
+            .await,
+        RewardsError::NotPauseAuthority,
+    );
+    assert_eq!(f.w.bank().snapshot(&[rewards_config_pda()]).await, before);
+    // Handover: only the proposed key accepts.
+    let next = f.w.bank().new_wallet(1).await;
+    let propose = epoch_rewards::instruction::ProposeAdmin {
+        proposed: next.pubkey(),
+    }
+    .data();
+    f.w.bank()
+        .send(&[config_ix(&admin, propose)], &[&admin])
+        .await
+        .unwrap();
+    assert_error(
+        &f.w.bank()
+            .send(&[config_ix(&stranger, accept.clone())], &[&stranger])
+            .await,
+        RewardsError::NotPendingAdmin,
+    );
+    f.w.bank()
+        .send(&[config_ix(&next, accept)], &[&next])
+        .await
+        .unwrap();
+    assert_eq!(f.w.config().await.admin, next.pubkey());
+}
+
+#[tokio::test]
+async fn verifier_accounts_must_match_and_be_verifiers() {
+    let mut f = fixture().await;
+    let worker = f.worker.clone_keys();
+    let verifiers = f.verifiers(2);
+    // Each verifier's node passed with the other's epoch credits.
+    let args = f.w.attestation_now(&worker, 1, 600 * IBM).await;
+    let mut ixs =
+        f.w.attestation(&worker, &args, &[&verifiers[0], &verifiers[1]]);
+    let program_ix = &mut ixs[1];
+    let (a, b) = (program_ix.accounts.len() - 3, program_ix.accounts.len() - 1);
+    program_ix.accounts.swap(a, b);
+    f.assert_refused(ixs, Some(RewardsError::VerifierEpochMismatch.into()))
+        .await;
+    // A worker cannot open a verifier epoch, so it has no verifier reward to claim.
+    assert_error(
+        &f.w.open_verifier_epoch(&worker.node, 0).await,
+        RewardsError::NotAVerifier,
+    );
+    f.w.attest(&worker, 1, 600 * IBM).await.unwrap();
+    let end = f.w.epoch(0).await.end_ts;
+    f.w.bank().set_time(end + GRACE).await;
+    f.w.finalize(0).await.unwrap();
+    let before =
+        f.w.bank()
+            .snapshot(&[epoch_pda(0), reward_vault_pda()])
+            .await;
+    assert_error(
+        &f.w.claim_verifier(0, &worker).await,
+        AnchorErrorCode::AccountNotInitialized,
+    );
+    assert_eq!(
+        f.w.bank()
+            .snapshot(&[epoch_pda(0), reward_vault_pda()])
+            .await,
+        before
+    );
+}

@@ -1,14 +1,13 @@
-use crate::errors::RewardsError;
 use crate::instructions::reward_payout::*;
 use crate::state::{pro_rata, NodeRewards, VerifierEpoch};
 use anchor_lang::prelude::*;
 use inferix_common::math::checked_add;
 use inferix_common::seeds;
-use node_license::state::LicenseKind;
 
 /// A verifier's share of a finalized epoch's verifier reward, `floor(verifier reward × its
 /// credits / all credits)`, paid like a worker claim. Settling the verifier epoch also counts
-/// the epoch as participated when the verifier co-signed at least one attestation in it.
+/// the epoch as participated when the verifier co-signed at least one attestation in it. Only
+/// verifiers have verifier-epoch accounts (`open_verifier_epoch` refuses other nodes).
 #[derive(Accounts)]
 pub struct ClaimVerifierReward<'info> {
     pub payout: RewardPayout<'info>,
@@ -28,10 +27,6 @@ pub struct ClaimVerifierReward<'info> {
 
 pub fn handler(ctx: Context<ClaimVerifierReward>) -> Result<()> {
     let accounts = ctx.accounts;
-    require!(
-        accounts.payout.node.kind == LicenseKind::Verifier,
-        RewardsError::NotAVerifier
-    );
     accounts.payout.require_claimable()?;
     let epoch = &accounts.payout.epoch;
     let share = pro_rata(
