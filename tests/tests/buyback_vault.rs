@@ -728,3 +728,210 @@ async fn buyback_transactions_fit_in_a_packet() {
         assert!(size <= 1_232, "{size} bytes");
     }
 }
+
+// ---------------------------------------------------------------- remaining refusals
+
+#[tokio::test]
+async fn governance_refusals_are_named_and_change_nothing() {
+    let (mut bw, _) = open_window(0).await;
+    let admin = bw.r.s.admin.insecure_clone();
+    let stranger = bw.bank().new_wallet(1).await;
+    let config_ix = |who: &Keypair, data: Vec<u8>| solana_instruction::Instruction {
+        program_id: buyback_vault::ID,
+        accounts: anchor_lang::ToAccountMetas::to_account_metas(
+            &buyback_vault::accounts::ConfigAdmin {
+                authority: who.pubkey(),
+                config: buyback_config_pda(),
+            },
+            None,
+        ),
+        data,
+    };
+    use anchor_lang::InstructionData;
+    let before = bw.bank().snapshot(&[buyback_config_pda()]).await;
+    // The window has opened: its times are frozen.
+    let mut params = bw.config().await.params;
+    params.window_secs += DAY;
+    let update = buyback_vault::instruction::UpdateParams { params }.data();
+    assert_error(
+        &bw.bank()
+            .send(&[config_ix(&admin, update)], &[&admin])
+            .await,
+        BuybackError::InvalidParams,
+    );
+    let accept = buyback_vault::instruction::AcceptAdmin {}.data();
+    assert_error(
+        &bw.bank()
+            .send(&[config_ix(&stranger, accept.clone())], &[&stranger])
+            .await,
+        BuybackError::NoPendingAdmin,
+    );
+    let pause = buyback_vault::instruction::SetPaused { paused: true }.data();
+    assert_error(
+        &bw.bank()
+            .send(&[config_ix(&stranger, pause)], &[&stranger])
+            .await,
+        BuybackError::NotPauseAuthority,
+    );
+    let propose = buyback_vault::instruction::ProposeAdmin {
+        proposed: Pubkey::new_unique(),
+    }
+    .data();
+    assert_error(
+        &bw.bank()
+            .send(&[config_ix(&stranger, propose.clone())], &[&stranger])
+            .await,
+        BuybackError::NotAdmin,
+    );
+    assert_eq!(bw.bank().snapshot(&[buyback_config_pda()]).await, before);
+    bw.bank()
+        .send(&[config_ix(&admin, propose)], &[&admin])
+        .await
+        .unwrap();
+    assert_error(
+        &bw.bank()
+            .send(&[config_ix(&stranger, accept)], &[&stranger])
+            .await,
+        BuybackError::NotPendingAdmin,
+    );
+}
+
+#[tokio::test]
+async fn substituted_price_vault_and_target_accounts_are_refused() {
+    let (mut bw, workers) = open_window(2).await;
+    // Another account posing as node-staking's pushed IFX price.
+    let mut ix = bw
+        .buyback_ifx_ix(&workers[0].owner.pubkey(), &workers[0], 0)
+        .await;
+    let price_at = ix.accounts.len() - 2;
+    ix.accounts[price_at].pubkey = bw.eth_price;
+    let before = snapshot(&mut bw, &workers[0]).await;
+    assert_error(
+        &bw.bank().send(&[ix], &[&workers[0].owner]).await,
+        BuybackError::WrongPriceAccount,
+    );
+    assert_eq!(snapshot(&mut bw, &workers[0]).await, before);
+
+    // A license goes into custody; reassigning it to an inactive node is refused.
+    bw.buyback_weth(&workers[0].owner, &workers[0], 0)
+        .await
+        .unwrap();
+    let admin = bw.r.s.admin.insecure_clone();
+    let idle = bw.r.s.new_node(LicenseKind::Verifier, 0).await;
+    let mint = workers[0].license_mint;
+    let reassign = buyback_ix(
+        buyback_vault::accounts::ReassignLicense {
+            custodied: custodied(&admin.pubkey(), &mint),
+            target_node: idle.node,
+            recipient: idle.operator.pubkey(),
+            recipient_license_account: ata_address(&idle.operator.pubkey(), &mint, &TOKEN_2022_ID),
+            license_token_program: TOKEN_2022_ID,
+            associated_token_program: anchor_spl::associated_token::ID,
+            system_program: anchor_lang::system_program::ID,
+        },
+        buyback_vault::instruction::ReassignLicense {},
+    );
+    let custody = ata_address(&buyback_vault::buyback_authority(), &mint, &TOKEN_2022_ID);
+    assert_error(
+        &bw.bank().send(&[reassign], &[&admin]).await,
+        BuybackError::NodeNotActive,
+    );
+    assert_eq!(bw.bank().token_balance(&custody).await, 1);
+
+    // After the window, withdrawing from an account that is not one of the vaults.
+    let end = bw.window_start + 7 * DAY;
+    bw.bank().set_time(end).await;
+    let ifx_mint = bw.r.s.ifx_mint;
+    let decoy = bw
+        .bank()
+        .fund_tokens(&admin.pubkey(), &ifx_mint, &anchor_spl::token::ID, IFX)
+        .await;
+    let destination = bw
+        .bank()
+        .create_token_account(&admin.pubkey(), &ifx_mint, &anchor_spl::token::ID)
+        .await;
+    let withdraw = buyback_ix(
+        buyback_vault::accounts::WithdrawFunds {
+            admin: admin.pubkey(),
+            config: buyback_config_pda(),
+            vault: decoy,
+            destination,
+            mint: ifx_mint,
+            token_program: anchor_spl::token::ID,
+        },
+        buyback_vault::instruction::WithdrawFunds { amount: 1 },
+    );
+    assert_error(
+        &bw.bank().send(&[withdraw], &[&admin]).await,
+        BuybackError::WrongAccount,
+    );
+}
+
+#[tokio::test]
+async fn only_the_upgrade_authority_initializes_rewards_and_buyback() {
+    let mut bank = Bank::start().await;
+    let squatter = bank.new_wallet(1).await;
+    let mint = bank.create_mint(&anchor_spl::token::ID, 9).await;
+    let rewards_init = rewards_ix(
+        epoch_rewards::accounts::InitializeConfig {
+            admin: squatter.pubkey(),
+            config: rewards_config_pda(),
+            ifx_mint: mint,
+            reward_vault: reward_vault_pda(),
+            penalty_inflow: penalty_inflow_pda(),
+            vesting_vault: vesting_vault_pda(),
+            program_data: program_data_address(&epoch_rewards::ID),
+            ifx_token_program: anchor_spl::token::ID,
+            system_program: anchor_lang::system_program::ID,
+        },
+        epoch_rewards::instruction::InitializeConfig {
+            args: epoch_rewards::instructions::InitializeConfigArgs {
+                pause_guardian: squatter.pubkey(),
+                epoch_origin_ts: 0,
+                epoch_length_secs: EPOCH,
+                params: default_rewards_params(),
+            },
+        },
+    );
+    assert_error(
+        &bank.send(&[rewards_init], &[&squatter]).await,
+        epoch_rewards::errors::RewardsError::NotUpgradeAuthority,
+    );
+    let buyback_init = buyback_ix(
+        buyback_vault::accounts::InitializeConfig {
+            admin: squatter.pubkey(),
+            config: buyback_config_pda(),
+            authority: buyback_vault::buyback_authority(),
+            ifx_mint: mint,
+            weth_mint: mint,
+            ifx_vault: ifx_vault_pda(),
+            weth_vault: weth_vault_pda(),
+            program_data: program_data_address(&buyback_vault::ID),
+            ifx_token_program: anchor_spl::token::ID,
+            weth_token_program: anchor_spl::token::ID,
+            system_program: anchor_lang::system_program::ID,
+        },
+        buyback_vault::instruction::InitializeConfig {
+            args: buyback_vault::instructions::InitializeConfigArgs {
+                pause_guardian: squatter.pubkey(),
+                treasury: squatter.pubkey(),
+                params: buyback_vault::state::BuybackParams {
+                    window_start: 0,
+                    window_secs: DAY,
+                    ifx_payout_bps: 10_000,
+                    ifx_vesting_secs: DAY,
+                    weth_payout_bps: 8_000,
+                    ifx_price_source: buyback_vault::state::IfxPriceSource::StakingPushed,
+                    eth_feed_id: ETH_FEED,
+                    price_rules: Default::default(),
+                },
+            },
+        },
+    );
+    assert_error(
+        &bank.send(&[buyback_init], &[&squatter]).await,
+        BuybackError::NotUpgradeAuthority,
+    );
+    assert!(bank.account(&rewards_config_pda()).await.is_none());
+    assert!(bank.account(&buyback_config_pda()).await.is_none());
+}
