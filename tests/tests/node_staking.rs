@@ -1435,6 +1435,12 @@ async fn admin_handover_and_parameter_bounds() {
             .await;
     assert_error(&result, StakingError::InvalidParams);
 
+    let accept_by =
+        |who: &Keypair| config_ix(who, &|| node_staking::instruction::AcceptAdmin {}.data());
+    assert_error(
+        &f.w.bank.send(&[accept_by(&next)], &[&next]).await,
+        StakingError::NoPendingAdmin,
+    );
     f.w.bank
         .send(
             &[config_ix(&admin, &|| {
@@ -1447,6 +1453,11 @@ async fn admin_handover_and_parameter_bounds() {
         )
         .await
         .unwrap();
+    let stranger = f.w.bank.new_wallet(1).await;
+    assert_error(
+        &f.w.bank.send(&[accept_by(&stranger)], &[&stranger]).await,
+        StakingError::NotPendingAdmin,
+    );
     f.w.bank
         .send(
             &[config_ix(&next, &|| {
