@@ -1,0 +1,17 @@
+//! Inferix off-chain worker (SPEC §7): a wgpu compute-shader path tracer over glTF and built-in
+//! scenes, and the IB benchmark built on it.
+
+pub mod bench;
+pub mod bvh;
+pub mod compare;
+pub mod error;
+pub mod frame;
+pub mod gpu;
+pub mod render;
+pub mod scene;
+
+pub use error::WorkerError;
+pub use frame::Frame;
+pub use gpu::Gpu;
+pub use render::{PixelRect, RenderSettings, Renderer};
+pub use scene::Scene;

@@ -1,0 +1,718 @@
+//! The compute-shader path tracer: scene upload, render passes, read-back.
+
+use std::time::{Duration, Instant};
+
+use bytemuck::{Pod, Zeroable};
+use wgpu::util::DeviceExt;
+
+use crate::bvh::Bvh;
+use crate::error::WorkerError;
+use crate::frame::Frame;
+use crate::gpu::Gpu;
+use crate::scene::{Aabb, Scene, Surface};
+
+const SHADER: &str = include_str!("shaders/pathtrace.wgsl");
+const WORKGROUP_SIZE: u32 = 8;
+/// Samples a pass traces across the whole region, at most; more passes keep each dispatch
+/// short (drivers with watchdogs) and let the progress bar move. Results do not depend on it.
+const SAMPLES_PER_DISPATCH: u64 = 1 << 21;
+const NO_TEXTURE: u32 = u32::MAX;
+/// Textures are addressed with 16-bit width and height in the shader.
+const MAX_TEXTURE_SIDE: u32 = u16::MAX as u32;
+
+/// A rectangle of pixels inside the frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PixelRect {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RenderSettings {
+    pub width: u32,
+    pub height: u32,
+    pub samples_per_pixel: u32,
+    pub seed: u64,
+    pub max_bounces: u32,
+    /// Render only this part of the frame (the same pixels as a full render would give, on
+    /// the same adapter); `None` for the whole frame.
+    pub region: Option<PixelRect>,
+}
+
+impl RenderSettings {
+    pub const DEFAULT_MAX_BOUNCES: u32 = 8;
+
+    pub fn new(width: u32, height: u32, samples_per_pixel: u32, seed: u64) -> Self {
+        Self {
+            width,
+            height,
+            samples_per_pixel,
+            seed,
+            max_bounces: Self::DEFAULT_MAX_BOUNCES,
+            region: None,
+        }
+    }
+
+    pub fn region(&self) -> PixelRect {
+        self.region.unwrap_or(PixelRect {
+            x: 0,
+            y: 0,
+            width: self.width,
+            height: self.height,
+        })
+    }
+
+    pub fn validate(&self) -> Result<(), WorkerError> {
+        let bad = |m: String| Err(WorkerError::InvalidSettings(m));
+        if self.width == 0 || self.height == 0 {
+            return bad(format!(
+                "frame size {}x{} is empty",
+                self.width, self.height
+            ));
+        }
+        if self.width > 16_384 || self.height > 16_384 {
+            return bad(format!(
+                "frame size {}x{} exceeds 16384 on a side",
+                self.width, self.height
+            ));
+        }
+        if self.samples_per_pixel == 0 {
+            return bad("samples per pixel must be at least 1".into());
+        }
+        if self.max_bounces == 0 || self.max_bounces > 64 {
+            return bad(format!(
+                "max bounces {} is outside 1..=64",
+                self.max_bounces
+            ));
+        }
+        let r = self.region();
+        if r.width == 0
+            || r.height == 0
+            || r.x.checked_add(r.width).is_none_or(|e| e > self.width)
+            || r.y.checked_add(r.height).is_none_or(|e| e > self.height)
+        {
+            return bad(format!(
+                "region {}x{} at ({}, {}) is not inside the {}x{} frame",
+                r.width, r.height, r.x, r.y, self.width, self.height
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct GpuTriangle {
+    p0: [f32; 3],
+    material: u32,
+    p1: [f32; 3],
+    pad1: u32,
+    p2: [f32; 3],
+    pad2: u32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct GpuShading {
+    n0: [f32; 4],
+    n1: [f32; 4],
+    n2: [f32; 4],
+    uv01: [f32; 4],
+    uv2: [f32; 4],
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct GpuMaterial {
+    base_color: [f32; 3],
+    kind: u32,
+    emission: [f32; 3],
+    metallic: f32,
+    roughness: f32,
+    ior: f32,
+    base_tex_offset: u32,
+    base_tex_dims: u32,
+    emissive_tex_offset: u32,
+    emissive_tex_dims: u32,
+    pad: [u32; 2],
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct GpuEmitter {
+    triangle: u32,
+    /// Cumulative selection probability up to and including this emitter.
+    cdf: f32,
+    area: f32,
+    select_pdf: f32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct Params {
+    cam_origin: [f32; 3],
+    width: u32,
+    cam_forward: [f32; 3],
+    height: u32,
+    cam_right: [f32; 3],
+    region_x: u32,
+    cam_up: [f32; 3],
+    region_y: u32,
+    zenith: [f32; 3],
+    region_w: u32,
+    horizon: [f32; 3],
+    region_h: u32,
+    ground: [f32; 3],
+    sample_start: u32,
+    sun_dir: [f32; 3],
+    sample_count: u32,
+    sun_irradiance: [f32; 3],
+    seed_lo: u32,
+    seed_hi: u32,
+    max_bounces: u32,
+    emitter_count: u32,
+    triangle_count: u32,
+    srgb_lut: [[f32; 4]; 64],
+}
+
+/// The 8-bit sRGB → linear table the shader decodes textures with (exact IEC 61966-2-1).
+fn srgb_lut() -> [[f32; 4]; 64] {
+    let mut lut = [[0.0; 4]; 64];
+    for i in 0..256usize {
+        let c = i as f64 / 255.0;
+        let linear = if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        };
+        lut[i / 4][i % 4] = linear as f32;
+    }
+    lut
+}
+
+/// A scene packed into GPU buffers (triangles in BVH leaf order).
+pub struct GpuScene {
+    bind_buffers: [wgpu::Buffer; 6],
+    triangle_count: u32,
+    emitter_count: u32,
+    scene: Scene,
+    pub upload_time: Duration,
+}
+
+impl GpuScene {
+    pub fn scene(&self) -> &Scene {
+        &self.scene
+    }
+}
+
+/// Compiled path tracer on one device.
+pub struct Renderer {
+    pub gpu: Gpu,
+    pipeline: wgpu::ComputePipeline,
+    layout: wgpu::BindGroupLayout,
+}
+
+impl Renderer {
+    pub fn new(gpu: Gpu) -> Result<Renderer, WorkerError> {
+        let device = &gpu.device;
+        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("pathtrace"),
+            source: wgpu::ShaderSource::Wgsl(SHADER.into()),
+        });
+        let storage = |binding: u32, read_only: bool| wgpu::BindGroupLayoutEntry {
+            binding,
+            visibility: wgpu::ShaderStages::COMPUTE,
+            ty: wgpu::BindingType::Buffer {
+                ty: wgpu::BufferBindingType::Storage { read_only },
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            count: None,
+        };
+        let mut entries: Vec<wgpu::BindGroupLayoutEntry> =
+            (0..6).map(|b| storage(b, true)).collect();
+        entries.push(storage(6, false));
+        entries.push(wgpu::BindGroupLayoutEntry {
+            binding: 7,
+            visibility: wgpu::ShaderStages::COMPUTE,
+            ty: wgpu::BindingType::Buffer {
+                ty: wgpu::BufferBindingType::Uniform,
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            count: None,
+        });
+        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("pathtrace"),
+            entries: &entries,
+        });
+        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("pathtrace"),
+            bind_group_layouts: &[Some(&layout)],
+            immediate_size: 0,
+        });
+        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some("pathtrace"),
+            layout: Some(&pipeline_layout),
+            module: &module,
+            entry_point: Some("main"),
+            compilation_options: Default::default(),
+            cache: None,
+        });
+        if let Some(e) = pollster::block_on(scope.pop()) {
+            return Err(WorkerError::Gpu {
+                stage: "shader compilation".into(),
+                reason: e.to_string(),
+            });
+        }
+        Ok(Renderer {
+            gpu,
+            pipeline,
+            layout,
+        })
+    }
+
+    /// Builds the BVH, packs the scene and uploads it, refusing scenes beyond device limits.
+    pub fn upload(&self, scene: &Scene) -> Result<GpuScene, WorkerError> {
+        let started = Instant::now();
+        let packed = Packed::new(scene)?;
+        let limits = self.gpu.device.limits();
+        let binding_limit = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size);
+        for (what, bytes) in packed.sizes() {
+            if bytes > binding_limit {
+                return Err(WorkerError::SceneTooLarge {
+                    what: what.to_string(),
+                    needed_bytes: bytes,
+                    limit_bytes: binding_limit,
+                });
+            }
+        }
+        let device = &self.gpu.device;
+        let buffer = |label: &str, contents: &[u8]| {
+            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some(label),
+                contents,
+                usage: wgpu::BufferUsages::STORAGE,
+            })
+        };
+        let bind_buffers = [
+            buffer("bvh nodes", bytemuck::cast_slice(&packed.nodes)),
+            buffer("triangles", bytemuck::cast_slice(&packed.triangles)),
+            buffer("shading", bytemuck::cast_slice(&packed.shading)),
+            buffer("materials", bytemuck::cast_slice(&packed.materials)),
+            buffer("texels", bytemuck::cast_slice(&packed.texels)),
+            buffer("emitters", bytemuck::cast_slice(&packed.emitters)),
+        ];
+        Ok(GpuScene {
+            bind_buffers,
+            triangle_count: scene.triangles.len() as u32,
+            emitter_count: packed.emitter_count,
+            scene: scene.clone(),
+            upload_time: started.elapsed(),
+        })
+    }
+
+    /// Renders `settings.region()` of the frame. `progress(done, total)` is called after each
+    /// pass with samples per pixel done so far.
+    pub fn render(
+        &self,
+        scene: &GpuScene,
+        settings: &RenderSettings,
+        progress: &mut dyn FnMut(u32, u32),
+    ) -> Result<Frame, WorkerError> {
+        settings.validate()?;
+        let region = settings.region();
+        let pixels = region.width as u64 * region.height as u64;
+        let accum_bytes = pixels * 16;
+        let limits = self.gpu.device.limits();
+        let limit = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size);
+        if accum_bytes > limit {
+            return Err(WorkerError::SceneTooLarge {
+                what: format!("the {}x{} frame buffer", region.width, region.height),
+                needed_bytes: accum_bytes,
+                limit_bytes: limit,
+            });
+        }
+        let device = &self.gpu.device;
+        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let accum = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("accumulation"),
+            size: accum_bytes,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+            mapped_at_creation: false,
+        });
+        let readback = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size: accum_bytes,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let mut params = self.params(scene, settings);
+        let uniform = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("params"),
+            contents: bytemuck::bytes_of(&params),
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+        });
+        let mut entries: Vec<wgpu::BindGroupEntry> = scene
+            .bind_buffers
+            .iter()
+            .enumerate()
+            .map(|(i, b)| wgpu::BindGroupEntry {
+                binding: i as u32,
+                resource: b.as_entire_binding(),
+            })
+            .collect();
+        entries.push(wgpu::BindGroupEntry {
+            binding: 6,
+            resource: accum.as_entire_binding(),
+        });
+        entries.push(wgpu::BindGroupEntry {
+            binding: 7,
+            resource: uniform.as_entire_binding(),
+        });
+        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("pathtrace"),
+            layout: &self.layout,
+            entries: &entries,
+        });
+
+        let per_pass =
+            (SAMPLES_PER_DISPATCH / pixels).clamp(1, settings.samples_per_pixel as u64) as u32;
+        let mut done = 0u32;
+        while done < settings.samples_per_pixel {
+            let count = per_pass.min(settings.samples_per_pixel - done);
+            params.sample_start = done;
+            params.sample_count = count;
+            self.gpu
+                .queue
+                .write_buffer(&uniform, 0, bytemuck::bytes_of(&params));
+            let mut encoder = device.create_command_encoder(&Default::default());
+            {
+                let mut pass = encoder.begin_compute_pass(&Default::default());
+                pass.set_pipeline(&self.pipeline);
+                pass.set_bind_group(0, &bind_group, &[]);
+                pass.dispatch_workgroups(
+                    region.width.div_ceil(WORKGROUP_SIZE),
+                    region.height.div_ceil(WORKGROUP_SIZE),
+                    1,
+                );
+            }
+            if done + count == settings.samples_per_pixel {
+                encoder.copy_buffer_to_buffer(&accum, 0, &readback, 0, accum_bytes);
+            }
+            self.gpu.queue.submit([encoder.finish()]);
+            self.wait("render pass")?;
+            done += count;
+            progress(done, settings.samples_per_pixel);
+        }
+        if let Some(e) = pollster::block_on(scope.pop()) {
+            return Err(WorkerError::Gpu {
+                stage: "render".into(),
+                reason: e.to_string(),
+            });
+        }
+
+        let slice = readback.slice(..);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        slice.map_async(wgpu::MapMode::Read, move |r| {
+            let _ = sender.send(r);
+        });
+        self.wait("read-back")?;
+        receiver
+            .recv()
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map_err(|e| e.to_string()))
+            .map_err(|reason| WorkerError::Gpu {
+                stage: "read-back".into(),
+                reason,
+            })?;
+        let sums: Vec<f32> = {
+            let view = slice.get_mapped_range().map_err(|e| WorkerError::Gpu {
+                stage: "read-back".into(),
+                reason: e.to_string(),
+            })?;
+            bytemuck::cast_slice::<u8, f32>(&view).to_vec()
+        };
+        readback.unmap();
+        let scale = 1.0 / settings.samples_per_pixel as f32;
+        let linear_rgb = sums
+            .chunks_exact(4)
+            .flat_map(|p| [p[0] * scale, p[1] * scale, p[2] * scale])
+            .collect();
+        Ok(Frame {
+            width: region.width,
+            height: region.height,
+            linear_rgb,
+        })
+    }
+
+    fn wait(&self, stage: &str) -> Result<(), WorkerError> {
+        self.gpu
+            .device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map(|_| ())
+            .map_err(|e| WorkerError::Gpu {
+                stage: stage.to_string(),
+                reason: e.to_string(),
+            })
+    }
+
+    fn params(&self, scene: &GpuScene, settings: &RenderSettings) -> Params {
+        let s = &scene.scene;
+        let c = &s.camera;
+        let half_height = (c.vertical_fov_radians * 0.5).tan();
+        let aspect = settings.width as f32 / settings.height as f32;
+        let right = c.forward.cross(c.up).normalize();
+        let region = settings.region();
+        let env = &s.environment;
+        let (sun_dir, sun_irradiance) = match env.sun {
+            Some(sun) => (sun.direction.normalize().to_array(), sun.irradiance),
+            None => ([0.0, 1.0, 0.0], [0.0; 3]),
+        };
+        Params {
+            cam_origin: c.position.to_array(),
+            width: settings.width,
+            cam_forward: c.forward.to_array(),
+            height: settings.height,
+            cam_right: (right * half_height * aspect).to_array(),
+            region_x: region.x,
+            cam_up: (c.up * half_height).to_array(),
+            region_y: region.y,
+            zenith: env.zenith,
+            region_w: region.width,
+            horizon: env.horizon,
+            region_h: region.height,
+            ground: env.ground,
+            sample_start: 0,
+            sun_dir,
+            sample_count: 0,
+            sun_irradiance,
+            seed_lo: settings.seed as u32,
+            seed_hi: (settings.seed >> 32) as u32,
+            max_bounces: settings.max_bounces,
+            emitter_count: scene.emitter_count,
+            triangle_count: scene.triangle_count,
+            srgb_lut: srgb_lut(),
+        }
+    }
+}
+
+/// CPU-side buffers in the shader's layout. Empty arrays get one zeroed element because
+/// bindings cannot be empty.
+struct Packed {
+    nodes: Vec<crate::bvh::BvhNode>,
+    triangles: Vec<GpuTriangle>,
+    shading: Vec<GpuShading>,
+    materials: Vec<GpuMaterial>,
+    texels: Vec<u32>,
+    emitters: Vec<GpuEmitter>,
+    emitter_count: u32,
+}
+
+impl Packed {
+    fn new(scene: &Scene) -> Result<Packed, WorkerError> {
+        let bounds: Vec<Aabb> = scene.triangles.iter().map(Aabb::of_triangle).collect();
+        let bvh = Bvh::build(&bounds);
+        let ordered: Vec<_> = bvh
+            .triangle_order
+            .iter()
+            .map(|&i| &scene.triangles[i as usize])
+            .collect();
+        let triangles = ordered
+            .iter()
+            .map(|t| GpuTriangle {
+                p0: t.positions[0].to_array(),
+                material: t.material,
+                p1: t.positions[1].to_array(),
+                pad1: 0,
+                p2: t.positions[2].to_array(),
+                pad2: 0,
+            })
+            .collect();
+        let shading = ordered
+            .iter()
+            .map(|t| {
+                let n = |i: usize| t.normals[i].extend(0.0).to_array();
+                GpuShading {
+                    n0: n(0),
+                    n1: n(1),
+                    n2: n(2),
+                    uv01: [t.uvs[0][0], t.uvs[0][1], t.uvs[1][0], t.uvs[1][1]],
+                    uv2: [t.uvs[2][0], t.uvs[2][1], 0.0, 0.0],
+                }
+            })
+            .collect();
+
+        let mut texels: Vec<u32> = Vec::new();
+        let mut texture_slots = Vec::with_capacity(scene.textures.len());
+        for (i, t) in scene.textures.iter().enumerate() {
+            if t.width > MAX_TEXTURE_SIDE || t.height > MAX_TEXTURE_SIDE {
+                return Err(WorkerError::SceneTooLarge {
+                    what: format!("texture {i} ({}x{})", t.width, t.height),
+                    needed_bytes: t.rgba8_srgb.len() as u64,
+                    limit_bytes: MAX_TEXTURE_SIDE as u64 * MAX_TEXTURE_SIDE as u64 * 4,
+                });
+            }
+            texture_slots.push((texels.len() as u32, t.width | (t.height << 16)));
+            texels.extend(
+                t.rgba8_srgb
+                    .chunks_exact(4)
+                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+            );
+        }
+        let slot = |t: Option<u32>| t.map_or((NO_TEXTURE, 0), |i| texture_slots[i as usize]);
+        let materials = scene
+            .materials
+            .iter()
+            .map(|m| {
+                let (kind, metallic, roughness, ior) = match m.surface {
+                    Surface::Standard {
+                        metallic,
+                        roughness,
+                    } => (0, metallic, roughness, 1.5),
+                    Surface::Glass { ior } => (1, 0.0, 0.0, ior),
+                };
+                let (base_tex_offset, base_tex_dims) = slot(m.base_color_texture);
+                let (emissive_tex_offset, emissive_tex_dims) = slot(m.emissive_texture);
+                GpuMaterial {
+                    base_color: m.base_color,
+                    kind,
+                    emission: m.emission,
+                    metallic,
+                    roughness,
+                    ior,
+                    base_tex_offset,
+                    base_tex_dims,
+                    emissive_tex_offset,
+                    emissive_tex_dims,
+                    pad: [0; 2],
+                }
+            })
+            .collect();
+
+        // Emitters are chosen in proportion to area × luminance of their emission factor.
+        let power: Vec<(u32, f32, f32)> = ordered
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                let e = scene.materials[t.material as usize].emission;
+                let luminance = 0.2126 * e[0] + 0.7152 * e[1] + 0.0722 * e[2];
+                (luminance > 0.0).then(|| (i as u32, t.area(), t.area() * luminance))
+            })
+            .collect();
+        let total: f64 = power.iter().map(|&(_, _, p)| p as f64).sum();
+        let mut running = 0.0f64;
+        let mut emitters: Vec<GpuEmitter> = power
+            .iter()
+            .map(|&(triangle, area, p)| {
+                running += p as f64;
+                GpuEmitter {
+                    triangle,
+                    cdf: (running / total) as f32,
+                    area,
+                    select_pdf: (p as f64 / total) as f32,
+                }
+            })
+            .collect();
+        if let Some(last) = emitters.last_mut() {
+            last.cdf = 1.0;
+        }
+        let emitter_count = emitters.len() as u32;
+
+        fn non_empty<T: Zeroable>(mut v: Vec<T>) -> Vec<T> {
+            if v.is_empty() {
+                v.push(T::zeroed());
+            }
+            v
+        }
+        Ok(Packed {
+            nodes: bvh.nodes,
+            triangles: non_empty(triangles),
+            shading: non_empty(shading),
+            materials: non_empty(materials),
+            texels: non_empty(texels),
+            emitters: non_empty(emitters),
+            emitter_count,
+        })
+    }
+
+    fn sizes(&self) -> [(&'static str, u64); 6] {
+        let bytes = |len: usize, size: usize| (len * size) as u64;
+        [
+            ("the BVH", bytes(self.nodes.len(), 32)),
+            (
+                "the triangles",
+                bytes(self.triangles.len(), size_of::<GpuTriangle>()),
+            ),
+            (
+                "the shading data",
+                bytes(self.shading.len(), size_of::<GpuShading>()),
+            ),
+            (
+                "the materials",
+                bytes(self.materials.len(), size_of::<GpuMaterial>()),
+            ),
+            ("the textures", bytes(self.texels.len(), 4)),
+            (
+                "the emitters",
+                bytes(self.emitters.len(), size_of::<GpuEmitter>()),
+            ),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::builtin;
+
+    #[test]
+    fn gpu_structs_match_the_shader_layout() {
+        assert_eq!(size_of::<GpuTriangle>(), 48);
+        assert_eq!(size_of::<GpuShading>(), 80);
+        assert_eq!(size_of::<GpuMaterial>(), 64);
+        assert_eq!(size_of::<GpuEmitter>(), 16);
+        assert_eq!(size_of::<Params>(), 10 * 16 + 64 * 16);
+    }
+
+    #[test]
+    fn emitter_cdf_is_proportional_to_power_and_ends_at_one() {
+        let packed = Packed::new(&builtin::neon_night()).unwrap();
+        let e = &packed.emitters[..packed.emitter_count as usize];
+        assert!(e.len() > 10);
+        assert_eq!(e.last().unwrap().cdf, 1.0);
+        assert!(e.windows(2).all(|w| w[0].cdf <= w[1].cdf));
+        let total: f32 = e.iter().map(|x| x.select_pdf).sum();
+        assert!((total - 1.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn srgb_table_matches_the_standard_curve() {
+        let lut = srgb_lut();
+        assert_eq!(lut[0][0], 0.0);
+        assert_eq!(lut[63][3], 1.0);
+        assert!((lut[32][0] - 0.21586).abs() < 1e-4); // 128 → 0.2158605
+    }
+
+    #[test]
+    fn settings_refuse_empty_or_outside_regions() {
+        let mut s = RenderSettings::new(64, 32, 4, 1);
+        assert!(s.validate().is_ok());
+        s.region = Some(PixelRect {
+            x: 60,
+            y: 0,
+            width: 8,
+            height: 8,
+        });
+        assert!(matches!(s.validate(), Err(WorkerError::InvalidSettings(_))));
+        assert!(RenderSettings::new(0, 32, 4, 1).validate().is_err());
+        assert!(RenderSettings::new(64, 32, 0, 1).validate().is_err());
+    }
+}
