@@ -16,6 +16,11 @@ const WORKGROUP_SIZE: u32 = 8;
 /// Samples a pass traces across the whole region, at most; more passes keep each dispatch
 /// short (drivers with watchdogs) and let the progress bar move. Results do not depend on it.
 const SAMPLES_PER_DISPATCH: u64 = 1 << 21;
+/// Samples one invocation traces per pass, at most. Measured on lavapipe (Mesa 22.3.6, LLVM
+/// 15): invocations looping over more than ~128 samples end their loop early (a 40×30 frame at
+/// 1024 spp in one pass took 0.5 s instead of 2.0 s and averaged 0.294 instead of 0.438),
+/// while 32 or 16 per pass give the right image, bit-identical to each other; 16 keeps a margin.
+const MAX_SAMPLES_PER_INVOCATION: u64 = 16;
 const NO_TEXTURE: u32 = u32::MAX;
 /// Textures are addressed with 16-bit width and height in the shader.
 const MAX_TEXTURE_SIDE: u32 = u16::MAX as u32;
@@ -383,8 +388,9 @@ impl Renderer {
             entries: &entries,
         });
 
-        let per_pass =
-            (SAMPLES_PER_DISPATCH / pixels).clamp(1, settings.samples_per_pixel as u64) as u32;
+        let per_pass = (SAMPLES_PER_DISPATCH / pixels)
+            .clamp(1, MAX_SAMPLES_PER_INVOCATION)
+            .min(settings.samples_per_pixel as u64) as u32;
         let mut done = 0u32;
         while done < settings.samples_per_pixel {
             let count = per_pass.min(settings.samples_per_pixel - done);
