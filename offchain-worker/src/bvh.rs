@@ -139,8 +139,12 @@ fn best_split(
         b
     });
     let mut best: Option<(f32, Split)> = None;
-    for axis in 0..3 {
-        let (lo, hi) = (centroid_bounds.min[axis], centroid_bounds.max[axis]);
+    let extents = centroid_bounds
+        .min
+        .to_array()
+        .into_iter()
+        .zip(centroid_bounds.max.to_array());
+    for (axis, (lo, hi)) in extents.enumerate() {
         if hi - lo <= f32::EPSILON * hi.abs().max(1.0) {
             continue;
         }

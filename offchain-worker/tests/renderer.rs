@@ -205,8 +205,7 @@ fn a_scene_beyond_the_device_buffer_limits_is_refused_by_name() {
         .unwrap();
     let err = renderer
         .render(&scene, &RenderSettings::new(200, 200, 1, 0), &mut |_, _| {})
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(
         matches!(err, WorkerError::SceneTooLarge { ref what, .. } if what.contains("frame buffer"))
     );
@@ -240,8 +239,7 @@ fn invalid_settings_are_refused_before_rendering() {
     ] {
         let err = renderer()
             .render(&scene, &settings, &mut |_, _| {})
-            .err()
-            .expect("refused");
+            .expect_err("refused");
         assert!(matches!(err, WorkerError::InvalidSettings(_)), "{err}");
         assert!(err.to_string().contains(expected), "{err}");
     }

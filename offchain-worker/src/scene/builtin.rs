@@ -190,7 +190,11 @@ fn checker_texture(size: u32, checks: u32, a: [u8; 3], b: [u8; 3]) -> Texture {
     let rgba8_srgb = (0..size * size)
         .flat_map(|i| {
             let (x, y) = (i % size, i / size);
-            let c = if (x / cell + y / cell) % 2 == 0 { a } else { b };
+            let c = if (x / cell + y / cell).is_multiple_of(2) {
+                a
+            } else {
+                b
+            };
             [c[0], c[1], c[2], 255]
         })
         .collect();

@@ -222,15 +222,11 @@ pub fn write_embedded_gltf(path: &Path, mode: u32, patch: impl FnOnce(&mut serde
 pub fn write_glb(path: &Path) {
     let mesh = QuadMesh::new();
     let mut bin = mesh.bin.clone();
-    while bin.len() % 4 != 0 {
-        bin.push(0);
-    }
+    bin.resize(bin.len().next_multiple_of(4), 0);
     let image_offset = bin.len();
     let png = tiny_png();
     bin.extend(&png);
-    while bin.len() % 4 != 0 {
-        bin.push(0);
-    }
+    bin.resize(bin.len().next_multiple_of(4), 0);
     let image = serde_json::json!({ "bufferView": 4, "mimeType": "image/png" });
     let mut json = quad_gltf_json(None, bin.len(), image, 4);
     json["bufferViews"]
@@ -249,9 +245,7 @@ pub fn write_glb(path: &Path) {
         }));
     json["scenes"][0]["nodes"] = serde_json::json!([0, 2]);
     let mut json_bytes = serde_json::to_vec(&json).unwrap();
-    while json_bytes.len() % 4 != 0 {
-        json_bytes.push(b' ');
-    }
+    json_bytes.resize(json_bytes.len().next_multiple_of(4), b' ');
     let total = 12 + 8 + json_bytes.len() + 8 + bin.len();
     let mut glb = Vec::new();
     glb.extend(b"glTF");

@@ -1,0 +1,89 @@
+"""Renders a glTF file with Blender Cycles (CPU) under the exact camera and lighting that
+inferix-worker uses, for scripts/compare-cycles. Run as:
+    blender -b --factory-startup --python scripts/cycles_render.py -- SCENE INFO_JSON W H SPP OUT_PNG
+Prints one JSON line: {"cycles_render_seconds": ...}.
+"""
+import json
+import sys
+import time
+
+import bpy
+import numpy
+from mathutils import Matrix, Vector
+
+# Debian 12's Blender 3.4 glTF importer still uses `numpy.bool`, which numpy 1.24 removed.
+if "bool" not in numpy.__dict__:
+    numpy.bool = bool
+
+scene_path, info_path, width, height, spp, out_png = sys.argv[sys.argv.index("--") + 1:]
+info = json.load(open(info_path))
+
+# An empty scene, then the model (the importer converts glTF's Y-up to Blender's Z-up).
+bpy.ops.wm.read_factory_settings(use_empty=True)
+bpy.ops.import_scene.gltf(filepath=scene_path)
+scene = bpy.context.scene
+
+
+def to_blender(v):
+    """glTF / inferix-worker coordinates (Y up) to Blender's (Z up), as the importer does."""
+    return Vector((v[0], -v[2], v[1]))
+
+
+# Camera: inferix-worker's pinhole camera, vertical field of view.
+cam = info["camera"]
+forward = to_blender(cam["forward"]).normalized()
+up = to_blender(cam["up"]).normalized()
+right = forward.cross(up).normalized()
+camera_data = bpy.data.cameras.new("inferix")
+camera_data.sensor_fit = "VERTICAL"
+camera_data.angle_y = cam["vertical_fov_degrees"] * 3.141592653589793 / 180.0
+camera_data.clip_start = 1e-3
+camera_data.clip_end = 1e6
+camera = bpy.data.objects.new("inferix", camera_data)
+# Blender cameras look down local -Z with local +Y up.
+rotation = Matrix((right, up, -forward)).transposed()
+camera.matrix_world = Matrix.Translation(to_blender(cam["position"])) @ rotation.to_4x4()
+scene.collection.objects.link(camera)
+scene.camera = camera
+
+# Lighting: uniform sky radiance and a sun given by its irradiance (Blender's Sun strength is
+# irradiance in W/m², the same unit).
+env = info["environment"]
+world = bpy.data.worlds.new("inferix")
+world.use_nodes = True
+background = world.node_tree.nodes["Background"]
+background.inputs["Color"].default_value = (*env["zenith"], 1.0)
+background.inputs["Strength"].default_value = 1.0
+scene.world = world
+if env["sun"] is not None:
+    sun_data = bpy.data.lights.new("sun", type="SUN")
+    sun_data.energy = env["sun"]["irradiance"][0]
+    sun_data.angle = 0.0
+    sun = bpy.data.objects.new("sun", sun_data)
+    # A sun shines along its local -Z: point local +Z at the sun.
+    sun.rotation_euler = to_blender(env["sun"]["direction"]).to_track_quat("Z", "Y").to_euler()
+    scene.collection.objects.link(sun)
+
+# Path tracing settings matched to inferix-worker: CPU, fixed samples, no denoiser, no
+# adaptive sampling, 8 bounces, box pixel filter, indirect clamp 8, Standard view transform.
+scene.render.engine = "CYCLES"
+scene.cycles.device = "CPU"
+scene.cycles.samples = int(spp)
+scene.cycles.use_adaptive_sampling = False
+scene.cycles.use_denoising = False
+scene.cycles.max_bounces = 8
+scene.cycles.pixel_filter_type = "BOX"
+scene.cycles.sample_clamp_indirect = 8.0
+scene.render.resolution_x = int(width)
+scene.render.resolution_y = int(height)
+scene.render.resolution_percentage = 100
+scene.render.film_transparent = False
+scene.view_settings.view_transform = "Standard"
+scene.view_settings.look = "None"
+scene.render.image_settings.file_format = "PNG"
+scene.render.image_settings.color_mode = "RGB"
+scene.render.filepath = out_png
+
+started = time.perf_counter()
+bpy.ops.render.render(write_still=True)
+print(json.dumps({"cycles_render_seconds": time.perf_counter() - started}))
