@@ -318,6 +318,11 @@ fn sha256(bytes: &[u8]) -> [u8; 32] {
 }
 
 fn main() -> ExitCode {
+    // Mesa's Vulkan drivers print an error on every start when XDG_RUNTIME_DIR is unset (as on
+    // headless servers and containers); give them the temporary directory. Still one thread here.
+    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
+        std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
+    }
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
