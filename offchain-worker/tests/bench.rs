@@ -2,8 +2,6 @@
 
 mod support;
 
-use std::process::Command;
-
 use inferix_worker::bench::{self, BenchReference};
 use support::*;
 
@@ -52,13 +50,12 @@ fn ib_is_t0_over_the_median_frame_time_and_aggregates_by_geometric_mean() {
 fn the_cli_refuses_an_invalid_reference_file_by_name() {
     let path = out_dir("bench").join("bad-reference.toml");
     std::fs::write(&path, "provenance = 'x'\nscene = []\n").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_inferix-worker"))
+    let output = worker_cli()
         .args(["bench", "--reference"])
         .arg(&path)
         .output()
         .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = failure_message(output);
     assert!(
         stderr.contains("invalid benchmark reference") && stderr.contains("no [[scene]]"),
         "{stderr}"
@@ -69,7 +66,7 @@ fn the_cli_refuses_an_invalid_reference_file_by_name() {
 fn the_cli_reports_the_benchmark_as_json() {
     let path = out_dir("bench").join("tiny.toml");
     std::fs::write(&path, TINY_REFERENCE).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_inferix-worker"))
+    let output = worker_cli()
         .args(["bench", "--json", "--runs", "2", "--reference"])
         .arg(&path)
         .output()

@@ -4,7 +4,6 @@
 mod support;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use glam::Vec3;
 use inferix_worker::compare;
@@ -217,14 +216,13 @@ fn unsupported_gltf_features_are_named() {
 #[test]
 fn the_cli_names_the_package_when_no_adapter_exists() {
     // Point the Vulkan loader at a driver manifest that does not exist: no adapter at all.
-    let output = Command::new(env!("CARGO_BIN_EXE_inferix-worker"))
+    let output = worker_cli()
         .args(["adapters"])
         .env("VK_DRIVER_FILES", "/nonexistent/icd.json")
         .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
         .output()
         .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = failure_message(output);
     assert!(stderr.contains("no Vulkan adapter found"), "{stderr}");
     assert!(stderr.contains("mesa-vulkan-drivers"), "{stderr}");
 }
@@ -234,7 +232,7 @@ fn the_cli_renders_a_png_and_the_linear_buffer() {
     let out = out_dir("cli");
     let png = out.join("frame.png");
     let pfm = out.join("frame.pfm");
-    let output = Command::new(env!("CARGO_BIN_EXE_inferix-worker"))
+    let output = worker_cli()
         .args([
             "render",
             "--scene",
@@ -269,13 +267,12 @@ fn the_cli_renders_a_png_and_the_linear_buffer() {
         "PF\n24 16\n-1.0\n".len() + 24 * 16 * 12
     );
 
-    let bad = Command::new(env!("CARGO_BIN_EXE_inferix-worker"))
+    let bad = worker_cli()
         .args(["render", "--scene", "no-such-scene", "--out"])
         .arg(&png)
         .output()
         .unwrap();
-    assert!(!bad.status.success());
-    let stderr = String::from_utf8_lossy(&bad.stderr);
+    let stderr = failure_message(bad);
     assert!(
         stderr.contains("unknown scene 'no-such-scene'") && stderr.contains("cornell-box"),
         "{stderr}"

@@ -259,3 +259,14 @@ pub fn write_glb(path: &Path) {
     glb.extend(&bin);
     std::fs::write(path, glb).unwrap();
 }
+
+/// The `inferix-worker` binary built with the tests.
+pub fn worker_cli() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_inferix-worker"))
+}
+
+/// Asserts the command failed and returns what it printed on stderr.
+pub fn failure_message(output: std::process::Output) -> String {
+    assert!(!output.status.success(), "the command succeeded");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
