@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::WorkerError;
+use crate::hex;
 use crate::render::{RenderSettings, Renderer};
 use crate::scene::Scene;
 
@@ -105,10 +106,6 @@ pub struct BenchReport {
     pub ib: f64,
     /// IB in the on-chain unit (SPEC §1: 6 decimals).
     pub ib_micros: u64,
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn median(sorted: &[f64]) -> f64 {

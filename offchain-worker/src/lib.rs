@@ -15,3 +15,8 @@ pub use frame::Frame;
 pub use gpu::Gpu;
 pub use render::{PixelRect, RenderSettings, Renderer};
 pub use scene::Scene;
+
+/// Lower-case hex of a hash or any bytes, as printed in reports and JSON.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -13,7 +13,7 @@ use inferix_worker::bench::{self, BenchReference};
 use inferix_worker::compare;
 use inferix_worker::frame::{read_png_rgb8, write_png_rgb8};
 use inferix_worker::gpu::{self, Gpu};
-use inferix_worker::{RenderSettings, Renderer, Scene, WorkerError};
+use inferix_worker::{hex, RenderSettings, Renderer, Scene, WorkerError};
 
 #[derive(Parser)]
 #[command(
@@ -108,10 +108,6 @@ fn progress_bar(total: u64, what: &str) -> Option<ProgressBar> {
     );
     bar.set_message(what.to_string());
     Some(bar)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn run(cli: Cli) -> Result<(), WorkerError> {
