@@ -9,7 +9,7 @@ use crate::bvh::Bvh;
 use crate::error::WorkerError;
 use crate::frame::Frame;
 use crate::gpu::Gpu;
-use crate::scene::{Aabb, Scene, Surface};
+use crate::scene::{Aabb, Camera, Environment, Scene, Surface};
 
 const SHADER: &str = include_str!("shaders/pathtrace.wgsl");
 const WORKGROUP_SIZE: u32 = 8;
@@ -24,6 +24,13 @@ const MAX_SAMPLES_PER_INVOCATION: u64 = 16;
 const NO_TEXTURE: u32 = u32::MAX;
 /// Textures are addressed with 16-bit width and height in the shader.
 const MAX_TEXTURE_SIDE: u32 = u16::MAX as u32;
+
+fn gpu_error(stage: &str, reason: impl ToString) -> WorkerError {
+    WorkerError::Gpu {
+        stage: stage.to_string(),
+        reason: reason.to_string(),
+    }
+}
 
 /// A rectangle of pixels inside the frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -202,14 +209,9 @@ pub struct GpuScene {
     bind_buffers: [wgpu::Buffer; 6],
     triangle_count: u32,
     emitter_count: u32,
-    scene: Scene,
+    camera: Camera,
+    environment: Environment,
     pub upload_time: Duration,
-}
-
-impl GpuScene {
-    pub fn scene(&self) -> &Scene {
-        &self.scene
-    }
 }
 
 /// Compiled path tracer on one device.
@@ -268,10 +270,7 @@ impl Renderer {
             cache: None,
         });
         if let Some(e) = pollster::block_on(scope.pop()) {
-            return Err(WorkerError::Gpu {
-                stage: "shader compilation".into(),
-                reason: e.to_string(),
-            });
+            return Err(gpu_error("shader compilation", e));
         }
         Ok(Renderer {
             gpu,
@@ -284,10 +283,7 @@ impl Renderer {
     pub fn upload(&self, scene: &Scene) -> Result<GpuScene, WorkerError> {
         let started = Instant::now();
         let packed = Packed::new(scene)?;
-        let limits = self.gpu.device.limits();
-        let binding_limit = limits
-            .max_storage_buffer_binding_size
-            .min(limits.max_buffer_size);
+        let binding_limit = self.buffer_limit();
         for (what, bytes) in packed.sizes() {
             if bytes > binding_limit {
                 return Err(WorkerError::SceneTooLarge {
@@ -317,7 +313,8 @@ impl Renderer {
             bind_buffers,
             triangle_count: scene.triangles.len() as u32,
             emitter_count: packed.emitter_count,
-            scene: scene.clone(),
+            camera: scene.camera,
+            environment: scene.environment,
             upload_time: started.elapsed(),
         })
     }
@@ -334,10 +331,7 @@ impl Renderer {
         let region = settings.region();
         let pixels = region.width as u64 * region.height as u64;
         let accum_bytes = pixels * 16;
-        let limits = self.gpu.device.limits();
-        let limit = limits
-            .max_storage_buffer_binding_size
-            .min(limits.max_buffer_size);
+        let limit = self.buffer_limit();
         if accum_bytes > limit {
             return Err(WorkerError::SceneTooLarge {
                 what: format!("the {}x{} frame buffer", region.width, region.height),
@@ -419,10 +413,7 @@ impl Renderer {
             progress(done, settings.samples_per_pixel);
         }
         if let Some(e) = pollster::block_on(scope.pop()) {
-            return Err(WorkerError::Gpu {
-                stage: "render".into(),
-                reason: e.to_string(),
-            });
+            return Err(gpu_error("render", e));
         }
 
         let slice = readback.slice(..);
@@ -435,15 +426,11 @@ impl Renderer {
             .recv()
             .map_err(|e| e.to_string())
             .and_then(|r| r.map_err(|e| e.to_string()))
-            .map_err(|reason| WorkerError::Gpu {
-                stage: "read-back".into(),
-                reason,
-            })?;
+            .map_err(|reason| gpu_error("read-back", reason))?;
         let sums: Vec<f32> = {
-            let view = slice.get_mapped_range().map_err(|e| WorkerError::Gpu {
-                stage: "read-back".into(),
-                reason: e.to_string(),
-            })?;
+            let view = slice
+                .get_mapped_range()
+                .map_err(|e| gpu_error("read-back", e))?;
             bytemuck::cast_slice::<u8, f32>(&view).to_vec()
         };
         readback.unmap();
@@ -459,25 +446,29 @@ impl Renderer {
         })
     }
 
+    /// The largest buffer a shader binding may see on this device.
+    fn buffer_limit(&self) -> u64 {
+        let limits = self.gpu.device.limits();
+        limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size)
+    }
+
     fn wait(&self, stage: &str) -> Result<(), WorkerError> {
         self.gpu
             .device
             .poll(wgpu::PollType::wait_indefinitely())
             .map(|_| ())
-            .map_err(|e| WorkerError::Gpu {
-                stage: stage.to_string(),
-                reason: e.to_string(),
-            })
+            .map_err(|e| gpu_error(stage, e))
     }
 
     fn params(&self, scene: &GpuScene, settings: &RenderSettings) -> Params {
-        let s = &scene.scene;
-        let c = &s.camera;
+        let c = &scene.camera;
         let half_height = (c.vertical_fov_radians * 0.5).tan();
         let aspect = settings.width as f32 / settings.height as f32;
         let right = c.forward.cross(c.up).normalize();
         let region = settings.region();
-        let env = &s.environment;
+        let env = &scene.environment;
         let (sun_dir, sun_irradiance) = match env.sun {
             Some(sun) => (sun.direction.normalize().to_array(), sun.irradiance),
             None => ([0.0, 1.0, 0.0], [0.0; 3]),
@@ -652,7 +643,10 @@ impl Packed {
     fn sizes(&self) -> [(&'static str, u64); 6] {
         let bytes = |len: usize, size: usize| (len * size) as u64;
         [
-            ("the BVH", bytes(self.nodes.len(), 32)),
+            (
+                "the BVH",
+                bytes(self.nodes.len(), size_of::<crate::bvh::BvhNode>()),
+            ),
             (
                 "the triangles",
                 bytes(self.triangles.len(), size_of::<GpuTriangle>()),

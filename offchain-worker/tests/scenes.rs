@@ -278,3 +278,50 @@ fn the_cli_renders_a_png_and_the_linear_buffer() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_unreadable_scene_path_is_an_io_error_naming_it() {
+    // A directory named like a model: it exists, so this is not "not found".
+    let dir = temp("folder.glb");
+    std::fs::create_dir_all(&dir).unwrap();
+    let err = Scene::load(dir.to_str().unwrap(), 1.0).unwrap_err();
+    assert!(
+        matches!(err, WorkerError::Io { ref path, .. } if path == dir.to_str().unwrap()),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_adapter_lists_the_available_ones() {
+    let err = inferix_worker::Gpu::open(Some("no-such-gpu"), None)
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(err, WorkerError::AdapterNotFound { ref requested, .. } if requested == "no-such-gpu"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("0: "), "{err}");
+    let err = inferix_worker::Gpu::open(Some("99"), None)
+        .err()
+        .expect("refused");
+    assert!(matches!(err, WorkerError::AdapterNotFound { .. }), "{err}");
+}
+
+#[test]
+fn an_unwritable_output_is_named_and_leaves_nothing() {
+    // The parent of the output is a regular file: nothing can be created under it.
+    let blocker = temp("blocker");
+    std::fs::write(&blocker, b"not a folder").unwrap();
+    let frame = inferix_worker::Frame {
+        width: 1,
+        height: 1,
+        linear_rgb: vec![0.5; 3],
+    };
+    let target = blocker.join("frame.png");
+    let err = frame.write_png(&target).unwrap_err();
+    assert!(
+        matches!(err, WorkerError::Output { ref path, .. } if path == target.to_str().unwrap()),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&blocker).unwrap(), b"not a folder");
+}

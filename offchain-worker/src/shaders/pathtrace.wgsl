@@ -379,7 +379,7 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
         let m = materials[t.material];
         let w = 1.0 - hit.u - hit.v;
         let p = origin + dir * hit.t;
-        let uv = s.uv01.xy * w + s.uv01.zw * hit.u + s.uv2.xy * hit.v;
+        let uv = tri_uv(hit.tri, hit.u, hit.v);
         let geo = normalize(cross(t.p1 - t.p0, t.p2 - t.p0));
         let front = dot(dir, geo) < 0.0;
         let geo_n = select(-geo, geo, front);
