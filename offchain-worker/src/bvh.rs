@@ -7,7 +7,7 @@
 use bytemuck::{Pod, Zeroable};
 use glam::Vec3;
 
-use crate::scene::Aabb;
+use crate::scene::{Aabb, Triangle};
 
 /// Deepest level the builder creates; the WGSL traversal stack holds this many entries.
 pub const MAX_DEPTH: usize = 48;
@@ -207,10 +207,59 @@ fn partition(items: &mut [u32], left: impl Fn(&u32) -> bool) -> usize {
     mid
 }
 
+/// Distance along `dir` to `t` (Möller–Trumbore, the same test the shader runs).
+pub fn hit_distance(t: &Triangle, origin: Vec3, dir: Vec3) -> Option<f32> {
+    let e1 = t.positions[1] - t.positions[0];
+    let e2 = t.positions[2] - t.positions[0];
+    let p = dir.cross(e2);
+    let det = e1.dot(p);
+    if det.abs() < 1e-12 {
+        return None;
+    }
+    let s = origin - t.positions[0];
+    let u = s.dot(p) / det;
+    let q = s.cross(e1);
+    let v = dir.dot(q) / det;
+    let d = e2.dot(q) / det;
+    (u >= 0.0 && v >= 0.0 && u + v <= 1.0 && d > 1e-4).then_some(d)
+}
+
+fn slab_hit(b: &Aabb, origin: Vec3, dir: Vec3) -> bool {
+    let inv = dir.recip();
+    let t0 = (b.min - origin) * inv;
+    let t1 = (b.max - origin) * inv;
+    t0.min(t1).max_element() <= t0.max(t1).min_element() && t0.max(t1).min_element() > 0.0
+}
+
+/// Closest hit distance of a ray through the BVH on the CPU (PoR placement checks visibility
+/// with it; tests compare it with brute force).
+pub fn closest_hit(bvh: &Bvh, triangles: &[Triangle], origin: Vec3, dir: Vec3) -> Option<f32> {
+    let mut best: Option<f32> = None;
+    let mut stack = vec![0usize];
+    while let Some(i) = stack.pop() {
+        let n = &bvh.nodes[i];
+        if !slab_hit(&n.bounds(), origin, dir) {
+            continue;
+        }
+        if n.is_leaf() {
+            for k in n.left_or_first..n.left_or_first + n.count {
+                let t = &triangles[bvh.triangle_order[k as usize] as usize];
+                if let Some(d) = hit_distance(t, origin, dir) {
+                    best = Some(best.map_or(d, |b| b.min(d)));
+                }
+            }
+        } else {
+            stack.push(n.left_or_first as usize);
+            stack.push(n.left_or_first as usize + 1);
+        }
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scene::{builtin, Triangle};
+    use crate::scene::builtin;
 
     fn build_for(triangles: &[Triangle]) -> Bvh {
         let bounds: Vec<Aabb> = triangles.iter().map(Aabb::of_triangle).collect();
@@ -225,53 +274,6 @@ mod tests {
             let l = n.left_or_first as usize;
             1 + depth_of(bvh, l).max(depth_of(bvh, l + 1))
         }
-    }
-
-    /// Möller–Trumbore, the same test the shader runs.
-    fn hit_distance(t: &Triangle, origin: Vec3, dir: Vec3) -> Option<f32> {
-        let e1 = t.positions[1] - t.positions[0];
-        let e2 = t.positions[2] - t.positions[0];
-        let p = dir.cross(e2);
-        let det = e1.dot(p);
-        if det.abs() < 1e-12 {
-            return None;
-        }
-        let s = origin - t.positions[0];
-        let u = s.dot(p) / det;
-        let q = s.cross(e1);
-        let v = dir.dot(q) / det;
-        let d = e2.dot(q) / det;
-        (u >= 0.0 && v >= 0.0 && u + v <= 1.0 && d > 1e-4).then_some(d)
-    }
-
-    fn slab_hit(b: &Aabb, origin: Vec3, dir: Vec3) -> bool {
-        let inv = dir.recip();
-        let t0 = (b.min - origin) * inv;
-        let t1 = (b.max - origin) * inv;
-        t0.min(t1).max_element() <= t0.max(t1).min_element() && t0.max(t1).min_element() > 0.0
-    }
-
-    fn closest_via_bvh(bvh: &Bvh, triangles: &[Triangle], origin: Vec3, dir: Vec3) -> Option<f32> {
-        let mut best: Option<f32> = None;
-        let mut stack = vec![0usize];
-        while let Some(i) = stack.pop() {
-            let n = &bvh.nodes[i];
-            if !slab_hit(&n.bounds(), origin, dir) {
-                continue;
-            }
-            if n.is_leaf() {
-                for k in n.left_or_first..n.left_or_first + n.count {
-                    let t = &triangles[bvh.triangle_order[k as usize] as usize];
-                    if let Some(d) = hit_distance(t, origin, dir) {
-                        best = Some(best.map_or(d, |b| b.min(d)));
-                    }
-                }
-            } else {
-                stack.push(n.left_or_first as usize);
-                stack.push(n.left_or_first as usize + 1);
-            }
-        }
-        best
     }
 
     #[test]
@@ -322,7 +324,7 @@ mod tests {
                 .iter()
                 .filter_map(|t| hit_distance(t, origin, dir))
                 .reduce(f32::min);
-            assert_eq!(closest_via_bvh(&bvh, &scene.triangles, origin, dir), brute);
+            assert_eq!(closest_hit(&bvh, &scene.triangles, origin, dir), brute);
         }
     }
 

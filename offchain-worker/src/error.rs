@@ -45,6 +45,12 @@ pub enum WorkerError {
     InvalidBenchReference { path: String, reason: String },
     #[error("cannot write {path}: {reason}")]
     Output { path: String, reason: String },
+    #[error("invalid PoR file {path}: {reason}")]
+    InvalidJobFile { path: String, reason: String },
+    #[error("PoR files do not belong together: {0}")]
+    JobMismatch(String),
+    #[error("cannot place the noise objects: {0}")]
+    PorPlacement(String),
 }
 
 impl WorkerError {

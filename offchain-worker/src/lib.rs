@@ -7,6 +7,7 @@ pub mod compare;
 pub mod error;
 pub mod frame;
 pub mod gpu;
+pub mod por;
 pub mod render;
 pub mod scene;
 

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+
+mod por_commands;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
@@ -84,6 +86,11 @@ enum Command {
         #[arg(long, default_value_t = 512)]
         height: u32,
     },
+    /// Proof of Rendering: create a noised job (manager), render it (worker), verify it.
+    Job {
+        #[command(subcommand)]
+        action: por_commands::JobCommand,
+    },
     /// Perceptual difference (FLIP) of two PNG images of the same size.
     Compare {
         reference: PathBuf,
@@ -110,8 +117,9 @@ fn progress_bar(total: u64, what: &str) -> Option<ProgressBar> {
     Some(bar)
 }
 
-fn run(cli: Cli) -> Result<(), WorkerError> {
+fn run(cli: Cli) -> Result<ExitCode, WorkerError> {
     match cli.command {
+        Command::Job { action } => return por_commands::run(action),
         Command::Render {
             scene,
             width,
@@ -305,7 +313,7 @@ fn run(cli: Cli) -> Result<(), WorkerError> {
             }
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 fn sha256(bytes: &[u8]) -> [u8; 32] {
@@ -320,7 +328,7 @@ fn main() -> ExitCode {
         std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
     }
     match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE

@@ -464,9 +464,7 @@ impl Renderer {
 
     fn params(&self, scene: &GpuScene, settings: &RenderSettings) -> Params {
         let c = &scene.camera;
-        let half_height = (c.vertical_fov_radians * 0.5).tan();
-        let aspect = settings.width as f32 / settings.height as f32;
-        let right = c.forward.cross(c.up).normalize();
+        let (cam_right, cam_up) = c.image_plane(settings.width as f32 / settings.height as f32);
         let region = settings.region();
         let env = &scene.environment;
         let (sun_dir, sun_irradiance) = match env.sun {
@@ -478,9 +476,9 @@ impl Renderer {
             width: settings.width,
             cam_forward: c.forward.to_array(),
             height: settings.height,
-            cam_right: (right * half_height * aspect).to_array(),
+            cam_right: cam_right.to_array(),
             region_x: region.x,
-            cam_up: (c.up * half_height).to_array(),
+            cam_up: cam_up.to_array(),
             region_y: region.y,
             zenith: env.zenith,
             region_w: region.width,
@@ -599,7 +597,8 @@ impl Packed {
             .iter()
             .enumerate()
             .filter_map(|(i, t)| {
-                let e = scene.materials[t.material as usize].emission;
+                let m = &scene.materials[t.material as usize];
+                let e = if m.lights_scene { m.emission } else { [0.0; 3] };
                 let luminance = 0.2126 * e[0] + 0.7152 * e[1] + 0.0722 * e[2];
                 (luminance > 0.0).then(|| (i as u32, t.area(), t.area() * luminance))
             })

@@ -254,6 +254,7 @@ impl Loader<'_> {
             },
             emission: material.emissive_factor().map(|c| c * strength),
             emissive_texture,
+            lights_scene: true,
         };
         self.materials.push(ours);
         let index = (self.materials.len() - 1) as u32;

@@ -70,6 +70,9 @@ pub struct Material {
     /// Linear RGB radiance emitted (multiplied by the emissive texture when there is one).
     pub emission: [f32; 3],
     pub emissive_texture: Option<u32>,
+    /// Whether next-event estimation samples this material's emission as a light. PoR noise
+    /// objects glow only towards the camera and must not light the rest of the scene.
+    pub lights_scene: bool,
 }
 
 impl Material {
@@ -83,6 +86,7 @@ impl Material {
             },
             emission: [0.0; 3],
             emissive_texture: None,
+            lights_scene: true,
         }
     }
 
@@ -159,6 +163,21 @@ impl Camera {
             up: right.cross(forward),
             vertical_fov_radians: vertical_fov_degrees.to_radians(),
         }
+    }
+
+    /// The image-plane vectors primary rays are built from (the shader uses exactly these): the
+    /// ray through frame position `(fx, fy)` ∈ [0, 1]², from the top-left corner, has the
+    /// direction `forward + (2·fx − 1)·right + (1 − 2·fy)·up`.
+    pub fn image_plane(&self, aspect: f32) -> (Vec3, Vec3) {
+        let half_height = (self.vertical_fov_radians * 0.5).tan();
+        let right = self.forward.cross(self.up).normalize();
+        (right * half_height * aspect, self.up * half_height)
+    }
+
+    /// Direction (not normalised) of the primary ray through frame position `(fx, fy)`.
+    pub fn ray_direction(&self, aspect: f32, fx: f32, fy: f32) -> Vec3 {
+        let (right, up) = self.image_plane(aspect);
+        self.forward + (2.0 * fx - 1.0) * right + (1.0 - 2.0 * fy) * up
     }
 
     /// Frames a bounding box from a fixed three-quarter view so the whole box is in view
@@ -346,6 +365,7 @@ impl Scene {
         for m in &self.materials {
             put_f32s(&mut h, &m.base_color);
             put_f32s(&mut h, &m.emission);
+            h.update([m.lights_scene as u8]);
             for texture in [m.base_color_texture, m.emissive_texture] {
                 h.update(texture.map_or(u32::MAX, |t| t).to_le_bytes());
             }
