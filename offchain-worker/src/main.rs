@@ -13,6 +13,8 @@ use serde_json::json;
 
 use inferix_worker::bench::{self, BenchReference};
 use inferix_worker::compare;
+use inferix_worker::por::eval::{self, EvalConfig};
+use inferix_worker::por::verify::VerifyParams;
 use inferix_worker::frame::{read_png_rgb8, write_png_rgb8};
 use inferix_worker::gpu::{self, Gpu};
 use inferix_worker::{hex, RenderSettings, Renderer, Scene, WorkerError};
@@ -91,6 +93,31 @@ enum Command {
         #[command(subcommand)]
         action: por_commands::JobCommand,
     },
+    /// Measure PoR: detection per cheating class, false rejections, noise visibility, cost.
+    PorEval {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = EvalConfig::default().width)]
+        width: u32,
+        #[arg(long, default_value_t = EvalConfig::default().height)]
+        height: u32,
+        #[arg(long, default_value_t = EvalConfig::default().samples_per_pixel)]
+        spp: u32,
+        #[arg(long, default_value_t = EvalConfig::default().honest_jobs)]
+        honest_jobs: u32,
+        #[arg(long, default_value_t = EvalConfig::default().jobs_per_cheat)]
+        jobs_per_cheat: u32,
+        #[arg(long, default_value_t = EvalConfig::default().noise_objects)]
+        noise_objects: u32,
+        /// Tiles each verification re-renders.
+        #[arg(long, default_value_t = VerifyParams::default().spot_checks)]
+        spot_checks: u32,
+        /// Frame of the separate cost runs, WIDTHxHEIGHT, or "none".
+        #[arg(long, default_value = "1280x720")]
+        cost_frame: String,
+        #[arg(long)]
+        adapter: Option<String>,
+    },
     /// Perceptual difference (FLIP) of two PNG images of the same size.
     Compare {
         reference: PathBuf,
@@ -120,6 +147,41 @@ fn progress_bar(total: u64, what: &str) -> Option<ProgressBar> {
 fn run(cli: Cli) -> Result<ExitCode, WorkerError> {
     match cli.command {
         Command::Job { action } => return por_commands::run(action),
+        Command::PorEval {
+            json,
+            width,
+            height,
+            spp,
+            honest_jobs,
+            jobs_per_cheat,
+            noise_objects,
+            spot_checks,
+            cost_frame,
+            adapter,
+        } => {
+            let config = EvalConfig {
+                width,
+                height,
+                samples_per_pixel: spp,
+                honest_jobs,
+                jobs_per_cheat,
+                noise_objects,
+                params: VerifyParams {
+                    spot_checks,
+                    ..VerifyParams::default()
+                },
+                cost_frame: por_commands::parse_frame(&cost_frame)?,
+                ..EvalConfig::default()
+            };
+            RenderSettings::new(width, height, spp, 0).validate()?;
+            let renderer = Renderer::new(Gpu::open(adapter.as_deref(), None)?)?;
+            let report = eval::run(&renderer, &config, &mut |line| eprintln!("{line}"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).expect("serializable"));
+            } else {
+                por_commands::print_eval(&report);
+            }
+        }
         Command::Render {
             scene,
             width,

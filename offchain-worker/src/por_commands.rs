@@ -11,6 +11,7 @@ use inferix_worker::por::job::{
     from_hex, read_json, write_json, Commitment, Job, VerificationKey, COMMITMENT_FORMAT,
     JOB_FORMAT, KEY_FORMAT,
 };
+use inferix_worker::por::eval::{CostResult, EvalReport};
 use inferix_worker::por::manager::{self, DEFAULT_NOISE_COUNT};
 use inferix_worker::por::verify::{self, Verdict, VerifyInput, VerifyParams};
 use inferix_worker::por::worker::render_job;
@@ -253,7 +254,7 @@ fn print_verdict(v: &Verdict) {
     );
     for r in &n.regions {
         println!(
-            "    {}x{} at ({:>4},{:>4}): region {:7.2} envelope {:7.2} e {:7.2} {}",
+            "    {}x{} at ({:>4},{:>4}): region {:7.2} envelope {:7.2} e {:7.2} match {:5.2} {}",
             r.rect.width,
             r.rect.height,
             r.rect.x,
@@ -261,6 +262,7 @@ fn print_verdict(v: &Verdict) {
             r.region_energy,
             r.envelope_energy,
             r.e,
+            r.pattern_match,
             if r.passed { "pass" } else { "FAIL" }
         );
     }
@@ -277,4 +279,93 @@ fn print_verdict(v: &Verdict) {
     }
     println!("  frame root {}", v.frame_root);
     println!("  evidence hash {}", v.evidence_hash);
+}
+
+/// `WIDTHxHEIGHT` or `none`.
+pub fn parse_frame(text: &str) -> Result<Option<(u32, u32)>, WorkerError> {
+    if text == "none" {
+        return Ok(None);
+    }
+    let parsed = text
+        .split_once('x')
+        .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)));
+    match parsed {
+        Some((w, h)) => {
+            RenderSettings::new(w, h, 1, 0).validate()?;
+            Ok(Some((w, h)))
+        }
+        None => Err(WorkerError::InvalidSettings(format!(
+            "frame '{text}' is not WIDTHxHEIGHT (e.g. 1280x720) or none"
+        ))),
+    }
+}
+
+fn print_cost(label: &str, c: &CostResult) {
+    println!(
+        "{label}: {}x{}, {} jobs, render {:.0} ms; noise check {:.3} ms = {:.4} % of render; \
+         with {} spot-checked tiles {:.0} ms = {:.2} %",
+        c.width,
+        c.height,
+        c.jobs,
+        c.render_ms,
+        c.noise_check_ms,
+        100.0 * c.noise_check_fraction,
+        c.spot_checks,
+        c.spot_check_ms,
+        100.0 * c.with_spot_checks_fraction
+    );
+}
+
+pub fn print_eval(r: &EvalReport) {
+    println!(
+        "PoR evaluation on {}: {}x{} @ {} spp, {} noise objects, {} spot checks, FLIP tolerance {}",
+        r.adapter,
+        r.width,
+        r.height,
+        r.samples_per_pixel,
+        r.noise_objects,
+        r.params.spot_checks,
+        r.params.tile_flip_tolerance
+    );
+    let h = &r.honest;
+    println!(
+        "honest jobs: {}, falsely rejected {} ({:.2} %, 95 % upper bound {:.2} %); regions passing \
+         {:.2} %, fewest per job {}, smallest e {:.1}, smallest pattern match {:.2}; worst tile FLIP {:.4}",
+        h.jobs,
+        h.false_rejections,
+        100.0 * h.false_rejection_rate,
+        100.0 * h.false_rejection_upper_95,
+        100.0 * h.region_pass_rate,
+        h.min_regions_passed,
+        h.min_region_e,
+        h.min_pattern_match,
+        h.max_tile_flip
+    );
+    println!("{:<20} {:>5} {:>9} {:>10} {:>11} {:>11}", "cheating class", "jobs", "rejected", "detection", "noise test", "spot check");
+    for c in &r.classes {
+        println!(
+            "{:<20} {:>5} {:>9} {:>9.1}% {:>11} {:>11}",
+            format!("{:?}", c.class),
+            c.jobs,
+            c.rejected,
+            100.0 * c.detection_rate,
+            c.failed_noise_test,
+            c.failed_spot_check
+        );
+    }
+    for (scene, flip) in &r.visibility.flip_noised_vs_clean {
+        println!("noise visibility, {scene}: FLIP mean noised vs clean {flip:.5}");
+    }
+    print_cost("cost at the evaluation size", &r.cost);
+    if let Some(c) = &r.cost_large {
+        print_cost("cost at the large size", c);
+    }
+    if let Some(p) = r.faked_tiles_detection_large {
+        println!(
+            "10 % faked tiles at the large size: found by {} spot checks with probability {:.2} %",
+            r.params.spot_checks,
+            100.0 * p
+        );
+    }
+    println!("elapsed {:.0} s", r.elapsed_s);
 }

@@ -24,9 +24,12 @@ pub const NOISE_COUNT_RANGE: std::ops::RangeInclusive<u32> = 8..=15;
 pub const NOISE_SIZE_RANGE: std::ops::RangeInclusive<u32> = 4..=7;
 /// Shortest manager secret accepted: HMAC keys below 128 bits would be guessable.
 pub const MIN_SECRET_BYTES: usize = 16;
-/// Pattern amplitude around the local mean colour, 8-bit sRGB: enough Laplacian energy to
-/// clear the threshold many times over, small enough to stay inconspicuous.
-const PATTERN_AMPLITUDE: f64 = 24.0;
+/// The pattern's Laplacian energy is set this far (8-bit levels) above the energy the pre-render
+/// shows around it — which overstates a full render's noise, 2 spp being noisier — so that
+/// e_i stays well above the threshold of 5 (the Inferix "tune μ" step).
+const ENERGY_MARGIN: f64 = 32.0;
+/// Pattern amplitude bounds around the local mean colour, 8-bit sRGB.
+const AMPLITUDE_RANGE: (f64, f64) = (8.0, 48.0);
 /// Candidates drawn per noise object wanted.
 const CANDIDATES_PER_OBJECT: u32 = 24;
 /// Ray samples per pixel side when checking what lies behind a candidate square.
@@ -199,7 +202,8 @@ pub fn create_job(
     let mut regions = Vec::new();
     for p in &placed {
         let base = energy.mean_colour(&envelope(&p.rect));
-        let pattern = noise_pattern(&mut stream, p.rect.width, base);
+        let surroundings = energy.mean_outside(&envelope(&p.rect), &p.rect);
+        let pattern = noise_pattern(&mut stream, p.rect.width, base, surroundings);
         let pattern_rgb8 = crate::hex(&pattern);
         noise_objects.push(NoiseObject {
             corners: quad_corners(&clean, &p.rect, p.depth, width, height),
@@ -239,8 +243,9 @@ pub fn create_job(
 }
 
 /// `size²` RGB values: a plane wave cos(2π(x/X + y/Y) + φ) of the Inferix noise structure,
-/// periods X, Y ~ N(2.5, 0.5) px (high frequency: Laplacian energy), around `base`.
-fn noise_pattern(stream: &mut NoiseStream, size: u32, base: [f64; 3]) -> Vec<u8> {
+/// periods X, Y ~ N(2.5, 0.5) px (high frequency: Laplacian energy), around `base`, with the
+/// amplitude that puts its energy `ENERGY_MARGIN` above `surroundings`.
+fn noise_pattern(stream: &mut NoiseStream, size: u32, base: [f64; 3], surroundings: f64) -> Vec<u8> {
     let period = |s: &mut NoiseStream| {
         let p = s.normal(2.5, 0.5).clamp(2.0, 4.0);
         if s.uniform() < 0.5 {
@@ -251,13 +256,25 @@ fn noise_pattern(stream: &mut NoiseStream, size: u32, base: [f64; 3]) -> Vec<u8>
     };
     let (px, py) = (period(stream), period(stream));
     let phase = stream.uniform() * std::f64::consts::TAU;
-    let centre = base.map(|c| c.clamp(PATTERN_AMPLITUDE, 255.0 - PATTERN_AMPLITUDE));
+    let wave = |x: u32, y: u32| (std::f64::consts::TAU * (x as f64 / px + y as f64 / py) + phase).cos();
+    // Laplacian energy of the unit-amplitude wave inside the square.
+    let mut unit_energy = 0.0;
+    for y in 0..size {
+        for x in 0..size {
+            let (l, r) = (x.saturating_sub(1), (x + 1).min(size - 1));
+            let (u, d) = (y.saturating_sub(1), (y + 1).min(size - 1));
+            unit_energy += (4.0 * wave(x, y) - wave(l, y) - wave(r, y) - wave(x, u) - wave(x, d)).abs();
+        }
+    }
+    unit_energy /= (size * size) as f64;
+    let amplitude = ((surroundings + ENERGY_MARGIN) / unit_energy.max(1e-3))
+        .clamp(AMPLITUDE_RANGE.0, AMPLITUDE_RANGE.1);
+    let centre = base.map(|c| c.clamp(amplitude, 255.0 - amplitude));
     let mut out = Vec::with_capacity((size * size * 3) as usize);
     for y in 0..size {
         for x in 0..size {
-            let wave = (std::f64::consts::TAU * (x as f64 / px + y as f64 / py) + phase).cos();
             for c in centre {
-                out.push((c + PATTERN_AMPLITUDE * wave).round().clamp(0.0, 255.0) as u8);
+                out.push((c + amplitude * wave(x, y)).round().clamp(0.0, 255.0) as u8);
             }
         }
     }

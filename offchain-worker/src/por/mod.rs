@@ -2,6 +2,7 @@
 //! its frame, the verifier checks the noise and re-renders tiles chosen after the commitment.
 //! docs/por.md explains the design and the measured figures.
 
+pub mod eval;
 pub mod job;
 pub mod laplacian;
 pub mod manager;

@@ -15,6 +15,10 @@ use crate::render::{GpuScene, PixelRect, RenderSettings, Renderer};
 
 /// The Inferix per-region threshold on e_i, in 8-bit levels.
 pub const REGION_THRESHOLD: f64 = 5.0;
+/// Smallest correlation between a region and the key's expected pattern for the region to
+/// count: the Inferix energy test alone also passes any region busier or calmer than its
+/// surroundings, which natural images often are (por-eval measures both).
+pub const MIN_PATTERN_MATCH: f64 = 0.5;
 const EVIDENCE_TAG: &[u8; 8] = b"IFXEVID1";
 
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -50,6 +54,8 @@ pub struct RegionEvidence {
     pub envelope_energy: f64,
     /// e_i = |envelope − region|.
     pub e: f64,
+    /// Pearson correlation of the region's pixels with the expected pattern.
+    pub pattern_match: f64,
     pub passed: bool,
 }
 
@@ -131,12 +137,16 @@ pub fn noise_check(
             let region_energy = mean_laplacian(rgb8, width, height, &r.rect);
             let envelope_energy = mean_laplacian(rgb8, width, height, &envelope(&r.rect));
             let e = (envelope_energy - region_energy).abs();
+            let expected = hex_bytes(&r.pattern_rgb8).unwrap_or_default();
+            let found = tile_pixels(rgb8, width, &r.rect);
+            let pattern_match = correlation(&expected, &found);
             RegionEvidence {
                 rect: r.rect,
                 region_energy,
                 envelope_energy,
                 e,
-                passed: e >= REGION_THRESHOLD,
+                pattern_match,
+                passed: e >= REGION_THRESHOLD && pattern_match >= MIN_PATTERN_MATCH,
             }
         })
         .collect();
@@ -154,6 +164,39 @@ pub fn noise_check(
         passed,
         required,
         elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
+    }
+}
+
+/// Pearson correlation of two RGB8 pixel sequences of the same length, each channel centred on
+/// its own mean (so a region's colour alone correlates with nothing); 0 when either is flat.
+pub fn correlation(a: &[u8], b: &[u8]) -> f64 {
+    if a.len() != b.len() || a.is_empty() || !a.len().is_multiple_of(3) {
+        return 0.0;
+    }
+    let n = (a.len() / 3) as f64;
+    let channel_means = |v: &[u8]| -> [f64; 3] {
+        let mut m = [0.0; 3];
+        for px in v.chunks_exact(3) {
+            for c in 0..3 {
+                m[c] += px[c] as f64 / n;
+            }
+        }
+        m
+    };
+    let (ma, mb) = (channel_means(a), channel_means(b));
+    let (mut ab, mut aa, mut bb) = (0.0, 0.0, 0.0);
+    for (pa, pb) in a.chunks_exact(3).zip(b.chunks_exact(3)) {
+        for c in 0..3 {
+            let (dx, dy) = (pa[c] as f64 - ma[c], pb[c] as f64 - mb[c]);
+            ab += dx * dy;
+            aa += dx * dx;
+            bb += dy * dy;
+        }
+    }
+    if aa == 0.0 || bb == 0.0 {
+        0.0
+    } else {
+        ab / (aa * bb).sqrt()
     }
 }
 
@@ -226,6 +269,13 @@ pub fn verify(
             )));
         }
     }
+    if key
+        .regions
+        .iter()
+        .any(|r| hex_bytes(&r.pattern_rgb8).map(|p| p.len()) != Some((r.rect.width * r.rect.height * 3) as usize))
+    {
+        return Err(WorkerError::JobMismatch("the verification key has a malformed pattern".into()));
+    }
     let mut reasons = Vec::new();
     let root = frame_root(width, height, rgb8);
     if (width, height) != (job.width, job.height) {
@@ -249,9 +299,6 @@ pub fn verify(
             noise.regions.len(),
             noise.required
         ));
-    }
-    if key.regions.iter().any(|r| hex_bytes(&r.pattern_rgb8).is_none()) {
-        return Err(WorkerError::JobMismatch("the verification key has a malformed pattern".into()));
     }
     let spot = match renderer {
         Some(renderer) => {
@@ -331,5 +378,18 @@ mod tests {
         assert!(binomial_cdf(8, 12, 0.95) > 1e-3);
         // The AND rule is the special case of a near-certain pass.
         assert_eq!(required_passes(12, 1.0 - 1e-9, 1e-3), 12);
+    }
+
+    #[test]
+    fn pattern_match_ignores_colour_and_follows_the_wave() {
+        let wave: Vec<u8> = (0..16).flat_map(|i| {
+            let v = if i % 2 == 0 { 20u8 } else { 0 };
+            [200 + v, 30 + v, 30 + v]
+        }).collect();
+        let flat_red: Vec<u8> = (0..16).flat_map(|_| [210u8, 40, 40]).collect();
+        assert_eq!(correlation(&wave, &flat_red), 0.0);
+        assert!((correlation(&wave, &wave) - 1.0).abs() < 1e-12);
+        let inverted: Vec<u8> = wave.iter().map(|&v| 255 - v).collect();
+        assert!((correlation(&wave, &inverted) + 1.0).abs() < 1e-12);
     }
 }
