@@ -51,6 +51,10 @@ pub enum WorkerError {
     JobMismatch(String),
     #[error("cannot place the noise objects: {0}")]
     PorPlacement(String),
+    #[error("keypair file {path}: {reason}")]
+    Keypair { path: String, reason: String },
+    #[error("{0}")]
+    Chain(String),
 }
 
 impl WorkerError {

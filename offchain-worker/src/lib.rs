@@ -1,8 +1,9 @@
 //! Inferix off-chain worker (SPEC §7): a wgpu compute-shader path tracer over glTF and built-in
-//! scenes, and the IB benchmark built on it.
+//! scenes, the IB benchmark built on it, Proof of Rendering, and signed attestations on-chain.
 
 pub mod bench;
 pub mod bvh;
+pub mod chain;
 pub mod compare;
 pub mod error;
 pub mod frame;

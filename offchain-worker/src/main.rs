@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod chain_commands;
 mod por_commands;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -93,6 +94,11 @@ enum Command {
         #[command(subcommand)]
         action: por_commands::JobCommand,
     },
+    /// Sign PorAttestation, Benchmark and Violation messages and submit them on-chain.
+    Chain {
+        #[command(subcommand)]
+        action: chain_commands::ChainCommand,
+    },
     /// Measure PoR: detection per cheating class, false rejections, noise visibility, cost.
     PorEval {
         #[arg(long)]
@@ -147,6 +153,7 @@ fn progress_bar(total: u64, what: &str) -> Option<ProgressBar> {
 fn run(cli: Cli) -> Result<ExitCode, WorkerError> {
     match cli.command {
         Command::Job { action } => return por_commands::run(action),
+        Command::Chain { action } => chain_commands::run(action)?,
         Command::PorEval {
             json,
             width,

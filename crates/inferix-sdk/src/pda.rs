@@ -1,0 +1,54 @@
+//! Program-derived addresses, from the shared seeds.
+
+use anchor_lang::prelude::Pubkey;
+use inferix_common::seeds;
+
+fn staking(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &node_staking::ID).0
+}
+
+fn rewards(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &epoch_rewards::ID).0
+}
+
+pub fn staking_config() -> Pubkey {
+    staking(&[seeds::STAKING_CONFIG])
+}
+
+/// The staking node of a license.
+pub fn node(license_mint: &Pubkey) -> Pubkey {
+    staking(&[seeds::NODE, license_mint.as_ref()])
+}
+
+pub fn stake_vault(node: &Pubkey) -> Pubkey {
+    staking(&[seeds::STAKE_VAULT, node.as_ref()])
+}
+
+pub fn penalty_vault() -> Pubkey {
+    staking(&[seeds::PENALTY_VAULT])
+}
+
+/// The record that makes a violation's evidence usable once.
+pub fn slash_record(evidence_hash: &[u8; 32]) -> Pubkey {
+    staking(&[seeds::SLASH, evidence_hash.as_ref()])
+}
+
+pub fn rewards_config() -> Pubkey {
+    rewards(&[seeds::REWARDS_CONFIG])
+}
+
+pub fn epoch(index: u32) -> Pubkey {
+    rewards(&[seeds::EPOCH, &index.to_le_bytes()])
+}
+
+pub fn node_epoch(index: u32, node: &Pubkey) -> Pubkey {
+    rewards(&[seeds::NODE_EPOCH, &index.to_le_bytes(), node.as_ref()])
+}
+
+pub fn verifier_epoch(index: u32, verifier: &Pubkey) -> Pubkey {
+    rewards(&[seeds::VERIFIER_EPOCH, &index.to_le_bytes(), verifier.as_ref()])
+}
+
+pub fn node_rewards(node: &Pubkey) -> Pubkey {
+    rewards(&[seeds::NODE_REWARDS, node.as_ref()])
+}

@@ -1,0 +1,177 @@
+//! Chain role (SPEC §5, §7): signs `PorAttestation`, `Benchmark` and `Violation` messages with
+//! keypair files, assembles the Ed25519 precompile instruction with every signature plus the
+//! program instruction, and hands the signed transaction to an RPC node — or prints it
+//! (`--dry-run`). Tests and the local demo submit the very same transaction to the embedded bank.
+
+pub mod keypair;
+pub mod work;
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use base64::Engine;
+use inferix_common::messages::{Benchmark, PorAttestation, SignedMessage, Violation};
+use inferix_sdk::node_staking::instructions::{BenchmarkArgs, ViolationArgs};
+use inferix_sdk::{instructions, pda, signed};
+use solana_hash::Hash;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+
+use crate::error::WorkerError;
+
+/// Largest transaction Solana accepts, bytes.
+pub const MAX_TRANSACTION_BYTES: usize = 1232;
+
+/// A verifier co-signing a message: its staking node (passed to the program) and the operator
+/// key the node registered (which signs).
+pub struct Cosigner<'a> {
+    pub node: Pubkey,
+    pub operator: &'a Keypair,
+}
+
+fn sign_all(message: &[u8], keys: &[&Keypair]) -> Vec<(Pubkey, [u8; 64])> {
+    keys.iter()
+        .map(|k| (k.pubkey(), k.sign_message(message).into()))
+        .collect()
+}
+
+/// The two instructions of an attestation: the precompile with the node operator's signature
+/// then each verifier's, and `submit_attestation`.
+pub fn attestation_instructions(
+    payer: &Pubkey,
+    attestation: &PorAttestation,
+    operator: &Keypair,
+    verifiers: &[Cosigner],
+) -> Vec<Instruction> {
+    let message = attestation.to_signed_bytes();
+    let mut keys = vec![operator];
+    keys.extend(verifiers.iter().map(|v| v.operator));
+    let nodes: Vec<Pubkey> = verifiers.iter().map(|v| v.node).collect();
+    vec![
+        signed::co_signed(&message, &sign_all(&message, &keys)),
+        instructions::submit_attestation(payer, &attestation.node, attestation.epoch, &nodes),
+    ]
+}
+
+/// A `PorAttestation` for this deployment (its rewards config PDA).
+#[allow(clippy::too_many_arguments)]
+pub fn attestation(
+    node: Pubkey,
+    epoch: u32,
+    seq: u32,
+    ib_micros: u64,
+    cumulative_ibm_micros: u64,
+    jobs_verified: u32,
+    work_root: [u8; 32],
+    issued_at: i64,
+) -> PorAttestation {
+    PorAttestation {
+        config: pda::rewards_config(),
+        node,
+        epoch,
+        seq,
+        ib_micros,
+        cumulative_ibm_micros,
+        jobs_verified,
+        work_root,
+        issued_at,
+    }
+}
+
+/// The precompile with the verifiers' signatures over a `Benchmark`, and `update_ib`.
+pub fn benchmark_instructions(node: &Pubkey, price: &Pubkey, args: BenchmarkArgs, verifiers: &[Cosigner]) -> Vec<Instruction> {
+    let message = Benchmark {
+        config: pda::staking_config(),
+        node: *node,
+        ib_micros: args.ib_micros,
+        scene_set_hash: args.scene_set_hash,
+        issued_at: args.issued_at,
+    }
+    .to_signed_bytes();
+    let keys: Vec<&Keypair> = verifiers.iter().map(|v| v.operator).collect();
+    let nodes: Vec<Pubkey> = verifiers.iter().map(|v| v.node).collect();
+    vec![
+        signed::co_signed(&message, &sign_all(&message, &keys)),
+        instructions::update_ib(node, price, args, &nodes),
+    ]
+}
+
+/// The precompile with the verifiers' signatures over a `Violation`, and `report_violation`.
+pub fn violation_instructions(
+    payer: &Pubkey,
+    node: &Pubkey,
+    ifx_mint: &Pubkey,
+    ifx_token_program: &Pubkey,
+    args: ViolationArgs,
+    verifiers: &[Cosigner],
+) -> Vec<Instruction> {
+    let message = Violation {
+        config: pda::staking_config(),
+        node: *node,
+        epoch: args.epoch,
+        kind: args.kind,
+        evidence_hash: args.evidence_hash,
+        issued_at: args.issued_at,
+    }
+    .to_signed_bytes();
+    let keys: Vec<&Keypair> = verifiers.iter().map(|v| v.operator).collect();
+    let nodes: Vec<Pubkey> = verifiers.iter().map(|v| v.node).collect();
+    vec![
+        signed::co_signed(&message, &sign_all(&message, &keys)),
+        instructions::report_violation(payer, node, ifx_mint, ifx_token_program, args, &nodes),
+    ]
+}
+
+/// Signs `instructions` into a transaction paid by `payer`, refusing one over the size limit.
+pub fn transaction(instructions: &[Instruction], payer: &Keypair, blockhash: Hash) -> Result<Transaction, WorkerError> {
+    let tx = Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &[payer], blockhash);
+    let size = wire_bytes(&tx).len();
+    if size > MAX_TRANSACTION_BYTES {
+        return Err(WorkerError::Chain(format!(
+            "the transaction is {size} bytes, over Solana's {MAX_TRANSACTION_BYTES}: use fewer co-signers"
+        )));
+    }
+    Ok(tx)
+}
+
+pub fn wire_bytes(tx: &Transaction) -> Vec<u8> {
+    bincode::serialize(tx).expect("transactions serialize")
+}
+
+/// What `--dry-run` prints: size, signers, instructions and the base64 wire transaction.
+pub fn describe(tx: &Transaction) -> String {
+    let bytes = wire_bytes(tx);
+    let keys = &tx.message.account_keys;
+    let mut out = format!(
+        "transaction: {} bytes (limit {MAX_TRANSACTION_BYTES}), fee payer {}, blockhash {}\n",
+        bytes.len(),
+        keys[0],
+        tx.message.recent_blockhash
+    );
+    for (i, ix) in tx.message.instructions.iter().enumerate() {
+        out.push_str(&format!(
+            "  instruction {i}: program {}, {} accounts, {} data bytes\n",
+            keys[ix.program_id_index as usize],
+            ix.accounts.len(),
+            ix.data.len()
+        ));
+    }
+    out.push_str(&format!(
+        "  base64: {}\n",
+        base64::engine::general_purpose::STANDARD.encode(&bytes)
+    ));
+    out
+}
+
+/// Sends through a JSON-RPC node and waits for confirmation; returns the signature.
+pub fn send_rpc(rpc_url: &str, instructions: &[Instruction], payer: &Keypair) -> Result<String, WorkerError> {
+    let client = solana_rpc_client::rpc_client::RpcClient::new(rpc_url.to_string());
+    let blockhash = client.get_latest_blockhash().map_err(|e| {
+        WorkerError::Chain(format!("cannot reach {rpc_url} ({e}); check --rpc-url and your network"))
+    })?;
+    let tx = transaction(instructions, payer, blockhash)?;
+    client
+        .send_and_confirm_transaction(&tx)
+        .map(|s| s.to_string())
+        .map_err(|e| WorkerError::Chain(format!("{rpc_url} refused the transaction: {e}")))
+}
