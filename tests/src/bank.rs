@@ -171,11 +171,17 @@ impl Bank {
         self.ctx.banks_client.process_transaction(tx).await
     }
 
+    /// Processes a transaction signed elsewhere (by the worker's chain code, as it would be
+    /// sent to an RPC node).
+    pub async fn send_transaction(&mut self, tx: Transaction) -> TxResult {
+        self.ctx.banks_client.process_transaction(tx).await
+    }
+
     /// A blockhash no earlier transaction used, so resending identical instructions is a new
     /// transaction. Warping a slot yields one at once (waiting for the next slot would take a
     /// real-time slot); the warp would also let the bank's clock drift, so it is pinned back to
     /// the test's time.
-    async fn fresh_blockhash(&mut self) -> solana_hash::Hash {
+    pub async fn fresh_blockhash(&mut self) -> solana_hash::Hash {
         let slot = self
             .ctx
             .banks_client

@@ -1,0 +1,135 @@
+//! Cross-program flow of SPEC §7: a worker renders a PoR job on the local adapter, two
+//! verifiers check it, and the worker's chain code signs the attestation with the operator and
+//! both verifiers and submits it to epoch-rewards on the embedded bank.
+
+#![allow(deprecated)]
+
+use std::path::Path;
+
+use epoch_rewards::state::{NodeEpoch, VerifierEpoch};
+use inferix_common::messages::{PorAttestation, SignedMessage};
+use inferix_common::CommonError;
+use inferix_tests::*;
+use inferix_worker::bench::BenchReference;
+use inferix_worker::chain::work::{job_ibm_micros, work_root, WorkRecord};
+use inferix_worker::chain::{self, Cosigner};
+use inferix_worker::gpu::Gpu;
+use inferix_worker::por::job::from_hex;
+use inferix_worker::por::manager::create_job;
+use inferix_worker::por::verify::{verify, VerifyInput, VerifyParams};
+use inferix_worker::por::worker::render_job;
+use inferix_worker::{RenderSettings, Renderer};
+use node_staking::errors::StakingError;
+use solana_instruction::Instruction;
+use solana_signer::Signer;
+
+const ONE_IB: u64 = 1_000_000;
+const HOUR: i64 = 3_600;
+
+/// Renders and verifies one job; returns the work record both verifiers accepted.
+fn proven_job() -> WorkRecord {
+    let renderer = Renderer::new(Gpu::open(None, None).expect("a Vulkan adapter (lavapipe)")).unwrap();
+    let settings = RenderSettings::new(128, 96, 8, 11);
+    let created = create_job(&renderer, "cornell-box", &settings, b"e2e manager secret, 32 bytes ...", [5; 32], 12).unwrap();
+    let rendered = render_job(&renderer, &created.job, Path::new("job"), &mut |_, _| {}).unwrap();
+    for nonce in [[1u8; 32], [2u8; 32]] {
+        let input = VerifyInput {
+            job: &created.job,
+            key: &created.key,
+            commitment: &rendered.commitment,
+            width: 128,
+            height: 96,
+            rgb8: &rendered.rgb8,
+        };
+        let verdict = verify(&input, Some(&renderer), &nonce, &VerifyParams::default()).unwrap();
+        assert!(verdict.accepted, "{:?}", verdict.reasons);
+    }
+    let reference = BenchReference::load(None).unwrap();
+    WorkRecord {
+        job_hash: from_hex(&created.key.job_hash).unwrap(),
+        frame_root: from_hex(&rendered.commitment.frame_root).unwrap(),
+        ibm_micros: job_ibm_micros(128, 96, 8, &reference),
+    }
+}
+
+struct Flow {
+    w: RewardsWorld,
+    worker: NodeFixture,
+    attestation: PorAttestation,
+}
+
+impl Flow {
+    async fn start(record: &WorkRecord) -> Self {
+        let mut w = RewardsWorld::start(default_rewards_params(), 2).await;
+        let worker = w.worker(ONE_IB).await;
+        w.bank().advance(HOUR).await;
+        let now = w.bank().now().await;
+        let attestation = chain::attestation(worker.node, 0, 1, ONE_IB, record.ibm_micros, 1, work_root(std::slice::from_ref(record)), now);
+        Self { w, worker, attestation }
+    }
+
+    fn instructions(&self, verifier_count: usize) -> Vec<Instruction> {
+        let cosigners: Vec<Cosigner> = self.w.verifiers[..verifier_count]
+            .iter()
+            .map(|v| Cosigner { node: v.node, operator: &v.operator })
+            .collect();
+        let payer = self.w.s.bank.payer();
+        chain::attestation_instructions(&payer.pubkey(), &self.attestation, &self.worker.operator, &cosigners)
+    }
+
+    async fn send(&mut self, instructions: &[Instruction]) -> TxResult {
+        let payer = self.w.bank().payer();
+        let blockhash = self.w.bank().fresh_blockhash().await;
+        let tx = chain::transaction(instructions, &payer, blockhash).expect("fits a packet");
+        self.w.bank().send_transaction(tx).await
+    }
+
+    async fn state(&mut self) -> Vec<(u64, Vec<u8>)> {
+        let node = self.worker.node;
+        let mut accounts = vec![epoch_pda(0), node_epoch_pda(0, &node), node_rewards_pda(&node)];
+        accounts.extend(self.w.verifiers.iter().map(|v| verifier_epoch_pda(0, &v.node)));
+        self.w.bank().snapshot(&accounts).await
+    }
+}
+
+#[tokio::test]
+async fn a_rendered_and_verified_job_is_attested_by_worker_and_two_verifiers_and_credited() {
+    let record = proven_job();
+    let mut flow = Flow::start(&record).await;
+    let before = flow.state().await;
+
+    // The same message with one byte changed (the IBM claimed): the signatures no longer hold.
+    let mut tampered = flow.instructions(2);
+    let data = &mut tampered[0].data;
+    let cumulative_ibm_at = data.len() - PorAttestation::LEN + 88;
+    data[cumulative_ibm_at] ^= 1;
+    assert!(flow.send(&tampered).await.is_err());
+    assert_eq!(flow.state().await, before);
+
+    // One verifier signature missing: below the quorum of two.
+    let one_verifier = flow.instructions(1);
+    assert_error(&flow.send(&one_verifier).await, StakingError::UnderQuorum);
+    // Both verifiers named to the program but only one of their signatures in the precompile.
+    let mut unsigned = flow.instructions(2);
+    unsigned[0] = flow.instructions(1).remove(0);
+    assert_error(&flow.send(&unsigned).await, CommonError::Ed25519SignatureCount);
+    assert_eq!(flow.state().await, before);
+
+    // The honest attestation: accepted, the job's IBM credited to the node and both verifiers.
+    let honest = flow.instructions(2);
+    let size = chain::wire_bytes(&chain::transaction(&honest, &flow.w.bank().payer(), Default::default()).unwrap()).len();
+    assert!(size <= chain::MAX_TRANSACTION_BYTES, "{size} bytes");
+    flow.send(&honest).await.expect("attestation accepted");
+    let node = flow.worker.node;
+    let tally: NodeEpoch = flow.w.bank().anchor_account(&node_epoch_pda(0, &node)).await;
+    assert_eq!(tally.cumulative_ibm_micros, record.ibm_micros);
+    assert_eq!(tally.jobs_verified, 1);
+    assert_eq!(tally.work_root, work_root(&[record.clone()]));
+    assert!(record.ibm_micros > 0);
+    let verifier_nodes: Vec<_> = flow.w.verifiers.iter().map(|v| v.node).collect();
+    for v in verifier_nodes {
+        let credits: VerifierEpoch = flow.w.bank().anchor_account(&verifier_epoch_pda(0, &v)).await;
+        assert_eq!(credits.credits_ibm_micros, record.ibm_micros);
+    }
+    assert_eq!(flow.w.epoch(0).await.total_ibm_micros, record.ibm_micros);
+}
