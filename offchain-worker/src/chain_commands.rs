@@ -7,11 +7,11 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use clap::{Args, Subcommand};
 use inferix_common::messages::ViolationKind;
+use inferix_sdk::node_staking::instructions::{BenchmarkArgs, ViolationArgs};
 use inferix_worker::chain::keypair::{read_keypair_file, write_keypair_file};
 use inferix_worker::chain::{self, Cosigner};
 use inferix_worker::por::job::from_hex;
 use inferix_worker::WorkerError;
-use inferix_sdk::node_staking::instructions::{BenchmarkArgs, ViolationArgs};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -105,13 +105,15 @@ fn anchor_spl_token_id() -> String {
 }
 
 fn pubkey(what: &str, text: &str) -> Result<Pubkey, WorkerError> {
-    Pubkey::from_str(text)
-        .map_err(|_| WorkerError::InvalidSettings(format!("{what} '{text}' is not a base58 address")))
+    Pubkey::from_str(text).map_err(|_| {
+        WorkerError::InvalidSettings(format!("{what} '{text}' is not a base58 address"))
+    })
 }
 
 fn hash32(what: &str, text: &str) -> Result<[u8; 32], WorkerError> {
-    from_hex::<32>(text)
-        .ok_or_else(|| WorkerError::InvalidSettings(format!("{what} must be 64 hex digits, got '{text}'")))
+    from_hex::<32>(text).ok_or_else(|| {
+        WorkerError::InvalidSettings(format!("{what} must be 64 hex digits, got '{text}'"))
+    })
 }
 
 fn cosigners(specs: &[String]) -> Result<Vec<(Pubkey, Keypair)>, WorkerError> {
@@ -121,7 +123,10 @@ fn cosigners(specs: &[String]) -> Result<Vec<(Pubkey, Keypair)>, WorkerError> {
             let (node, path) = spec.split_once('=').ok_or_else(|| {
                 WorkerError::InvalidSettings(format!("--cosigner '{spec}' is not NODE=KEYPAIR"))
             })?;
-            Ok((pubkey("cosigner node", node)?, read_keypair_file(Path::new(path))?))
+            Ok((
+                pubkey("cosigner node", node)?,
+                read_keypair_file(Path::new(path))?,
+            ))
         })
         .collect()
 }
@@ -132,14 +137,21 @@ fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn submit(submission: &Submission, payer: &Keypair, instructions: &[Instruction]) -> Result<(), WorkerError> {
+fn submit(
+    submission: &Submission,
+    payer: &Keypair,
+    instructions: &[Instruction],
+) -> Result<(), WorkerError> {
     if submission.dry_run {
         let tx = chain::transaction(instructions, payer, solana_hash::Hash::default())?;
         println!("dry run: nothing sent (placeholder blockhash: no RPC contacted)");
         print!("{}", chain::describe(&tx));
         return Ok(());
     }
-    let url = submission.rpc_url.as_deref().expect("clap requires --rpc-url without --dry-run");
+    let url = submission
+        .rpc_url
+        .as_deref()
+        .expect("clap requires --rpc-url without --dry-run");
     let signature = chain::send_rpc(url, instructions, payer)?;
     println!("confirmed: {signature}");
     Ok(())
@@ -186,8 +198,19 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
                 hash32("--work-root", &work_root)?,
                 submission.issued_at.unwrap_or_else(now),
             );
-            let cosigners: Vec<Cosigner> = verifiers.iter().map(|(node, k)| Cosigner { node: *node, operator: k }).collect();
-            let ixs = chain::attestation_instructions(&payer.pubkey(), &attestation, &operator, &cosigners);
+            let cosigners: Vec<Cosigner> = verifiers
+                .iter()
+                .map(|(node, k)| Cosigner {
+                    node: *node,
+                    operator: k,
+                })
+                .collect();
+            let ixs = chain::attestation_instructions(
+                &payer.pubkey(),
+                &attestation,
+                &operator,
+                &cosigners,
+            );
             submit(&submission, &payer, &ixs)
         }
         ChainCommand::Benchmark {
@@ -204,8 +227,19 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
                 scene_set_hash: hash32("--scene-set-hash", &scene_set_hash)?,
                 issued_at: submission.issued_at.unwrap_or_else(now),
             };
-            let cosigners: Vec<Cosigner> = verifiers.iter().map(|(node, k)| Cosigner { node: *node, operator: k }).collect();
-            let ixs = chain::benchmark_instructions(&pubkey("--node", &node)?, &pubkey("--price", &price)?, args, &cosigners);
+            let cosigners: Vec<Cosigner> = verifiers
+                .iter()
+                .map(|(node, k)| Cosigner {
+                    node: *node,
+                    operator: k,
+                })
+                .collect();
+            let ixs = chain::benchmark_instructions(
+                &pubkey("--node", &node)?,
+                &pubkey("--price", &price)?,
+                args,
+                &cosigners,
+            );
             submit(&submission, &payer, &ixs)
         }
         ChainCommand::Violation {
@@ -235,7 +269,13 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
                 evidence_hash: hash32("--evidence-hash", &evidence_hash)?,
                 issued_at: submission.issued_at.unwrap_or_else(now),
             };
-            let cosigners: Vec<Cosigner> = verifiers.iter().map(|(node, k)| Cosigner { node: *node, operator: k }).collect();
+            let cosigners: Vec<Cosigner> = verifiers
+                .iter()
+                .map(|(node, k)| Cosigner {
+                    node: *node,
+                    operator: k,
+                })
+                .collect();
             let ixs = chain::violation_instructions(
                 &payer.pubkey(),
                 &pubkey("--node", &node)?,
@@ -251,7 +291,9 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
 
 fn required_payer(submission: &Submission) -> Result<Keypair, WorkerError> {
     let path = submission.payer.as_ref().ok_or_else(|| {
-        WorkerError::InvalidSettings("--payer KEYPAIR is required: the fee payer's keypair file".into())
+        WorkerError::InvalidSettings(
+            "--payer KEYPAIR is required: the fee payer's keypair file".into(),
+        )
     })?;
     read_keypair_file(path)
 }

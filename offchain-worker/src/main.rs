@@ -14,10 +14,10 @@ use serde_json::json;
 
 use inferix_worker::bench::{self, BenchReference};
 use inferix_worker::compare;
-use inferix_worker::por::eval::{self, EvalConfig};
-use inferix_worker::por::verify::VerifyParams;
 use inferix_worker::frame::{read_png_rgb8, write_png_rgb8};
 use inferix_worker::gpu::{self, Gpu};
+use inferix_worker::por::eval::{self, EvalConfig};
+use inferix_worker::por::verify::VerifyParams;
 use inferix_worker::{hex, RenderSettings, Renderer, Scene, WorkerError};
 
 #[derive(Parser)]
@@ -184,7 +184,10 @@ fn run(cli: Cli) -> Result<ExitCode, WorkerError> {
             let renderer = Renderer::new(Gpu::open(adapter.as_deref(), None)?)?;
             let report = eval::run(&renderer, &config, &mut |line| eprintln!("{line}"))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report).expect("serializable"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).expect("serializable")
+                );
             } else {
                 por_commands::print_eval(&report);
             }

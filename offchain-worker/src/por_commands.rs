@@ -7,11 +7,11 @@ use clap::Subcommand;
 
 use inferix_worker::frame::{read_png_rgb8, write_png_rgb8};
 use inferix_worker::gpu::Gpu;
+use inferix_worker::por::eval::{CostResult, EvalReport};
 use inferix_worker::por::job::{
     from_hex, read_json, write_json, Commitment, Job, VerificationKey, COMMITMENT_FORMAT,
     JOB_FORMAT, KEY_FORMAT,
 };
-use inferix_worker::por::eval::{CostResult, EvalReport};
 use inferix_worker::por::manager::{self, DEFAULT_NOISE_COUNT};
 use inferix_worker::por::verify::{self, Verdict, VerifyInput, VerifyParams};
 use inferix_worker::por::worker::render_job;
@@ -139,9 +139,8 @@ pub fn run(command: JobCommand) -> Result<ExitCode, WorkerError> {
             let renderer = Renderer::new(Gpu::open(adapter.as_deref(), None)?)?;
             let created =
                 manager::create_job(&renderer, &scene, &settings, &secret, job_id, noise_objects)?;
-            let key_path = key_out.unwrap_or_else(|| {
-                out.parent().unwrap_or(Path::new(".")).join("key.json")
-            });
+            let key_path =
+                key_out.unwrap_or_else(|| out.parent().unwrap_or(Path::new(".")).join("key.json"));
             write_json(&out.join(JOB_FILE), &created.job)?;
             write_json(&key_path, &created.key)?;
             println!(
@@ -155,7 +154,10 @@ pub fn run(command: JobCommand) -> Result<ExitCode, WorkerError> {
                 created.prerender_ms
             );
             println!("  for the worker: {}", out.join(JOB_FILE).display());
-            println!("  verification key (verifiers only): {}", key_path.display());
+            println!(
+                "  verification key (verifiers only): {}",
+                key_path.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         JobCommand::Render {
@@ -194,7 +196,8 @@ pub fn run(command: JobCommand) -> Result<ExitCode, WorkerError> {
         } => {
             let job: Job = read_json(&result.join(JOB_FILE), JOB_FORMAT)?;
             let key: VerificationKey = read_json(&key, KEY_FORMAT)?;
-            let commitment: Commitment = read_json(&result.join(COMMITMENT_FILE), COMMITMENT_FORMAT)?;
+            let commitment: Commitment =
+                read_json(&result.join(COMMITMENT_FILE), COMMITMENT_FORMAT)?;
             let (width, height, rgb8) = read_png_rgb8(&result.join(FRAME_FILE))?;
             let nonce = match nonce {
                 Some(text) => hex32("--nonce", &text)?,
@@ -220,7 +223,10 @@ pub fn run(command: JobCommand) -> Result<ExitCode, WorkerError> {
             };
             let verdict = verify::verify(&input, renderer.as_ref(), &nonce, &params)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&verdict).expect("serializable"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&verdict).expect("serializable")
+                );
             } else {
                 print_verdict(&verdict);
             }
@@ -341,7 +347,10 @@ pub fn print_eval(r: &EvalReport) {
         h.min_pattern_match,
         h.max_tile_flip
     );
-    println!("{:<20} {:>5} {:>9} {:>10} {:>11} {:>11}", "cheating class", "jobs", "rejected", "detection", "noise test", "spot check");
+    println!(
+        "{:<20} {:>5} {:>9} {:>10} {:>11} {:>11}",
+        "cheating class", "jobs", "rejected", "detection", "noise test", "spot check"
+    );
     for c in &r.classes {
         println!(
             "{:<20} {:>5} {:>9} {:>9.1}% {:>11} {:>11}",
@@ -353,8 +362,19 @@ pub fn print_eval(r: &EvalReport) {
             c.failed_spot_check
         );
     }
-    for (scene, flip) in &r.visibility.flip_noised_vs_clean {
-        println!("noise visibility, {scene}: FLIP mean noised vs clean {flip:.5}");
+    let sizes = [
+        ((r.width, r.height), &r.visibility.flip_noised_vs_clean),
+        (
+            r.cost_large
+                .as_ref()
+                .map_or((0, 0), |c| (c.width, c.height)),
+            &r.visibility.flip_noised_vs_clean_large,
+        ),
+    ];
+    for ((w, h), flips) in sizes {
+        for (scene, flip) in flips {
+            println!("noise visibility at {w}x{h}, {scene}: FLIP mean noised vs clean {flip:.5}");
+        }
     }
     print_cost("cost at the evaluation size", &r.cost);
     if let Some(c) = &r.cost_large {

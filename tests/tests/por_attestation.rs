@@ -28,9 +28,18 @@ const HOUR: i64 = 3_600;
 
 /// Renders and verifies one job; returns the work record both verifiers accepted.
 fn proven_job() -> WorkRecord {
-    let renderer = Renderer::new(Gpu::open(None, None).expect("a Vulkan adapter (lavapipe)")).unwrap();
+    let renderer =
+        Renderer::new(Gpu::open(None, None).expect("a Vulkan adapter (lavapipe)")).unwrap();
     let settings = RenderSettings::new(128, 96, 8, 11);
-    let created = create_job(&renderer, "cornell-box", &settings, b"e2e manager secret, 32 bytes ...", [5; 32], 12).unwrap();
+    let created = create_job(
+        &renderer,
+        "cornell-box",
+        &settings,
+        b"e2e manager secret, 32 bytes ...",
+        [5; 32],
+        12,
+    )
+    .unwrap();
     let rendered = render_job(&renderer, &created.job, Path::new("job"), &mut |_, _| {}).unwrap();
     for nonce in [[1u8; 32], [2u8; 32]] {
         let input = VerifyInput {
@@ -64,17 +73,38 @@ impl Flow {
         let worker = w.worker(ONE_IB).await;
         w.bank().advance(HOUR).await;
         let now = w.bank().now().await;
-        let attestation = chain::attestation(worker.node, 0, 1, ONE_IB, record.ibm_micros, 1, work_root(std::slice::from_ref(record)), now);
-        Self { w, worker, attestation }
+        let attestation = chain::attestation(
+            worker.node,
+            0,
+            1,
+            ONE_IB,
+            record.ibm_micros,
+            1,
+            work_root(std::slice::from_ref(record)),
+            now,
+        );
+        Self {
+            w,
+            worker,
+            attestation,
+        }
     }
 
     fn instructions(&self, verifier_count: usize) -> Vec<Instruction> {
         let cosigners: Vec<Cosigner> = self.w.verifiers[..verifier_count]
             .iter()
-            .map(|v| Cosigner { node: v.node, operator: &v.operator })
+            .map(|v| Cosigner {
+                node: v.node,
+                operator: &v.operator,
+            })
             .collect();
         let payer = self.w.s.bank.payer();
-        chain::attestation_instructions(&payer.pubkey(), &self.attestation, &self.worker.operator, &cosigners)
+        chain::attestation_instructions(
+            &payer.pubkey(),
+            &self.attestation,
+            &self.worker.operator,
+            &cosigners,
+        )
     }
 
     async fn send(&mut self, instructions: &[Instruction]) -> TxResult {
@@ -86,8 +116,17 @@ impl Flow {
 
     async fn state(&mut self) -> Vec<(u64, Vec<u8>)> {
         let node = self.worker.node;
-        let mut accounts = vec![epoch_pda(0), node_epoch_pda(0, &node), node_rewards_pda(&node)];
-        accounts.extend(self.w.verifiers.iter().map(|v| verifier_epoch_pda(0, &v.node)));
+        let mut accounts = vec![
+            epoch_pda(0),
+            node_epoch_pda(0, &node),
+            node_rewards_pda(&node),
+        ];
+        accounts.extend(
+            self.w
+                .verifiers
+                .iter()
+                .map(|v| verifier_epoch_pda(0, &v.node)),
+        );
         self.w.bank().snapshot(&accounts).await
     }
 }
@@ -112,23 +151,37 @@ async fn a_rendered_and_verified_job_is_attested_by_worker_and_two_verifiers_and
     // Both verifiers named to the program but only one of their signatures in the precompile.
     let mut unsigned = flow.instructions(2);
     unsigned[0] = flow.instructions(1).remove(0);
-    assert_error(&flow.send(&unsigned).await, CommonError::Ed25519SignatureCount);
+    assert_error(
+        &flow.send(&unsigned).await,
+        CommonError::Ed25519SignatureCount,
+    );
     assert_eq!(flow.state().await, before);
 
     // The honest attestation: accepted, the job's IBM credited to the node and both verifiers.
     let honest = flow.instructions(2);
-    let size = chain::wire_bytes(&chain::transaction(&honest, &flow.w.bank().payer(), Default::default()).unwrap()).len();
+    let size = chain::wire_bytes(
+        &chain::transaction(&honest, &flow.w.bank().payer(), Default::default()).unwrap(),
+    )
+    .len();
     assert!(size <= chain::MAX_TRANSACTION_BYTES, "{size} bytes");
     flow.send(&honest).await.expect("attestation accepted");
     let node = flow.worker.node;
-    let tally: NodeEpoch = flow.w.bank().anchor_account(&node_epoch_pda(0, &node)).await;
+    let tally: NodeEpoch = flow
+        .w
+        .bank()
+        .anchor_account(&node_epoch_pda(0, &node))
+        .await;
     assert_eq!(tally.cumulative_ibm_micros, record.ibm_micros);
     assert_eq!(tally.jobs_verified, 1);
-    assert_eq!(tally.work_root, work_root(&[record.clone()]));
+    assert_eq!(tally.work_root, work_root(std::slice::from_ref(&record)));
     assert!(record.ibm_micros > 0);
     let verifier_nodes: Vec<_> = flow.w.verifiers.iter().map(|v| v.node).collect();
     for v in verifier_nodes {
-        let credits: VerifierEpoch = flow.w.bank().anchor_account(&verifier_epoch_pda(0, &v)).await;
+        let credits: VerifierEpoch = flow
+            .w
+            .bank()
+            .anchor_account(&verifier_epoch_pda(0, &v))
+            .await;
         assert_eq!(credits.credits_ibm_micros, record.ibm_micros);
     }
     assert_eq!(flow.w.epoch(0).await.total_ibm_micros, record.ibm_micros);

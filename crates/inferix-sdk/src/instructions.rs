@@ -9,7 +9,11 @@ use node_staking::instructions::{BenchmarkArgs, ViolationArgs};
 
 use crate::pda;
 
-fn build(program_id: Pubkey, accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+fn build(
+    program_id: Pubkey,
+    accounts: impl ToAccountMetas,
+    data: impl InstructionData,
+) -> Instruction {
     Instruction {
         program_id,
         accounts: accounts.to_account_metas(None),
@@ -20,7 +24,12 @@ fn build(program_id: Pubkey, accounts: impl ToAccountMetas, data: impl Instructi
 /// `epoch_rewards::submit_attestation`: credits the node's verified IBM of `epoch`. Remaining
 /// accounts: each co-signing verifier node and its credit account for the epoch, in signature
 /// order.
-pub fn submit_attestation(payer: &Pubkey, node: &Pubkey, epoch: u32, verifiers: &[Pubkey]) -> Instruction {
+pub fn submit_attestation(
+    payer: &Pubkey,
+    node: &Pubkey,
+    epoch: u32,
+    verifiers: &[Pubkey],
+) -> Instruction {
     let mut ix = build(
         epoch_rewards::ID,
         epoch_rewards::accounts::SubmitAttestation {
@@ -36,15 +45,24 @@ pub fn submit_attestation(payer: &Pubkey, node: &Pubkey, epoch: u32, verifiers: 
         epoch_rewards::instruction::SubmitAttestation { epoch_index: epoch },
     );
     for verifier in verifiers {
-        ix.accounts.push(AccountMeta::new_readonly(*verifier, false));
-        ix.accounts.push(AccountMeta::new(pda::verifier_epoch(epoch, verifier), false));
+        ix.accounts
+            .push(AccountMeta::new_readonly(*verifier, false));
+        ix.accounts.push(AccountMeta::new(
+            pda::verifier_epoch(epoch, verifier),
+            false,
+        ));
     }
     ix
 }
 
 /// `node_staking::update_ib` from a verifier-signed `Benchmark`. `price` is the deployment's
 /// IFX price account (Pyth or pushed), read when the node's minimum stake must be re-checked.
-pub fn update_ib(node: &Pubkey, price: &Pubkey, args: BenchmarkArgs, verifiers: &[Pubkey]) -> Instruction {
+pub fn update_ib(
+    node: &Pubkey,
+    price: &Pubkey,
+    args: BenchmarkArgs,
+    verifiers: &[Pubkey],
+) -> Instruction {
     let mut ix = build(
         node_staking::ID,
         node_staking::accounts::UpdateIb {
@@ -55,8 +73,11 @@ pub fn update_ib(node: &Pubkey, price: &Pubkey, args: BenchmarkArgs, verifiers: 
         },
         node_staking::instruction::UpdateIb { args },
     );
-    ix.accounts
-        .extend(verifiers.iter().map(|v| AccountMeta::new_readonly(*v, false)));
+    ix.accounts.extend(
+        verifiers
+            .iter()
+            .map(|v| AccountMeta::new_readonly(*v, false)),
+    );
     ix
 }
 
@@ -85,7 +106,10 @@ pub fn report_violation(
         },
         node_staking::instruction::ReportViolation { args },
     );
-    ix.accounts
-        .extend(verifiers.iter().map(|v| AccountMeta::new_readonly(*v, false)));
+    ix.accounts.extend(
+        verifiers
+            .iter()
+            .map(|v| AccountMeta::new_readonly(*v, false)),
+    );
     ix
 }

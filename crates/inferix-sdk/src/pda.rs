@@ -46,7 +46,11 @@ pub fn node_epoch(index: u32, node: &Pubkey) -> Pubkey {
 }
 
 pub fn verifier_epoch(index: u32, verifier: &Pubkey) -> Pubkey {
-    rewards(&[seeds::VERIFIER_EPOCH, &index.to_le_bytes(), verifier.as_ref()])
+    rewards(&[
+        seeds::VERIFIER_EPOCH,
+        &index.to_le_bytes(),
+        verifier.as_ref(),
+    ])
 }
 
 pub fn node_rewards(node: &Pubkey) -> Pubkey {

@@ -19,18 +19,30 @@ fn refuse(path: &Path, reason: impl ToString) -> WorkerError {
 pub fn read_keypair_file(path: &Path) -> Result<Keypair, WorkerError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            refuse(path, format!("no such file (create one with `solana-keygen new -o {}`)", path.display()))
+            refuse(
+                path,
+                format!(
+                    "no such file (create one with `solana-keygen new -o {}`)",
+                    path.display()
+                ),
+            )
         } else {
             refuse(path, e)
         }
     })?;
     let values: Vec<serde_json::Value> = serde_json::from_str(&text).map_err(|e| {
-        refuse(path, format!("not a solana-keygen keypair file (a JSON array of 64 numbers): {e}"))
+        refuse(
+            path,
+            format!("not a solana-keygen keypair file (a JSON array of 64 numbers): {e}"),
+        )
     })?;
     if values.len() != 64 {
         return Err(refuse(
             path,
-            format!("holds {} numbers; a keypair has 64 (32 secret + 32 public)", values.len()),
+            format!(
+                "holds {} numbers; a keypair has 64 (32 secret + 32 public)",
+                values.len()
+            ),
         ));
     }
     let bytes: Vec<u8> = values
@@ -42,8 +54,12 @@ pub fn read_keypair_file(path: &Path) -> Result<Keypair, WorkerError> {
                 .ok_or_else(|| refuse(path, format!("entry {i} is {v}, not a byte (0–255)")))
         })
         .collect::<Result<_, _>>()?;
-    Keypair::try_from(bytes.as_slice())
-        .map_err(|_| refuse(path, "its public key does not belong to its secret key (damaged file)"))
+    Keypair::try_from(bytes.as_slice()).map_err(|_| {
+        refuse(
+            path,
+            "its public key does not belong to its secret key (damaged file)",
+        )
+    })
 }
 
 /// Writes a keypair in the `solana-keygen` format.
@@ -68,7 +84,10 @@ mod tests {
     fn reason(path: &Path) -> String {
         match read_keypair_file(path) {
             Err(WorkerError::Keypair { reason, .. }) => reason,
-            other => panic!("expected a keypair error, got {:?}", other.map(|k| k.pubkey())),
+            other => panic!(
+                "expected a keypair error, got {:?}",
+                other.map(|k| k.pubkey())
+            ),
         }
     }
 
@@ -86,15 +105,21 @@ mod tests {
     #[test]
     fn malformed_wrong_length_and_damaged_files_are_refused_by_name() {
         assert!(reason(&file("text.json", "not json")).contains("not a solana-keygen keypair file"));
-        assert!(reason(&file("object.json", "{\"a\": 1}")).contains("not a solana-keygen keypair file"));
-        assert!(reason(&file("short.json", "[1,2,3]")).contains("holds 3 numbers; a keypair has 64"));
+        assert!(
+            reason(&file("object.json", "{\"a\": 1}")).contains("not a solana-keygen keypair file")
+        );
+        assert!(
+            reason(&file("short.json", "[1,2,3]")).contains("holds 3 numbers; a keypair has 64")
+        );
         let big: Vec<u16> = (0..64).map(|i| if i == 5 { 256 } else { 1 }).collect();
         let big = serde_json::to_string(&big).unwrap();
         assert!(reason(&file("big.json", &big)).contains("entry 5 is 256, not a byte"));
         let mut damaged = Keypair::new().to_bytes();
         damaged[40] ^= 1;
         let damaged = serde_json::to_string(&damaged.to_vec()).unwrap();
-        assert!(reason(&file("damaged.json", &damaged)).contains("does not belong to its secret key"));
+        assert!(
+            reason(&file("damaged.json", &damaged)).contains("does not belong to its secret key")
+        );
         let missing = std::env::temp_dir().join("inferix-no-such-keypair.json");
         assert!(reason(&missing).contains("solana-keygen new -o"));
     }

@@ -79,7 +79,12 @@ pub fn attestation(
 }
 
 /// The precompile with the verifiers' signatures over a `Benchmark`, and `update_ib`.
-pub fn benchmark_instructions(node: &Pubkey, price: &Pubkey, args: BenchmarkArgs, verifiers: &[Cosigner]) -> Vec<Instruction> {
+pub fn benchmark_instructions(
+    node: &Pubkey,
+    price: &Pubkey,
+    args: BenchmarkArgs,
+    verifiers: &[Cosigner],
+) -> Vec<Instruction> {
     let message = Benchmark {
         config: pda::staking_config(),
         node: *node,
@@ -123,8 +128,17 @@ pub fn violation_instructions(
 }
 
 /// Signs `instructions` into a transaction paid by `payer`, refusing one over the size limit.
-pub fn transaction(instructions: &[Instruction], payer: &Keypair, blockhash: Hash) -> Result<Transaction, WorkerError> {
-    let tx = Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &[payer], blockhash);
+pub fn transaction(
+    instructions: &[Instruction],
+    payer: &Keypair,
+    blockhash: Hash,
+) -> Result<Transaction, WorkerError> {
+    let tx = Transaction::new_signed_with_payer(
+        instructions,
+        Some(&payer.pubkey()),
+        &[payer],
+        blockhash,
+    );
     let size = wire_bytes(&tx).len();
     if size > MAX_TRANSACTION_BYTES {
         return Err(WorkerError::Chain(format!(
@@ -164,10 +178,16 @@ pub fn describe(tx: &Transaction) -> String {
 }
 
 /// Sends through a JSON-RPC node and waits for confirmation; returns the signature.
-pub fn send_rpc(rpc_url: &str, instructions: &[Instruction], payer: &Keypair) -> Result<String, WorkerError> {
+pub fn send_rpc(
+    rpc_url: &str,
+    instructions: &[Instruction],
+    payer: &Keypair,
+) -> Result<String, WorkerError> {
     let client = solana_rpc_client::rpc_client::RpcClient::new(rpc_url.to_string());
     let blockhash = client.get_latest_blockhash().map_err(|e| {
-        WorkerError::Chain(format!("cannot reach {rpc_url} ({e}); check --rpc-url and your network"))
+        WorkerError::Chain(format!(
+            "cannot reach {rpc_url} ({e}); check --rpc-url and your network"
+        ))
     })?;
     let tx = transaction(instructions, payer, blockhash)?;
     client

@@ -25,7 +25,12 @@ pub fn unit_samples_per_minute(reference: &BenchReference) -> f64 {
 }
 
 /// IBM of a job of `width × height × spp` samples, in millionths.
-pub fn job_ibm_micros(width: u32, height: u32, samples_per_pixel: u32, reference: &BenchReference) -> u64 {
+pub fn job_ibm_micros(
+    width: u32,
+    height: u32,
+    samples_per_pixel: u32,
+    reference: &BenchReference,
+) -> u64 {
     let samples = width as f64 * height as f64 * samples_per_pixel as f64;
     (samples / unit_samples_per_minute(reference) * 1e6).round() as u64
 }
@@ -40,7 +45,12 @@ pub struct WorkRecord {
 
 impl WorkRecord {
     pub fn leaf(&self) -> [u8; 32] {
-        hash_leaf(&[WORK_RECORD_TAG, &self.job_hash, &self.frame_root, &self.ibm_micros.to_le_bytes()])
+        hash_leaf(&[
+            WORK_RECORD_TAG,
+            &self.job_hash,
+            &self.frame_root,
+            &self.ibm_micros.to_le_bytes(),
+        ])
     }
 }
 
@@ -67,10 +77,18 @@ mod tests {
 
     #[test]
     fn work_root_commits_to_every_record() {
-        let a = WorkRecord { job_hash: [1; 32], frame_root: [2; 32], ibm_micros: 5 };
-        let b = WorkRecord { ibm_micros: 6, ..a.clone() };
-        assert_ne!(work_root(&[a.clone()]), work_root(&[b.clone()]));
-        assert_ne!(work_root(&[a.clone(), b.clone()]), work_root(&[a.clone()]));
+        let a = WorkRecord {
+            job_hash: [1; 32],
+            frame_root: [2; 32],
+            ibm_micros: 5,
+        };
+        let b = WorkRecord {
+            ibm_micros: 6,
+            ..a.clone()
+        };
+        let (one_a, one_b) = (std::slice::from_ref(&a), std::slice::from_ref(&b));
+        assert_ne!(work_root(one_a), work_root(one_b));
+        assert_ne!(work_root(&[a.clone(), b.clone()]), work_root(one_a));
         assert_eq!(work_root(&[]), [0; 32]);
     }
 }

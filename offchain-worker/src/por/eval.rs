@@ -120,8 +120,10 @@ pub struct CostResult {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Visibility {
-    /// FLIP mean of the noised frame against the clean frame, same seed.
+    /// FLIP mean of the noised frame against the clean frame, same seed, per scene.
     pub flip_noised_vs_clean: Vec<(String, f32)>,
+    /// The same at the cost runs' larger frame.
+    pub flip_noised_vs_clean_large: Vec<(String, f32)>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -156,15 +158,35 @@ fn derive(parts: &[&[u8]]) -> [u8; 32] {
     h.finalize().into()
 }
 
-fn make_job(renderer: &Renderer, config: &EvalConfig, scene: &str, label: &[u8], index: u32, size: (u32, u32)) -> Result<CreatedJob, WorkerError> {
+fn make_job(
+    renderer: &Renderer,
+    config: &EvalConfig,
+    scene: &str,
+    label: &[u8],
+    index: u32,
+    size: (u32, u32),
+) -> Result<CreatedJob, WorkerError> {
     let job_id = derive(&[label, &index.to_le_bytes(), scene.as_bytes()]);
     let seed = u64::from_le_bytes(job_id[..8].try_into().expect("8 bytes"));
     let settings = RenderSettings::new(size.0, size.1, config.samples_per_pixel, seed);
-    create_job(renderer, scene, &settings, EVAL_SECRET, job_id, config.noise_objects)
+    create_job(
+        renderer,
+        scene,
+        &settings,
+        EVAL_SECRET,
+        job_id,
+        config.noise_objects,
+    )
 }
 
-fn render_scene(renderer: &Renderer, scene: &Scene, settings: &RenderSettings) -> Result<Vec<u8>, WorkerError> {
-    Ok(renderer.render(&renderer.upload(scene)?, settings, &mut |_, _| {})?.srgb8())
+fn render_scene(
+    renderer: &Renderer,
+    scene: &Scene,
+    settings: &RenderSettings,
+) -> Result<Vec<u8>, WorkerError> {
+    Ok(renderer
+        .render(&renderer.upload(scene)?, settings, &mut |_, _| {})?
+        .srgb8())
 }
 
 fn commit(job: &Job, job_hash: &str, rgb8: &[u8], adapter: &str) -> Commitment {
@@ -204,7 +226,13 @@ fn blur(rgb8: &[u8], width: u32, height: u32) -> Vec<u8> {
 }
 
 /// The frame a cheater of class `cheat` hands in for `target`.
-fn cheat_frame(renderer: &Renderer, config: &EvalConfig, target: &CreatedJob, cheat: Cheat, index: u32) -> Result<Vec<u8>, WorkerError> {
+fn cheat_frame(
+    renderer: &Renderer,
+    config: &EvalConfig,
+    target: &CreatedJob,
+    cheat: Cheat,
+    index: u32,
+) -> Result<Vec<u8>, WorkerError> {
     let job = &target.job;
     let origin = std::path::Path::new("(eval job)");
     let clean = job.load_clean_scene(origin)?;
@@ -216,13 +244,24 @@ fn cheat_frame(renderer: &Renderer, config: &EvalConfig, target: &CreatedJob, ch
     };
     Ok(match cheat {
         Cheat::WrongScene => {
-            let position = config.scenes.iter().position(|s| *s == job.scene).unwrap_or(0);
+            let position = config
+                .scenes
+                .iter()
+                .position(|s| *s == job.scene)
+                .unwrap_or(0);
             let other = &config.scenes[(position + 1) % config.scenes.len()];
             let other = Scene::load(other, job.aspect())?;
             render_scene(renderer, &other, &settings)?
         }
         Cheat::ReusedFrame => {
-            let other = make_job(renderer, config, &job.scene, b"reused", index, (job.width, job.height))?;
+            let other = make_job(
+                renderer,
+                config,
+                &job.scene,
+                b"reused",
+                index,
+                (job.width, job.height),
+            )?;
             render_job(renderer, &other.job, origin, &mut |_, _| {})?.rgb8
         }
         Cheat::QuarterSamples => render_scene(renderer, &noised, &fewer(4))?,
@@ -256,9 +295,21 @@ fn cheat_frame(renderer: &Renderer, config: &EvalConfig, target: &CreatedJob, ch
     })
 }
 
-fn verify_frame(renderer: &Renderer, config: &EvalConfig, created: &CreatedJob, rgb8: &[u8], label: &[u8], index: u32) -> Result<Verdict, WorkerError> {
+fn verify_frame(
+    renderer: &Renderer,
+    config: &EvalConfig,
+    created: &CreatedJob,
+    rgb8: &[u8],
+    label: &[u8],
+    index: u32,
+) -> Result<Verdict, WorkerError> {
     let job = &created.job;
-    let commitment = commit(job, &created.key.job_hash, rgb8, &renderer.gpu.adapter.label());
+    let commitment = commit(
+        job,
+        &created.key.job_hash,
+        rgb8,
+        &renderer.gpu.adapter.label(),
+    );
     let input = VerifyInput {
         job,
         key: &created.key,
@@ -298,7 +349,22 @@ pub fn upper_bound_95(failures: u32, trials: u32) -> f64 {
     hi
 }
 
-fn cost_runs(renderer: &Renderer, config: &EvalConfig, size: (u32, u32), jobs: u32, label: &[u8], progress: &mut dyn FnMut(&str)) -> Result<(CostResult, HonestResult, Vec<(String, f32)>), WorkerError> {
+/// Honest jobs at one frame size: what they cost to verify, how they fared, how visible the
+/// noise is (first job of each scene).
+struct HonestRuns {
+    cost: CostResult,
+    honest: HonestResult,
+    visibility: Vec<(String, f32)>,
+}
+
+fn cost_runs(
+    renderer: &Renderer,
+    config: &EvalConfig,
+    size: (u32, u32),
+    jobs: u32,
+    label: &[u8],
+    progress: &mut dyn FnMut(&str),
+) -> Result<HonestRuns, WorkerError> {
     let mut cost = CostResult {
         width: size.0,
         height: size.1,
@@ -343,24 +409,52 @@ fn cost_runs(renderer: &Renderer, config: &EvalConfig, size: (u32, u32), jobs: u
             let (stats, _) = compare::flip(&clean_frame, &rendered.rgb8, size.0, size.1);
             visibility.push((scene.clone(), stats.mean));
         }
-        progress(&format!("honest {}/{jobs} {}x{}", index + 1, size.0, size.1));
+        progress(&format!(
+            "honest {}/{jobs} {}x{}",
+            index + 1,
+            size.0,
+            size.1
+        ));
     }
     honest.false_rejection_rate = honest.false_rejections as f64 / honest.jobs.max(1) as f64;
     honest.false_rejection_upper_95 = upper_bound_95(honest.false_rejections, honest.jobs);
     honest.region_pass_rate = regions_passed as f64 / regions.max(1) as f64;
     cost.noise_check_fraction = cost.noise_check_ms / cost.render_ms;
     cost.with_spot_checks_fraction = (cost.noise_check_ms + cost.spot_check_ms) / cost.render_ms;
-    for v in [&mut cost.render_ms, &mut cost.noise_check_ms, &mut cost.spot_check_ms] {
+    for v in [
+        &mut cost.render_ms,
+        &mut cost.noise_check_ms,
+        &mut cost.spot_check_ms,
+    ] {
         *v /= cost.jobs.max(1) as f64;
     }
-    Ok((cost, honest, visibility))
+    Ok(HonestRuns {
+        cost,
+        honest,
+        visibility,
+    })
 }
 
 /// Runs the whole evaluation; `progress` receives a line per job.
-pub fn run(renderer: &Renderer, config: &EvalConfig, progress: &mut dyn FnMut(&str)) -> Result<EvalReport, WorkerError> {
+pub fn run(
+    renderer: &Renderer,
+    config: &EvalConfig,
+    progress: &mut dyn FnMut(&str),
+) -> Result<EvalReport, WorkerError> {
     let started = Instant::now();
     let size = (config.width, config.height);
-    let (cost, honest, flip_noised_vs_clean) = cost_runs(renderer, config, size, config.honest_jobs, b"honest", progress)?;
+    let HonestRuns {
+        cost,
+        honest,
+        visibility,
+    } = cost_runs(
+        renderer,
+        config,
+        size,
+        config.honest_jobs,
+        b"honest",
+        progress,
+    )?;
     let mut classes = Vec::new();
     for cheat in Cheat::ALL {
         let mut result = ClassResult {
@@ -380,21 +474,23 @@ pub fn run(renderer: &Renderer, config: &EvalConfig, progress: &mut dyn FnMut(&s
             result.jobs += 1;
             result.rejected += u32::from(!verdict.accepted);
             result.failed_noise_test += u32::from(!verdict.noise.accepted);
-            result.failed_spot_check += u32::from(verdict.spot_check.as_ref().is_some_and(|s| !s.accepted));
+            result.failed_spot_check +=
+                u32::from(verdict.spot_check.as_ref().is_some_and(|s| !s.accepted));
             progress(&format!("{label} {}/{}", index + 1, config.jobs_per_cheat));
         }
         result.detection_rate = result.rejected as f64 / result.jobs.max(1) as f64;
         classes.push(result);
     }
-    let (cost_large, faked_tiles_detection_large) = match config.cost_frame {
+    let (cost_large, visibility_large, faked_tiles_detection_large) = match config.cost_frame {
         Some(frame) => {
             let jobs = config.scenes.len() as u32;
-            let (cost, _, _) = cost_runs(renderer, config, frame, jobs, b"cost", progress)?;
+            let runs = cost_runs(renderer, config, frame, jobs, b"cost", progress)?;
             let tiles = tile_rects(frame.0, frame.1).len() as u32;
-            let detection = hypergeometric_detection(tiles, tiles.div_ceil(10), config.params.spot_checks);
-            (Some(cost), Some(detection))
+            let detection =
+                hypergeometric_detection(tiles, tiles.div_ceil(10), config.params.spot_checks);
+            (Some(runs.cost), runs.visibility, Some(detection))
         }
-        None => (None, None),
+        None => (None, Vec::new(), None),
     };
     Ok(EvalReport {
         adapter: renderer.gpu.adapter.label(),
@@ -405,7 +501,10 @@ pub fn run(renderer: &Renderer, config: &EvalConfig, progress: &mut dyn FnMut(&s
         params: config.params,
         honest,
         classes,
-        visibility: Visibility { flip_noised_vs_clean },
+        visibility: Visibility {
+            flip_noised_vs_clean: visibility,
+            flip_noised_vs_clean_large: visibility_large,
+        },
         cost,
         cost_large,
         faked_tiles_detection_large,
@@ -421,7 +520,7 @@ mod tests {
     fn detection_probability_of_spot_checks() {
         // 44 of 920 tiles (1280×720) against 92 faked ones: at least 99 %.
         let p = hypergeometric_detection(920, 92, 44);
-        assert!(p >= 0.99 && p < 0.995, "{p}");
+        assert!((0.99..0.995).contains(&p), "{p}");
         assert_eq!(hypergeometric_detection(10, 1, 10), 1.0);
         assert_eq!(hypergeometric_detection(10, 0, 5), 0.0);
     }

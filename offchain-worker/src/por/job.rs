@@ -123,7 +123,8 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), WorkerErro
 
 impl NoiseObject {
     pub fn pattern(&self) -> Option<Vec<u8>> {
-        hex_bytes(&self.pattern_rgb8).filter(|p| p.len() == (self.size_px * self.size_px * 3) as usize)
+        hex_bytes(&self.pattern_rgb8)
+            .filter(|p| p.len() == (self.size_px * self.size_px * 3) as usize)
     }
 }
 
@@ -159,7 +160,13 @@ impl Job {
         let mut scene = clean.clone();
         for (i, object) in self.noise_objects.iter().enumerate() {
             let pattern = object.pattern().ok_or_else(|| {
-                invalid(origin, format!("noise object {i}: pattern is not {0}×{0} RGB hex", object.size_px))
+                invalid(
+                    origin,
+                    format!(
+                        "noise object {i}: pattern is not {0}×{0} RGB hex",
+                        object.size_px
+                    ),
+                )
             })?;
             insert_noise_quad(&mut scene, object, &pattern);
         }
@@ -172,7 +179,12 @@ impl Job {
         h.update(JOB_HASH_TAG);
         h.update(self.job_id.as_bytes());
         h.update(noised.content_hash());
-        for v in [self.width, self.height, self.samples_per_pixel, self.max_bounces] {
+        for v in [
+            self.width,
+            self.height,
+            self.samples_per_pixel,
+            self.max_bounces,
+        ] {
             h.update(v.to_le_bytes());
         }
         h.update(self.seed.to_le_bytes());

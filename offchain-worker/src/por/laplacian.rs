@@ -27,7 +27,10 @@ pub fn laplacian_at(rgb8: &[u8], width: u32, height: u32, x: u32, y: u32) -> f64
 
 /// Mean Laplacian magnitude over `rect` (clipped to the frame).
 pub fn mean_laplacian(rgb8: &[u8], width: u32, height: u32, rect: &PixelRect) -> f64 {
-    let (x1, y1) = ((rect.x + rect.width).min(width), (rect.y + rect.height).min(height));
+    let (x1, y1) = (
+        (rect.x + rect.width).min(width),
+        (rect.y + rect.height).min(height),
+    );
     let mut sum = 0.0;
     let mut count = 0u32;
     for y in rect.y..y1 {
@@ -50,7 +53,8 @@ pub struct Energy {
 impl Energy {
     pub fn new(rgb8: &[u8], width: u32, height: u32) -> Self {
         let stride = (width + 1) as usize;
-        let mut tables: [Vec<f64>; 4] = std::array::from_fn(|_| vec![0.0; stride * (height + 1) as usize]);
+        let mut tables: [Vec<f64>; 4] =
+            std::array::from_fn(|_| vec![0.0; stride * (height + 1) as usize]);
         for y in 0..height {
             for x in 0..width {
                 let p = ((y * width + x) * 3) as usize;
@@ -60,13 +64,21 @@ impl Energy {
                     rgb8[p + 1] as f64,
                     rgb8[p + 2] as f64,
                 ];
-                let (i, x, y) = ((y as usize + 1) * stride + x as usize + 1, x as usize, y as usize);
+                let (i, x, y) = (
+                    (y as usize + 1) * stride + x as usize + 1,
+                    x as usize,
+                    y as usize,
+                );
                 for (table, v) in tables.iter_mut().zip(values) {
                     table[i] = v + table[i - 1] + table[y * stride + x + 1] - table[y * stride + x];
                 }
             }
         }
-        Self { width, height, tables }
+        Self {
+            width,
+            height,
+            tables,
+        }
     }
 
     fn sum(&self, table: usize, r: &PixelRect) -> f64 {
@@ -98,26 +110,58 @@ mod tests {
 
     #[test]
     fn envelope_is_nine_times_the_region() {
-        let e = envelope(&PixelRect { x: 10, y: 20, width: 3, height: 3 });
-        assert_eq!(e, PixelRect { x: 7, y: 17, width: 9, height: 9 });
+        let e = envelope(&PixelRect {
+            x: 10,
+            y: 20,
+            width: 3,
+            height: 3,
+        });
+        assert_eq!(
+            e,
+            PixelRect {
+                x: 7,
+                y: 17,
+                width: 9,
+                height: 9
+            }
+        );
     }
 
     #[test]
     fn flat_image_has_no_energy_and_a_checker_a_lot() {
         let (w, h) = (8u32, 8u32);
         let flat = vec![100u8; (w * h * 3) as usize];
-        let all = PixelRect { x: 0, y: 0, width: w, height: h };
+        let all = PixelRect {
+            x: 0,
+            y: 0,
+            width: w,
+            height: h,
+        };
         assert_eq!(mean_laplacian(&flat, w, h, &all), 0.0);
         let checker: Vec<u8> = (0..w * h)
             .flat_map(|i| [if (i % w + i / w) % 2 == 0 { 90u8 } else { 110 }; 3])
             .collect();
-        let inner = PixelRect { x: 1, y: 1, width: 6, height: 6 };
+        let inner = PixelRect {
+            x: 1,
+            y: 1,
+            width: 6,
+            height: 6,
+        };
         assert_eq!(mean_laplacian(&checker, w, h, &inner), 80.0);
         let energy = Energy::new(&checker, w, h);
-        assert!((energy.mean_outside(&all, &PixelRect { x: 0, y: 0, width: 0, height: 0 })
-            - mean_laplacian(&checker, w, h, &all))
-        .abs()
-            < 1e-9);
+        assert!(
+            (energy.mean_outside(
+                &all,
+                &PixelRect {
+                    x: 0,
+                    y: 0,
+                    width: 0,
+                    height: 0
+                }
+            ) - mean_laplacian(&checker, w, h, &all))
+            .abs()
+                < 1e-9
+        );
         assert_eq!(energy.mean_colour(&all), [100.0; 3]);
     }
 }

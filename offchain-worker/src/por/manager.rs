@@ -71,7 +71,11 @@ impl NoiseStream {
             self.counter += 1;
             self.used = 0;
         }
-        let value = u64::from_le_bytes(self.block[self.used..self.used + 8].try_into().expect("8 bytes"));
+        let value = u64::from_le_bytes(
+            self.block[self.used..self.used + 8]
+                .try_into()
+                .expect("8 bytes"),
+        );
         self.used += 8;
         value
     }
@@ -145,7 +149,12 @@ pub fn create_job(
     let preview_settings = RenderSettings {
         max_bounces: PRERENDER_BOUNCES,
         region: None,
-        ..RenderSettings::new(settings.width, settings.height, PRERENDER_SPP, stream.next_u64())
+        ..RenderSettings::new(
+            settings.width,
+            settings.height,
+            PRERENDER_SPP,
+            stream.next_u64(),
+        )
     };
     let preview = renderer
         .render(&renderer.upload(&clean)?, &preview_settings, &mut |_, _| {})?
@@ -166,7 +175,12 @@ pub fn create_job(
         }
         let x = stream.in_range(margin..=width - 2 * size - margin);
         let y = stream.in_range(margin..=height - 2 * size - margin);
-        let rect = PixelRect { x, y, width: size, height: size };
+        let rect = PixelRect {
+            x,
+            y,
+            width: size,
+            height: size,
+        };
         let surroundings = energy.mean_outside(&envelope(&rect), &rect);
         candidates.push((surroundings, order, rect));
     }
@@ -245,7 +259,12 @@ pub fn create_job(
 /// `size²` RGB values: a plane wave cos(2π(x/X + y/Y) + φ) of the Inferix noise structure,
 /// periods X, Y ~ N(2.5, 0.5) px (high frequency: Laplacian energy), around `base`, with the
 /// amplitude that puts its energy `ENERGY_MARGIN` above `surroundings`.
-fn noise_pattern(stream: &mut NoiseStream, size: u32, base: [f64; 3], surroundings: f64) -> Vec<u8> {
+fn noise_pattern(
+    stream: &mut NoiseStream,
+    size: u32,
+    base: [f64; 3],
+    surroundings: f64,
+) -> Vec<u8> {
     let period = |s: &mut NoiseStream| {
         let p = s.normal(2.5, 0.5).clamp(2.0, 4.0);
         if s.uniform() < 0.5 {
@@ -256,14 +275,16 @@ fn noise_pattern(stream: &mut NoiseStream, size: u32, base: [f64; 3], surroundin
     };
     let (px, py) = (period(stream), period(stream));
     let phase = stream.uniform() * std::f64::consts::TAU;
-    let wave = |x: u32, y: u32| (std::f64::consts::TAU * (x as f64 / px + y as f64 / py) + phase).cos();
+    let wave =
+        |x: u32, y: u32| (std::f64::consts::TAU * (x as f64 / px + y as f64 / py) + phase).cos();
     // Laplacian energy of the unit-amplitude wave inside the square.
     let mut unit_energy = 0.0;
     for y in 0..size {
         for x in 0..size {
             let (l, r) = (x.saturating_sub(1), (x + 1).min(size - 1));
             let (u, d) = (y.saturating_sub(1), (y + 1).min(size - 1));
-            unit_energy += (4.0 * wave(x, y) - wave(l, y) - wave(r, y) - wave(x, u) - wave(x, d)).abs();
+            unit_energy +=
+                (4.0 * wave(x, y) - wave(l, y) - wave(r, y) - wave(x, u) - wave(x, d)).abs();
         }
     }
     unit_energy /= (size * size) as f64;
@@ -312,26 +333,47 @@ pub fn sample_grid(rect: &PixelRect, width: u32, height: u32) -> Vec<(f32, f32)>
 /// Camera depth (distance along the view direction) of the nearest surface seen anywhere
 /// through `rect`; for open sky, the depth of the scene's centre. `None` when a surface touches
 /// the camera.
-fn nearest_depth(scene: &Scene, scene_bvh: &Bvh, rect: &PixelRect, width: u32, height: u32) -> Option<f32> {
+fn nearest_depth(
+    scene: &Scene,
+    scene_bvh: &Bvh,
+    rect: &PixelRect,
+    width: u32,
+    height: u32,
+) -> Option<f32> {
     let camera = &scene.camera;
     let aspect = width as f32 / height as f32;
     let mut nearest = f32::INFINITY;
     for (fx, fy) in sample_grid(rect, width, height) {
         let dir = camera.ray_direction(aspect, fx, fy);
-        if let Some(t) = bvh::closest_hit(scene_bvh, &scene.triangles, camera.position, dir.normalize()) {
+        if let Some(t) = bvh::closest_hit(
+            scene_bvh,
+            &scene.triangles,
+            camera.position,
+            dir.normalize(),
+        ) {
             nearest = nearest.min(t / dir.length());
         }
     }
     if nearest.is_infinite() {
         let b = scene.bounds();
-        let centre = if b.is_empty() { camera.position + camera.forward } else { (b.min + b.max) * 0.5 };
+        let centre = if b.is_empty() {
+            camera.position + camera.forward
+        } else {
+            (b.min + b.max) * 0.5
+        };
         nearest = (centre - camera.position).dot(camera.forward).max(1.0);
     }
     (nearest > 1e-3).then_some(nearest)
 }
 
 /// World corners of the quad whose image is exactly `rect`, at camera depth `depth`.
-fn quad_corners(scene: &Scene, rect: &PixelRect, depth: f32, width: u32, height: u32) -> [[f32; 3]; 4] {
+fn quad_corners(
+    scene: &Scene,
+    rect: &PixelRect,
+    depth: f32,
+    width: u32,
+    height: u32,
+) -> [[f32; 3]; 4] {
     let camera = &scene.camera;
     let aspect = width as f32 / height as f32;
     let at = |px: u32, py: u32| -> [f32; 3] {

@@ -60,7 +60,12 @@ pub fn frame_root(width: u32, height: u32, frame_rgb8: &[u8]) -> [u8; 32] {
 
 /// `count` distinct tile indices (fewer when the frame has fewer tiles), determined by the
 /// committed root and the verifier's nonce: unknown to the worker when it commits.
-pub fn spot_check_tiles(root: &[u8; 32], nonce: &[u8; 32], tile_count: u32, count: u32) -> Vec<u32> {
+pub fn spot_check_tiles(
+    root: &[u8; 32],
+    nonce: &[u8; 32],
+    tile_count: u32,
+    count: u32,
+) -> Vec<u32> {
     let wanted = count.min(tile_count) as usize;
     let mut chosen = Vec::with_capacity(wanted);
     let mut counter = 0u64;
@@ -73,7 +78,8 @@ pub fn spot_check_tiles(root: &[u8; 32], nonce: &[u8; 32], tile_count: u32, coun
             .finalize()
             .into();
         counter += 1;
-        let pick = (u64::from_le_bytes(digest[..8].try_into().expect("8 bytes")) % tile_count as u64) as u32;
+        let pick = (u64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
+            % tile_count as u64) as u32;
         if !chosen.contains(&pick) {
             chosen.push(pick);
         }
@@ -91,7 +97,15 @@ mod tests {
         assert_eq!(rects.len(), 3 * 2);
         let area: u32 = rects.iter().map(|r| r.width * r.height).sum();
         assert_eq!(area, 70 * 40);
-        assert_eq!(rects[2], PixelRect { x: 64, y: 0, width: 6, height: 32 });
+        assert_eq!(
+            rects[2],
+            PixelRect {
+                x: 64,
+                y: 0,
+                width: 6,
+                height: 32
+            }
+        );
     }
 
     #[test]
@@ -108,7 +122,10 @@ mod tests {
             .enumerate()
             .map(|(i, r)| tile_leaf(i as u32, r, &tile_pixels(&flat, w, r)))
             .collect();
-        assert_ne!(leaves[0], leaves[1], "equal pixels in two tiles still give two leaves");
+        assert_ne!(
+            leaves[0], leaves[1],
+            "equal pixels in two tiles still give two leaves"
+        );
     }
 
     #[test]

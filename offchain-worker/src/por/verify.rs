@@ -258,23 +258,34 @@ pub fn verify(
     nonce: &[u8; 32],
     params: &VerifyParams,
 ) -> Result<Verdict, WorkerError> {
-    let VerifyInput { job, key, commitment, width, height, rgb8 } = *input;
+    let VerifyInput {
+        job,
+        key,
+        commitment,
+        width,
+        height,
+        rgb8,
+    } = *input;
     let clean = job.load_clean_scene(std::path::Path::new("job.json"))?;
     let noised = job.noised_scene(&clean, std::path::Path::new("job.json"))?;
     let job_hash = crate::hex(&job.hash(&noised));
-    for (what, value) in [("the verification key", &key.job_hash), ("the commitment", &commitment.job_hash)] {
+    for (what, value) in [
+        ("the verification key", &key.job_hash),
+        ("the commitment", &commitment.job_hash),
+    ] {
         if *value != job_hash {
             return Err(WorkerError::JobMismatch(format!(
                 "{what} is for job hash {value}, the job file hashes to {job_hash}"
             )));
         }
     }
-    if key
-        .regions
-        .iter()
-        .any(|r| hex_bytes(&r.pattern_rgb8).map(|p| p.len()) != Some((r.rect.width * r.rect.height * 3) as usize))
-    {
-        return Err(WorkerError::JobMismatch("the verification key has a malformed pattern".into()));
+    if key.regions.iter().any(|r| {
+        hex_bytes(&r.pattern_rgb8).map(|p| p.len())
+            != Some((r.rect.width * r.rect.height * 3) as usize)
+    }) {
+        return Err(WorkerError::JobMismatch(
+            "the verification key has a malformed pattern".into(),
+        ));
     }
     let mut reasons = Vec::new();
     let root = frame_root(width, height, rgb8);
@@ -304,7 +315,12 @@ pub fn verify(
         Some(renderer) => {
             let started = Instant::now();
             let uploaded = renderer.upload(&noised)?;
-            let tiles = spot_check_tiles(&root, nonce, tile_rects(width, height).len() as u32, params.spot_checks);
+            let tiles = spot_check_tiles(
+                &root,
+                nonce,
+                tile_rects(width, height).len() as u32,
+                params.spot_checks,
+            );
             let spot = spot_check(
                 renderer,
                 &uploaded,
@@ -382,10 +398,12 @@ mod tests {
 
     #[test]
     fn pattern_match_ignores_colour_and_follows_the_wave() {
-        let wave: Vec<u8> = (0..16).flat_map(|i| {
-            let v = if i % 2 == 0 { 20u8 } else { 0 };
-            [200 + v, 30 + v, 30 + v]
-        }).collect();
+        let wave: Vec<u8> = (0..16)
+            .flat_map(|i| {
+                let v = if i % 2 == 0 { 20u8 } else { 0 };
+                [200 + v, 30 + v, 30 + v]
+            })
+            .collect();
         let flat_red: Vec<u8> = (0..16).flat_map(|_| [210u8, 40, 40]).collect();
         assert_eq!(correlation(&wave, &flat_red), 0.0);
         assert!((correlation(&wave, &wave) - 1.0).abs() < 1e-12);
