@@ -131,6 +131,16 @@ fn cosigners(specs: &[String]) -> Result<Vec<(Pubkey, Keypair)>, WorkerError> {
         .collect()
 }
 
+fn as_cosigners(verifiers: &[(Pubkey, Keypair)]) -> Vec<Cosigner<'_>> {
+    verifiers
+        .iter()
+        .map(|(node, operator)| Cosigner {
+            node: *node,
+            operator,
+        })
+        .collect()
+}
+
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -198,13 +208,7 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
                 hash32("--work-root", &work_root)?,
                 submission.issued_at.unwrap_or_else(now),
             );
-            let cosigners: Vec<Cosigner> = verifiers
-                .iter()
-                .map(|(node, k)| Cosigner {
-                    node: *node,
-                    operator: k,
-                })
-                .collect();
+            let cosigners = as_cosigners(&verifiers);
             let ixs = chain::attestation_instructions(
                 &payer.pubkey(),
                 &attestation,
@@ -227,13 +231,7 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
                 scene_set_hash: hash32("--scene-set-hash", &scene_set_hash)?,
                 issued_at: submission.issued_at.unwrap_or_else(now),
             };
-            let cosigners: Vec<Cosigner> = verifiers
-                .iter()
-                .map(|(node, k)| Cosigner {
-                    node: *node,
-                    operator: k,
-                })
-                .collect();
+            let cosigners = as_cosigners(&verifiers);
             let ixs = chain::benchmark_instructions(
                 &pubkey("--node", &node)?,
                 &pubkey("--price", &price)?,
@@ -269,13 +267,7 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
                 evidence_hash: hash32("--evidence-hash", &evidence_hash)?,
                 issued_at: submission.issued_at.unwrap_or_else(now),
             };
-            let cosigners: Vec<Cosigner> = verifiers
-                .iter()
-                .map(|(node, k)| Cosigner {
-                    node: *node,
-                    operator: k,
-                })
-                .collect();
+            let cosigners = as_cosigners(&verifiers);
             let ixs = chain::violation_instructions(
                 &payer.pubkey(),
                 &pubkey("--node", &node)?,

@@ -195,8 +195,10 @@ fn small_por_eval_rejects_every_cheating_class_and_accepts_honest_jobs() {
         }
     }
     assert!(report.cost.noise_check_fraction < 0.01, "{:?}", report.cost);
+    // Twelve squares cover about 2 % of this small frame; at production sizes the share (and
+    // the FLIP mean) is a hundred times smaller (docs/por.md has the 1280×720 figures).
     for (scene, flip) in &report.visibility.flip_noised_vs_clean {
-        assert!(*flip < 0.05, "{scene}: noise too visible ({flip})");
+        assert!(*flip > 0.0 && *flip < 0.1, "{scene}: noise too visible ({flip})");
     }
 }
 
@@ -205,24 +207,29 @@ fn job_roles_through_the_cli_accept_honest_work_and_reject_a_tampered_frame() {
     let dir = out_dir("por-cli");
     std::fs::write(dir.join("manager.secret"), SECRET).unwrap();
     let run = |args: &[&str]| worker_cli().args(args).current_dir(&dir).output().unwrap();
-    let created = run(&[
-        "job",
-        "create",
-        "--scene",
-        "neon-night",
-        "--width",
-        "160",
-        "--height",
-        "120",
-        "--spp",
-        "8",
-        "--secret-file",
-        "manager.secret",
-        "--out",
-        "job",
-        "--key-out",
-        "key.json",
-    ]);
+    let create = |out: &str, key: &str, job_id: &str| {
+        run(&[
+            "job",
+            "create",
+            "--scene",
+            "neon-night",
+            "--width",
+            "160",
+            "--height",
+            "120",
+            "--spp",
+            "8",
+            "--secret-file",
+            "manager.secret",
+            "--job-id",
+            job_id,
+            "--out",
+            out,
+            "--key-out",
+            key,
+        ])
+    };
+    let created = create("job", "key.json", &"1a".repeat(32));
     assert!(created.status.success(), "{}", failure_message(created));
     let job: Job = read_json(&dir.join("job/job.json"), JOB_FORMAT).unwrap();
     let key: VerificationKey = read_json(&dir.join("key.json"), KEY_FORMAT).unwrap();
@@ -239,7 +246,11 @@ fn job_roles_through_the_cli_accept_honest_work_and_reject_a_tampered_frame() {
     assert!(verified.status.success(), "{}", failure_message(verified));
     let verdict: serde_json::Value = serde_json::from_slice(&verified.stdout).unwrap();
     assert_eq!(verdict["accepted"], true);
-    assert_eq!(verdict["noise"]["passed"], 12);
+    assert!(
+        verdict["noise"]["passed"].as_u64().unwrap() >= 8,
+        "{verdict}"
+    );
+    assert_eq!(verdict["spot_check"]["tiles"].as_array().unwrap().len(), 20);
 
     // One pixel changed after the commitment: the root no longer matches.
     let (w, h, mut rgb) =
@@ -263,24 +274,7 @@ fn job_roles_through_the_cli_accept_honest_work_and_reject_a_tampered_frame() {
     );
 
     // A key of another job is refused by name, as is a file that is not a PoR job.
-    let other = run(&[
-        "job",
-        "create",
-        "--scene",
-        "neon-night",
-        "--width",
-        "160",
-        "--height",
-        "120",
-        "--spp",
-        "8",
-        "--secret-file",
-        "manager.secret",
-        "--out",
-        "job2",
-        "--key-out",
-        "key2.json",
-    ]);
+    let other = create("job2", "key2.json", &"2b".repeat(32));
     assert!(other.status.success(), "{}", failure_message(other));
     let mismatch = run(&["job", "verify", "result", "--key", "key2.json"]);
     let err = String::from_utf8_lossy(&mismatch.stderr).to_string();

@@ -328,6 +328,21 @@ impl RewardsWorld {
         }
     }
 
+    /// The accounts an epoch-0 attestation for `node` writes, as a refused one must leave them.
+    pub async fn attestation_state(&mut self, node: &Pubkey) -> Vec<(u64, Vec<u8>)> {
+        let mut accounts = vec![
+            epoch_pda(0),
+            node_epoch_pda(0, node),
+            node_rewards_pda(node),
+        ];
+        accounts.extend(
+            self.verifiers
+                .iter()
+                .map(|v| verifier_epoch_pda(0, &v.node)),
+        );
+        self.s.bank.snapshot(&accounts).await
+    }
+
     pub async fn finalize(&mut self, index: u32) -> TxResult {
         let finalize = rewards_ix(
             epoch_rewards::accounts::FinalizeEpoch {

@@ -54,18 +54,7 @@ impl Fixture {
     /// What a refused attestation must leave untouched.
     async fn state(&mut self) -> Vec<(u64, Vec<u8>)> {
         let node = self.worker.node;
-        let mut accounts = vec![
-            epoch_pda(0),
-            node_epoch_pda(0, &node),
-            node_rewards_pda(&node),
-        ];
-        accounts.extend(
-            self.w
-                .verifiers
-                .iter()
-                .map(|v| verifier_epoch_pda(0, &v.node)),
-        );
-        self.w.bank().snapshot(&accounts).await
+        self.w.attestation_state(&node).await
     }
 
     /// Sends `instructions` (built from fresh args for seq `seq`), expecting `expected` (or any

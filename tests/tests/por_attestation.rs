@@ -116,18 +116,7 @@ impl Flow {
 
     async fn state(&mut self) -> Vec<(u64, Vec<u8>)> {
         let node = self.worker.node;
-        let mut accounts = vec![
-            epoch_pda(0),
-            node_epoch_pda(0, &node),
-            node_rewards_pda(&node),
-        ];
-        accounts.extend(
-            self.w
-                .verifiers
-                .iter()
-                .map(|v| verifier_epoch_pda(0, &v.node)),
-        );
-        self.w.bank().snapshot(&accounts).await
+        self.w.attestation_state(&node).await
     }
 }
 

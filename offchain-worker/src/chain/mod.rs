@@ -35,6 +35,14 @@ fn sign_all(message: &[u8], keys: &[&Keypair]) -> Vec<(Pubkey, [u8; 64])> {
         .collect()
 }
 
+/// The precompile instruction with the verifiers' signatures over `message`, and their nodes
+/// in the same order (node-staking's messages are signed by verifiers only).
+fn verifier_signed(message: &[u8], verifiers: &[Cosigner]) -> (Instruction, Vec<Pubkey>) {
+    let keys: Vec<&Keypair> = verifiers.iter().map(|v| v.operator).collect();
+    let nodes = verifiers.iter().map(|v| v.node).collect();
+    (signed::co_signed(message, &sign_all(message, &keys)), nodes)
+}
+
 /// The two instructions of an attestation: the precompile with the node operator's signature
 /// then each verifier's, and `submit_attestation`.
 pub fn attestation_instructions(
@@ -93,10 +101,9 @@ pub fn benchmark_instructions(
         issued_at: args.issued_at,
     }
     .to_signed_bytes();
-    let keys: Vec<&Keypair> = verifiers.iter().map(|v| v.operator).collect();
-    let nodes: Vec<Pubkey> = verifiers.iter().map(|v| v.node).collect();
+    let (precompile, nodes) = verifier_signed(&message, verifiers);
     vec![
-        signed::co_signed(&message, &sign_all(&message, &keys)),
+        precompile,
         instructions::update_ib(node, price, args, &nodes),
     ]
 }
@@ -119,10 +126,9 @@ pub fn violation_instructions(
         issued_at: args.issued_at,
     }
     .to_signed_bytes();
-    let keys: Vec<&Keypair> = verifiers.iter().map(|v| v.operator).collect();
-    let nodes: Vec<Pubkey> = verifiers.iter().map(|v| v.node).collect();
+    let (precompile, nodes) = verifier_signed(&message, verifiers);
     vec![
-        signed::co_signed(&message, &sign_all(&message, &keys)),
+        precompile,
         instructions::report_violation(payer, node, ifx_mint, ifx_token_program, args, &nodes),
     ]
 }
