@@ -24,7 +24,7 @@ use inferix_worker::{hex, RenderSettings, Renderer, Scene, WorkerError};
 #[command(
     name = "inferix-worker",
     version,
-    about = "Inferix worker: path tracer, IB benchmark"
+    about = "Inferix worker: path tracer, IB benchmark, Proof of Rendering, on-chain attestations"
 )]
 struct Cli {
     #[command(subcommand)]

@@ -248,29 +248,31 @@ fn print_verdict(v: &Verdict) {
     for reason in &v.reasons {
         println!("  reason: {reason}");
     }
-    let n = &v.noise;
-    println!(
-        "  noise test: {}/{} regions with e ≥ {} (need {}; honest false-alarm bound {:.1e}), {:.2} ms",
-        n.passed,
-        n.regions.len(),
-        verify::REGION_THRESHOLD,
-        n.required,
-        n.false_alarm_bound,
-        n.elapsed_ms
-    );
-    for r in &n.regions {
+    if let Some(n) = &v.noise {
         println!(
-            "    {}x{} at ({:>4},{:>4}): region {:7.2} envelope {:7.2} e {:7.2} match {:5.2} {}",
-            r.rect.width,
-            r.rect.height,
-            r.rect.x,
-            r.rect.y,
-            r.region_energy,
-            r.envelope_energy,
-            r.e,
-            r.pattern_match,
-            if r.passed { "pass" } else { "FAIL" }
+            "  noise test: {}/{} regions pass (e ≥ {} and pattern match ≥ {}; need {}, honest false-alarm bound {:.1e}), {:.2} ms",
+            n.passed,
+            n.regions.len(),
+            verify::REGION_THRESHOLD,
+            verify::MIN_PATTERN_MATCH,
+            n.required,
+            n.false_alarm_bound,
+            n.elapsed_ms
         );
+        for r in &n.regions {
+            println!(
+                "    {}x{} at ({:>4},{:>4}): region {:7.2} envelope {:7.2} e {:7.2} match {:5.2} {}",
+                r.rect.width,
+                r.rect.height,
+                r.rect.x,
+                r.rect.y,
+                r.region_energy,
+                r.envelope_energy,
+                r.e,
+                r.pattern_match,
+                if r.passed { "pass" } else { "FAIL" }
+            );
+        }
     }
     if let Some(s) = &v.spot_check {
         let worst = s.tiles.iter().map(|t| t.flip_mean).fold(0.0f32, f32::max);

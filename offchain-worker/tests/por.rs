@@ -198,7 +198,10 @@ fn small_por_eval_rejects_every_cheating_class_and_accepts_honest_jobs() {
     // Twelve squares cover about 2 % of this small frame; at production sizes the share (and
     // the FLIP mean) is a hundred times smaller (docs/por.md has the 1280×720 figures).
     for (scene, flip) in &report.visibility.flip_noised_vs_clean {
-        assert!(*flip > 0.0 && *flip < 0.1, "{scene}: noise too visible ({flip})");
+        assert!(
+            *flip > 0.0 && *flip < 0.1,
+            "{scene}: noise too visible ({flip})"
+        );
     }
 }
 

@@ -387,12 +387,15 @@ fn cost_runs(
         let verdict = verify_frame(renderer, config, &created, &rendered.rgb8, label, index)?;
         honest.jobs += 1;
         honest.false_rejections += u32::from(!verdict.accepted);
-        regions += verdict.noise.regions.len() as u32;
-        regions_passed += verdict.noise.passed;
-        honest.min_regions_passed = honest.min_regions_passed.min(verdict.noise.passed);
-        for r in &verdict.noise.regions {
-            honest.min_region_e = honest.min_region_e.min(r.e);
-            honest.min_pattern_match = honest.min_pattern_match.min(r.pattern_match);
+        if let Some(noise) = &verdict.noise {
+            regions += noise.regions.len() as u32;
+            regions_passed += noise.passed;
+            honest.min_regions_passed = honest.min_regions_passed.min(noise.passed);
+            for r in &noise.regions {
+                honest.min_region_e = honest.min_region_e.min(r.e);
+                honest.min_pattern_match = honest.min_pattern_match.min(r.pattern_match);
+            }
+            cost.noise_check_ms += noise.elapsed_ms;
         }
         if let Some(s) = &verdict.spot_check {
             for t in &s.tiles {
@@ -402,7 +405,6 @@ fn cost_runs(
         }
         cost.jobs += 1;
         cost.render_ms += rendered.commitment.render_ms;
-        cost.noise_check_ms += verdict.noise.elapsed_ms;
         if (index as usize) < config.scenes.len() {
             let clean = created.job.load_clean_scene(origin)?;
             let clean_frame = render_scene(renderer, &clean, &created.job.settings())?;
@@ -473,7 +475,8 @@ pub fn run(
             let verdict = verify_frame(renderer, config, &target, &frame, label.as_bytes(), index)?;
             result.jobs += 1;
             result.rejected += u32::from(!verdict.accepted);
-            result.failed_noise_test += u32::from(!verdict.noise.accepted);
+            result.failed_noise_test +=
+                u32::from(verdict.noise.as_ref().is_some_and(|n| !n.accepted));
             result.failed_spot_check +=
                 u32::from(verdict.spot_check.as_ref().is_some_and(|s| !s.accepted));
             progress(&format!("{label} {}/{}", index + 1, config.jobs_per_cheat));

@@ -96,7 +96,8 @@ pub struct Verdict {
     pub accepted: bool,
     /// Why it was rejected (empty when accepted).
     pub reasons: Vec<String>,
-    pub noise: NoiseCheck,
+    /// Not run when the frame does not match its commitment.
+    pub noise: Option<NoiseCheck>,
     pub spot_check: Option<SpotCheck>,
     /// Hash identifying this verification, the evidence of a `Violation` when rejected.
     pub evidence_hash: String,
@@ -299,8 +300,7 @@ pub fn verify(
         reasons.push("frame does not match the committed tile root".to_string());
     }
     if !reasons.is_empty() {
-        let noise = noise_check(&[], 0, 0, &[], params);
-        return Ok(verdict(job, job_hash, root, nonce, reasons, noise, None));
+        return Ok(verdict(job, job_hash, root, nonce, reasons, None, None));
     }
     let noise = noise_check(rgb8, width, height, &key.regions, params);
     if !noise.accepted {
@@ -343,7 +343,15 @@ pub fn verify(
         }
         None => None,
     };
-    Ok(verdict(job, job_hash, root, nonce, reasons, noise, spot))
+    Ok(verdict(
+        job,
+        job_hash,
+        root,
+        nonce,
+        reasons,
+        Some(noise),
+        spot,
+    ))
 }
 
 fn verdict(
@@ -352,7 +360,7 @@ fn verdict(
     root: [u8; 32],
     nonce: &[u8; 32],
     reasons: Vec<String>,
-    noise: NoiseCheck,
+    noise: Option<NoiseCheck>,
     spot_check: Option<SpotCheck>,
 ) -> Verdict {
     let evidence: [u8; 32] = Sha256::new()
