@@ -7,29 +7,35 @@
 use std::path::Path;
 
 use epoch_rewards::state::{NodeEpoch, VerifierEpoch};
-use inferix_common::messages::{PorAttestation, SignedMessage};
+use inferix_common::messages::{PorAttestation, SignedMessage, ViolationKind};
 use inferix_common::CommonError;
 use inferix_tests::*;
-use inferix_worker::bench::BenchReference;
+use inferix_worker::bench::{scene_set_hash, BenchReference};
 use inferix_worker::chain::work::{job_ibm_micros, work_root, WorkRecord};
 use inferix_worker::chain::{self, Cosigner};
 use inferix_worker::gpu::Gpu;
-use inferix_worker::por::job::from_hex;
+use inferix_worker::por::job::{from_hex, Commitment};
 use inferix_worker::por::manager::create_job;
+use inferix_worker::por::tiles::frame_root;
 use inferix_worker::por::verify::{verify, VerifyInput, VerifyParams};
 use inferix_worker::por::worker::render_job;
-use inferix_worker::{RenderSettings, Renderer};
+use inferix_worker::{RenderSettings, Renderer, Scene};
 use node_staking::errors::StakingError;
+use node_staking::instructions::{BenchmarkArgs, ViolationArgs};
+use node_staking::state::SlashRecord;
 use solana_instruction::Instruction;
 use solana_signer::Signer;
 
 const ONE_IB: u64 = 1_000_000;
 const HOUR: i64 = 3_600;
 
+fn renderer() -> Renderer {
+    Renderer::new(Gpu::open(None, None).expect("a Vulkan adapter (lavapipe)")).unwrap()
+}
+
 /// Renders and verifies one job; returns the work record both verifiers accepted.
 fn proven_job() -> WorkRecord {
-    let renderer =
-        Renderer::new(Gpu::open(None, None).expect("a Vulkan adapter (lavapipe)")).unwrap();
+    let renderer = renderer();
     let settings = RenderSettings::new(128, 96, 8, 11);
     let created = create_job(
         &renderer,
@@ -174,4 +180,113 @@ async fn a_rendered_and_verified_job_is_attested_by_worker_and_two_verifiers_and
         assert_eq!(credits.credits_ibm_micros, record.ibm_micros);
     }
     assert_eq!(flow.w.epoch(0).await.total_ibm_micros, record.ibm_micros);
+}
+
+/// A frame of the clean scene handed in for a noised job: both verifiers reject it, and its
+/// evidence slashes the worker through a `Violation` co-signed with the worker's chain code. A
+/// `Benchmark` signed the same way updates the worker's IB.
+#[tokio::test]
+async fn a_rejected_frame_becomes_a_slash_and_a_benchmark_sets_ib_through_the_chain_code() {
+    let renderer = renderer();
+    let settings = RenderSettings::new(128, 96, 8, 12);
+    let created = create_job(
+        &renderer,
+        "material-spheres",
+        &settings,
+        b"e2e manager secret, 32 bytes ...",
+        [6; 32],
+        12,
+    )
+    .unwrap();
+    let honest = render_job(&renderer, &created.job, Path::new("job"), &mut |_, _| {}).unwrap();
+    let clean = Scene::load("material-spheres", 128.0 / 96.0).unwrap();
+    let fake = renderer
+        .render(&renderer.upload(&clean).unwrap(), &settings, &mut |_, _| {})
+        .unwrap()
+        .srgb8();
+    let commitment = Commitment {
+        frame_root: inferix_worker::hex(&frame_root(128, 96, &fake)),
+        ..honest.commitment.clone()
+    };
+    let input = VerifyInput {
+        job: &created.job,
+        key: &created.key,
+        commitment: &commitment,
+        width: 128,
+        height: 96,
+        rgb8: &fake,
+    };
+    let verdict = verify(&input, Some(&renderer), &[3; 32], &VerifyParams::default()).unwrap();
+    assert!(!verdict.accepted);
+    assert!(
+        verdict.reasons.iter().any(|r| r.starts_with("noise test")),
+        "{:?}",
+        verdict.reasons
+    );
+
+    let mut w = RewardsWorld::start(default_rewards_params(), 2).await;
+    let worker = w.worker(ONE_IB).await;
+    // A benchmark must be newer than the one that set the worker's IB.
+    w.bank().advance(60).await;
+    let payer = w.bank().payer();
+    let now = w.bank().now().await;
+    let verifiers: Vec<NodeFixture> = w.verifiers.iter().map(|v| v.clone_keys()).collect();
+    let cosigners: Vec<Cosigner> = verifiers
+        .iter()
+        .map(|v| Cosigner {
+            node: v.node,
+            operator: &v.operator,
+        })
+        .collect();
+
+    let reference = BenchReference::load(None).unwrap();
+    let scenes: Vec<Scene> = reference
+        .scene
+        .iter()
+        .map(|s| Scene::load(&s.name, 1.0).unwrap())
+        .collect();
+    let benchmark = BenchmarkArgs {
+        ib_micros: ONE_IB + 50_000,
+        scene_set_hash: scene_set_hash(&reference, &scenes),
+        issued_at: now,
+    };
+    let ixs =
+        chain::benchmark_instructions(&worker.node, &pushed_price_pda(), benchmark, &cosigners);
+    let blockhash = w.bank().fresh_blockhash().await;
+    w.bank()
+        .send_transaction(chain::transaction(&ixs, &payer, blockhash).unwrap())
+        .await
+        .expect("benchmark accepted");
+    assert_eq!(w.s.node(&worker.node).await.ib_micros, ONE_IB + 50_000);
+
+    let stake_before = w.s.node(&worker.node).await.stake;
+    let evidence_hash = from_hex(&verdict.evidence_hash).unwrap();
+    let violation = ViolationArgs {
+        epoch: 0,
+        kind: ViolationKind::FailedPoR as u8,
+        evidence_hash,
+        issued_at: now,
+    };
+    let ixs = chain::violation_instructions(
+        &payer.pubkey(),
+        &worker.node,
+        &w.s.ifx_mint,
+        &anchor_spl::token::ID,
+        violation,
+        &cosigners,
+    );
+    let blockhash = w.bank().fresh_blockhash().await;
+    w.bank()
+        .send_transaction(chain::transaction(&ixs, &payer, blockhash).unwrap())
+        .await
+        .expect("violation accepted");
+    let node = w.s.node(&worker.node).await;
+    assert_eq!(node.strikes, 1);
+    assert_eq!(
+        node.stake,
+        stake_before - stake_before / 10,
+        "FailedPoR slashes 10 %"
+    );
+    let record: SlashRecord = w.bank().anchor_account(&slash_pda(&evidence_hash)).await;
+    assert_eq!(record.kind, ViolationKind::FailedPoR as u8);
 }
