@@ -592,15 +592,23 @@ impl Packed {
             })
             .collect();
 
-        // Emitters are chosen in proportion to area × luminance of their emission factor.
-        let power: Vec<(u32, f32, f32)> = ordered
+        // Emitters are chosen in proportion to area × luminance of their emission factor, listed
+        // in scene order rather than BVH order: which emitter a random number picks must not
+        // depend on how the BVH split the scene, or inserting PoR noise quads would resample
+        // the lighting of the whole frame.
+        let mut gpu_index = vec![0u32; scene.triangles.len()];
+        for (position, &original) in bvh.triangle_order.iter().enumerate() {
+            gpu_index[original as usize] = position as u32;
+        }
+        let power: Vec<(u32, f32, f32)> = scene
+            .triangles
             .iter()
-            .enumerate()
-            .filter_map(|(i, t)| {
+            .zip(&gpu_index)
+            .filter_map(|(t, &i)| {
                 let m = &scene.materials[t.material as usize];
                 let e = if m.lights_scene { m.emission } else { [0.0; 3] };
                 let luminance = 0.2126 * e[0] + 0.7152 * e[1] + 0.0722 * e[2];
-                (luminance > 0.0).then(|| (i as u32, t.area(), t.area() * luminance))
+                (luminance > 0.0).then(|| (i, t.area(), t.area() * luminance))
             })
             .collect();
         let total: f64 = power.iter().map(|&(_, _, p)| p as f64).sum();
