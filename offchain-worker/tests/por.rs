@@ -285,6 +285,12 @@ fn job_roles_through_the_cli_accept_honest_work_and_reject_a_tampered_frame() {
         !mismatch.status.success() && err.contains("do not belong together"),
         "{err}"
     );
+    let mut bad_key: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("key.json")).unwrap()).unwrap();
+    bad_key["regions"][0]["rect"]["x"] = 100_000.into();
+    std::fs::write(dir.join("bad-key.json"), bad_key.to_string()).unwrap();
+    let outside = run(&["job", "verify", "result", "--key", "bad-key.json"]);
+    assert!(failure_message(outside).contains("a region outside the frame"));
     let wrong_file = run(&["job", "verify", "result", "--key", "job/job.json"]);
     let err = String::from_utf8_lossy(&wrong_file.stderr).to_string();
     assert!(err.contains("expected a 'inferix-por-key/1' file"), "{err}");

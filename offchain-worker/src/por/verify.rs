@@ -280,12 +280,22 @@ pub fn verify(
             )));
         }
     }
-    if key.regions.iter().any(|r| {
-        hex_bytes(&r.pattern_rgb8).map(|p| p.len())
-            != Some((r.rect.width * r.rect.height * 3) as usize)
-    }) {
+    let malformed = |r: &NoiseRegion| {
+        let inside = r
+            .rect
+            .x
+            .checked_add(r.rect.width)
+            .is_some_and(|e| e <= job.width)
+            && r.rect
+                .y
+                .checked_add(r.rect.height)
+                .is_some_and(|e| e <= job.height);
+        let pattern_len = r.rect.width as u64 * r.rect.height as u64 * 3;
+        !inside || hex_bytes(&r.pattern_rgb8).map(|p| p.len() as u64) != Some(pattern_len)
+    };
+    if key.regions.is_empty() || key.regions.iter().any(malformed) {
         return Err(WorkerError::JobMismatch(
-            "the verification key has a malformed pattern".into(),
+            "the verification key has no regions, or a region outside the frame or with a malformed pattern".into(),
         ));
     }
     let mut reasons = Vec::new();
