@@ -1,0 +1,227 @@
+//! The SDK's instruction builders against the programs' IDL (`idl/*.json`, generated from the
+//! programs and checked fresh in CI): program id, discriminator, argument bytes, and every
+//! account in order with its writable and signer flags, fixed address, and PDA re-derived from
+//! the IDL's own seeds — independently of `inferix_sdk::pda`.
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use inferix_sdk::instructions;
+use inferix_sdk::node_staking::instructions::{BenchmarkArgs, ViolationArgs};
+use serde_json::Value;
+use std::str::FromStr;
+
+fn idl(program: &str) -> Value {
+    let path = format!("{}/../../idl/{program}.json", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("idl/ is generated")).unwrap()
+}
+
+/// Byte size of a borsh-encoded IDL type (the fixed-size types these programs use).
+fn size_of(idl: &Value, ty: &Value) -> usize {
+    match ty {
+        Value::String(name) => match name.as_str() {
+            "u8" | "bool" => 1,
+            "u16" => 2,
+            "u32" | "i32" => 4,
+            "u64" | "i64" => 8,
+            "u128" => 16,
+            "pubkey" => 32,
+            other => panic!("unsized IDL type {other}"),
+        },
+        Value::Object(o) if o.contains_key("array") => {
+            let a = &o["array"];
+            size_of(idl, &a[0]) * a[1].as_u64().unwrap() as usize
+        }
+        Value::Object(o) if o.contains_key("defined") => fields(idl, &o["defined"]["name"])
+            .iter()
+            .map(|f| size_of(idl, &f["type"]))
+            .sum(),
+        other => panic!("IDL type {other} not handled"),
+    }
+}
+
+fn fields(idl: &Value, name: &Value) -> Vec<Value> {
+    let ty = idl["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == *name)
+        .unwrap();
+    ty["type"]["fields"].as_array().unwrap().clone()
+}
+
+/// The bytes of argument `path` ("epoch_index" or "args.evidence_hash") inside the arguments.
+fn arg_bytes<'a>(idl: &Value, args: &[Value], data: &'a [u8], path: &str) -> &'a [u8] {
+    let mut offset = 8;
+    let mut parts = path.split('.');
+    let head = parts.next().unwrap();
+    for arg in args {
+        if arg["name"] == head {
+            let Some(field) = parts.next() else {
+                return &data[offset..offset + size_of(idl, &arg["type"])];
+            };
+            for f in fields(idl, &arg["type"]["defined"]["name"]) {
+                let size = size_of(idl, &f["type"]);
+                if f["name"] == field {
+                    return &data[offset..offset + size];
+                }
+                offset += size;
+            }
+            panic!("no field {field} in {head}");
+        }
+        offset += size_of(idl, &arg["type"]);
+    }
+    panic!("no argument {path}");
+}
+
+/// Checks `ix` against instruction `name` of `program`'s IDL. Accounts after the IDL's list are
+/// the instruction's remaining accounts.
+fn assert_matches_idl(program: &str, name: &str, ix: &Instruction) {
+    let idl = idl(program);
+    let program_id = Pubkey::from_str(idl["address"].as_str().unwrap()).unwrap();
+    assert_eq!(ix.program_id, program_id, "{name}: program id");
+    let spec = idl["instructions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap();
+    let discriminator: Vec<u8> = spec["discriminator"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_u64().unwrap() as u8)
+        .collect();
+    assert_eq!(
+        &ix.data[..8],
+        discriminator.as_slice(),
+        "{name}: discriminator"
+    );
+    let args = spec["args"].as_array().unwrap();
+    let args_len: usize = args.iter().map(|a| size_of(&idl, &a["type"])).sum();
+    assert_eq!(ix.data.len(), 8 + args_len, "{name}: argument bytes");
+    let accounts = spec["accounts"].as_array().unwrap();
+    assert!(
+        ix.accounts.len() >= accounts.len(),
+        "{name}: too few accounts"
+    );
+    let key_of = |account: &str| {
+        let i = accounts.iter().position(|a| a["name"] == account).unwrap();
+        ix.accounts[i].pubkey
+    };
+    for (meta, spec) in ix.accounts.iter().zip(accounts) {
+        let what = format!("{name}.{}", spec["name"].as_str().unwrap());
+        assert_eq!(
+            meta.is_writable,
+            spec["writable"] == true,
+            "{what}: writable"
+        );
+        assert_eq!(meta.is_signer, spec["signer"] == true, "{what}: signer");
+        if let Some(address) = spec["address"].as_str() {
+            assert_eq!(meta.pubkey.to_string(), address, "{what}: address");
+        }
+        let Some(seeds) = spec["pda"]["seeds"].as_array() else {
+            continue;
+        };
+        let mut resolved: Vec<Vec<u8>> = Vec::new();
+        for seed in seeds {
+            match seed["kind"].as_str().unwrap() {
+                "const" => resolved.push(
+                    seed["value"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|b| b.as_u64().unwrap() as u8)
+                        .collect(),
+                ),
+                "arg" => resolved
+                    .push(arg_bytes(&idl, args, &ix.data, seed["path"].as_str().unwrap()).to_vec()),
+                "account" => match seed["path"].as_str().unwrap() {
+                    // A field of an account's data: not derivable from the instruction alone.
+                    path if path.contains('.') => break,
+                    path => resolved.push(key_of(path).to_bytes().to_vec()),
+                },
+                other => panic!("{what}: seed kind {other}"),
+            }
+        }
+        if resolved.len() < seeds.len() {
+            continue;
+        }
+        let owner = match spec["pda"]["program"]["value"].as_array() {
+            Some(bytes) => Pubkey::try_from(
+                bytes
+                    .iter()
+                    .map(|b| b.as_u64().unwrap() as u8)
+                    .collect::<Vec<u8>>()
+                    .as_slice(),
+            )
+            .unwrap(),
+            None => program_id,
+        };
+        let seeds: Vec<&[u8]> = resolved.iter().map(|s| s.as_slice()).collect();
+        assert_eq!(
+            meta.pubkey,
+            Pubkey::find_program_address(&seeds, &owner).0,
+            "{what}: PDA"
+        );
+    }
+}
+
+#[test]
+fn co_signed_instruction_builders_match_the_idl() {
+    let (payer, node, price, mint) = (
+        Pubkey::new_unique(),
+        Pubkey::new_unique(),
+        Pubkey::new_unique(),
+        Pubkey::new_unique(),
+    );
+    let verifiers = [Pubkey::new_unique(), Pubkey::new_unique()];
+    let attest = instructions::submit_attestation(&payer, &node, 42, &verifiers);
+    assert_matches_idl("epoch_rewards", "submit_attestation", &attest);
+    assert_eq!(
+        attest.accounts.len(),
+        8 + 4,
+        "each verifier and its epoch credit account follow"
+    );
+
+    let bench = BenchmarkArgs {
+        ib_micros: 1_250_000,
+        scene_set_hash: [7; 32],
+        issued_at: 1_700_000_000,
+    };
+    assert_matches_idl(
+        "node_staking",
+        "update_ib",
+        &instructions::update_ib(&node, &price, bench, &verifiers),
+    );
+
+    let violation = ViolationArgs {
+        epoch: 3,
+        kind: 0,
+        evidence_hash: [9; 32],
+        issued_at: 1_700_000_000,
+    };
+    let token_program = Pubkey::from_str("TokenkegQfeZyiNwAJbNbGqPFXCQuWwRn1pPJRTBTh1").unwrap();
+    let report =
+        instructions::report_violation(&payer, &node, &mint, &token_program, violation, &verifiers);
+    assert_matches_idl("node_staking", "report_violation", &report);
+}
+
+#[test]
+fn the_idl_check_catches_a_wrong_pda_flag_or_argument() {
+    let good =
+        instructions::submit_attestation(&Pubkey::new_unique(), &Pubkey::new_unique(), 42, &[]);
+    let fails = |mutate: &dyn Fn(&mut Instruction)| {
+        let mut ix = good.clone();
+        mutate(&mut ix);
+        std::panic::catch_unwind(|| assert_matches_idl("epoch_rewards", "submit_attestation", &ix))
+            .is_err()
+    };
+    assert!(!fails(&|_| {}));
+    assert!(fails(
+        &|ix| ix.accounts[2].pubkey = inferix_sdk::pda::epoch(43)
+    ));
+    assert!(fails(&|ix| ix.accounts[4].is_writable = false));
+    assert!(fails(&|ix| ix.data[0] ^= 1));
+    assert!(fails(&|ix| ix.data.push(0)));
+    assert!(fails(&|ix| ix.accounts.swap(6, 7)));
+}
