@@ -17,6 +17,7 @@
 //! assert_eq!(ix.accounts[5].pubkey, pda::node_epoch(7, &node));
 //! ```
 
+pub mod calc;
 pub mod instructions;
 pub mod pda;
 pub mod signed;
