@@ -5,17 +5,18 @@ use crate::bank::{ata_address, program_data_address, Bank, TxResult, TOKEN_2022_
 use crate::license::{license_world, LicenseAuthorities, Referral, SaleFixture};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
-use inferix_common::ed25519::{new_instruction, INSTRUCTIONS_SYSVAR_ID};
+use inferix_common::ed25519::new_instruction;
 use inferix_common::messages::{Benchmark, SignedMessage, Violation};
 use inferix_common::price::PriceRules;
 use inferix_common::seeds;
+use inferix_sdk::instructions as sdk;
 use node_license::state::LicenseKind;
 use node_staking::constants::*;
 use node_staking::instructions::{
     BenchmarkArgs, InitializeConfigArgs, RegisterNodeArgs, ViolationArgs,
 };
 use node_staking::state::{Node, PriceSource, StakingConfig, StakingParams};
-use solana_instruction::{AccountMeta, Instruction};
+use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -263,22 +264,15 @@ impl StakingWorld {
         license_account: &Pubkey,
         args: RegisterNodeArgs,
     ) -> Instruction {
-        let node = node_pda(license_mint);
-        staking_ix(
-            node_staking::accounts::RegisterNode {
-                owner: *owner,
-                config: staking_config_pda(),
-                license_record: crate::license::license_record_pda(license_mint),
-                license_mint: *license_mint,
-                license_account: *license_account,
-                node,
-                stake_vault: stake_vault_pda(&node),
-                ifx_mint: self.ifx_mint,
-                ifx_token_program: anchor_spl::token::ID,
-                system_program: anchor_lang::system_program::ID,
-            },
-            node_staking::instruction::RegisterNode { args },
-        )
+        sdk::register_node(owner, license_mint, license_account, &self.ifx(), args)
+    }
+
+    /// The deployment's IFX mint and token program, as the SDK takes them.
+    pub fn ifx(&self) -> sdk::IfxToken {
+        sdk::IfxToken {
+            mint: self.ifx_mint,
+            token_program: anchor_spl::token::ID,
+        }
     }
 
     /// Buys a license of `kind` and registers its node with a separate operator key.
@@ -310,18 +304,15 @@ impl StakingWorld {
     }
 
     pub fn stake_ix(&self, node: &NodeFixture, amount: u64) -> Instruction {
-        staking_ix(
-            node_staking::accounts::Stake {
-                owner: node.owner.pubkey(),
-                config: staking_config_pda(),
-                node: node.node,
-                stake_vault: node.vault,
-                owner_ifx: self.ifx_account(&node.owner.pubkey()),
-                ifx_mint: self.ifx_mint,
-                ifx_token_program: anchor_spl::token::ID,
-                price: pushed_price_pda(),
-            },
-            node_staking::instruction::Stake { amount },
+        let owner = node.owner.pubkey();
+        let owner_ifx = self.ifx_account(&owner);
+        sdk::stake(
+            &owner,
+            &node.node,
+            &owner_ifx,
+            &self.ifx(),
+            &pushed_price_pda(),
+            amount,
         )
     }
 
@@ -343,17 +334,15 @@ impl StakingWorld {
     }
 
     pub async fn unstake(&mut self, node: &NodeFixture, amount: u64) -> (TxResult, Pubkey) {
-        let ticket = ticket_pda(&node.node, self.node(&node.node).await.next_ticket_id);
-        let unstake = staking_ix(
-            node_staking::accounts::Unstake {
-                owner: node.owner.pubkey(),
-                config: staking_config_pda(),
-                node: node.node,
-                ticket,
-                price: pushed_price_pda(),
-                system_program: anchor_lang::system_program::ID,
-            },
-            node_staking::instruction::Unstake { amount },
+        let next_ticket_id = self.node(&node.node).await.next_ticket_id;
+        let ticket = ticket_pda(&node.node, next_ticket_id);
+        let owner = node.owner.pubkey();
+        let unstake = sdk::unstake(
+            &owner,
+            &node.node,
+            next_ticket_id,
+            &pushed_price_pda(),
+            amount,
         );
         (self.bank.send(&[unstake], &[&node.owner]).await, ticket)
     }
@@ -368,19 +357,13 @@ impl StakingWorld {
                 &anchor_spl::token::ID,
             )
             .await;
-        let withdraw = staking_ix(
-            node_staking::accounts::Withdraw {
-                staker: staker.pubkey(),
-                config: staking_config_pda(),
-                node: *node,
-                ticket: *ticket,
-                rent_payer: state.rent_payer,
-                stake_vault: stake_vault_pda(node),
-                staker_ifx,
-                ifx_mint: self.ifx_mint,
-                ifx_token_program: anchor_spl::token::ID,
-            },
-            node_staking::instruction::Withdraw {},
+        let withdraw = sdk::withdraw(
+            &staker.pubkey(),
+            node,
+            ticket,
+            &state.rent_payer,
+            &staker_ifx,
+            &self.ifx(),
         );
         self.bank.send(&[withdraw], &[staker]).await
     }
@@ -418,21 +401,7 @@ impl StakingWorld {
         args: BenchmarkArgs,
         verifiers: &[Pubkey],
     ) -> Instruction {
-        let mut instruction = staking_ix(
-            node_staking::accounts::UpdateIb {
-                config: staking_config_pda(),
-                node: *node,
-                price: pushed_price_pda(),
-                instructions_sysvar: INSTRUCTIONS_SYSVAR_ID,
-            },
-            node_staking::instruction::UpdateIb { args },
-        );
-        instruction.accounts.extend(
-            verifiers
-                .iter()
-                .map(|v| AccountMeta::new_readonly(*v, false)),
-        );
-        instruction
+        sdk::update_ib(node, &pushed_price_pda(), args, verifiers)
     }
 
     pub fn report_violation_ix(
@@ -442,27 +411,8 @@ impl StakingWorld {
         verifiers: &[Pubkey],
     ) -> Instruction {
         let payer = self.bank.payer().pubkey();
-        let mut instruction = staking_ix(
-            node_staking::accounts::ReportViolation {
-                payer,
-                config: staking_config_pda(),
-                node: *node,
-                slash_record: slash_pda(&args.evidence_hash),
-                stake_vault: stake_vault_pda(node),
-                penalty_vault: penalty_vault_pda(),
-                ifx_mint: self.ifx_mint,
-                ifx_token_program: anchor_spl::token::ID,
-                instructions_sysvar: INSTRUCTIONS_SYSVAR_ID,
-                system_program: anchor_lang::system_program::ID,
-            },
-            node_staking::instruction::ReportViolation { args },
-        );
-        instruction.accounts.extend(
-            verifiers
-                .iter()
-                .map(|v| AccountMeta::new_readonly(*v, false)),
-        );
-        instruction
+        let ifx = self.ifx();
+        sdk::report_violation(&payer, node, &ifx.mint, &ifx.token_program, args, verifiers)
     }
 
     /// A benchmark of `ib_micros` for `node`, signed by `verifiers`' operators, submitted now.

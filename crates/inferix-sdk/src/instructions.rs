@@ -5,7 +5,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{InstructionData, ToAccountMetas};
 use inferix_common::ed25519::INSTRUCTIONS_SYSVAR_ID;
-use node_staking::instructions::{BenchmarkArgs, ViolationArgs};
+use node_staking::instructions::{BenchmarkArgs, RegisterNodeArgs, ViolationArgs};
 
 use crate::pda;
 
@@ -19,6 +19,116 @@ fn build(
         accounts: accounts.to_account_metas(None),
         data: data.data(),
     }
+}
+
+/// The deployment's IFX mint and its token program (from the staking config).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IfxToken {
+    pub mint: Pubkey,
+    pub token_program: Pubkey,
+}
+
+/// `node_staking::register_node`: binds a node to a license `owner` holds in `license_account`.
+pub fn register_node(
+    owner: &Pubkey,
+    license_mint: &Pubkey,
+    license_account: &Pubkey,
+    ifx: &IfxToken,
+    args: RegisterNodeArgs,
+) -> Instruction {
+    let node = pda::node(license_mint);
+    build(
+        node_staking::ID,
+        node_staking::accounts::RegisterNode {
+            owner: *owner,
+            config: pda::staking_config(),
+            license_record: pda::license_record(license_mint),
+            license_mint: *license_mint,
+            license_account: *license_account,
+            node,
+            stake_vault: pda::stake_vault(&node),
+            ifx_mint: ifx.mint,
+            ifx_token_program: ifx.token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        node_staking::instruction::RegisterNode { args },
+    )
+}
+
+/// `node_staking::stake`: moves `amount` IFX from the owner's `owner_ifx` account into the
+/// node's vault; `price` is the deployment's IFX price account.
+pub fn stake(
+    owner: &Pubkey,
+    node: &Pubkey,
+    owner_ifx: &Pubkey,
+    ifx: &IfxToken,
+    price: &Pubkey,
+    amount: u64,
+) -> Instruction {
+    build(
+        node_staking::ID,
+        node_staking::accounts::Stake {
+            owner: *owner,
+            config: pda::staking_config(),
+            node: *node,
+            stake_vault: pda::stake_vault(node),
+            owner_ifx: *owner_ifx,
+            ifx_mint: ifx.mint,
+            ifx_token_program: ifx.token_program,
+            price: *price,
+        },
+        node_staking::instruction::Stake { amount },
+    )
+}
+
+/// `node_staking::unstake`: starts unbonding `amount`; `next_ticket_id` is the node's counter,
+/// which names the new ticket.
+pub fn unstake(
+    owner: &Pubkey,
+    node: &Pubkey,
+    next_ticket_id: u64,
+    price: &Pubkey,
+    amount: u64,
+) -> Instruction {
+    build(
+        node_staking::ID,
+        node_staking::accounts::Unstake {
+            owner: *owner,
+            config: pda::staking_config(),
+            node: *node,
+            ticket: pda::unbonding_ticket(node, next_ticket_id),
+            price: *price,
+            system_program: anchor_lang::system_program::ID,
+        },
+        node_staking::instruction::Unstake { amount },
+    )
+}
+
+/// `node_staking::withdraw`: pays out an unbonded ticket to its staker and returns the ticket's
+/// rent to whoever paid it.
+pub fn withdraw(
+    staker: &Pubkey,
+    node: &Pubkey,
+    ticket: &Pubkey,
+    rent_payer: &Pubkey,
+    staker_ifx: &Pubkey,
+    ifx: &IfxToken,
+) -> Instruction {
+    build(
+        node_staking::ID,
+        node_staking::accounts::Withdraw {
+            staker: *staker,
+            config: pda::staking_config(),
+            node: *node,
+            ticket: *ticket,
+            rent_payer: *rent_payer,
+            stake_vault: pda::stake_vault(node),
+            staker_ifx: *staker_ifx,
+            ifx_mint: ifx.mint,
+            ifx_token_program: ifx.token_program,
+        },
+        node_staking::instruction::Withdraw {},
+    )
 }
 
 /// `epoch_rewards::submit_attestation`: credits the node's verified IBM of `epoch`. Remaining

@@ -11,6 +11,11 @@ fn rewards(seeds: &[&[u8]]) -> Pubkey {
     Pubkey::find_program_address(seeds, &epoch_rewards::ID).0
 }
 
+/// A license's record in node-license (kind, tier, price paid, lock).
+pub fn license_record(license_mint: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[seeds::LICENSE, license_mint.as_ref()], &node_license::ID).0
+}
+
 pub fn staking_config() -> Pubkey {
     staking(&[seeds::STAKING_CONFIG])
 }
@@ -22,6 +27,16 @@ pub fn node(license_mint: &Pubkey) -> Pubkey {
 
 pub fn stake_vault(node: &Pubkey) -> Pubkey {
     staking(&[seeds::STAKE_VAULT, node.as_ref()])
+}
+
+/// An unbonding ticket: `ticket_id` is the node's `next_ticket_id` when unstaking.
+pub fn unbonding_ticket(node: &Pubkey, ticket_id: u64) -> Pubkey {
+    staking(&[seeds::UNBONDING, node.as_ref(), &ticket_id.to_le_bytes()])
+}
+
+/// The admin-pushed IFX price account (when the deployment uses one instead of Pyth).
+pub fn pushed_price() -> Pubkey {
+    staking(&[seeds::PUSHED_PRICE])
 }
 
 pub fn penalty_vault() -> Pubkey {

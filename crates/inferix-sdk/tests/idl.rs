@@ -6,7 +6,7 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use inferix_sdk::instructions;
-use inferix_sdk::node_staking::instructions::{BenchmarkArgs, ViolationArgs};
+use inferix_sdk::node_staking::instructions::{BenchmarkArgs, RegisterNodeArgs, ViolationArgs};
 use serde_json::Value;
 use std::str::FromStr;
 
@@ -15,26 +15,40 @@ fn idl(program: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(&path).expect("idl/ is generated")).unwrap()
 }
 
-/// Byte size of a borsh-encoded IDL type (the fixed-size types these programs use).
-fn size_of(idl: &Value, ty: &Value) -> usize {
+/// Advances `pos` over one borsh value of IDL type `ty` in `data`.
+fn skip(idl: &Value, ty: &Value, data: &[u8], pos: &mut usize) {
+    let fixed = |pos: &mut usize, n: usize| *pos += n;
     match ty {
         Value::String(name) => match name.as_str() {
-            "u8" | "bool" => 1,
-            "u16" => 2,
-            "u32" | "i32" => 4,
-            "u64" | "i64" => 8,
-            "u128" => 16,
-            "pubkey" => 32,
-            other => panic!("unsized IDL type {other}"),
+            "u8" | "bool" => fixed(pos, 1),
+            "u16" => fixed(pos, 2),
+            "u32" | "i32" => fixed(pos, 4),
+            "u64" | "i64" => fixed(pos, 8),
+            "u128" => fixed(pos, 16),
+            "pubkey" => fixed(pos, 32),
+            "string" | "bytes" => {
+                let len = u32::from_le_bytes(data[*pos..*pos + 4].try_into().unwrap()) as usize;
+                fixed(pos, 4 + len)
+            }
+            other => panic!("IDL type {other} not handled"),
         },
         Value::Object(o) if o.contains_key("array") => {
-            let a = &o["array"];
-            size_of(idl, &a[0]) * a[1].as_u64().unwrap() as usize
+            for _ in 0..o["array"][1].as_u64().unwrap() {
+                skip(idl, &o["array"][0], data, pos);
+            }
         }
-        Value::Object(o) if o.contains_key("defined") => fields(idl, &o["defined"]["name"])
-            .iter()
-            .map(|f| size_of(idl, &f["type"]))
-            .sum(),
+        Value::Object(o) if o.contains_key("option") => {
+            let tag = data[*pos];
+            *pos += 1;
+            if tag == 1 {
+                skip(idl, &o["option"], data, pos);
+            }
+        }
+        Value::Object(o) if o.contains_key("defined") => {
+            for f in fields(idl, &o["defined"]["name"]) {
+                skip(idl, &f["type"], data, pos);
+            }
+        }
         other => panic!("IDL type {other} not handled"),
     }
 }
@@ -49,26 +63,29 @@ fn fields(idl: &Value, name: &Value) -> Vec<Value> {
     ty["type"]["fields"].as_array().unwrap().clone()
 }
 
-/// The bytes of argument `path` ("epoch_index" or "args.evidence_hash") inside the arguments.
+/// The bytes of argument `path` ("epoch_index" or "args.evidence_hash") in the instruction data.
 fn arg_bytes<'a>(idl: &Value, args: &[Value], data: &'a [u8], path: &str) -> &'a [u8] {
-    let mut offset = 8;
+    let mut pos = 8;
     let mut parts = path.split('.');
     let head = parts.next().unwrap();
     for arg in args {
-        if arg["name"] == head {
-            let Some(field) = parts.next() else {
-                return &data[offset..offset + size_of(idl, &arg["type"])];
-            };
-            for f in fields(idl, &arg["type"]["defined"]["name"]) {
-                let size = size_of(idl, &f["type"]);
-                if f["name"] == field {
-                    return &data[offset..offset + size];
-                }
-                offset += size;
-            }
-            panic!("no field {field} in {head}");
+        if arg["name"] != head {
+            skip(idl, &arg["type"], data, &mut pos);
+            continue;
         }
-        offset += size_of(idl, &arg["type"]);
+        let start = pos;
+        let Some(field) = parts.next() else {
+            skip(idl, &arg["type"], data, &mut pos);
+            return &data[start..pos];
+        };
+        for f in fields(idl, &arg["type"]["defined"]["name"]) {
+            let start = pos;
+            skip(idl, &f["type"], data, &mut pos);
+            if f["name"] == field {
+                return &data[start..pos];
+            }
+        }
+        panic!("no field {field} in {head}");
     }
     panic!("no argument {path}");
 }
@@ -97,8 +114,11 @@ fn assert_matches_idl(program: &str, name: &str, ix: &Instruction) {
         "{name}: discriminator"
     );
     let args = spec["args"].as_array().unwrap();
-    let args_len: usize = args.iter().map(|a| size_of(&idl, &a["type"])).sum();
-    assert_eq!(ix.data.len(), 8 + args_len, "{name}: argument bytes");
+    let mut end = 8;
+    for arg in args {
+        skip(&idl, &arg["type"], &ix.data, &mut end);
+    }
+    assert_eq!(ix.data.len(), end, "{name}: argument bytes");
     let accounts = spec["accounts"].as_array().unwrap();
     assert!(
         ix.accounts.len() >= accounts.len(),
@@ -204,6 +224,46 @@ fn co_signed_instruction_builders_match_the_idl() {
     let report =
         instructions::report_violation(&payer, &node, &mint, &token_program, violation, &verifiers);
     assert_matches_idl("node_staking", "report_violation", &report);
+}
+
+#[test]
+fn staking_holder_builders_match_the_idl() {
+    let (owner, mint, account, node) = (
+        Pubkey::new_unique(),
+        Pubkey::new_unique(),
+        Pubkey::new_unique(),
+        Pubkey::new_unique(),
+    );
+    let ifx = instructions::IfxToken {
+        mint: Pubkey::new_unique(),
+        token_program: Pubkey::from_str("TokenkegQfeZyiNwAJbNbGqPFXCQuWwRn1pPJRTBTh1").unwrap(),
+    };
+    let price = inferix_sdk::pda::pushed_price();
+    let args = RegisterNodeArgs {
+        operator: Some(Pubkey::new_unique()),
+        price_per_ibm_usd_micros: 40_000,
+    };
+    assert_matches_idl(
+        "node_staking",
+        "register_node",
+        &instructions::register_node(&owner, &mint, &account, &ifx, args),
+    );
+    assert_matches_idl(
+        "node_staking",
+        "stake",
+        &instructions::stake(&owner, &node, &account, &ifx, &price, 5),
+    );
+    assert_matches_idl(
+        "node_staking",
+        "unstake",
+        &instructions::unstake(&owner, &node, 3, &price, 5),
+    );
+    let ticket = inferix_sdk::pda::unbonding_ticket(&node, 3);
+    assert_matches_idl(
+        "node_staking",
+        "withdraw",
+        &instructions::withdraw(&owner, &node, &ticket, &owner, &account, &ifx),
+    );
 }
 
 #[test]
