@@ -1,7 +1,7 @@
 //! epoch-rewards: PDAs, a deployment on top of node-staking (whose verifier pool is this
 //! program's penalty inflow), attestations co-signed by the operator and verifiers, and claims.
 
-use crate::bank::{ata_address, program_data_address, Bank, TxResult};
+use crate::bank::{program_data_address, Bank, TxResult};
 use crate::license::{license_world, LicenseAuthorities, SaleFixture};
 use crate::staking::{co_signed, NodeFixture, StakingWorld, IFX_DECIMALS};
 use anchor_lang::prelude::Pubkey;
@@ -13,6 +13,7 @@ use inferix_common::ed25519::INSTRUCTIONS_SYSVAR_ID;
 use inferix_common::epoch::DEFAULT_EPOCH_SECS;
 use inferix_common::messages::{PorAttestation, SignedMessage};
 use inferix_common::seeds;
+use inferix_sdk::instructions as sdk;
 use node_license::state::LicenseKind;
 use solana_instruction::{AccountMeta, Instruction};
 use solana_keypair::Keypair;
@@ -182,18 +183,7 @@ impl RewardsWorld {
     }
 
     pub async fn open_verifier_epoch(&mut self, verifier: &Pubkey, index: u32) -> TxResult {
-        let open = rewards_ix(
-            epoch_rewards::accounts::OpenVerifierEpoch {
-                payer: self.s.bank.payer().pubkey(),
-                config: rewards_config_pda(),
-                epoch: epoch_pda(index),
-                verifier: *verifier,
-                verifier_rewards: node_rewards_pda(verifier),
-                verifier_epoch: verifier_epoch_pda(index, verifier),
-                system_program: anchor_lang::system_program::ID,
-            },
-            epoch_rewards::instruction::OpenVerifierEpoch { epoch_index: index },
-        );
+        let open = sdk::open_verifier_epoch(&self.s.bank.payer().pubkey(), verifier, index);
         self.s.bank.send(&[open], &[]).await
     }
 
@@ -344,17 +334,7 @@ impl RewardsWorld {
     }
 
     pub async fn finalize(&mut self, index: u32) -> TxResult {
-        let finalize = rewards_ix(
-            epoch_rewards::accounts::FinalizeEpoch {
-                config: rewards_config_pda(),
-                epoch: epoch_pda(index),
-                reward_vault: reward_vault_pda(),
-                penalty_inflow: penalty_inflow_pda(),
-                ifx_mint: self.s.ifx_mint,
-                ifx_token_program: anchor_spl::token::ID,
-            },
-            epoch_rewards::instruction::FinalizeEpoch {},
-        );
+        let finalize = sdk::finalize_epoch(index, &self.s.ifx());
         self.s.bank.send(&[finalize], &[]).await
     }
 
@@ -364,22 +344,13 @@ impl RewardsWorld {
         node: &Pubkey,
         license_mint: &Pubkey,
         holder: &Pubkey,
-    ) -> epoch_rewards::accounts::RewardPayout {
-        epoch_rewards::accounts::RewardPayout {
+    ) -> sdk::Payout {
+        sdk::Payout {
             payer: self.s.bank.payer().pubkey(),
-            config: rewards_config_pda(),
-            epoch: epoch_pda(index),
+            epoch: index,
             node: *node,
-            license_account: ata_address(holder, license_mint, &crate::bank::TOKEN_2022_ID),
+            license_mint: *license_mint,
             holder: *holder,
-            holder_ifx: self.s.ifx_account(holder),
-            vesting: vesting_pda(holder, index),
-            reward_vault: reward_vault_pda(),
-            vesting_vault: vesting_vault_pda(),
-            ifx_mint: self.s.ifx_mint,
-            ifx_token_program: anchor_spl::token::ID,
-            associated_token_program: anchor_spl::associated_token::ID,
-            system_program: anchor_lang::system_program::ID,
         }
     }
 
@@ -391,29 +362,16 @@ impl RewardsWorld {
         holder: &Pubkey,
     ) -> TxResult {
         let rent_payer = self.s.bank.payer().pubkey();
-        let claim = rewards_ix(
-            epoch_rewards::accounts::ClaimWorkerReward {
-                payout: self.payout(index, &node.node, &node.license_mint, holder),
-                node_epoch: node_epoch_pda(index, &node.node),
-                rent_payer,
-            },
-            epoch_rewards::instruction::ClaimWorkerReward {},
-        );
+        let payout = self.payout(index, &node.node, &node.license_mint, holder);
+        let claim = sdk::claim_worker_reward(&payout, &rent_payer, &self.s.ifx());
         self.s.bank.send(&[claim], &[]).await
     }
 
     pub async fn claim_verifier(&mut self, index: u32, verifier: &NodeFixture) -> TxResult {
         let holder = verifier.owner.pubkey();
         let rent_payer = self.s.bank.payer().pubkey();
-        let claim = rewards_ix(
-            epoch_rewards::accounts::ClaimVerifierReward {
-                payout: self.payout(index, &verifier.node, &verifier.license_mint, &holder),
-                verifier_epoch: verifier_epoch_pda(index, &verifier.node),
-                verifier_rewards: node_rewards_pda(&verifier.node),
-                rent_payer,
-            },
-            epoch_rewards::instruction::ClaimVerifierReward {},
-        );
+        let payout = self.payout(index, &verifier.node, &verifier.license_mint, &holder);
+        let claim = sdk::claim_verifier_reward(&payout, &rent_payer, &self.s.ifx());
         self.s.bank.send(&[claim], &[]).await
     }
 
@@ -423,18 +381,11 @@ impl RewardsWorld {
             .bank
             .anchor_account(&vesting_pda(&beneficiary.pubkey(), index))
             .await;
-        let withdraw = rewards_ix(
-            epoch_rewards::accounts::WithdrawVested {
-                beneficiary: beneficiary.pubkey(),
-                config: rewards_config_pda(),
-                vesting: vesting_pda(&beneficiary.pubkey(), index),
-                vesting_vault: vesting_vault_pda(),
-                beneficiary_ifx: self.s.ifx_account(&beneficiary.pubkey()),
-                rent_payer: vesting.rent_payer,
-                ifx_mint: self.s.ifx_mint,
-                ifx_token_program: anchor_spl::token::ID,
-            },
-            epoch_rewards::instruction::WithdrawVested {},
+        let withdraw = sdk::withdraw_vested_reward(
+            &beneficiary.pubkey(),
+            index,
+            &vesting.rent_payer,
+            &self.s.ifx(),
         );
         self.s.bank.send(&[withdraw], &[beneficiary]).await
     }

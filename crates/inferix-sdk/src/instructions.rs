@@ -223,3 +223,124 @@ pub fn report_violation(
     );
     ix
 }
+
+/// `epoch_rewards::open_verifier_epoch`: opens a verifier's credit account for epoch `epoch`.
+pub fn open_verifier_epoch(payer: &Pubkey, verifier: &Pubkey, epoch: u32) -> Instruction {
+    build(
+        epoch_rewards::ID,
+        epoch_rewards::accounts::OpenVerifierEpoch {
+            payer: *payer,
+            config: pda::rewards_config(),
+            epoch: pda::epoch(epoch),
+            verifier: *verifier,
+            verifier_rewards: pda::node_rewards(verifier),
+            verifier_epoch: pda::verifier_epoch(epoch, verifier),
+            system_program: anchor_lang::system_program::ID,
+        },
+        epoch_rewards::instruction::OpenVerifierEpoch { epoch_index: epoch },
+    )
+}
+
+/// `epoch_rewards::finalize_epoch` (permissionless, after the epoch's end plus the grace).
+pub fn finalize_epoch(epoch: u32, ifx: &IfxToken) -> Instruction {
+    build(
+        epoch_rewards::ID,
+        epoch_rewards::accounts::FinalizeEpoch {
+            config: pda::rewards_config(),
+            epoch: pda::epoch(epoch),
+            reward_vault: pda::reward_vault(),
+            penalty_inflow: pda::penalty_inflow(),
+            ifx_mint: ifx.mint,
+            ifx_token_program: ifx.token_program,
+        },
+        epoch_rewards::instruction::FinalizeEpoch {},
+    )
+}
+
+/// Who is paid for which node: the license holder (whose license NFT is in their associated
+/// Token-2022 account) receives the node's reward of `epoch`; `payer` funds the holder's
+/// vesting account if needed.
+#[derive(Clone, Copy, Debug)]
+pub struct Payout {
+    pub payer: Pubkey,
+    pub epoch: u32,
+    pub node: Pubkey,
+    pub license_mint: Pubkey,
+    pub holder: Pubkey,
+}
+
+fn payout_accounts(p: &Payout, ifx: &IfxToken) -> epoch_rewards::accounts::RewardPayout {
+    epoch_rewards::accounts::RewardPayout {
+        payer: p.payer,
+        config: pda::rewards_config(),
+        epoch: pda::epoch(p.epoch),
+        node: p.node,
+        license_account: pda::associated_token(
+            &p.holder,
+            &p.license_mint,
+            &anchor_spl::token_2022::ID,
+        ),
+        holder: p.holder,
+        holder_ifx: pda::associated_token(&p.holder, &ifx.mint, &ifx.token_program),
+        vesting: pda::vesting(&p.holder, p.epoch),
+        reward_vault: pda::reward_vault(),
+        vesting_vault: pda::vesting_vault(),
+        ifx_mint: ifx.mint,
+        ifx_token_program: ifx.token_program,
+        associated_token_program: anchor_spl::associated_token::ID,
+        system_program: anchor_lang::system_program::ID,
+    }
+}
+
+/// `epoch_rewards::claim_worker_reward` (permissionless): `rent_payer` is who opened the node's
+/// epoch tally, refunded as it closes.
+pub fn claim_worker_reward(payout: &Payout, rent_payer: &Pubkey, ifx: &IfxToken) -> Instruction {
+    build(
+        epoch_rewards::ID,
+        epoch_rewards::accounts::ClaimWorkerReward {
+            payout: payout_accounts(payout, ifx),
+            node_epoch: pda::node_epoch(payout.epoch, &payout.node),
+            rent_payer: *rent_payer,
+        },
+        epoch_rewards::instruction::ClaimWorkerReward {},
+    )
+}
+
+/// `epoch_rewards::claim_verifier_reward` (permissionless); `rent_payer` opened the verifier's
+/// epoch credit account.
+pub fn claim_verifier_reward(payout: &Payout, rent_payer: &Pubkey, ifx: &IfxToken) -> Instruction {
+    build(
+        epoch_rewards::ID,
+        epoch_rewards::accounts::ClaimVerifierReward {
+            payout: payout_accounts(payout, ifx),
+            verifier_epoch: pda::verifier_epoch(payout.epoch, &payout.node),
+            verifier_rewards: pda::node_rewards(&payout.node),
+            rent_payer: *rent_payer,
+        },
+        epoch_rewards::instruction::ClaimVerifierReward {},
+    )
+}
+
+/// `epoch_rewards::withdraw_vested`: the beneficiary takes what has vested of epoch `epoch`'s
+/// rewards; `rent_payer` funded the vesting account (refunded when it empties).
+pub fn withdraw_vested_reward(
+    beneficiary: &Pubkey,
+    epoch: u32,
+    rent_payer: &Pubkey,
+    ifx: &IfxToken,
+) -> Instruction {
+    build(
+        epoch_rewards::ID,
+        epoch_rewards::accounts::WithdrawVested {
+            beneficiary: *beneficiary,
+            config: pda::rewards_config(),
+            vesting: pda::vesting(beneficiary, epoch),
+            vesting_vault: pda::vesting_vault(),
+            beneficiary_ifx: pda::associated_token(beneficiary, &ifx.mint, &ifx.token_program),
+            rent_payer: *rent_payer,
+            ifx_mint: ifx.mint,
+            ifx_token_program: ifx.token_program,
+        },
+        epoch_rewards::instruction::WithdrawVested {},
+    )
+}

@@ -71,3 +71,30 @@ pub fn verifier_epoch(index: u32, verifier: &Pubkey) -> Pubkey {
 pub fn node_rewards(node: &Pubkey) -> Pubkey {
     rewards(&[seeds::NODE_REWARDS, node.as_ref()])
 }
+
+pub fn reward_vault() -> Pubkey {
+    rewards(&[seeds::REWARD_VAULT])
+}
+
+pub fn penalty_inflow() -> Pubkey {
+    rewards(&[seeds::PENALTY_INFLOW])
+}
+
+pub fn vesting_vault() -> Pubkey {
+    rewards(&[seeds::VESTING_VAULT])
+}
+
+/// A holder's vesting account for the rewards of epoch `index`.
+pub fn vesting(holder: &Pubkey, index: u32) -> Pubkey {
+    rewards(&[seeds::VESTING, holder.as_ref(), &index.to_le_bytes()])
+}
+
+/// The associated token account of `owner` for `mint` under `token_program` (license NFTs live
+/// under Token-2022, IFX under the deployment's IFX token program).
+pub fn associated_token(owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey) -> Pubkey {
+    anchor_spl::associated_token::get_associated_token_address_with_program_id(
+        owner,
+        mint,
+        token_program,
+    )
+}

@@ -90,6 +90,19 @@ fn arg_bytes<'a>(idl: &Value, args: &[Value], data: &'a [u8], path: &str) -> &'a
     panic!("no argument {path}");
 }
 
+/// The IDL's accounts in instruction order, nested groups expanded: (path, spec, group prefix).
+fn flatten(accounts: &[Value], prefix: &str) -> Vec<(String, Value, String)> {
+    let mut out = Vec::new();
+    for a in accounts {
+        let path = format!("{prefix}{}", a["name"].as_str().unwrap());
+        match a["accounts"].as_array() {
+            Some(inner) => out.extend(flatten(inner, &format!("{path}."))),
+            None => out.push((path, a.clone(), prefix.to_string())),
+        }
+    }
+    out
+}
+
 /// Checks `ix` against instruction `name` of `program`'s IDL. Accounts after the IDL's list are
 /// the instruction's remaining accounts.
 fn assert_matches_idl(program: &str, name: &str, ix: &Instruction) {
@@ -119,17 +132,17 @@ fn assert_matches_idl(program: &str, name: &str, ix: &Instruction) {
         skip(&idl, &arg["type"], &ix.data, &mut end);
     }
     assert_eq!(ix.data.len(), end, "{name}: argument bytes");
-    let accounts = spec["accounts"].as_array().unwrap();
+    let accounts = flatten(spec["accounts"].as_array().unwrap(), "");
     assert!(
         ix.accounts.len() >= accounts.len(),
         "{name}: too few accounts"
     );
-    let key_of = |account: &str| {
-        let i = accounts.iter().position(|a| a["name"] == account).unwrap();
-        ix.accounts[i].pubkey
+    let key_of = |path: &str| {
+        let i = accounts.iter().position(|(n, _, _)| n == path)?;
+        Some(ix.accounts[i].pubkey)
     };
-    for (meta, spec) in ix.accounts.iter().zip(accounts) {
-        let what = format!("{name}.{}", spec["name"].as_str().unwrap());
+    for (meta, (account, spec, group)) in ix.accounts.iter().zip(&accounts) {
+        let what = format!("{name}.{account}");
         assert_eq!(
             meta.is_writable,
             spec["writable"] == true,
@@ -155,11 +168,15 @@ fn assert_matches_idl(program: &str, name: &str, ix: &Instruction) {
                 ),
                 "arg" => resolved
                     .push(arg_bytes(&idl, args, &ix.data, seed["path"].as_str().unwrap()).to_vec()),
-                "account" => match seed["path"].as_str().unwrap() {
-                    // A field of an account's data: not derivable from the instruction alone.
-                    path if path.contains('.') => break,
-                    path => resolved.push(key_of(path).to_bytes().to_vec()),
-                },
+                "account" => {
+                    let path = seed["path"].as_str().unwrap();
+                    // An account of this group or of the instruction; otherwise a field of an
+                    // account's data, which the instruction alone cannot derive.
+                    match key_of(&format!("{group}{path}")).or_else(|| key_of(path)) {
+                        Some(key) => resolved.push(key.to_bytes().to_vec()),
+                        None => break,
+                    }
+                }
                 other => panic!("{what}: seed kind {other}"),
             }
         }
@@ -263,6 +280,47 @@ fn staking_holder_builders_match_the_idl() {
         "node_staking",
         "withdraw",
         &instructions::withdraw(&owner, &node, &ticket, &owner, &account, &ifx),
+    );
+}
+
+#[test]
+fn rewards_builders_match_the_idl() {
+    let (payer, node, mint, holder) = (
+        Pubkey::new_unique(),
+        Pubkey::new_unique(),
+        Pubkey::new_unique(),
+        Pubkey::new_unique(),
+    );
+    let ifx = instructions::IfxToken {
+        mint: Pubkey::new_unique(),
+        token_program: Pubkey::from_str("TokenkegQfeZyiNwAJbNbGqPFXCQuWwRn1pPJRTBTh1").unwrap(),
+    };
+    assert_matches_idl(
+        "epoch_rewards",
+        "open_verifier_epoch",
+        &instructions::open_verifier_epoch(&payer, &node, 4),
+    );
+    assert_matches_idl(
+        "epoch_rewards",
+        "finalize_epoch",
+        &instructions::finalize_epoch(4, &ifx),
+    );
+    let payout = instructions::Payout {
+        payer,
+        epoch: 4,
+        node,
+        license_mint: mint,
+        holder,
+    };
+    let worker = instructions::claim_worker_reward(&payout, &payer, &ifx);
+    let verifier = instructions::claim_verifier_reward(&payout, &payer, &ifx);
+    // The claims' accounts nest the shared payout group, as the IDL lists them.
+    assert_matches_idl("epoch_rewards", "claim_worker_reward", &worker);
+    assert_matches_idl("epoch_rewards", "claim_verifier_reward", &verifier);
+    assert_matches_idl(
+        "epoch_rewards",
+        "withdraw_vested",
+        &instructions::withdraw_vested_reward(&holder, 4, &payer, &ifx),
     );
 }
 
