@@ -2,11 +2,9 @@
 //! to its PDA), Pyth ETH prices written into the bank, and the two buyback options.
 
 use crate::bank::{ata_address, program_data_address, Bank, TxResult, TOKEN_2022_ID};
-use crate::license::{config_pda, license_record_pda};
-use crate::rewards::{default_rewards_params, node_rewards_pda, rewards_config_pda, RewardsWorld};
-use crate::staking::{
-    node_pda, pushed_price_pda, staking_config_pda, staking_ix, ticket_pda, NodeFixture,
-};
+use crate::license::config_pda;
+use crate::rewards::{default_rewards_params, RewardsWorld};
+use crate::staking::{pushed_price_pda, staking_config_pda, staking_ix, NodeFixture};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
 use buyback_vault::constants::*;
@@ -16,6 +14,7 @@ use inferix_common::price::{
     PriceFeedMessage, PriceRules, PriceUpdateV2, VerificationLevel, PYTH_RECEIVER_PROGRAM_ID,
 };
 use inferix_common::seeds;
+use inferix_sdk::instructions as sdk;
 use solana_account::Account;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
@@ -252,34 +251,11 @@ impl BuybackWorld {
         workers
     }
 
-    fn common(
-        &self,
-        holder: &Pubkey,
-        node: &NodeFixture,
-        holder_license_account: Pubkey,
-        next_ticket: u64,
-    ) -> buyback_vault::accounts::BuybackCommon {
-        let authority = buyback_vault::buyback_authority();
-        buyback_vault::accounts::BuybackCommon {
+    async fn selling(&mut self, holder: &Pubkey, node: &NodeFixture) -> sdk::BuybackLicense {
+        sdk::BuybackLicense {
             holder: *holder,
-            config: buyback_config_pda(),
-            authority,
             license_mint: node.license_mint,
-            license_record: license_record_pda(&node.license_mint),
-            holder_license_account,
-            custody_account: ata_address(&authority, &node.license_mint, &TOKEN_2022_ID),
-            license_config: config_pda(),
-            node: node_pda(&node.license_mint),
-            staking_config: staking_config_pda(),
-            ticket: ticket_pda(&node.node, next_ticket),
-            rewards_config: rewards_config_pda(),
-            node_rewards: node_rewards_pda(&node.node),
-            bought_back: bought_back_pda(&node.license_mint),
-            license_token_program: TOKEN_2022_ID,
-            node_license_program: node_license::ID,
-            node_staking_program: node_staking::ID,
-            associated_token_program: anchor_spl::associated_token::ID,
-            system_program: anchor_lang::system_program::ID,
+            next_ticket_id: self.r.s.node(&node.node).await.next_ticket_id,
         }
     }
 
@@ -290,18 +266,12 @@ impl BuybackWorld {
         node: &NodeFixture,
         min_amount_out: u64,
     ) -> Instruction {
-        let next_ticket = self.r.s.node(&node.node).await.next_ticket_id;
-        let holding = ata_address(holder, &node.license_mint, &TOKEN_2022_ID);
-        buyback_ix(
-            buyback_vault::accounts::BuybackIfx {
-                common: self.common(holder, node, holding, next_ticket),
-                vesting: buyback_vesting_pda(&node.license_mint),
-                ifx_vault: ifx_vault_pda(),
-                ifx_mint: self.r.s.ifx_mint,
-                ifx_price: pushed_price_pda(),
-                system_program: anchor_lang::system_program::ID,
-            },
-            buyback_vault::instruction::BuybackIfx { min_amount_out },
+        let selling = self.selling(holder, node).await;
+        sdk::buyback_ifx(
+            &selling,
+            &self.r.s.ifx_mint,
+            &pushed_price_pda(),
+            min_amount_out,
         )
     }
 
@@ -311,20 +281,13 @@ impl BuybackWorld {
         node: &NodeFixture,
         min_amount_out: u64,
     ) -> Instruction {
-        let next_ticket = self.r.s.node(&node.node).await.next_ticket_id;
-        let holding = ata_address(holder, &node.license_mint, &TOKEN_2022_ID);
-        buyback_ix(
-            buyback_vault::accounts::BuybackWeth {
-                common: self.common(holder, node, holding, next_ticket),
-                weth_vault: weth_vault_pda(),
-                holder_weth: ata_address(holder, &self.weth_mint, &anchor_spl::token::ID),
-                weth_mint: self.weth_mint,
-                weth_token_program: anchor_spl::token::ID,
-                eth_price: self.eth_price,
-                associated_token_program: anchor_spl::associated_token::ID,
-                system_program: anchor_lang::system_program::ID,
-            },
-            buyback_vault::instruction::BuybackWeth { min_amount_out },
+        let selling = self.selling(holder, node).await;
+        sdk::buyback_weth(
+            &selling,
+            &self.weth_mint,
+            &anchor_spl::token::ID,
+            &self.eth_price,
+            min_amount_out,
         )
     }
 
@@ -353,23 +316,12 @@ impl BuybackWorld {
     }
 
     pub async fn withdraw_vested(&mut self, holder: &Keypair, license_mint: &Pubkey) -> TxResult {
-        let beneficiary_ifx = self.r.s.ifx_account(&holder.pubkey());
         let mint = self.r.s.ifx_mint;
         self.bank()
             .ata(&holder.pubkey(), &mint, &anchor_spl::token::ID)
             .await;
-        let withdraw = buyback_ix(
-            buyback_vault::accounts::WithdrawVested {
-                beneficiary: holder.pubkey(),
-                config: buyback_config_pda(),
-                vesting: buyback_vesting_pda(license_mint),
-                ifx_vault: ifx_vault_pda(),
-                beneficiary_ifx,
-                ifx_mint: mint,
-                ifx_token_program: anchor_spl::token::ID,
-            },
-            buyback_vault::instruction::WithdrawVested {},
-        );
+        let withdraw =
+            sdk::withdraw_vested_buyback(&holder.pubkey(), license_mint, &self.r.s.ifx());
         self.bank().send(&[withdraw], &[holder]).await
     }
 }

@@ -344,3 +344,107 @@ pub fn withdraw_vested_reward(
         epoch_rewards::instruction::WithdrawVested {},
     )
 }
+
+/// A holder selling a license back: its mint and the node's `next_ticket_id` (the buyback
+/// starts the stake's unbonding under that ticket).
+#[derive(Clone, Copy, Debug)]
+pub struct BuybackLicense {
+    pub holder: Pubkey,
+    pub license_mint: Pubkey,
+    pub next_ticket_id: u64,
+}
+
+fn buyback_common(b: &BuybackLicense) -> buyback_vault::accounts::BuybackCommon {
+    let authority = pda::buyback_authority();
+    let token_2022 = anchor_spl::token_2022::ID;
+    let node = pda::node(&b.license_mint);
+    buyback_vault::accounts::BuybackCommon {
+        holder: b.holder,
+        config: pda::buyback_config(),
+        authority,
+        license_mint: b.license_mint,
+        license_record: pda::license_record(&b.license_mint),
+        holder_license_account: pda::associated_token(&b.holder, &b.license_mint, &token_2022),
+        custody_account: pda::associated_token(&authority, &b.license_mint, &token_2022),
+        license_config: pda::license_config(),
+        node,
+        staking_config: pda::staking_config(),
+        ticket: pda::unbonding_ticket(&node, b.next_ticket_id),
+        rewards_config: pda::rewards_config(),
+        node_rewards: pda::node_rewards(&node),
+        bought_back: pda::bought_back(&b.license_mint),
+        license_token_program: token_2022,
+        node_license_program: node_license::ID,
+        node_staking_program: node_staking::ID,
+        associated_token_program: anchor_spl::associated_token::ID,
+        system_program: anchor_lang::system_program::ID,
+    }
+}
+
+/// `buyback_vault::buyback_ifx` (option 1: 100 % of the price paid in IFX, vesting); refuses to
+/// pay less than `min_amount_out`. `ifx_price` is the deployment's IFX price account.
+pub fn buyback_ifx(
+    b: &BuybackLicense,
+    ifx_mint: &Pubkey,
+    ifx_price: &Pubkey,
+    min_amount_out: u64,
+) -> Instruction {
+    build(
+        buyback_vault::ID,
+        buyback_vault::accounts::BuybackIfx {
+            common: buyback_common(b),
+            vesting: pda::buyback_vesting(&b.license_mint),
+            ifx_vault: pda::buyback_ifx_vault(),
+            ifx_mint: *ifx_mint,
+            ifx_price: *ifx_price,
+            system_program: anchor_lang::system_program::ID,
+        },
+        buyback_vault::instruction::BuybackIfx { min_amount_out },
+    )
+}
+
+/// `buyback_vault::buyback_weth` (option 2: 80 % of the price paid in wETH, at once) into the
+/// holder's associated wETH account; refuses to pay less than `min_amount_out`.
+pub fn buyback_weth(
+    b: &BuybackLicense,
+    weth_mint: &Pubkey,
+    weth_token_program: &Pubkey,
+    eth_price: &Pubkey,
+    min_amount_out: u64,
+) -> Instruction {
+    build(
+        buyback_vault::ID,
+        buyback_vault::accounts::BuybackWeth {
+            common: buyback_common(b),
+            weth_vault: pda::buyback_weth_vault(),
+            holder_weth: pda::associated_token(&b.holder, weth_mint, weth_token_program),
+            weth_mint: *weth_mint,
+            weth_token_program: *weth_token_program,
+            eth_price: *eth_price,
+            associated_token_program: anchor_spl::associated_token::ID,
+            system_program: anchor_lang::system_program::ID,
+        },
+        buyback_vault::instruction::BuybackWeth { min_amount_out },
+    )
+}
+
+/// `buyback_vault::withdraw_vested`: the holder takes what has vested of a license's IFX buyback.
+pub fn withdraw_vested_buyback(
+    beneficiary: &Pubkey,
+    license_mint: &Pubkey,
+    ifx: &IfxToken,
+) -> Instruction {
+    build(
+        buyback_vault::ID,
+        buyback_vault::accounts::WithdrawVested {
+            beneficiary: *beneficiary,
+            config: pda::buyback_config(),
+            vesting: pda::buyback_vesting(license_mint),
+            ifx_vault: pda::buyback_ifx_vault(),
+            beneficiary_ifx: pda::associated_token(beneficiary, &ifx.mint, &ifx.token_program),
+            ifx_mint: ifx.mint,
+            ifx_token_program: ifx.token_program,
+        },
+        buyback_vault::instruction::WithdrawVested {},
+    )
+}

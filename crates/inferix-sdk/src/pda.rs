@@ -11,9 +11,21 @@ fn rewards(seeds: &[&[u8]]) -> Pubkey {
     Pubkey::find_program_address(seeds, &epoch_rewards::ID).0
 }
 
+fn license(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &node_license::ID).0
+}
+
+fn buyback(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &buyback_vault::ID).0
+}
+
+pub fn license_config() -> Pubkey {
+    license(&[seeds::LICENSE_CONFIG])
+}
+
 /// A license's record in node-license (kind, tier, price paid, lock).
 pub fn license_record(license_mint: &Pubkey) -> Pubkey {
-    Pubkey::find_program_address(&[seeds::LICENSE, license_mint.as_ref()], &node_license::ID).0
+    license(&[seeds::LICENSE, license_mint.as_ref()])
 }
 
 pub fn staking_config() -> Pubkey {
@@ -97,4 +109,31 @@ pub fn associated_token(owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey) -
         mint,
         token_program,
     )
+}
+
+pub fn buyback_config() -> Pubkey {
+    buyback(&[seeds::BUYBACK_CONFIG])
+}
+
+/// The PDA that holds bought-back licenses and signs the buyback vaults' transfers.
+pub fn buyback_authority() -> Pubkey {
+    buyback(&[seeds::BUYBACK_AUTHORITY])
+}
+
+pub fn buyback_ifx_vault() -> Pubkey {
+    buyback(&[seeds::BUYBACK_IFX_VAULT])
+}
+
+pub fn buyback_weth_vault() -> Pubkey {
+    buyback(&[seeds::BUYBACK_WETH_VAULT])
+}
+
+/// Exists once a license has been bought back.
+pub fn bought_back(license_mint: &Pubkey) -> Pubkey {
+    buyback(&[seeds::BOUGHT_BACK, license_mint.as_ref()])
+}
+
+/// The IFX vesting of a license bought back for IFX (option 1).
+pub fn buyback_vesting(license_mint: &Pubkey) -> Pubkey {
+    buyback(&[seeds::BUYBACK_VESTING, license_mint.as_ref()])
 }

@@ -325,6 +325,40 @@ fn rewards_builders_match_the_idl() {
 }
 
 #[test]
+fn buyback_builders_match_the_idl() {
+    let token = Pubkey::from_str("TokenkegQfeZyiNwAJbNbGqPFXCQuWwRn1pPJRTBTh1").unwrap();
+    let selling = instructions::BuybackLicense {
+        holder: Pubkey::new_unique(),
+        license_mint: Pubkey::new_unique(),
+        next_ticket_id: 2,
+    };
+    let (ifx_mint, weth_mint, price) = (
+        Pubkey::new_unique(),
+        Pubkey::new_unique(),
+        Pubkey::new_unique(),
+    );
+    assert_matches_idl(
+        "buyback_vault",
+        "buyback_ifx",
+        &instructions::buyback_ifx(&selling, &ifx_mint, &price, 1),
+    );
+    assert_matches_idl(
+        "buyback_vault",
+        "buyback_weth",
+        &instructions::buyback_weth(&selling, &weth_mint, &token, &price, 1),
+    );
+    let ifx = instructions::IfxToken {
+        mint: ifx_mint,
+        token_program: token,
+    };
+    assert_matches_idl(
+        "buyback_vault",
+        "withdraw_vested",
+        &instructions::withdraw_vested_buyback(&selling.holder, &selling.license_mint, &ifx),
+    );
+}
+
+#[test]
 fn the_idl_check_catches_a_wrong_pda_flag_or_argument() {
     let good =
         instructions::submit_attestation(&Pubkey::new_unique(), &Pubkey::new_unique(), 42, &[]);
