@@ -8,8 +8,7 @@ use node_license::constants::{
     DEFAULT_LOCK_DURATION_SECS, DEFAULT_USER_CODE_COMMISSION_BPS, DEFAULT_USER_CODE_DISCOUNT_BPS,
 };
 use node_license::instructions::{
-    InitializeConfigArgs, InitializeSaleArgs, PurchaseLicenseArgs, RegisterPartnerCodeArgs,
-    WhitelistProof,
+    InitializeConfigArgs, InitializeSaleArgs, RegisterPartnerCodeArgs, WhitelistProof,
 };
 use node_license::state::{LicenseKind, Sale, SaleSchedule, TierParams};
 use solana_instruction::Instruction;
@@ -198,21 +197,7 @@ pub async fn try_create_sale(
     (result, sale)
 }
 
-/// The referral a purchase presents.
-#[derive(Clone)]
-pub enum Referral {
-    None,
-    /// The referrer's wallet and the mint of the license it holds.
-    User {
-        referrer: Pubkey,
-        license_mint: Pubkey,
-    },
-    /// A partner code and the wallet that receives its commission.
-    Partner {
-        code: String,
-        receiver: Pubkey,
-    },
-}
+pub use inferix_sdk::instructions::Referral;
 
 impl SaleFixture {
     pub async fn state(&self, bank: &mut Bank) -> Sale {
@@ -244,43 +229,22 @@ impl SaleFixture {
         mint: &Pubkey,
         referral: &Referral,
     ) -> node_license::accounts::PurchaseLicense {
-        let mut accounts = node_license::accounts::PurchaseLicense {
-            buyer: *buyer,
-            config: config_pda(),
+        inferix_sdk::instructions::purchase_license_accounts(
+            &self.accounts(),
+            buyer,
+            mint,
+            referral,
+        )
+    }
+
+    /// The sale as the SDK takes it.
+    pub fn accounts(&self) -> inferix_sdk::instructions::SaleAccounts {
+        inferix_sdk::instructions::SaleAccounts {
             sale: self.address,
-            wallet_purchases: wallet_purchases_pda(&self.address, buyer),
-            license_mint: *mint,
-            license_record: license_record_pda(mint),
-            buyer_license_account: ata_address(buyer, mint, &TOKEN_2022_ID),
             payment_mint: self.payment_mint,
-            buyer_payment_account: self.payment_account(buyer),
-            treasury: self.treasury,
-            referrer_license: None,
-            referrer_license_account: None,
-            partner_code: None,
-            commission_account: None,
             payment_token_program: self.payment_token_program,
-            license_token_program: TOKEN_2022_ID,
-            associated_token_program: anchor_spl::associated_token::ID,
-            system_program: anchor_lang::system_program::ID,
-        };
-        match referral {
-            Referral::None => {}
-            Referral::User {
-                referrer,
-                license_mint,
-            } => {
-                accounts.referrer_license = Some(license_record_pda(license_mint));
-                accounts.referrer_license_account =
-                    Some(ata_address(referrer, license_mint, &TOKEN_2022_ID));
-                accounts.commission_account = Some(self.payment_account(referrer));
-            }
-            Referral::Partner { code, receiver } => {
-                accounts.partner_code = Some(partner_code_pda(code));
-                accounts.commission_account = Some(self.payment_account(receiver));
-            }
+            treasury: self.treasury,
         }
-        accounts
     }
 
     pub fn purchase_ix(
@@ -291,15 +255,16 @@ impl SaleFixture {
         whitelist: Option<WhitelistProof>,
         referral: &Referral,
     ) -> Instruction {
-        ix(
-            self.purchase_accounts(buyer, mint, referral),
-            node_license::instruction::PurchaseLicense {
-                args: PurchaseLicenseArgs { tier, whitelist },
-            },
+        inferix_sdk::instructions::purchase_license(
+            &self.accounts(),
+            buyer,
+            mint,
+            tier,
+            whitelist,
+            referral,
         )
     }
 
-    /// Buys one license of `tier`; returns the outcome and the license mint.
     pub async fn buy(
         &self,
         bank: &mut Bank,

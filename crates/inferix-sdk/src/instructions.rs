@@ -5,6 +5,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{InstructionData, ToAccountMetas};
 use inferix_common::ed25519::INSTRUCTIONS_SYSVAR_ID;
+use node_license::instructions::{PurchaseLicenseArgs, WhitelistProof};
 use node_staking::instructions::{BenchmarkArgs, RegisterNodeArgs, ViolationArgs};
 
 use crate::pda;
@@ -446,5 +447,101 @@ pub fn withdraw_vested_buyback(
             ifx_token_program: ifx.token_program,
         },
         buyback_vault::instruction::WithdrawVested {},
+    )
+}
+
+/// A license sale as a buyer's transaction needs it (from the sale account).
+#[derive(Clone, Copy, Debug)]
+pub struct SaleAccounts {
+    pub sale: Pubkey,
+    pub payment_mint: Pubkey,
+    pub payment_token_program: Pubkey,
+    pub treasury: Pubkey,
+}
+
+/// The referral a purchase presents.
+#[derive(Clone, Debug)]
+pub enum Referral {
+    None,
+    /// A user code: the referrer's wallet and the mint of the license it holds (the referrer
+    /// earns its commission in the sale's payment token).
+    User {
+        referrer: Pubkey,
+        license_mint: Pubkey,
+    },
+    /// A partner code and the wallet that receives its commission.
+    Partner {
+        code: String,
+        receiver: Pubkey,
+    },
+}
+
+/// The accounts of `node_license::purchase_license` of the new license `license_mint` (a fresh
+/// keypair that signs) by `buyer`, paying from and earning commission into associated accounts.
+pub fn purchase_license_accounts(
+    sale: &SaleAccounts,
+    buyer: &Pubkey,
+    license_mint: &Pubkey,
+    referral: &Referral,
+) -> node_license::accounts::PurchaseLicense {
+    let token_2022 = anchor_spl::token_2022::ID;
+    let payment_account = |wallet: &Pubkey| {
+        pda::associated_token(wallet, &sale.payment_mint, &sale.payment_token_program)
+    };
+    let mut accounts = node_license::accounts::PurchaseLicense {
+        buyer: *buyer,
+        config: pda::license_config(),
+        sale: sale.sale,
+        wallet_purchases: pda::wallet_purchases(&sale.sale, buyer),
+        license_mint: *license_mint,
+        license_record: pda::license_record(license_mint),
+        buyer_license_account: pda::associated_token(buyer, license_mint, &token_2022),
+        payment_mint: sale.payment_mint,
+        buyer_payment_account: payment_account(buyer),
+        treasury: sale.treasury,
+        referrer_license: None,
+        referrer_license_account: None,
+        partner_code: None,
+        commission_account: None,
+        payment_token_program: sale.payment_token_program,
+        license_token_program: token_2022,
+        associated_token_program: anchor_spl::associated_token::ID,
+        system_program: anchor_lang::system_program::ID,
+    };
+    match referral {
+        Referral::None => {}
+        Referral::User {
+            referrer,
+            license_mint,
+        } => {
+            accounts.referrer_license = Some(pda::license_record(license_mint));
+            accounts.referrer_license_account =
+                Some(pda::associated_token(referrer, license_mint, &token_2022));
+            accounts.commission_account = Some(payment_account(referrer));
+        }
+        Referral::Partner { code, receiver } => {
+            accounts.partner_code = Some(pda::partner_code(code));
+            accounts.commission_account = Some(payment_account(receiver));
+        }
+    }
+    accounts
+}
+
+/// `node_license::purchase_license` of one license of `tier`, with a whitelist proof during the
+/// whitelist window.
+pub fn purchase_license(
+    sale: &SaleAccounts,
+    buyer: &Pubkey,
+    license_mint: &Pubkey,
+    tier: u8,
+    whitelist: Option<WhitelistProof>,
+    referral: &Referral,
+) -> Instruction {
+    build(
+        node_license::ID,
+        purchase_license_accounts(sale, buyer, license_mint, referral),
+        node_license::instruction::PurchaseLicense {
+            args: PurchaseLicenseArgs { tier, whitelist },
+        },
     )
 }

@@ -22,6 +22,8 @@ pub mod instructions;
 pub mod pda;
 pub mod signed;
 
+pub use buyback_vault;
 pub use epoch_rewards;
 pub use inferix_common;
+pub use node_license;
 pub use node_staking;

@@ -28,6 +28,19 @@ pub fn license_record(license_mint: &Pubkey) -> Pubkey {
     license(&[seeds::LICENSE, license_mint.as_ref()])
 }
 
+pub fn sale(sale_id: u32) -> Pubkey {
+    license(&[seeds::SALE, &sale_id.to_le_bytes()])
+}
+
+/// How many licenses `wallet` bought in `sale` (per-tier caps and whitelist allocations).
+pub fn wallet_purchases(sale: &Pubkey, wallet: &Pubkey) -> Pubkey {
+    license(&[seeds::WALLET_PURCHASES, sale.as_ref(), wallet.as_ref()])
+}
+
+pub fn partner_code(code: &str) -> Pubkey {
+    license(&[seeds::PARTNER_CODE, code.as_bytes()])
+}
+
 pub fn staking_config() -> Pubkey {
     staking(&[seeds::STAKING_CONFIG])
 }

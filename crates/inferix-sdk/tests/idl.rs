@@ -6,6 +6,7 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use inferix_sdk::instructions;
+use inferix_sdk::node_license::instructions::WhitelistProof;
 use inferix_sdk::node_staking::instructions::{BenchmarkArgs, RegisterNodeArgs, ViolationArgs};
 use serde_json::Value;
 use std::str::FromStr;
@@ -35,6 +36,13 @@ fn skip(idl: &Value, ty: &Value, data: &[u8], pos: &mut usize) {
         Value::Object(o) if o.contains_key("array") => {
             for _ in 0..o["array"][1].as_u64().unwrap() {
                 skip(idl, &o["array"][0], data, pos);
+            }
+        }
+        Value::Object(o) if o.contains_key("vec") => {
+            let len = u32::from_le_bytes(data[*pos..*pos + 4].try_into().unwrap());
+            *pos += 4;
+            for _ in 0..len {
+                skip(idl, &o["vec"], data, pos);
             }
         }
         Value::Object(o) if o.contains_key("option") => {
@@ -143,6 +151,14 @@ fn assert_matches_idl(program: &str, name: &str, ix: &Instruction) {
     };
     for (meta, (account, spec, group)) in ix.accounts.iter().zip(&accounts) {
         let what = format!("{name}.{account}");
+        // Anchor passes an absent optional account as the program id, read-only.
+        if spec["optional"] == true && meta.pubkey == program_id {
+            assert!(
+                !meta.is_writable && !meta.is_signer,
+                "{what}: absent optional account"
+            );
+            continue;
+        }
         assert_eq!(
             meta.is_writable,
             spec["writable"] == true,
@@ -356,6 +372,38 @@ fn buyback_builders_match_the_idl() {
         "withdraw_vested",
         &instructions::withdraw_vested_buyback(&selling.holder, &selling.license_mint, &ifx),
     );
+}
+
+#[test]
+fn purchase_builder_matches_the_idl_with_each_referral() {
+    let token = Pubkey::from_str("TokenkegQfeZyiNwAJbNbGqPFXCQuWwRn1pPJRTBTh1").unwrap();
+    let sale = instructions::SaleAccounts {
+        sale: inferix_sdk::pda::sale(1),
+        payment_mint: Pubkey::new_unique(),
+        payment_token_program: token,
+        treasury: Pubkey::new_unique(),
+    };
+    let (buyer, mint) = (Pubkey::new_unique(), Pubkey::new_unique());
+    let proof = WhitelistProof {
+        allocation: 2,
+        proof: vec![[4; 32], [5; 32]],
+    };
+    for referral in [
+        instructions::Referral::None,
+        instructions::Referral::User {
+            referrer: Pubkey::new_unique(),
+            license_mint: Pubkey::new_unique(),
+        },
+        instructions::Referral::Partner {
+            code: "GPUFARM".into(),
+            receiver: Pubkey::new_unique(),
+        },
+    ] {
+        for whitelist in [None, Some(proof.clone())] {
+            let ix = instructions::purchase_license(&sale, &buyer, &mint, 3, whitelist, &referral);
+            assert_matches_idl("node_license", "purchase_license", &ix);
+        }
+    }
 }
 
 #[test]
