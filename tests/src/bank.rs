@@ -424,13 +424,7 @@ pub fn system_account(lamports: u64) -> Account {
     }
 }
 
-pub fn ata_address(owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey) -> Pubkey {
-    spl_associated_token_account_interface::address::get_associated_token_address_with_program_id(
-        owner,
-        mint,
-        token_program,
-    )
-}
+pub use inferix_sdk::pda::associated_token as ata_address;
 
 /// The custom error code a failed transaction carries, if any.
 pub fn custom_error(result: &TxResult) -> Option<u32> {

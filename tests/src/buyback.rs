@@ -13,7 +13,6 @@ use buyback_vault::state::{BuybackConfig, BuybackParams, IfxPriceSource};
 use inferix_common::price::{
     PriceFeedMessage, PriceRules, PriceUpdateV2, VerificationLevel, PYTH_RECEIVER_PROGRAM_ID,
 };
-use inferix_common::seeds;
 use inferix_sdk::instructions as sdk;
 use solana_account::Account;
 use solana_instruction::Instruction;
@@ -31,25 +30,12 @@ pub fn buyback_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> 
     }
 }
 
-fn pda(seeds: &[&[u8]]) -> Pubkey {
-    Pubkey::find_program_address(seeds, &buyback_vault::ID).0
-}
-
-pub fn buyback_config_pda() -> Pubkey {
-    pda(&[seeds::BUYBACK_CONFIG])
-}
-pub fn ifx_vault_pda() -> Pubkey {
-    pda(&[seeds::BUYBACK_IFX_VAULT])
-}
-pub fn weth_vault_pda() -> Pubkey {
-    pda(&[seeds::BUYBACK_WETH_VAULT])
-}
-pub fn bought_back_pda(license_mint: &Pubkey) -> Pubkey {
-    pda(&[seeds::BOUGHT_BACK, license_mint.as_ref()])
-}
-pub fn buyback_vesting_pda(license_mint: &Pubkey) -> Pubkey {
-    pda(&[seeds::BUYBACK_VESTING, license_mint.as_ref()])
-}
+// The buyback_vault addresses, from the SDK (one derivation for clients, worker and tests).
+pub use inferix_sdk::pda::{
+    bought_back as bought_back_pda, buyback_config as buyback_config_pda,
+    buyback_ifx_vault as ifx_vault_pda, buyback_vesting as buyback_vesting_pda,
+    buyback_weth_vault as weth_vault_pda,
+};
 
 /// A Pyth `PriceUpdateV2` account (exponent −8).
 pub fn pyth_price_account(

@@ -3,7 +3,6 @@
 use crate::bank::{ata_address, program_data_address, Bank, TxResult, TOKEN_2022_ID};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
-use inferix_common::seeds;
 use node_license::constants::{
     DEFAULT_LOCK_DURATION_SECS, DEFAULT_USER_CODE_COMMISSION_BPS, DEFAULT_USER_CODE_DISCOUNT_BPS,
 };
@@ -23,29 +22,11 @@ pub fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruct
     }
 }
 
-fn pda(seeds: &[&[u8]]) -> Pubkey {
-    Pubkey::find_program_address(seeds, &node_license::ID).0
-}
-
-pub fn config_pda() -> Pubkey {
-    pda(&[seeds::LICENSE_CONFIG])
-}
-
-pub fn sale_pda(sale_id: u32) -> Pubkey {
-    pda(&[seeds::SALE, &sale_id.to_le_bytes()])
-}
-
-pub fn license_record_pda(mint: &Pubkey) -> Pubkey {
-    pda(&[seeds::LICENSE, mint.as_ref()])
-}
-
-pub fn wallet_purchases_pda(sale: &Pubkey, wallet: &Pubkey) -> Pubkey {
-    pda(&[seeds::WALLET_PURCHASES, sale.as_ref(), wallet.as_ref()])
-}
-
-pub fn partner_code_pda(code: &str) -> Pubkey {
-    pda(&[seeds::PARTNER_CODE, code.as_bytes()])
-}
+// The node_license addresses, from the SDK (one derivation for clients, worker and tests).
+pub use inferix_sdk::pda::{
+    license_config as config_pda, license_record as license_record_pda,
+    partner_code as partner_code_pda, sale as sale_pda, wallet_purchases as wallet_purchases_pda,
+};
 
 /// The keys that govern a deployment of node-license.
 pub struct LicenseAuthorities {

@@ -12,7 +12,6 @@ use epoch_rewards::state::{Epoch, RewardsConfig, RewardsParams};
 use inferix_common::ed25519::INSTRUCTIONS_SYSVAR_ID;
 use inferix_common::epoch::DEFAULT_EPOCH_SECS;
 use inferix_common::messages::{PorAttestation, SignedMessage};
-use inferix_common::seeds;
 use inferix_sdk::instructions as sdk;
 use node_license::state::LicenseKind;
 use solana_instruction::{AccountMeta, Instruction};
@@ -27,37 +26,13 @@ pub fn rewards_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> 
     }
 }
 
-fn pda(seeds: &[&[u8]]) -> Pubkey {
-    Pubkey::find_program_address(seeds, &epoch_rewards::ID).0
-}
-
-pub fn rewards_config_pda() -> Pubkey {
-    pda(&[seeds::REWARDS_CONFIG])
-}
-pub fn reward_vault_pda() -> Pubkey {
-    pda(&[seeds::REWARD_VAULT])
-}
-pub fn penalty_inflow_pda() -> Pubkey {
-    pda(&[seeds::PENALTY_INFLOW])
-}
-pub fn vesting_vault_pda() -> Pubkey {
-    pda(&[seeds::VESTING_VAULT])
-}
-pub fn epoch_pda(index: u32) -> Pubkey {
-    pda(&[seeds::EPOCH, &index.to_le_bytes()])
-}
-pub fn node_epoch_pda(index: u32, node: &Pubkey) -> Pubkey {
-    pda(&[seeds::NODE_EPOCH, &index.to_le_bytes(), node.as_ref()])
-}
-pub fn verifier_epoch_pda(index: u32, node: &Pubkey) -> Pubkey {
-    pda(&[seeds::VERIFIER_EPOCH, &index.to_le_bytes(), node.as_ref()])
-}
-pub fn node_rewards_pda(node: &Pubkey) -> Pubkey {
-    pda(&[seeds::NODE_REWARDS, node.as_ref()])
-}
-pub fn vesting_pda(holder: &Pubkey, index: u32) -> Pubkey {
-    pda(&[seeds::VESTING, holder.as_ref(), &index.to_le_bytes()])
-}
+// The epoch_rewards addresses, from the SDK (one derivation for clients, worker and tests).
+pub use inferix_sdk::pda::{
+    epoch as epoch_pda, node_epoch as node_epoch_pda, node_rewards as node_rewards_pda,
+    penalty_inflow as penalty_inflow_pda, reward_vault as reward_vault_pda,
+    rewards_config as rewards_config_pda, verifier_epoch as verifier_epoch_pda,
+    vesting as vesting_pda, vesting_vault as vesting_vault_pda,
+};
 
 pub fn default_rewards_params() -> RewardsParams {
     RewardsParams {

@@ -8,7 +8,6 @@ use anchor_lang::{InstructionData, ToAccountMetas};
 use inferix_common::ed25519::new_instruction;
 use inferix_common::messages::{Benchmark, SignedMessage, Violation};
 use inferix_common::price::PriceRules;
-use inferix_common::seeds;
 use inferix_sdk::instructions as sdk;
 use node_license::state::LicenseKind;
 use node_staking::constants::*;
@@ -32,37 +31,12 @@ pub fn staking_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> 
     }
 }
 
-fn pda(seeds: &[&[u8]]) -> Pubkey {
-    Pubkey::find_program_address(seeds, &node_staking::ID).0
-}
-
-pub fn staking_config_pda() -> Pubkey {
-    pda(&[seeds::STAKING_CONFIG])
-}
-
-pub fn pushed_price_pda() -> Pubkey {
-    pda(&[seeds::PUSHED_PRICE])
-}
-
-pub fn penalty_vault_pda() -> Pubkey {
-    pda(&[seeds::PENALTY_VAULT])
-}
-
-pub fn node_pda(license_mint: &Pubkey) -> Pubkey {
-    pda(&[seeds::NODE, license_mint.as_ref()])
-}
-
-pub fn stake_vault_pda(node: &Pubkey) -> Pubkey {
-    pda(&[seeds::STAKE_VAULT, node.as_ref()])
-}
-
-pub fn ticket_pda(node: &Pubkey, ticket_id: u64) -> Pubkey {
-    pda(&[seeds::UNBONDING, node.as_ref(), &ticket_id.to_le_bytes()])
-}
-
-pub fn slash_pda(evidence_hash: &[u8; 32]) -> Pubkey {
-    pda(&[seeds::SLASH, evidence_hash])
-}
+// The node_staking addresses, from the SDK (one derivation for clients, worker and tests).
+pub use inferix_sdk::pda::{
+    node as node_pda, penalty_vault as penalty_vault_pda, pushed_price as pushed_price_pda,
+    slash_record as slash_pda, stake_vault as stake_vault_pda,
+    staking_config as staking_config_pda, unbonding_ticket as ticket_pda,
+};
 
 /// The SPEC defaults, with the IFX price pushed by `price_authority` and verifiers needing
 /// 1,000 IFX.

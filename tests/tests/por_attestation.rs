@@ -15,7 +15,7 @@ use inferix_worker::chain::work::{job_ibm_micros, work_root, WorkRecord};
 use inferix_worker::chain::{self, Cosigner};
 use inferix_worker::gpu::Gpu;
 use inferix_worker::por::job::{from_hex, Commitment};
-use inferix_worker::por::manager::create_job;
+use inferix_worker::por::manager::{create_job, CreatedJob};
 use inferix_worker::por::tiles::frame_root;
 use inferix_worker::por::verify::{verify, VerifyInput, VerifyParams};
 use inferix_worker::por::worker::render_job;
@@ -33,19 +33,17 @@ fn renderer() -> Renderer {
     Renderer::new(Gpu::open(None, None).expect("a Vulkan adapter (lavapipe)")).unwrap()
 }
 
+/// A 128×96, 8-spp job of `scene` made by the manager.
+fn job(renderer: &Renderer, scene: &str, seed: u64, job_id: u8) -> CreatedJob {
+    let settings = RenderSettings::new(128, 96, 8, seed);
+    let secret = b"e2e manager secret, 32 bytes ...";
+    create_job(renderer, scene, &settings, secret, [job_id; 32], 12).unwrap()
+}
+
 /// Renders and verifies one job; returns the work record both verifiers accepted.
 fn proven_job() -> WorkRecord {
     let renderer = renderer();
-    let settings = RenderSettings::new(128, 96, 8, 11);
-    let created = create_job(
-        &renderer,
-        "cornell-box",
-        &settings,
-        b"e2e manager secret, 32 bytes ...",
-        [5; 32],
-        12,
-    )
-    .unwrap();
+    let created = job(&renderer, "cornell-box", 11, 5);
     let rendered = render_job(&renderer, &created.job, Path::new("job"), &mut |_, _| {}).unwrap();
     for nonce in [[1u8; 32], [2u8; 32]] {
         let input = VerifyInput {
@@ -188,16 +186,8 @@ async fn a_rendered_and_verified_job_is_attested_by_worker_and_two_verifiers_and
 #[tokio::test]
 async fn a_rejected_frame_becomes_a_slash_and_a_benchmark_sets_ib_through_the_chain_code() {
     let renderer = renderer();
-    let settings = RenderSettings::new(128, 96, 8, 12);
-    let created = create_job(
-        &renderer,
-        "material-spheres",
-        &settings,
-        b"e2e manager secret, 32 bytes ...",
-        [6; 32],
-        12,
-    )
-    .unwrap();
+    let created = job(&renderer, "material-spheres", 12, 6);
+    let settings = created.job.settings();
     let honest = render_job(&renderer, &created.job, Path::new("job"), &mut |_, _| {}).unwrap();
     let clean = Scene::load("material-spheres", 128.0 / 96.0).unwrap();
     let fake = renderer

@@ -98,6 +98,16 @@ fn arg_bytes<'a>(idl: &Value, args: &[Value], data: &'a [u8], path: &str) -> &'a
     panic!("no argument {path}");
 }
 
+const SPL_TOKEN: Pubkey = anchor_spl::token::ID;
+
+/// IFX as a deployment on the classic token program holds it.
+fn ifx_token(mint: Pubkey) -> instructions::IfxToken {
+    instructions::IfxToken {
+        mint,
+        token_program: SPL_TOKEN,
+    }
+}
+
 /// The IDL's accounts in instruction order, nested groups expanded: (path, spec, group prefix).
 fn flatten(accounts: &[Value], prefix: &str) -> Vec<(String, Value, String)> {
     let mut out = Vec::new();
@@ -253,7 +263,7 @@ fn co_signed_instruction_builders_match_the_idl() {
         evidence_hash: [9; 32],
         issued_at: 1_700_000_000,
     };
-    let token_program = Pubkey::from_str("TokenkegQfeZyiNwAJbNbGqPFXCQuWwRn1pPJRTBTh1").unwrap();
+    let token_program = SPL_TOKEN;
     let report =
         instructions::report_violation(&payer, &node, &mint, &token_program, violation, &verifiers);
     assert_matches_idl("node_staking", "report_violation", &report);
@@ -267,10 +277,7 @@ fn staking_holder_builders_match_the_idl() {
         Pubkey::new_unique(),
         Pubkey::new_unique(),
     );
-    let ifx = instructions::IfxToken {
-        mint: Pubkey::new_unique(),
-        token_program: Pubkey::from_str("TokenkegQfeZyiNwAJbNbGqPFXCQuWwRn1pPJRTBTh1").unwrap(),
-    };
+    let ifx = ifx_token(Pubkey::new_unique());
     let price = inferix_sdk::pda::pushed_price();
     let args = RegisterNodeArgs {
         operator: Some(Pubkey::new_unique()),
@@ -307,10 +314,7 @@ fn rewards_builders_match_the_idl() {
         Pubkey::new_unique(),
         Pubkey::new_unique(),
     );
-    let ifx = instructions::IfxToken {
-        mint: Pubkey::new_unique(),
-        token_program: Pubkey::from_str("TokenkegQfeZyiNwAJbNbGqPFXCQuWwRn1pPJRTBTh1").unwrap(),
-    };
+    let ifx = ifx_token(Pubkey::new_unique());
     assert_matches_idl(
         "epoch_rewards",
         "open_verifier_epoch",
@@ -342,7 +346,6 @@ fn rewards_builders_match_the_idl() {
 
 #[test]
 fn buyback_builders_match_the_idl() {
-    let token = Pubkey::from_str("TokenkegQfeZyiNwAJbNbGqPFXCQuWwRn1pPJRTBTh1").unwrap();
     let selling = instructions::BuybackLicense {
         holder: Pubkey::new_unique(),
         license_mint: Pubkey::new_unique(),
@@ -361,12 +364,9 @@ fn buyback_builders_match_the_idl() {
     assert_matches_idl(
         "buyback_vault",
         "buyback_weth",
-        &instructions::buyback_weth(&selling, &weth_mint, &token, &price, 1),
+        &instructions::buyback_weth(&selling, &weth_mint, &SPL_TOKEN, &price, 1),
     );
-    let ifx = instructions::IfxToken {
-        mint: ifx_mint,
-        token_program: token,
-    };
+    let ifx = ifx_token(ifx_mint);
     assert_matches_idl(
         "buyback_vault",
         "withdraw_vested",
@@ -376,11 +376,10 @@ fn buyback_builders_match_the_idl() {
 
 #[test]
 fn purchase_builder_matches_the_idl_with_each_referral() {
-    let token = Pubkey::from_str("TokenkegQfeZyiNwAJbNbGqPFXCQuWwRn1pPJRTBTh1").unwrap();
     let sale = instructions::SaleAccounts {
         sale: inferix_sdk::pda::sale(1),
         payment_mint: Pubkey::new_unique(),
-        payment_token_program: token,
+        payment_token_program: SPL_TOKEN,
         treasury: Pubkey::new_unique(),
     };
     let (buyer, mint) = (Pubkey::new_unique(), Pubkey::new_unique());
