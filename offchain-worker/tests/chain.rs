@@ -73,6 +73,11 @@ fn dry_run_prints_a_signed_attestation_with_the_precompile_first() {
     assert!(failure_message(missing).contains("solana-keygen new -o absent.json"));
     let bad_spec = run(&dir, &attest_args("operator.json", "verifier.json"));
     assert!(failure_message(bad_spec).contains("is not NODE=KEYPAIR"));
+    // An RPC node that cannot be reached is named, with what to check.
+    let mut unreachable = attest_args("operator.json", cosigner);
+    unreachable.pop();
+    unreachable.extend(["--rpc-url", "http://127.0.0.1:9"]);
+    assert!(failure_message(run(&dir, &unreachable)).contains("cannot reach http://127.0.0.1:9"));
     let mut no_target = attest_args("operator.json", cosigner);
     no_target.pop();
     assert!(failure_message(run(&dir, &no_target)).contains("--rpc-url"));

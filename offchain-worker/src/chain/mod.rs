@@ -201,3 +201,36 @@ pub fn send_rpc(
         .map(|s| s.to_string())
         .map_err(|e| WorkerError::Chain(format!("{rpc_url} refused the transaction: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transaction_over_the_packet_size_is_refused_by_name() {
+        let operator = Keypair::new();
+        let verifiers: Vec<Keypair> = (0..12).map(|_| Keypair::new()).collect();
+        let cosigners: Vec<Cosigner> = verifiers
+            .iter()
+            .map(|k| Cosigner {
+                node: Pubkey::new_unique(),
+                operator: k,
+            })
+            .collect();
+        let attestation = attestation(Pubkey::new_unique(), 0, 1, 1, 1, 1, [0; 32], 0);
+        let fits =
+            attestation_instructions(&operator.pubkey(), &attestation, &operator, &cosigners[..2]);
+        assert!(transaction(&fits, &operator, Hash::default()).is_ok());
+        let ixs = attestation_instructions(&operator.pubkey(), &attestation, &operator, &cosigners);
+        match transaction(&ixs, &operator, Hash::default()) {
+            Err(WorkerError::Chain(m)) => assert!(
+                m.contains("over Solana's 1232: use fewer co-signers"),
+                "{m}"
+            ),
+            other => panic!(
+                "expected a size error, got {:?}",
+                other.map(|t| wire_bytes(&t).len())
+            ),
+        }
+    }
+}
