@@ -8,7 +8,7 @@ use anchor_lang::solana_program::instruction::Instruction;
 use clap::{Args, Subcommand};
 use inferix_common::messages::ViolationKind;
 use inferix_sdk::node_staking::instructions::{BenchmarkArgs, ViolationArgs};
-use inferix_worker::chain::keypair::{read_keypair_file, write_keypair_file};
+use inferix_sdk::keypair::{read_keypair_file, write_keypair_file};
 use inferix_worker::chain::{self, Cosigner};
 use inferix_worker::por::job::from_hex;
 use inferix_worker::WorkerError;
@@ -170,12 +170,6 @@ fn submit(
 pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
     match command {
         ChainCommand::Keygen { out } => {
-            if out.exists() {
-                return Err(WorkerError::Output {
-                    path: out.display().to_string(),
-                    reason: "a file is already there; keypairs are never overwritten".into(),
-                });
-            }
             let keypair = Keypair::new();
             write_keypair_file(&keypair, &out)?;
             println!("{} written to {}", keypair.pubkey(), out.display());
@@ -287,5 +281,5 @@ fn required_payer(submission: &Submission) -> Result<Keypair, WorkerError> {
             "--payer KEYPAIR is required: the fee payer's keypair file".into(),
         )
     })?;
-    read_keypair_file(path)
+    Ok(read_keypair_file(path)?)
 }

@@ -57,6 +57,15 @@ pub enum WorkerError {
     Chain(String),
 }
 
+impl From<inferix_sdk::keypair::KeypairFileError> for WorkerError {
+    fn from(e: inferix_sdk::keypair::KeypairFileError) -> Self {
+        WorkerError::Keypair {
+            path: e.path,
+            reason: e.reason,
+        }
+    }
+}
+
 impl WorkerError {
     /// A read failure on `path`, telling a missing file apart from other I/O errors.
     pub fn from_io(path: &Path, err: std::io::Error) -> Self {

@@ -6,7 +6,6 @@
 
 pub mod bank;
 pub mod buyback;
-pub mod deployment;
 pub mod license;
 pub mod rewards;
 pub mod staking;

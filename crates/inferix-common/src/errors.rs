@@ -55,3 +55,47 @@ pub enum CommonError {
     #[msg("Epoch length must be positive")]
     InvalidEpochLength,
 }
+
+impl CommonError {
+    /// Every variant in code order, for clients that turn a code back into its name.
+    pub const ALL: [CommonError; 25] = [
+        CommonError::MathOverflow,
+        CommonError::DivisionByZero,
+        CommonError::InvalidBasisPoints,
+        CommonError::Ed25519InstructionMissing,
+        CommonError::Ed25519UnexpectedPosition,
+        CommonError::Ed25519SignatureCount,
+        CommonError::Ed25519MalformedData,
+        CommonError::Ed25519OffsetMismatch,
+        CommonError::Ed25519InstructionIndexMismatch,
+        CommonError::Ed25519SignerMismatch,
+        CommonError::Ed25519DuplicateSigner,
+        CommonError::Ed25519MessageMismatch,
+        CommonError::MessageMalformed,
+        CommonError::NotInstructionsSysvar,
+        CommonError::PriceWrongOwner,
+        CommonError::PriceMalformed,
+        CommonError::PriceWrongFeed,
+        CommonError::PricePartiallyVerified,
+        CommonError::PriceStale,
+        CommonError::PriceFromFuture,
+        CommonError::PriceLowConfidence,
+        CommonError::PriceNotPositive,
+        CommonError::BeforeEpochOrigin,
+        CommonError::EpochUnknown,
+        CommonError::InvalidEpochLength,
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_lists_every_variant_in_code_order() {
+        for (i, e) in CommonError::ALL.iter().enumerate() {
+            assert_eq!(u32::from(*e), 9000 + i as u32);
+        }
+        assert_eq!(CommonError::ALL.len(), CommonError::InvalidEpochLength as usize + 1);
+    }
+}

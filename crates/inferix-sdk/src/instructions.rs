@@ -8,9 +8,10 @@ use inferix_common::ed25519::INSTRUCTIONS_SYSVAR_ID;
 use node_license::instructions::{PurchaseLicenseArgs, WhitelistProof};
 use node_staking::instructions::{BenchmarkArgs, RegisterNodeArgs, ViolationArgs};
 
+
 use crate::pda;
 
-fn build(
+pub(crate) fn build(
     program_id: Pubkey,
     accounts: impl ToAccountMetas,
     data: impl InstructionData,
@@ -22,7 +23,7 @@ fn build(
     }
 }
 
-/// The deployment's IFX mint and its token program (from the staking config).
+/// A mint and its token program: the deployment's IFX (from the staking config), or wETH.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IfxToken {
     pub mint: Pubkey,
@@ -129,6 +130,26 @@ pub fn withdraw(
             ifx_token_program: ifx.token_program,
         },
         node_staking::instruction::Withdraw {},
+    )
+}
+
+/// `node_staking::update_node`: the owner sets the operator key, the price per IBM (which moves
+/// S(n)) or leaves/rejoins the active set; `price` is the deployment's IFX price account.
+pub fn update_node(
+    owner: &Pubkey,
+    node: &Pubkey,
+    price: &Pubkey,
+    args: node_staking::instructions::UpdateNodeArgs,
+) -> Instruction {
+    build(
+        node_staking::ID,
+        node_staking::accounts::NodeOwner {
+            owner: *owner,
+            config: pda::staking_config(),
+            node: *node,
+            price: *price,
+        },
+        node_staking::instruction::UpdateNode { args },
     )
 }
 

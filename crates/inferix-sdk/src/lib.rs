@@ -1,5 +1,8 @@
-//! Inferix Rust SDK: program addresses and instruction builders for integrators and for the
-//! off-chain worker, built on the shared crate (seeds, messages, Ed25519 layout).
+//! Inferix Rust SDK for integrators, the CLI and the off-chain worker: program addresses
+//! ([`pda`]), instruction builders ([`instructions`]), typed account fetching ([`accounts`]), event
+//! parsing ([`events`]), program errors by name ([`errors`]), the figures holders ask for
+//! ([`calc`]), keypair files ([`keypair`]) and a cluster client ([`client`]) — all built on the
+//! shared crate (seeds, messages, Ed25519 layout, formulas).
 //!
 //! A co-signed message travels as two instructions, the Ed25519 precompile then the program
 //! instruction; [`signed::co_signed`] builds the first from signatures made anywhere.
@@ -17,8 +20,14 @@
 //! assert_eq!(ix.accounts[5].pubkey, pda::node_epoch(7, &node));
 //! ```
 
+pub mod accounts;
+pub mod admin;
 pub mod calc;
+pub mod client;
+pub mod errors;
+pub mod events;
 pub mod instructions;
+pub mod keypair;
 pub mod pda;
 pub mod signed;
 

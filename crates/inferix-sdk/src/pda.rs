@@ -150,3 +150,13 @@ pub fn bought_back(license_mint: &Pubkey) -> Pubkey {
 pub fn buyback_vesting(license_mint: &Pubkey) -> Pubkey {
     buyback(&[seeds::BUYBACK_VESTING, license_mint.as_ref()])
 }
+
+/// The upgradeable loader's `ProgramData` account of `program`: it names the upgrade authority,
+/// the only key allowed to initialize a program's config.
+pub fn program_data(program: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(
+        &[program.as_ref()],
+        &anchor_lang::solana_program::bpf_loader_upgradeable::ID,
+    )
+    .0
+}

@@ -3,7 +3,6 @@
 //! program instruction, and hands the signed transaction to an RPC node — or prints it
 //! (`--dry-run`). Tests and the local demo submit the very same transaction to the embedded bank.
 
-pub mod keypair;
 pub mod work;
 
 use anchor_lang::prelude::Pubkey;
@@ -11,6 +10,7 @@ use anchor_lang::solana_program::instruction::Instruction;
 use base64::Engine;
 use inferix_common::messages::{Benchmark, PorAttestation, SignedMessage, Violation};
 use inferix_sdk::node_staking::instructions::{BenchmarkArgs, ViolationArgs};
+use inferix_sdk::client::{self, ChainError};
 use inferix_sdk::{instructions, pda, signed};
 use solana_hash::Hash;
 use solana_keypair::Keypair;
@@ -19,8 +19,7 @@ use solana_transaction::Transaction;
 
 use crate::error::WorkerError;
 
-/// Largest transaction Solana accepts, bytes.
-pub const MAX_TRANSACTION_BYTES: usize = 1232;
+pub use inferix_sdk::client::{wire_bytes, MAX_TRANSACTION_BYTES};
 
 /// A verifier co-signing a message: its staking node (passed to the program) and the operator
 /// key the node registered (which signs).
@@ -139,23 +138,10 @@ pub fn transaction(
     payer: &Keypair,
     blockhash: Hash,
 ) -> Result<Transaction, WorkerError> {
-    let tx = Transaction::new_signed_with_payer(
-        instructions,
-        Some(&payer.pubkey()),
-        &[payer],
-        blockhash,
-    );
-    let size = wire_bytes(&tx).len();
-    if size > MAX_TRANSACTION_BYTES {
-        return Err(WorkerError::Chain(format!(
-            "the transaction is {size} bytes, over Solana's {MAX_TRANSACTION_BYTES}: use fewer co-signers"
-        )));
-    }
-    Ok(tx)
-}
-
-pub fn wire_bytes(tx: &Transaction) -> Vec<u8> {
-    bincode::serialize(tx).expect("transactions serialize")
+    client::transaction(instructions, payer, &[], blockhash).map_err(|e| match e {
+        ChainError::TooLarge { .. } => WorkerError::Chain(format!("{e}: use fewer co-signers")),
+        other => WorkerError::Chain(other.to_string()),
+    })
 }
 
 /// What `--dry-run` prints: size, signers, instructions and the base64 wire transaction.

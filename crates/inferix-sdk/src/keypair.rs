@@ -5,10 +5,23 @@ use std::path::Path;
 
 use solana_keypair::Keypair;
 
-use crate::error::WorkerError;
+/// A keypair file that cannot be used, and why (the reason says what to do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeypairFileError {
+    pub path: String,
+    pub reason: String,
+}
 
-fn refuse(path: &Path, reason: impl ToString) -> WorkerError {
-    WorkerError::Keypair {
+impl std::fmt::Display for KeypairFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "keypair file {}: {}", self.path, self.reason)
+    }
+}
+
+impl std::error::Error for KeypairFileError {}
+
+fn refuse(path: &Path, reason: impl ToString) -> KeypairFileError {
+    KeypairFileError {
         path: path.display().to_string(),
         reason: reason.to_string(),
     }
@@ -16,7 +29,7 @@ fn refuse(path: &Path, reason: impl ToString) -> WorkerError {
 
 /// Reads and checks a keypair file: present, a JSON array of 64 byte values, and a public half
 /// that matches the secret half.
-pub fn read_keypair_file(path: &Path) -> Result<Keypair, WorkerError> {
+pub fn read_keypair_file(path: &Path) -> Result<Keypair, KeypairFileError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             refuse(
@@ -62,10 +75,26 @@ pub fn read_keypair_file(path: &Path) -> Result<Keypair, WorkerError> {
     })
 }
 
-/// Writes a keypair in the `solana-keygen` format.
-pub fn write_keypair_file(keypair: &Keypair, path: &Path) -> Result<(), WorkerError> {
+/// Writes a keypair in the `solana-keygen` format (creating the folder), never over an existing
+/// file: a lost keypair is lost funds.
+pub fn write_keypair_file(keypair: &Keypair, path: &Path) -> Result<(), KeypairFileError> {
+    use std::io::Write;
     let text = serde_json::to_string(&keypair.to_bytes().to_vec()).expect("bytes serialize");
-    crate::frame::write_file(path, text.as_bytes())
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| refuse(path, e))?;
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                refuse(path, "a file is already there; keypairs are never overwritten")
+            } else {
+                refuse(path, e)
+            }
+        })
 }
 
 #[cfg(test)]
@@ -83,7 +112,7 @@ mod tests {
 
     fn reason(path: &Path) -> String {
         match read_keypair_file(path) {
-            Err(WorkerError::Keypair { reason, .. }) => reason,
+            Err(KeypairFileError { reason, .. }) => reason,
             other => panic!(
                 "expected a keypair error, got {:?}",
                 other.map(|k| k.pubkey())
@@ -95,7 +124,10 @@ mod tests {
     fn a_solana_keygen_file_round_trips() {
         let keypair = Keypair::new();
         let path = file("valid.json", "");
+        std::fs::remove_file(&path).unwrap();
         write_keypair_file(&keypair, &path).unwrap();
+        let again = write_keypair_file(&Keypair::new(), &path).unwrap_err();
+        assert!(again.reason.contains("never overwritten"));
         assert_eq!(read_keypair_file(&path).unwrap().pubkey(), keypair.pubkey());
         // The format solana-keygen writes: one JSON array of 64 numbers.
         let text = std::fs::read_to_string(&path).unwrap();

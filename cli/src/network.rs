@@ -1,0 +1,127 @@
+//! What the commands read first: the deployment's config accounts, a license and its node, and
+//! the checks that turn a holder's likely mistakes into clear errors before anything is sent.
+
+use anchor_lang::prelude::Pubkey;
+use inferix_sdk::accounts::{fetch, token_balance};
+use inferix_sdk::client::Chain;
+use inferix_sdk::instructions::IfxToken;
+use inferix_sdk::node_license::state::LicenseRecord;
+use inferix_sdk::node_staking::state::{Node, PriceSource, StakingConfig};
+use inferix_sdk::epoch_rewards::state::RewardsConfig;
+use inferix_sdk::pda;
+use solana_signer::Signer;
+
+use crate::error::CliError;
+
+fn not_deployed(program: &str) -> CliError {
+    CliError::new(
+        format!("{program} is not configured on this cluster"),
+        "check --url; an operator deploys the configs with `inferix migrate`",
+    )
+}
+
+pub async fn staking_config(chain: &mut impl Chain) -> Result<StakingConfig, CliError> {
+    fetch(chain, &pda::staking_config())
+        .await?
+        .ok_or_else(|| not_deployed("node-staking"))
+}
+
+pub async fn rewards_config(chain: &mut impl Chain) -> Result<RewardsConfig, CliError> {
+    fetch(chain, &pda::rewards_config())
+        .await?
+        .ok_or_else(|| not_deployed("epoch-rewards"))
+}
+
+pub fn ifx_token(config: &StakingConfig) -> IfxToken {
+    IfxToken {
+        mint: config.ifx_mint,
+        token_program: config.ifx_token_program,
+    }
+}
+
+/// The IFX price account the staking program reads: its pushed-price PDA, or the Pyth account
+/// the user names.
+pub fn ifx_price_account(
+    config: &StakingConfig,
+    pyth_account: Option<Pubkey>,
+) -> Result<Pubkey, CliError> {
+    match (config.params.price_source, pyth_account) {
+        (PriceSource::Pushed, _) => Ok(pda::pushed_price()),
+        (PriceSource::Pyth { .. }, Some(account)) => Ok(account),
+        (PriceSource::Pyth { .. }, None) => Err(CliError::new(
+            "this deployment prices IFX with a Pyth feed",
+            "pass --ifx-price-account with the feed's PriceUpdateV2 account",
+        )),
+    }
+}
+
+pub async fn license_record(
+    chain: &mut impl Chain,
+    license_mint: &Pubkey,
+) -> Result<LicenseRecord, CliError> {
+    fetch(chain, &pda::license_record(license_mint))
+        .await?
+        .ok_or_else(|| {
+            CliError::new(
+                format!("{license_mint} is not an Inferix license"),
+                "pass --license with the mint of your license NFT (shown when you bought it)",
+            )
+        })
+}
+
+pub async fn node(chain: &mut impl Chain, license_mint: &Pubkey) -> Result<Node, CliError> {
+    fetch(chain, &pda::node(license_mint)).await?.ok_or_else(|| {
+        CliError::new(
+            format!("no node is registered on license {license_mint}"),
+            "register one with `inferix node register --license MINT --price-per-ibm USD`",
+        )
+    })
+}
+
+/// Refuses a wallet that does not hold the license NFT in its associated account.
+pub async fn require_holder(
+    chain: &mut impl Chain,
+    wallet: &Pubkey,
+    license_mint: &Pubkey,
+) -> Result<(), CliError> {
+    let account = pda::associated_token(wallet, license_mint, &anchor_spl::token_2022::ID);
+    if token_balance(chain, &account).await? != Some(1) {
+        return Err(CliError::new(
+            format!("wallet {wallet} does not hold license {license_mint}"),
+            "sign with --keypair of the wallet that holds the license NFT",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a wallet that is not the node's owner.
+pub fn require_owner(node: &Node, wallet: &impl Signer) -> Result<(), CliError> {
+    if node.owner != wallet.pubkey() {
+        return Err(CliError::new(
+            format!(
+                "wallet {} is not the owner of the node on license {} (its owner is {})",
+                wallet.pubkey(),
+                node.license_mint,
+                node.owner
+            ),
+            "sign with --keypair of the node's owner; a new license holder runs `inferix node take-over` first",
+        ));
+    }
+    Ok(())
+}
+
+/// Why a node is or is not in the active set, in words.
+pub fn activity(node: &Node) -> String {
+    use inferix_sdk::node_staking::state::NodeStatus;
+    match node.status {
+        NodeStatus::Active => "active: its stake covers S(n)".into(),
+        NodeStatus::Pending => "pending: no benchmarked IB yet (verifiers sign a Benchmark)".into(),
+        NodeStatus::Retired => "retired: bought back; its stake is unbonding".into(),
+        NodeStatus::Inactive if node.blacklisted => "inactive: blacklisted".into(),
+        NodeStatus::Inactive if node.deactivated => "inactive: deactivated by its owner".into(),
+        NodeStatus::Inactive => format!(
+            "inactive: stake below S(n) by {} base units; stake more to activate",
+            node.required_stake.saturating_sub(node.stake)
+        ),
+    }
+}

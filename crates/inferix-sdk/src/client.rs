@@ -1,0 +1,245 @@
+//! Talking to a cluster: the [`Chain`] trait the CLI, the migrations and the main job are written
+//! against, its JSON-RPC implementation [`RpcChain`], and signed transactions checked against
+//! Solana's size limit. The embedded local bank implements the same trait (in `inferix-tests`),
+//! so every command runs unchanged on either.
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use solana_account::Account;
+use solana_hash::Hash;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+
+use crate::errors::describe_transaction_error;
+
+/// Largest transaction Solana accepts, bytes.
+pub const MAX_TRANSACTION_BYTES: usize = 1232;
+
+/// Why a chain call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainError {
+    /// The node could not be reached or did not answer.
+    Unreachable(String),
+    /// The transaction was executed and refused; `explanation` names the program error.
+    Refused {
+        error: TransactionError,
+        explanation: String,
+    },
+    /// The transaction does not fit in a packet.
+    TooLarge { bytes: usize },
+    /// An account exists but is not what its address should hold.
+    BadAccount { address: Pubkey, reason: String },
+}
+
+impl std::fmt::Display for ChainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChainError::Unreachable(reason) => write!(f, "cannot reach the cluster: {reason}"),
+            ChainError::Refused { explanation, .. } => write!(f, "{explanation}"),
+            ChainError::TooLarge { bytes } => write!(
+                f,
+                "the transaction is {bytes} bytes, over Solana's {MAX_TRANSACTION_BYTES}"
+            ),
+            ChainError::BadAccount { address, reason } => write!(f, "account {address}: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ChainError {}
+
+impl ChainError {
+    /// The custom program error code of a refused transaction.
+    pub fn custom_code(&self) -> Option<u32> {
+        match self {
+            ChainError::Refused {
+                error:
+                    TransactionError::InstructionError(
+                        _,
+                        solana_instruction::error::InstructionError::Custom(code),
+                    ),
+                ..
+            } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// A refusal, explained from the failing instruction's program IDL.
+    pub fn refused(error: TransactionError, instructions: &[Instruction]) -> Self {
+        ChainError::Refused {
+            explanation: describe_transaction_error(&error, instructions),
+            error,
+        }
+    }
+}
+
+/// A cluster: the JSON-RPC node of a real one, or the embedded bank. Clients run on one task,
+/// so the futures need not be `Send`.
+#[allow(async_fn_in_trait)]
+pub trait Chain {
+    /// The account at `address`, or `None` when it does not exist.
+    async fn account(&mut self, address: &Pubkey) -> Result<Option<Account>, ChainError>;
+
+    /// Signs `instructions` with `payer` (fee payer) and `signers`, sends and waits for
+    /// confirmation; returns the signature in base58.
+    async fn send(
+        &mut self,
+        instructions: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+    ) -> Result<String, ChainError>;
+
+    /// Every account `program` owns whose data starts with `discriminator` (RPC:
+    /// `getProgramAccounts` with a memcmp filter).
+    async fn program_accounts(
+        &mut self,
+        program: &Pubkey,
+        discriminator: &[u8],
+    ) -> Result<Vec<(Pubkey, Account)>, ChainError>;
+
+    /// The cluster's clock, Unix seconds (from the Clock sysvar, as the programs read it).
+    async fn unix_timestamp(&mut self) -> Result<i64, ChainError> {
+        let clock_id = solana_clock::sysvar::ID;
+        let account = self
+            .account(&clock_id)
+            .await?
+            .ok_or_else(|| ChainError::Unreachable("the cluster serves no Clock sysvar".into()))?;
+        let clock: solana_clock::Clock = bincode::deserialize(&account.data)
+            .map_err(|e| ChainError::BadAccount {
+                address: clock_id,
+                reason: format!("not a Clock: {e}"),
+            })?;
+        Ok(clock.unix_timestamp)
+    }
+}
+
+/// Signs `instructions` into a transaction paid by `payer`, refusing one over the size limit.
+pub fn transaction(
+    instructions: &[Instruction],
+    payer: &Keypair,
+    signers: &[&Keypair],
+    blockhash: Hash,
+) -> Result<Transaction, ChainError> {
+    let mut all: Vec<&Keypair> = vec![payer];
+    all.extend(
+        signers
+            .iter()
+            .filter(|s| s.pubkey() != payer.pubkey())
+            .copied(),
+    );
+    let tx =
+        Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &all, blockhash);
+    let bytes = wire_bytes(&tx).len();
+    if bytes > MAX_TRANSACTION_BYTES {
+        return Err(ChainError::TooLarge { bytes });
+    }
+    Ok(tx)
+}
+
+/// The transaction as it travels on the wire.
+pub fn wire_bytes(tx: &Transaction) -> Vec<u8> {
+    bincode::serialize(tx).expect("transactions serialize")
+}
+
+/// Whether `instructions` fit in one transaction paid by `payer` with `signer_count` signatures.
+pub fn fits(instructions: &[Instruction], payer: &Pubkey, signer_count: usize) -> bool {
+    let message = solana_transaction::Message::new(instructions, Some(payer));
+    let tx = Transaction {
+        signatures: vec![Default::default(); signer_count.max(1)],
+        message,
+    };
+    wire_bytes(&tx).len() <= MAX_TRANSACTION_BYTES
+}
+
+/// A JSON-RPC node (a validator, `solana-test-validator`, or a provider's URL).
+pub struct RpcChain {
+    client: solana_rpc_client::nonblocking::rpc_client::RpcClient,
+    url: String,
+}
+
+impl RpcChain {
+    pub fn new(url: &str) -> Self {
+        Self {
+            client: solana_rpc_client::nonblocking::rpc_client::RpcClient::new_with_commitment(
+                url.to_string(),
+                solana_commitment_config::CommitmentConfig::confirmed(),
+            ),
+            url: url.to_string(),
+        }
+    }
+
+    fn unreachable(&self, e: impl std::fmt::Display) -> ChainError {
+        ChainError::Unreachable(format!(
+            "{} ({e}); check --url or `json_rpc_url` in the Solana CLI config",
+            self.url
+        ))
+    }
+}
+
+impl Chain for RpcChain {
+    async fn account(&mut self, address: &Pubkey) -> Result<Option<Account>, ChainError> {
+        self.client
+            .get_account_with_commitment(address, self.client.commitment())
+            .await
+            .map(|r| r.value)
+            .map_err(|e| self.unreachable(e))
+    }
+
+    async fn send(
+        &mut self,
+        instructions: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+    ) -> Result<String, ChainError> {
+        let blockhash = self
+            .client
+            .get_latest_blockhash()
+            .await
+            .map_err(|e| self.unreachable(e))?;
+        let tx = transaction(instructions, payer, signers, blockhash)?;
+        match self.client.send_and_confirm_transaction(&tx).await {
+            Ok(signature) => Ok(signature.to_string()),
+            Err(e) => match e.get_transaction_error() {
+                Some(error) => Err(ChainError::refused(error, instructions)),
+                None => Err(self.unreachable(e)),
+            },
+        }
+    }
+
+    async fn program_accounts(
+        &mut self,
+        program: &Pubkey,
+        discriminator: &[u8],
+    ) -> Result<Vec<(Pubkey, Account)>, ChainError> {
+        use solana_rpc_client_api::config::{RpcAccountInfoConfig, RpcProgramAccountsConfig};
+        use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
+        let config = RpcProgramAccountsConfig {
+            filters: Some(vec![RpcFilterType::Memcmp(Memcmp::new_base58_encoded(
+                0,
+                discriminator,
+            ))]),
+            account_config: RpcAccountInfoConfig {
+                encoding: Some(solana_account_decoder_client_types::UiAccountEncoding::Base64),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let accounts = self
+            .client
+            .get_program_ui_accounts_with_config(program, config)
+            .await
+            .map_err(|e| self.unreachable(e))?;
+        accounts
+            .into_iter()
+            .map(|(address, ui)| {
+                ui.decode::<Account>()
+                    .map(|account| (address, account))
+                    .ok_or_else(|| ChainError::BadAccount {
+                        address,
+                        reason: "the node returned undecodable account data".into(),
+                    })
+            })
+            .collect()
+    }
+}
