@@ -87,10 +87,15 @@ async fn quote_of(
     let rewards_config = network::rewards_config(chain).await?;
     let record = network::license_record(chain, license_mint).await?;
     let node = network::node(chain, license_mint).await?;
-    let rewards: Option<NodeRewards> = fetch(chain, &pda::node_rewards(&pda::node(license_mint))).await?;
+    let rewards: Option<NodeRewards> =
+        fetch(chain, &pda::node_rewards(&pda::node(license_mint))).await?;
     let now = chain.unix_timestamp().await?;
     let current = rewards_config.schedule.epoch_at(now).unwrap_or(0);
-    let eligible = if chain.account(&pda::bought_back(license_mint)).await?.is_some() {
+    let eligible = if chain
+        .account(&pda::bought_back(license_mint))
+        .await?
+        .is_some()
+    {
         Err("this license was already sold back".to_string())
     } else {
         check_eligible(&record, &node, rewards.as_ref(), current).map_err(|e| e.to_string())
@@ -98,7 +103,13 @@ async fn quote_of(
     let params = config.params;
     let ifx_account = network::ifx_price_account(&staking, ifx_price_account)?;
     let ifx_usd = read_price(chain, &ifx_account, now, |a, t| ifx_price(&params, a, t)).await?;
-    let ifx = ifx_payout(&params, record.price_paid_usd, &ifx_usd, staking.ifx_decimals).ok();
+    let ifx = ifx_payout(
+        &params,
+        record.price_paid_usd,
+        &ifx_usd,
+        staking.ifx_decimals,
+    )
+    .ok();
     let weth = match eth_price_account {
         Some(address) => {
             let eth_usd = read_price(chain, &address, now, |a, t| eth_price(&params, a, t)).await?;
@@ -151,10 +162,18 @@ pub async fn quote(
         "window {} → {}: {}",
         q.window.0,
         q.window.1,
-        if q.window_open { "open now" } else { "closed now" }
+        if q.window_open {
+            "open now"
+        } else {
+            "closed now"
+        }
     ));
     report.line(match q.ifx {
-        Some(a) => format!("option ifx:  {} IFX, vesting over {} days", tokens(a, staking.ifx_decimals), config.params.ifx_vesting_secs / 86_400),
+        Some(a) => format!(
+            "option ifx:  {} IFX, vesting over {} days",
+            tokens(a, staking.ifx_decimals),
+            config.params.ifx_vesting_secs / 86_400
+        ),
         None => "option ifx:  no quote".to_string(),
     });
     report.line(match q.weth {
@@ -184,7 +203,10 @@ pub async fn sell(
     let (q, config) = quote_of(chain, license_mint, ifx_price_account, eth_price_account).await?;
     if !q.window_open {
         return Err(CliError::new(
-            format!("the buyback window is closed: it runs from {} to {}", q.window.0, q.window.1),
+            format!(
+                "the buyback window is closed: it runs from {} to {}",
+                q.window.0, q.window.1
+            ),
             "sell during the window; `inferix buyback quote` shows it",
         ));
     }
@@ -205,15 +227,32 @@ pub async fn sell(
     let (ix, quoted) = match option {
         BuybackOption::Ifx => {
             let quoted = q.ifx.unwrap_or(0);
-            (instructions::buyback_ifx(&license, &config.ifx_mint, &ifx_account, min_out.unwrap_or(quoted)), quoted)
+            (
+                instructions::buyback_ifx(
+                    &license,
+                    &config.ifx_mint,
+                    &ifx_account,
+                    min_out.unwrap_or(quoted),
+                ),
+                quoted,
+            )
         }
         BuybackOption::Weth => {
             let eth = eth_price_account.ok_or_else(|| {
-                CliError::new("the wETH option needs the ETH/USD price", "pass --eth-price-account")
+                CliError::new(
+                    "the wETH option needs the ETH/USD price",
+                    "pass --eth-price-account",
+                )
             })?;
             let quoted = q.weth.unwrap_or(0);
             (
-                instructions::buyback_weth(&license, &config.weth_mint, &config.weth_token_program, &eth, min_out.unwrap_or(quoted)),
+                instructions::buyback_weth(
+                    &license,
+                    &config.weth_mint,
+                    &config.weth_token_program,
+                    &eth,
+                    min_out.unwrap_or(quoted),
+                ),
                 quoted,
             )
         }
@@ -222,7 +261,8 @@ pub async fn sell(
     let mut report = Report::new();
     let paid = match option {
         BuybackOption::Ifx => {
-            let vesting: Option<BuybackVesting> = fetch(chain, &pda::buyback_vesting(license_mint)).await?;
+            let vesting: Option<BuybackVesting> =
+                fetch(chain, &pda::buyback_vesting(license_mint)).await?;
             let total = vesting.map_or(0, |v| v.total);
             report.line(format!(
                 "sold license {license_mint} back for {} IFX, vesting over {} days (`inferix buyback withdraw`)",
@@ -232,13 +272,21 @@ pub async fn sell(
             total
         }
         BuybackOption::Weth => {
-            let account = pda::associated_token(&wallet.pubkey(), &config.weth_mint, &config.weth_token_program);
+            let account = pda::associated_token(
+                &wallet.pubkey(),
+                &config.weth_mint,
+                &config.weth_token_program,
+            );
             let balance = token_balance(chain, &account).await?.unwrap_or(0);
-            report.line(format!("sold license {license_mint} back for {quoted} wETH base units, paid at once"));
+            report.line(format!(
+                "sold license {license_mint} back for {quoted} wETH base units, paid at once"
+            ));
             balance
         }
     };
-    report.line("the node's stake is unbonding to you; withdraw it with `inferix withdraw` when released");
+    report.line(
+        "the node's stake is unbonding to you; withdraw it with `inferix withdraw` when released",
+    );
     report.json = json!({"option": format!("{option:?}").to_lowercase(), "amount": paid, "quoted": quoted, "signature": signature});
     Ok(report)
 }
@@ -251,15 +299,20 @@ pub async fn withdraw(
 ) -> Result<Report, CliError> {
     let config = buyback_config(chain).await?;
     let staking = network::staking_config(chain).await?;
-    let vesting: BuybackVesting = fetch(chain, &pda::buyback_vesting(license_mint)).await?.ok_or_else(|| {
-        CliError::new(
-            format!("license {license_mint} has no IFX buyback vesting"),
-            "sell it back first with `inferix buyback sell --option ifx`",
-        )
-    })?;
+    let vesting: BuybackVesting = fetch(chain, &pda::buyback_vesting(license_mint))
+        .await?
+        .ok_or_else(|| {
+            CliError::new(
+                format!("license {license_mint} has no IFX buyback vesting"),
+                "sell it back first with `inferix buyback sell --option ifx`",
+            )
+        })?;
     let now = chain.unix_timestamp().await?;
     if vesting.withdrawable(now).unwrap_or(0) == 0 {
-        return Err(CliError::new("nothing has vested since your last withdrawal", "try again later"));
+        return Err(CliError::new(
+            "nothing has vested since your last withdrawal",
+            "try again later",
+        ));
     }
     let ifx = ifx_token(&staking);
     let account = pda::associated_token(&wallet.pubkey(), &config.ifx_mint, &ifx.token_program);
@@ -268,7 +321,10 @@ pub async fn withdraw(
     let signature = chain.send(&[ix], wallet, &[]).await?;
     let after = token_balance(chain, &account).await?.unwrap_or(0);
     let mut report = Report::new();
-    report.line(format!("withdrew {} IFX of the buyback", tokens(after - before, staking.ifx_decimals)));
+    report.line(format!(
+        "withdrew {} IFX of the buyback",
+        tokens(after - before, staking.ifx_decimals)
+    ));
     report.json = json!({"withdrawn": after - before, "signature": signature});
     Ok(report)
 }

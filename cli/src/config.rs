@@ -37,7 +37,10 @@ pub fn read_solana_config(path: &Path, required: bool) -> Result<SolanaConfig, C
         let Some((key, value)) = line.split_once(':') else {
             continue;
         };
-        let value = value.trim().trim_matches(|c| c == '"' || c == '\'').to_string();
+        let value = value
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'')
+            .to_string();
         match key.trim() {
             "json_rpc_url" if !value.is_empty() => config.json_rpc_url = Some(value),
             "keypair_path" if !value.is_empty() => config.keypair_path = Some(value),
@@ -101,16 +104,32 @@ mod tests {
         )
         .unwrap();
         let config = read_solana_config(&path, true).unwrap();
-        assert_eq!(config.json_rpc_url.as_deref(), Some("http://localhost:8899"));
+        assert_eq!(
+            config.json_rpc_url.as_deref(),
+            Some("http://localhost:8899")
+        );
         assert_eq!(config.keypair_path.as_deref(), Some("/home/me/id.json"));
         let from_config = resolve(None, None, &config).unwrap();
         assert_eq!(from_config.rpc_url, "http://localhost:8899");
         assert_eq!(from_config.keypair_path, PathBuf::from("/home/me/id.json"));
         let flags = resolve(Some("http://x"), Some(Path::new("k.json")), &config).unwrap();
-        assert_eq!((flags.rpc_url.as_str(), flags.keypair_path.as_path()), ("http://x", Path::new("k.json")));
-        assert_eq!(resolve(None, None, &SolanaConfig::default()).unwrap().rpc_url, DEFAULT_RPC_URL);
+        assert_eq!(
+            (flags.rpc_url.as_str(), flags.keypair_path.as_path()),
+            ("http://x", Path::new("k.json"))
+        );
+        assert_eq!(
+            resolve(None, None, &SolanaConfig::default())
+                .unwrap()
+                .rpc_url,
+            DEFAULT_RPC_URL
+        );
         let missing = read_solana_config(&dir.join("none.yml"), true).unwrap_err();
-        assert!(missing.message.contains("cannot read the Solana CLI config"));
-        assert_eq!(read_solana_config(&dir.join("none.yml"), false).unwrap(), SolanaConfig::default());
+        assert!(missing
+            .message
+            .contains("cannot read the Solana CLI config"));
+        assert_eq!(
+            read_solana_config(&dir.join("none.yml"), false).unwrap(),
+            SolanaConfig::default()
+        );
     }
 }

@@ -51,7 +51,8 @@ impl From<ChainError> for CliError {
     fn from(e: ChainError) -> Self {
         let hint = match &e {
             ChainError::Unreachable(_) => {
-                "check --url (or json_rpc_url in the Solana CLI config) and your network".to_string()
+                "check --url (or json_rpc_url in the Solana CLI config) and your network"
+                    .to_string()
             }
             ChainError::TooLarge { .. } => "send fewer items per transaction (--batch)".to_string(),
             ChainError::BadAccount { .. } => {

@@ -53,17 +53,28 @@ pub fn read_whitelist_proof(path: &std::path::Path) -> Result<WhitelistProof, Cl
     }
     let hint = "use the proof file the sale's organizer issued for your wallet";
     let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::new(format!("cannot read the whitelist proof {}: {e}", path.display()), hint)
+        CliError::new(
+            format!("cannot read the whitelist proof {}: {e}", path.display()),
+            hint,
+        )
     })?;
     let file: File = serde_json::from_str(&text).map_err(|e| {
-        CliError::new(format!("the whitelist proof {} is invalid: {e}", path.display()), hint)
+        CliError::new(
+            format!("the whitelist proof {} is invalid: {e}", path.display()),
+            hint,
+        )
     })?;
     let proof = file
         .proof
         .iter()
-        .map(|h| crate::deployment::parse_feed_id(h).map_err(|_| {
-            CliError::new(format!("whitelist proof entry '{h}' is not 32 bytes of hex"), hint)
-        }))
+        .map(|h| {
+            crate::deployment::parse_feed_id(h).map_err(|_| {
+                CliError::new(
+                    format!("whitelist proof entry '{h}' is not 32 bytes of hex"),
+                    hint,
+                )
+            })
+        })
         .collect::<Result<_, _>>()?;
     Ok(WhitelistProof {
         allocation: file.allocation,
@@ -215,7 +226,14 @@ pub async fn stake(
     }
     let price = network::ifx_price_account(&config, ifx_price_account)?;
     let node_address = pda::node(license_mint);
-    let ix = instructions::stake(&wallet.pubkey(), &node_address, &source, &ifx, &price, amount);
+    let ix = instructions::stake(
+        &wallet.pubkey(),
+        &node_address,
+        &source,
+        &ifx,
+        &price,
+        amount,
+    );
     let signature = chain.send(&[ix], wallet, &[]).await?;
     let node = network::node(chain, license_mint).await?;
     let mut report = Report::new();
@@ -276,7 +294,10 @@ pub async fn unstake(
     let signature = chain.send(&[ix], wallet, &[]).await?;
     let ticket_address = pda::unbonding_ticket(&node_address, node.next_ticket_id);
     let ticket: UnbondingTicket = fetch(chain, &ticket_address).await?.ok_or_else(|| {
-        CliError::new("the unbonding ticket was not created", "run `inferix status`")
+        CliError::new(
+            "the unbonding ticket was not created",
+            "run `inferix status`",
+        )
     })?;
     let mut report = Report::new();
     report.line(format!(
@@ -320,7 +341,8 @@ pub async fn withdraw(
         .into_iter()
         .filter(|(_, t)| t.staker == wallet.pubkey())
         .collect();
-    let (ready, waiting): (Vec<_>, Vec<_>) = mine.into_iter().partition(|(_, t)| t.release_at <= now);
+    let (ready, waiting): (Vec<_>, Vec<_>) =
+        mine.into_iter().partition(|(_, t)| t.release_at <= now);
     if ready.is_empty() {
         let hint = match waiting.iter().map(|(_, t)| t.release_at).min() {
             Some(at) => format!("wait: the next ticket is released at {at} (now {now})"),
@@ -329,9 +351,12 @@ pub async fn withdraw(
         return Err(CliError::new("no unbonded stake to withdraw", hint));
     }
     let mut report = Report::new();
-    let before = token_balance(chain, &pda::associated_token(&wallet.pubkey(), &ifx.mint, &ifx.token_program))
-        .await?
-        .unwrap_or(0);
+    let before = token_balance(
+        chain,
+        &pda::associated_token(&wallet.pubkey(), &ifx.mint, &ifx.token_program),
+    )
+    .await?
+    .unwrap_or(0);
     let mut signatures = vec![];
     for (address, ticket) in &ready {
         let staker_ifx = pda::associated_token(&wallet.pubkey(), &ifx.mint, &ifx.token_program);
@@ -346,9 +371,12 @@ pub async fn withdraw(
         signatures.push(chain.send(&[ix], wallet, &[]).await?);
         report.line(format!("withdrew ticket {}", ticket.ticket_id));
     }
-    let after = token_balance(chain, &pda::associated_token(&wallet.pubkey(), &ifx.mint, &ifx.token_program))
-        .await?
-        .unwrap_or(0);
+    let after = token_balance(
+        chain,
+        &pda::associated_token(&wallet.pubkey(), &ifx.mint, &ifx.token_program),
+    )
+    .await?
+    .unwrap_or(0);
     report.line(format!(
         "received {} IFX; {} ticket(s) still unbonding",
         tokens(after - before, config.ifx_decimals),
@@ -396,12 +424,16 @@ pub async fn status(
         activity(&node)
     ));
     let rewards: Option<NodeRewards> = fetch(chain, &pda::node_rewards(&node_address)).await?;
-    let participation = rewards.as_ref().map(|r| (r.participated_epochs, r.epochs_since_start(current)));
+    let participation = rewards
+        .as_ref()
+        .map(|r| (r.participated_epochs, r.epochs_since_start(current)));
     match participation {
         Some((done, of)) => report.line(format!(
             "participation {done} of {of} epochs since it started (epoch {current} now)"
         )),
-        None => report.line(format!("participation: no verified work yet (epoch {current} now)")),
+        None => report.line(format!(
+            "participation: no verified work yet (epoch {current} now)"
+        )),
     }
     let unbonding = tickets(chain, &node_address, node.next_ticket_id).await?;
     for (_, t) in &unbonding {
@@ -409,17 +441,28 @@ pub async fn status(
             "unbonding ticket {}: released at {}{}",
             t.ticket_id,
             t.release_at,
-            if t.release_at <= now { " (withdrawable now)" } else { "" }
+            if t.release_at <= now {
+                " (withdrawable now)"
+            } else {
+                ""
+            }
         ));
     }
     let mut pending = vec![];
     for epoch in 0..=current {
-        if let Some(tally) = fetch::<NodeEpoch>(chain, &pda::node_epoch(epoch, &node_address)).await? {
-            let e = fetch::<inferix_sdk::epoch_rewards::state::Epoch>(chain, &pda::epoch(epoch)).await?;
+        if let Some(tally) =
+            fetch::<NodeEpoch>(chain, &pda::node_epoch(epoch, &node_address)).await?
+        {
+            let e = fetch::<inferix_sdk::epoch_rewards::state::Epoch>(chain, &pda::epoch(epoch))
+                .await?;
             let share = match &e {
                 Some(e) if e.finalized => Some(
-                    calc::pro_rata(e.worker_reward, tally.cumulative_ibm_micros, e.total_ibm_micros)
-                        .unwrap_or(0),
+                    calc::pro_rata(
+                        e.worker_reward,
+                        tally.cumulative_ibm_micros,
+                        e.total_ibm_micros,
+                    )
+                    .unwrap_or(0),
                 ),
                 _ => None,
             };
@@ -432,7 +475,9 @@ pub async fn status(
                     None => "epoch not finalized yet".into(),
                 }
             ));
-            pending.push(json!({"epoch": epoch, "ibm_micros": tally.cumulative_ibm_micros, "reward": share}));
+            pending.push(
+                json!({"epoch": epoch, "ibm_micros": tally.cumulative_ibm_micros, "reward": share}),
+            );
         }
     }
     let mut vesting_total = 0;

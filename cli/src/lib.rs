@@ -30,7 +30,11 @@ use crate::error::CliError;
 use crate::output::{parse_amount, Report};
 
 #[derive(Parser, Debug)]
-#[command(name = "inferix", version, about = "Inferix node holders' and operators' command line")]
+#[command(
+    name = "inferix",
+    version,
+    about = "Inferix node holders' and operators' command line"
+)]
 pub struct Cli {
     /// JSON-RPC URL (default: json_rpc_url of the Solana CLI config, then mainnet-beta).
     #[arg(long, short = 'u', global = true)]
@@ -222,7 +226,9 @@ fn parse_kind(text: &str) -> Result<inferix_sdk::node_license::state::LicenseKin
     match text {
         "worker" => Ok(LicenseKind::Worker),
         "verifier" => Ok(LicenseKind::Verifier),
-        _ => Err(format!("'{text}' is not a license kind: give worker or verifier")),
+        _ => Err(format!(
+            "'{text}' is not a license kind: give worker or verifier"
+        )),
     }
 }
 
@@ -235,7 +241,8 @@ pub async fn execute(
     keypair_path: &std::path::Path,
 ) -> Result<Report, CliError> {
     let wallet = || read_keypair_file(keypair_path).map_err(CliError::from);
-    let ifx_decimals = |config: &inferix_sdk::node_staking::state::StakingConfig| config.ifx_decimals;
+    let ifx_decimals =
+        |config: &inferix_sdk::node_staking::state::StakingConfig| config.ifx_decimals;
     let price = cli.ifx_price_account;
     match &cli.command {
         Command::License(LicenseCommand::Buy {
@@ -332,13 +339,24 @@ pub async fn execute(
             min_out,
             eth_price_account,
         }) => {
-            buyback::sell(chain, &wallet()?, license, *option, *min_out, price, *eth_price_account)
-                .await
+            buyback::sell(
+                chain,
+                &wallet()?,
+                license,
+                *option,
+                *min_out,
+                price,
+                *eth_price_account,
+            )
+            .await
         }
         Command::Buyback(BuybackCommand::Withdraw { license }) => {
             buyback::withdraw(chain, &wallet()?, license).await
         }
-        Command::Status { license, wallet: who } => {
+        Command::Status {
+            license,
+            wallet: who,
+        } => {
             let who = match who {
                 Some(w) => *w,
                 None => wallet()?.pubkey(),

@@ -107,8 +107,15 @@ pub async fn plan(
     let mut next_sale_id = license_config.as_ref().map_or(0, |c| c.sale_count);
     steps.push(match &license_config {
         None => Step {
-            instruction: Some(admin::license_initialize_config(admin, license_args.clone())),
-            ..step("node-license config", pda::license_config(), StepState::Create)
+            instruction: Some(admin::license_initialize_config(
+                admin,
+                license_args.clone(),
+            )),
+            ..step(
+                "node-license config",
+                pda::license_config(),
+                StepState::Create,
+            )
         },
         Some(c) => step(
             "node-license config",
@@ -162,7 +169,10 @@ pub async fn plan(
             None => {
                 let payment = cluster.sale(sale.kind).ok_or_else(|| {
                     CliError::new(
-                        format!("the cluster file has no [[sales]] entry of kind {:?}", sale.kind),
+                        format!(
+                            "the cluster file has no [[sales]] entry of kind {:?}",
+                            sale.kind
+                        ),
                         "add its payment mint, token program and treasury to the cluster file",
                     )
                 })?;
@@ -193,7 +203,11 @@ pub async fn plan(
         match fetch::<epoch_rewards::state::RewardsConfig>(chain, &pda::rewards_config()).await? {
             None => Step {
                 instruction: Some(admin::rewards_initialize_config(admin, &ifx, rewards_args)),
-                ..step("epoch-rewards config", pda::rewards_config(), StepState::Create)
+                ..step(
+                    "epoch-rewards config",
+                    pda::rewards_config(),
+                    StepState::Create,
+                )
             },
             Some(c) => step(
                 "epoch-rewards config",
@@ -213,7 +227,11 @@ pub async fn plan(
         match fetch::<node_staking::state::StakingConfig>(chain, &pda::staking_config()).await? {
             None => Step {
                 instruction: Some(admin::staking_initialize_config(admin, &ifx, staking_args)),
-                ..step("node-staking config", pda::staking_config(), StepState::Create)
+                ..step(
+                    "node-staking config",
+                    pda::staking_config(),
+                    StepState::Create,
+                )
             },
             Some(c) => step(
                 "node-staking config",
@@ -238,7 +256,11 @@ pub async fn plan(
                     &weth,
                     buyback_args,
                 )),
-                ..step("buyback-vault config", pda::buyback_config(), StepState::Create)
+                ..step(
+                    "buyback-vault config",
+                    pda::buyback_config(),
+                    StepState::Create,
+                )
             },
             Some(c) => step(
                 "buyback-vault config",
@@ -266,9 +288,12 @@ pub async fn migrate(
     for s in &steps {
         let (state, detail) = match (&s.state, &s.instruction) {
             (StepState::Create, Some(ix)) if !dry_run => {
-                let signature = chain.send(std::slice::from_ref(ix), admin, &[]).await.map_err(|e| {
-                    CliError::from(e).with_context(format!("creating the {}", s.name))
-                })?;
+                let signature = chain
+                    .send(std::slice::from_ref(ix), admin, &[])
+                    .await
+                    .map_err(|e| {
+                        CliError::from(e).with_context(format!("creating the {}", s.name))
+                    })?;
                 created += 1;
                 ("created", signature)
             }
@@ -281,7 +306,11 @@ pub async fn migrate(
             s.name,
             state,
             s.address,
-            if detail.is_empty() { String::new() } else { format!("  {detail}") }
+            if detail.is_empty() {
+                String::new()
+            } else {
+                format!("  {detail}")
+            }
         ));
         rows.push(json!({"step": s.name, "address": s.address.to_string(), "state": state, "detail": detail}));
     }
@@ -290,7 +319,10 @@ pub async fn migrate(
         .filter(|s| matches!(s.state, StepState::Differs(_)))
         .count();
     let summary = if dry_run {
-        let pending = steps.iter().filter(|s| s.state == StepState::Create).count();
+        let pending = steps
+            .iter()
+            .filter(|s| s.state == StepState::Create)
+            .count();
         format!("dry run: {pending} account(s) would be created; nothing was sent")
     } else if created == 0 {
         "nothing to do: every config account already exists; nothing changed".to_string()

@@ -4,10 +4,10 @@
 use anchor_lang::prelude::Pubkey;
 use inferix_sdk::accounts::{fetch, token_balance};
 use inferix_sdk::client::Chain;
+use inferix_sdk::epoch_rewards::state::RewardsConfig;
 use inferix_sdk::instructions::IfxToken;
 use inferix_sdk::node_license::state::LicenseRecord;
 use inferix_sdk::node_staking::state::{Node, PriceSource, StakingConfig};
-use inferix_sdk::epoch_rewards::state::RewardsConfig;
 use inferix_sdk::pda;
 use solana_signer::Signer;
 
@@ -70,12 +70,14 @@ pub async fn license_record(
 }
 
 pub async fn node(chain: &mut impl Chain, license_mint: &Pubkey) -> Result<Node, CliError> {
-    fetch(chain, &pda::node(license_mint)).await?.ok_or_else(|| {
-        CliError::new(
-            format!("no node is registered on license {license_mint}"),
-            "register one with `inferix node register --license MINT --price-per-ibm USD`",
-        )
-    })
+    fetch(chain, &pda::node(license_mint))
+        .await?
+        .ok_or_else(|| {
+            CliError::new(
+                format!("no node is registered on license {license_mint}"),
+                "register one with `inferix node register --license MINT --price-per-ibm USD`",
+            )
+        })
 }
 
 /// Refuses a wallet that does not hold the license NFT in its associated account.

@@ -46,7 +46,11 @@ pub fn tokens(amount: u64, decimals: u8) -> String {
 
 /// Micro-USD as dollars and cents (rounded down).
 pub fn usd(micros: u64) -> String {
-    format!("${}.{:02}", micros / 1_000_000, (micros % 1_000_000) / 10_000)
+    format!(
+        "${}.{:02}",
+        micros / 1_000_000,
+        (micros % 1_000_000) / 10_000
+    )
 }
 
 /// A decimal amount (`"12.5"`) in base units of a `decimals` token; refuses more decimals than
@@ -55,12 +59,17 @@ pub fn parse_amount(text: &str, decimals: u8, what: &str) -> Result<u64, crate::
     let bad = |why: &str| {
         crate::error::CliError::new(
             format!("'{text}' is not a valid {what}: {why}"),
-            format!("give the {what} as a decimal number with at most {decimals} decimals, e.g. 12.5"),
+            format!(
+                "give the {what} as a decimal number with at most {decimals} decimals, e.g. 12.5"
+            ),
         )
     };
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     if whole.is_empty() && fraction.is_empty()
-        || !whole.chars().chain(fraction.chars()).all(|c| c.is_ascii_digit())
+        || !whole
+            .chars()
+            .chain(fraction.chars())
+            .all(|c| c.is_ascii_digit())
     {
         return Err(bad("not a number"));
     }
@@ -68,7 +77,11 @@ pub fn parse_amount(text: &str, decimals: u8, what: &str) -> Result<u64, crate::
         return Err(bad("too many decimals"));
     }
     let scale = 10u64.pow(u32::from(decimals));
-    let whole: u64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad("too large"))? };
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| bad("too large"))?
+    };
     let fraction: u64 = format!("{fraction:0<width$}", width = usize::from(decimals))
         .parse()
         .unwrap_or(0);
@@ -84,14 +97,23 @@ mod tests {
 
     #[test]
     fn amounts_parse_exactly_and_print_back() {
-        assert_eq!(parse_amount("12.5", 9, "IFX amount").unwrap(), 12_500_000_000);
+        assert_eq!(
+            parse_amount("12.5", 9, "IFX amount").unwrap(),
+            12_500_000_000
+        );
         assert_eq!(parse_amount("0.000000001", 9, "IFX amount").unwrap(), 1);
         assert_eq!(parse_amount("3", 6, "price").unwrap(), 3_000_000);
-        assert!(parse_amount("0.0000000001", 9, "IFX amount").unwrap_err().message.contains("too many decimals"));
+        assert!(parse_amount("0.0000000001", 9, "IFX amount")
+            .unwrap_err()
+            .message
+            .contains("too many decimals"));
         assert!(parse_amount("-1", 9, "IFX amount").is_err());
         assert!(parse_amount("1e9", 9, "IFX amount").is_err());
         assert!(parse_amount(".", 9, "IFX amount").is_err());
-        assert!(parse_amount("99999999999999999999", 9, "IFX amount").unwrap_err().message.contains("too large"));
+        assert!(parse_amount("99999999999999999999", 9, "IFX amount")
+            .unwrap_err()
+            .message
+            .contains("too large"));
         assert_eq!(tokens(12_500_000_000, 9), "12.500000000");
         assert_eq!(usd(172_800_000), "$172.80");
     }

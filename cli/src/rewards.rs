@@ -74,7 +74,11 @@ async fn send_batched(
             ))
         })?;
         eprintln!("  [{}/{total}] {} — {signature}", i + 1, labels.join(", "));
-        report.line(format!("transaction {}/{total}: {}", i + 1, labels.join(", ")));
+        report.line(format!(
+            "transaction {}/{total}: {}",
+            i + 1,
+            labels.join(", ")
+        ));
         signatures.push(signature);
     }
     Ok(signatures)
@@ -105,9 +109,11 @@ pub async fn claim(
     let mut waiting = vec![];
     for epoch in epochs {
         let tally = match node.kind {
-            LicenseKind::Worker => fetch::<NodeEpoch>(chain, &pda::node_epoch(epoch, &node_address))
-                .await?
-                .map(|t| (t.rent_payer, t.cumulative_ibm_micros)),
+            LicenseKind::Worker => {
+                fetch::<NodeEpoch>(chain, &pda::node_epoch(epoch, &node_address))
+                    .await?
+                    .map(|t| (t.rent_payer, t.cumulative_ibm_micros))
+            }
             LicenseKind::Verifier => {
                 fetch::<VerifierEpoch>(chain, &pda::verifier_epoch(epoch, &node_address))
                     .await?
@@ -124,7 +130,9 @@ pub async fn claim(
             continue;
         };
         let e = fetch::<Epoch>(chain, &pda::epoch(epoch)).await?;
-        let due = e.as_ref().is_some_and(|e| now >= e.end_ts + config.params.grace_secs);
+        let due = e
+            .as_ref()
+            .is_some_and(|e| now >= e.end_ts + config.params.grace_secs);
         let finalized = e.as_ref().is_some_and(|e| e.finalized);
         if !finalized && !due {
             if only_epoch.is_some() {
@@ -142,7 +150,9 @@ pub async fn claim(
         };
         let instruction = match node.kind {
             LicenseKind::Worker => instructions::claim_worker_reward(&payout, &rent_payer, &ifx),
-            LicenseKind::Verifier => instructions::claim_verifier_reward(&payout, &rent_payer, &ifx),
+            LicenseKind::Verifier => {
+                instructions::claim_verifier_reward(&payout, &rent_payer, &ifx)
+            }
         };
         claimable.push(Claimable {
             epoch,
@@ -188,7 +198,11 @@ pub async fn claim(
         "claimed epoch(s) {claimed:?}: {} IFX paid now, {} IFX vesting{}",
         tokens(after - before, d),
         tokens(vesting, d),
-        if waiting.is_empty() { String::new() } else { format!("; epoch(s) {waiting:?} not finalized yet") }
+        if waiting.is_empty() {
+            String::new()
+        } else {
+            format!("; epoch(s) {waiting:?} not finalized yet")
+        }
     ));
     report.json = json!({"claimed": claimed, "paid": after - before, "vesting": vesting, "waiting": waiting, "signatures": signatures});
     Ok(report)
@@ -211,7 +225,12 @@ pub async fn withdraw_vested(
             if v.withdrawable(now).unwrap_or(0) > 0 {
                 groups.push((
                     format!("epoch {epoch}"),
-                    vec![instructions::withdraw_vested_reward(&wallet.pubkey(), epoch, &v.rent_payer, &ifx)],
+                    vec![instructions::withdraw_vested_reward(
+                        &wallet.pubkey(),
+                        epoch,
+                        &v.rent_payer,
+                        &ifx,
+                    )],
                 ));
             }
         }
@@ -226,7 +245,10 @@ pub async fn withdraw_vested(
     let before = token_balance(chain, &holder_ifx).await?.unwrap_or(0);
     let signatures = send_batched(chain, wallet, groups, batch_limit, &mut report).await?;
     let after = token_balance(chain, &holder_ifx).await?.unwrap_or(0);
-    report.line(format!("withdrew {} IFX of vested rewards", tokens(after - before, staking.ifx_decimals)));
+    report.line(format!(
+        "withdrew {} IFX of vested rewards",
+        tokens(after - before, staking.ifx_decimals)
+    ));
     report.json = json!({"withdrawn": after - before, "signatures": signatures});
     Ok(report)
 }
@@ -250,7 +272,11 @@ pub async fn leaderboard(
         .into_iter()
         .filter(|(_, t)| t.epoch == epoch)
         .collect();
-    tallies.sort_by(|a, b| b.1.cumulative_ibm_micros.cmp(&a.1.cumulative_ibm_micros).then(a.1.node.cmp(&b.1.node)));
+    tallies.sort_by(|a, b| {
+        b.1.cumulative_ibm_micros
+            .cmp(&a.1.cumulative_ibm_micros)
+            .then(a.1.node.cmp(&b.1.node))
+    });
     let total = e.as_ref().map_or_else(
         || tallies.iter().map(|(_, t)| t.cumulative_ibm_micros).sum(),
         |e| e.total_ibm_micros,
@@ -261,7 +287,10 @@ pub async fn leaderboard(
         total / 1_000_000,
         total % 1_000_000,
         match &e {
-            Some(e) if e.finalized => format!(", worker reward {} IFX", tokens(e.worker_reward, staking.ifx_decimals)),
+            Some(e) if e.finalized => format!(
+                ", worker reward {} IFX",
+                tokens(e.worker_reward, staking.ifx_decimals)
+            ),
             _ => " (not finalized; unclaimed tallies only once it is)".to_string(),
         }
     ));

@@ -3,6 +3,7 @@ use anchor_lang::solana_program::bpf_loader_upgradeable;
 use anchor_lang::solana_program::entrypoint::ProgramResult;
 use anchor_lang::solana_program::system_instruction;
 use anchor_lang::AccountDeserialize;
+use inferix_sdk::client::ChainError;
 use solana_account::Account;
 use solana_clock::Clock;
 use solana_instruction::error::InstructionError;
@@ -65,9 +66,7 @@ fn program_data_account(upgrade_authority: &Pubkey) -> Account {
     }
 }
 
-pub fn program_data_address(program_id: &Pubkey) -> Pubkey {
-    Pubkey::find_program_address(&[program_id.as_ref()], &bpf_loader_upgradeable::ID).0
-}
+pub use inferix_sdk::pda::program_data as program_data_address;
 
 /// program-test logs every instruction at DEBUG unless `RUST_LOG` says otherwise; default it to
 /// `error` once, before any bank starts, so test and demo output stay readable
@@ -91,6 +90,9 @@ pub struct Bank {
     /// transactions are all distinct (benchmarks: a warp freezes a bank, which costs more as the
     /// bank grows and would swamp the instruction being timed).
     pub reuse_blockhash: bool,
+    /// Every account a transaction named: the bank's stand-in for an RPC node's account index
+    /// (`getProgramAccounts`), which program-test does not serve.
+    named_accounts: std::collections::BTreeSet<Pubkey>,
 }
 
 /// The outcome of a transaction: `Ok` or the error the bank returned.
@@ -141,6 +143,7 @@ impl Bank {
             deployer,
             time: clock.unix_timestamp,
             reuse_blockhash: false,
+            named_accounts: Default::default(),
         }
     }
 
@@ -168,12 +171,14 @@ impl Bank {
             &all,
             blockhash,
         );
-        self.ctx.banks_client.process_transaction(tx).await
+        self.send_transaction(tx).await
     }
 
     /// Processes a transaction signed elsewhere (by the worker's chain code, as it would be
     /// sent to an RPC node).
     pub async fn send_transaction(&mut self, tx: Transaction) -> TxResult {
+        self.named_accounts
+            .extend(tx.message.account_keys.iter().copied());
         self.ctx.banks_client.process_transaction(tx).await
     }
 
@@ -361,21 +366,20 @@ impl Bank {
         address
     }
 
-    /// Mints `amount` of a payer-controlled mint into `owner`'s associated account.
-    pub async fn fund_tokens(
+    /// Mints `amount` of a payer-controlled mint into any token account (a program's vault).
+    pub async fn mint_to(
         &mut self,
-        owner: &Pubkey,
         mint: &Pubkey,
         token_program: &Pubkey,
+        account: &Pubkey,
         amount: u64,
-    ) -> Pubkey {
-        let account = self.ata(owner, mint, token_program).await;
+    ) {
         let payer = self.payer();
         self.send(
             &[spl_token_2022_interface::instruction::mint_to(
                 token_program,
                 mint,
-                &account,
+                account,
                 &payer.pubkey(),
                 &[],
                 amount,
@@ -385,6 +389,18 @@ impl Bank {
         )
         .await
         .expect("minting test tokens");
+    }
+
+    /// Mints `amount` of a payer-controlled mint into `owner`'s associated account.
+    pub async fn fund_tokens(
+        &mut self,
+        owner: &Pubkey,
+        mint: &Pubkey,
+        token_program: &Pubkey,
+        amount: u64,
+    ) -> Pubkey {
+        let account = self.ata(owner, mint, token_program).await;
+        self.mint_to(mint, token_program, &account, amount).await;
         account
     }
 
@@ -425,6 +441,56 @@ pub fn system_account(lamports: u64) -> Account {
 }
 
 pub use inferix_sdk::pda::associated_token as ata_address;
+
+/// The CLI, the migrations and the main job run on the bank exactly as on an RPC node.
+impl inferix_sdk::client::Chain for Bank {
+    async fn account(&mut self, address: &Pubkey) -> Result<Option<Account>, ChainError> {
+        self.ctx
+            .banks_client
+            .get_account(*address)
+            .await
+            .map_err(|e| ChainError::Unreachable(e.to_string()))
+    }
+
+    async fn send(
+        &mut self,
+        instructions: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+    ) -> Result<String, ChainError> {
+        let blockhash = self.fresh_blockhash().await;
+        let tx = inferix_sdk::client::transaction(instructions, payer, signers, blockhash)?;
+        let signature = tx.signatures[0].to_string();
+        match self.send_transaction(tx).await {
+            Ok(()) => Ok(signature),
+            Err(BanksClientError::TransactionError(e))
+            | Err(BanksClientError::SimulationError { err: e, .. }) => {
+                Err(ChainError::refused(e, instructions))
+            }
+            Err(e) => Err(ChainError::Unreachable(e.to_string())),
+        }
+    }
+
+    async fn program_accounts(
+        &mut self,
+        program: &Pubkey,
+        discriminator: &[u8],
+    ) -> Result<Vec<(Pubkey, Account)>, ChainError> {
+        let mut found = vec![];
+        for address in self.named_accounts.clone() {
+            if let Some(account) = inferix_sdk::client::Chain::account(self, &address).await? {
+                if account.owner == *program && account.data.starts_with(discriminator) {
+                    found.push((address, account));
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    async fn unix_timestamp(&mut self) -> Result<i64, ChainError> {
+        Ok(self.time)
+    }
+}
 
 /// The custom error code a failed transaction carries, if any.
 pub fn custom_error(result: &TxResult) -> Option<u32> {

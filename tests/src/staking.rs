@@ -182,18 +182,7 @@ impl StakingWorld {
 
     pub async fn push_price(&mut self, price: i64, conf: u64, exponent: i32) -> TxResult {
         let authority = self.price_authority.insecure_clone();
-        let push = staking_ix(
-            node_staking::accounts::PushPrice {
-                price_authority: authority.pubkey(),
-                config: staking_config_pda(),
-                pushed_price: pushed_price_pda(),
-            },
-            node_staking::instruction::PushPrice {
-                price,
-                conf,
-                exponent,
-            },
-        );
+        let push = inferix_sdk::admin::push_price(&authority.pubkey(), price, conf, exponent);
         self.bank.send(&[push], &[&authority]).await
     }
 

@@ -96,6 +96,9 @@ mod tests {
         for (i, e) in CommonError::ALL.iter().enumerate() {
             assert_eq!(u32::from(*e), 9000 + i as u32);
         }
-        assert_eq!(CommonError::ALL.len(), CommonError::InvalidEpochLength as usize + 1);
+        assert_eq!(
+            CommonError::ALL.len(),
+            CommonError::InvalidEpochLength as usize + 1
+        );
     }
 }

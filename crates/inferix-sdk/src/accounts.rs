@@ -23,7 +23,10 @@ pub fn decode<T: AccountDeserialize + Owner + Discriminator>(
     address: &Pubkey,
     account: &Account,
 ) -> Result<T, ChainError> {
-    let type_name = std::any::type_name::<T>().rsplit("::").next().unwrap_or("?");
+    let type_name = std::any::type_name::<T>()
+        .rsplit("::")
+        .next()
+        .unwrap_or("?");
     let bad = |reason: String| ChainError::BadAccount {
         address: *address,
         reason,
@@ -56,7 +59,9 @@ pub async fn fetch<T: AccountDeserialize + Owner + Discriminator>(
 pub async fn fetch_all<T: AccountDeserialize + Owner + Discriminator>(
     chain: &mut impl Chain,
 ) -> Result<Vec<(Pubkey, T)>, ChainError> {
-    let accounts = chain.program_accounts(&T::owner(), T::DISCRIMINATOR).await?;
+    let accounts = chain
+        .program_accounts(&T::owner(), T::DISCRIMINATOR)
+        .await?;
     accounts
         .iter()
         .map(|(address, account)| decode(address, account).map(|t| (*address, t)))
@@ -72,8 +77,8 @@ pub async fn token_balance(
     let Some(account) = chain.account(address).await? else {
         return Ok(None);
     };
-    let token_program = account.owner == anchor_spl::token::ID
-        || account.owner == anchor_spl::token_2022::ID;
+    let token_program =
+        account.owner == anchor_spl::token::ID || account.owner == anchor_spl::token_2022::ID;
     match account.data.get(64..72) {
         Some(amount) if token_program => Ok(Some(u64::from_le_bytes(
             amount.try_into().expect("8 bytes"),

@@ -124,3 +124,21 @@ pub fn buyback_initialize_config(
         buyback_vault::instruction::InitializeConfig { args },
     )
 }
+
+/// `node_staking::push_price`: the price authority's IFX/USD price (`price × 10^exponent` USD,
+/// ± `conf`), read by staking and the buyback when the deployment has no Pyth IFX feed.
+pub fn push_price(price_authority: &Pubkey, price: i64, conf: u64, exponent: i32) -> Instruction {
+    build(
+        node_staking::ID,
+        node_staking::accounts::PushPrice {
+            price_authority: *price_authority,
+            config: pda::staking_config(),
+            pushed_price: pda::pushed_price(),
+        },
+        node_staking::instruction::PushPrice {
+            price,
+            conf,
+            exponent,
+        },
+    )
+}

@@ -105,8 +105,8 @@ pub trait Chain {
             .account(&clock_id)
             .await?
             .ok_or_else(|| ChainError::Unreachable("the cluster serves no Clock sysvar".into()))?;
-        let clock: solana_clock::Clock = bincode::deserialize(&account.data)
-            .map_err(|e| ChainError::BadAccount {
+        let clock: solana_clock::Clock =
+            bincode::deserialize(&account.data).map_err(|e| ChainError::BadAccount {
                 address: clock_id,
                 reason: format!("not a Clock: {e}"),
             })?;

@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use solana_instruction::error::InstructionError;
 use inferix_common::errors::CommonError;
+use solana_instruction::error::InstructionError;
 use solana_transaction_error::TransactionError;
 
 /// The IDL JSON of each Inferix program, as `tools/idl-gen` writes it.
@@ -58,17 +58,49 @@ pub fn program_name(program: &Pubkey) -> Option<&'static str> {
 // The framework errors a client meets when it passes a wrong account (anchor-lang's ErrorCode).
 const ANCHOR_ERRORS: [(u32, &str, &str); 12] = [
     (2000, "ConstraintMut", "A mut constraint was violated"),
-    (2001, "ConstraintHasOne", "A has one constraint was violated"),
+    (
+        2001,
+        "ConstraintHasOne",
+        "A has one constraint was violated",
+    ),
     (2003, "ConstraintRaw", "A raw constraint was violated"),
     (2006, "ConstraintSeeds", "A seeds constraint was violated"),
-    (2012, "ConstraintAddress", "An address constraint was violated"),
-    (2014, "ConstraintTokenMint", "A token mint constraint was violated"),
-    (2015, "ConstraintTokenOwner", "A token owner constraint was violated"),
-    (3001, "AccountDiscriminatorNotFound", "No discriminator was found on the account"),
-    (3002, "AccountDiscriminatorMismatch", "Account discriminator did not match what was expected"),
-    (3007, "AccountOwnedByWrongProgram", "The given account is owned by a different program than expected"),
+    (
+        2012,
+        "ConstraintAddress",
+        "An address constraint was violated",
+    ),
+    (
+        2014,
+        "ConstraintTokenMint",
+        "A token mint constraint was violated",
+    ),
+    (
+        2015,
+        "ConstraintTokenOwner",
+        "A token owner constraint was violated",
+    ),
+    (
+        3001,
+        "AccountDiscriminatorNotFound",
+        "No discriminator was found on the account",
+    ),
+    (
+        3002,
+        "AccountDiscriminatorMismatch",
+        "Account discriminator did not match what was expected",
+    ),
+    (
+        3007,
+        "AccountOwnedByWrongProgram",
+        "The given account is owned by a different program than expected",
+    ),
     (3010, "AccountNotSigner", "The given account did not sign"),
-    (3012, "AccountNotInitialized", "The program expected this account to be already initialized"),
+    (
+        3012,
+        "AccountNotInitialized",
+        "The program expected this account to be already initialized",
+    ),
 ];
 
 /// The name and message of error `code` raised by `program`.
@@ -98,11 +130,16 @@ pub fn program_error(program: &Pubkey, code: u32) -> Option<ProgramError> {
 }
 
 /// A refused transaction in words: which instruction, which program, and the error's name.
-pub fn describe_transaction_error(error: &TransactionError, instructions: &[Instruction]) -> String {
+pub fn describe_transaction_error(
+    error: &TransactionError,
+    instructions: &[Instruction],
+) -> String {
     let TransactionError::InstructionError(index, inner) = error else {
         return format!("the transaction was refused: {error}");
     };
-    let program = instructions.get(usize::from(*index)).map(|ix| ix.program_id);
+    let program = instructions
+        .get(usize::from(*index))
+        .map(|ix| ix.program_id);
     let program_label = program
         .as_ref()
         .map(|p| program_name(p).map_or_else(|| p.to_string(), str::to_string))

@@ -136,7 +136,10 @@ mod tests {
             "Program log: Instruction: FinalizeEpoch".to_string(),
             format!("Program {} invoke [2]", node_staking::ID),
             encoded(&released),
-            format!("Program {} consumed 100 of 200 compute units", node_staking::ID),
+            format!(
+                "Program {} consumed 100 of 200 compute units",
+                node_staking::ID
+            ),
             format!("Program {} success", node_staking::ID),
             encoded(&epoch),
             format!("Program {} success", epoch_rewards::ID),

@@ -8,7 +8,6 @@ use inferix_common::ed25519::INSTRUCTIONS_SYSVAR_ID;
 use node_license::instructions::{PurchaseLicenseArgs, WhitelistProof};
 use node_staking::instructions::{BenchmarkArgs, RegisterNodeArgs, ViolationArgs};
 
-
 use crate::pda;
 
 pub(crate) fn build(

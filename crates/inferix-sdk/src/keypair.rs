@@ -90,7 +90,10 @@ pub fn write_keypair_file(keypair: &Keypair, path: &Path) -> Result<(), KeypairF
         .and_then(|mut f| f.write_all(text.as_bytes()))
         .map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
-                refuse(path, "a file is already there; keypairs are never overwritten")
+                refuse(
+                    path,
+                    "a file is already there; keypairs are never overwritten",
+                )
             } else {
                 refuse(path, e)
             }
