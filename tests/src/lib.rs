@@ -7,6 +7,7 @@
 pub mod bank;
 pub mod buyback;
 pub mod license;
+pub mod localnet;
 pub mod rewards;
 pub mod staking;
 

@@ -18,13 +18,11 @@ use std::time::Instant;
 use anchor_lang::prelude::Pubkey;
 use clap::Parser;
 use inferix_cli::deployment::Deployment;
-use inferix_cli::output::{tokens, usd, Report};
-use inferix_cli::Cli;
+use inferix_cli::output::{tokens, usd};
 use inferix_sdk::client::Chain;
-use inferix_sdk::keypair::write_keypair_file;
 use inferix_sdk::node_staking::instructions::BenchmarkArgs;
-use inferix_sdk::{admin, instructions, pda};
-use inferix_tests::Bank;
+use inferix_sdk::{instructions, pda};
+use inferix_tests::localnet::{json_str, LocalNet, Wallet, IFX, IFX_DECIMALS};
 use inferix_worker::bench::{scene_set_hash, BenchReference};
 use inferix_worker::chain::work::{job_ibm_micros, unit_samples_per_minute, work_root, WorkRecord};
 use inferix_worker::chain::{self, Cosigner};
@@ -35,17 +33,10 @@ use inferix_worker::por::manager::create_job;
 use inferix_worker::por::verify::{verify, VerifyInput, VerifyParams};
 use inferix_worker::por::worker::render_job;
 use inferix_worker::{RenderSettings, Renderer, Scene};
-use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-const IFX_DECIMALS: u8 = 9;
-const USD_DECIMALS: u8 = 6;
-const WETH_DECIMALS: u8 = 8;
-const IFX: u64 = 1_000_000_000;
 const HOUR: i64 = 3_600;
 const DAY: i64 = 86_400;
-/// IFX at $0.05, as the price authority pushes it (Pyth has no IFX feed here).
-const IFX_PRICE: (i64, u64, i32) = (5_000_000, 0, -8);
 /// The manager's secret for the noise placement: verifiers receive the keys, workers never.
 const MANAGER_SECRET: &[u8] = b"localnet job manager secret (32)";
 
@@ -72,125 +63,6 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
     ))
 }
 
-/// A participant: a wallet with its keypair file, as the CLI reads it.
-struct Wallet {
-    name: &'static str,
-    keypair: Keypair,
-    file: PathBuf,
-}
-
-struct Net {
-    bank: Bank,
-    out: PathBuf,
-    ifx_mint: Pubkey,
-}
-
-impl Net {
-    async fn wallet(&mut self, name: &'static str) -> Result<Wallet, String> {
-        let keypair = self.bank.new_wallet(10).await;
-        let file = self.out.join("keys").join(format!("{name}.json"));
-        let _ = std::fs::remove_file(&file);
-        write_keypair_file(&keypair, &file).map_err(|e| e.to_string())?;
-        Ok(Wallet {
-            name,
-            keypair,
-            file,
-        })
-    }
-
-    /// Runs an `inferix` command as `who`, exactly as the binary parses it, printing it and its
-    /// report.
-    async fn inferix(&mut self, who: &Wallet, args: &[&str]) -> Result<Report, String> {
-        println!("  {} $ inferix {}", who.name, args.join(" "));
-        let mut argv = vec!["inferix", "--keypair", who.file.to_str().ok_or("path")?];
-        argv.extend_from_slice(args);
-        let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
-        let report = inferix_cli::execute(&mut self.bank, &cli, &who.file)
-            .await
-            .map_err(|e| format!("inferix {}: {e}", args.join(" ")))?;
-        for line in &report.lines {
-            println!("      {line}");
-        }
-        Ok(report)
-    }
-
-    /// The price authority pushes IFX/USD at $0.05 (prices older than a minute are refused).
-    async fn push_price(&mut self, price_authority: &Wallet) -> Result<(), String> {
-        let push = admin::push_price(
-            &price_authority.keypair.pubkey(),
-            IFX_PRICE.0,
-            IFX_PRICE.1,
-            IFX_PRICE.2,
-        );
-        Chain::send(&mut self.bank, &[push], &price_authority.keypair, &[])
-            .await
-            .map(|_| ())
-            .map_err(|e| format!("push_price: {e}"))
-    }
-
-    async fn fund_ifx(&mut self, owner: &Pubkey, amount: u64) {
-        let mint = self.ifx_mint;
-        self.bank
-            .fund_tokens(owner, &mint, &anchor_spl::token::ID, amount)
-            .await;
-    }
-
-    async fn ifx_balance(&mut self, owner: &Pubkey) -> u64 {
-        let account = pda::associated_token(owner, &self.ifx_mint, &anchor_spl::token::ID);
-        self.bank.token_balance(&account).await
-    }
-}
-
-fn json_str(report: &Report, field: &str) -> Result<String, String> {
-    report.json[field]
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| format!("the report has no '{field}'"))
-}
-
-/// The cluster file of this bank, as an operator writes one for a real cluster.
-#[allow(clippy::too_many_arguments)]
-fn cluster_toml(
-    start_ts: i64,
-    buyback_window_start: i64,
-    ifx_mint: &Pubkey,
-    weth_mint: &Pubkey,
-    usd_mint: &Pubkey,
-    guardian: &Pubkey,
-    price_authority: &Pubkey,
-    treasuries: (&Pubkey, &Pubkey, &Pubkey),
-) -> String {
-    let token = anchor_spl::token::ID;
-    let (worker_treasury, verifier_treasury, buyback_treasury) = treasuries;
-    format!(
-        r#"# The embedded bank's cluster: mints, keys and times made by inferix-localnet.
-start_ts = {start_ts}
-buyback_window_start = {buyback_window_start}
-ifx_mint = "{ifx_mint}"
-ifx_token_program = "{token}"
-ifx_decimals = {IFX_DECIMALS}
-weth_mint = "{weth_mint}"
-weth_token_program = "{token}"
-eth_feed_id = "ff61491a931112ddf1bd8147cd1b641375f79f5825126d665480874634fd0ace"
-pause_guardian = "{guardian}"
-price_authority = "{price_authority}"
-buyback_treasury = "{buyback_treasury}"
-
-[[sales]]
-kind = "worker"
-payment_mint = "{usd_mint}"
-payment_token_program = "{token}"
-treasury = "{worker_treasury}"
-
-[[sales]]
-kind = "verifier"
-payment_mint = "{usd_mint}"
-payment_token_program = "{token}"
-treasury = "{verifier_treasury}"
-"#
-    )
-}
-
 /// One job through the network: the manager places the noise, the worker renders, both
 /// verifiers check the frame; the frame is written to `frames`.
 struct ProvenJob {
@@ -206,7 +78,7 @@ fn prove_job(
     job_number: u8,
     frames: &Path,
     epoch: u32,
-) -> Result<ProvenJob, String> {
+) -> Result<ProvenJob, Box<dyn std::error::Error>> {
     let created = create_job(
         renderer,
         scene,
@@ -221,8 +93,7 @@ fn prove_job(
         .map_err(|e| format!("rendering job {job_number}: {e}"))?;
     let render_ms = started.elapsed().as_secs_f64() * 1000.0;
     let frame = frames.join(format!("epoch-{epoch}-job-{job_number}-{scene}.png"));
-    write_png_rgb8(&frame, settings.width, settings.height, &rendered.rgb8)
-        .map_err(|e| e.to_string())?;
+    write_png_rgb8(&frame, settings.width, settings.height, &rendered.rgb8)?;
     println!(
         "  job {job_number}: {scene} {}×{} at {} spp, 12 noise objects placed by the manager; the worker rendered it in {:.0} ms → {}",
         settings.width,
@@ -261,7 +132,7 @@ fn prove_job(
             worst
         );
         if !verdict.accepted {
-            return Err(format!("job {job_number} rejected: {:?}", verdict.reasons));
+            return Err(format!("job {job_number} rejected: {:?}", verdict.reasons).into());
         }
     }
     Ok(ProvenJob {
@@ -283,20 +154,15 @@ fn measure_ib_micros(
     renderer: &Renderer,
     reference: &BenchReference,
     settings: &RenderSettings,
-) -> Result<u64, String> {
+) -> Result<u64, Box<dyn std::error::Error>> {
     let scene = Scene::load(
         "cornell-box",
         settings.width as f32 / settings.height as f32,
-    )
-    .map_err(|e| e.to_string())?;
-    let uploaded = renderer.upload(&scene).map_err(|e| e.to_string())?;
-    renderer
-        .render(&uploaded, settings, &mut |_, _| {})
-        .map_err(|e| e.to_string())?;
+    )?;
+    let uploaded = renderer.upload(&scene)?;
+    renderer.render(&uploaded, settings, &mut |_, _| {})?;
     let started = Instant::now();
-    renderer
-        .render(&uploaded, settings, &mut |_, _| {})
-        .map_err(|e| e.to_string())?;
+    renderer.render(&uploaded, settings, &mut |_, _| {})?;
     let minutes = started.elapsed().as_secs_f64() / 60.0;
     let samples =
         settings.width as f64 * settings.height as f64 * settings.samples_per_pixel as f64;
@@ -304,7 +170,7 @@ fn measure_ib_micros(
     Ok(((ib * 1e6).round() as u64).max(1))
 }
 
-async fn run(args: Args) -> Result<(), String> {
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     // Mesa's Vulkan loader wants a runtime folder; containers and CI often have none.
     if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
         std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
@@ -315,113 +181,55 @@ async fn run(args: Args) -> Result<(), String> {
     let frames = args.out.join("frames");
     std::fs::create_dir_all(&frames).map_err(|e| format!("{}: {e}", frames.display()))?;
     let (width, height) = args.frame;
-
-    let mut bank = Bank::start().await;
-    let token = anchor_spl::token::ID;
-    let ifx_mint = bank.create_mint(&token, IFX_DECIMALS).await;
-    let usd_mint = bank.create_mint(&token, USD_DECIMALS).await;
-    let weth_mint = bank.create_mint(&token, WETH_DECIMALS).await;
-    let mut net = Net {
-        bank,
-        out: args.out.clone(),
-        ifx_mint,
-    };
+    let defaults = Deployment::load(&Deployment::default_path())?;
+    let epoch_secs = defaults.rewards.epoch_length_secs;
+    let grace = defaults.rewards.grace_secs;
 
     println!("1. deployment (inferix migrate)");
-    let deployer = Wallet {
-        name: "admin",
-        keypair: net.bank.deployer.insecure_clone(),
-        file: args.out.join("keys/admin.json"),
-    };
-    let _ = std::fs::remove_file(&deployer.file);
-    write_keypair_file(&deployer.keypair, &deployer.file).map_err(|e| e.to_string())?;
-    let guardian = net.wallet("guardian").await?;
-    let price_authority = net.wallet("price-authority").await?;
-    let mut treasuries = vec![];
-    for _ in 0..3 {
-        let owner = Keypair::new().pubkey();
-        treasuries.push(net.bank.ata(&owner, &usd_mint, &token).await);
-    }
-    let start = net.bank.now().await;
-    let deployment_path = Deployment::default_path();
-    let mut deployment = Deployment::load(&deployment_path).map_err(|e| e.to_string())?;
-    let epoch_secs = deployment.rewards.epoch_length_secs;
-    let grace = deployment.rewards.grace_secs;
-    // The buyback opens 6 months after TGE; here, once epoch 0 can be finalized.
-    let window_start = start + epoch_secs + grace;
-    let cluster = args.out.join("cluster.toml");
-    std::fs::write(
-        &cluster,
-        cluster_toml(
-            start,
-            window_start,
-            &ifx_mint,
-            &weth_mint,
-            &usd_mint,
-            &guardian.keypair.pubkey(),
-            &price_authority.keypair.pubkey(),
-            (&treasuries[0], &treasuries[1], &treasuries[2]),
-        ),
-    )
-    .map_err(|e| e.to_string())?;
-    // A CI run renders seconds of work, not the 12 hours per epoch the deployment asks for.
-    deployment.rewards.min_participation_minutes = 0;
-    let local_deployment = args.out.join("deployment.toml");
-    let text = std::fs::read_to_string(&deployment_path).map_err(|e| e.to_string())?;
-    std::fs::write(
-        &local_deployment,
-        text.replace(
-            "min_participation_minutes = 720",
-            "min_participation_minutes = 0",
-        ),
-    )
-    .map_err(|e| e.to_string())?;
+    // The buyback opens 6 months after TGE; here, once epoch 0 can be finalized. A local run
+    // renders seconds of work, not the 12 hours per epoch participation asks for.
+    let mut net = LocalNet::new(&args.out, 0, epoch_secs + grace).await;
     println!(
-        "  {} with min_participation_minutes 720 → 0 (a local run renders seconds, not 12 h); cluster file {}",
-        deployment_path.display(),
-        cluster.display()
+        "  migrations/deployment.toml with min_participation_minutes 720 → 0 (a local run renders seconds, not 12 h); the buyback window opens after epoch 0's grace; cluster file {}",
+        net.cluster_file.display()
     );
-    let migrate = [
-        "migrate",
-        "--deployment",
-        local_deployment.to_str().ok_or("path")?,
-        "--cluster",
-        cluster.to_str().ok_or("path")?,
-    ];
-    let mut dry_run = migrate.to_vec();
-    dry_run.push("--dry-run");
-    net.inferix(&deployer, &dry_run).await?;
-    let created = net.inferix(&deployer, &migrate).await?;
-    let again = net.inferix(&deployer, &migrate).await?;
+    let admin = Wallet {
+        name: "admin",
+        keypair: net.admin.keypair.insecure_clone(),
+        file: net.admin.file.clone(),
+    };
+    let migrate = net.migrate_args();
+    let mut migrate: Vec<&str> = migrate.iter().map(String::as_str).collect();
+    migrate.push("--dry-run");
+    net.inferix(&admin, &migrate).await?;
+    migrate.pop();
+    let created = net.inferix(&admin, &migrate).await?;
+    let again = net.inferix(&admin, &migrate).await?;
     if created.json["created"] != 6 || again.json["created"] != 0 {
         return Err("migrate did not create the six accounts once".into());
     }
-    net.push_price(&price_authority).await?;
-    println!("  the price authority pushes IFX/USD = $0.05 (it does before every step that reads the price)");
-    let reward_fund = 1_000_000 * IFX;
+    net.push_price().await;
+    println!(
+        "  the price authority pushes IFX/USD = $0.05 (before every step that reads the price)"
+    );
+    let token = anchor_spl::token::ID;
+    let ifx_mint = net.ifx_mint;
     net.bank
-        .mint_to(&ifx_mint, &token, &pda::reward_vault(), reward_fund)
+        .mint_to(&ifx_mint, &token, &pda::reward_vault(), 1_000_000 * IFX)
         .await;
     net.bank
         .mint_to(&ifx_mint, &token, &pda::buyback_ifx_vault(), 100_000 * IFX)
         .await;
     println!("  the Ecosystem Fund put 1,000,000 IFX in the reward vault and 100,000 IFX in the buyback vault");
+    let start = net.start_ts;
 
     println!("\n2. licenses (public window, day 2)");
-    let whitelist = deployment
-        .sale(inferix_cli::deployment::Kind::Worker)
-        .ok_or("no worker sale")?
-        .whitelist_duration_secs;
-    net.bank.set_time(start + whitelist).await;
-    let alice = net.wallet("alice").await?;
-    let bob = net.wallet("bob").await?;
-    let v1 = net.wallet("verifier-1").await?;
-    let v2 = net.wallet("verifier-2").await?;
-    for w in [&alice, &bob, &v1, &v2] {
-        net.bank
-            .fund_tokens(&w.keypair.pubkey(), &usd_mint, &token, 1_000 * 1_000_000)
-            .await;
-    }
+    net.open_public_sale().await;
+    let alice = net.wallet("alice", 0).await;
+    let bob = net.wallet("bob", 0).await;
+    let v1 = net.wallet("verifier-1", 1_000 * IFX).await;
+    let v2 = net.wallet("verifier-2", 1_000 * IFX).await;
+    let usd_mint = net.usd_mint;
     let alice_usd = pda::associated_token(&alice.keypair.pubkey(), &usd_mint, &token);
     let alice_license = json_str(
         &net.inferix(
@@ -430,7 +238,7 @@ async fn run(args: Args) -> Result<(), String> {
         )
         .await?,
         "license_mint",
-    )?;
+    );
     let before = net.bank.token_balance(&alice_usd).await;
     let alice_wallet = alice.keypair.pubkey().to_string();
     let bob_buy = net
@@ -456,13 +264,13 @@ async fn run(args: Args) -> Result<(), String> {
         usd(bob_buy.json["price_paid_usd_micros"].as_u64().unwrap_or(0)),
         usd(commission)
     );
-    let worker_license = json_str(&bob_buy, "license_mint")?;
+    let worker_license = json_str(&bob_buy, "license_mint");
     let mut verifier_licenses = vec![];
     for v in [&v1, &v2] {
         let r = net
             .inferix(v, &["license", "buy", "--kind", "verifier", "--tier", "1"])
             .await?;
-        verifier_licenses.push(json_str(&r, "license_mint")?);
+        verifier_licenses.push(json_str(&r, "license_mint"));
     }
 
     println!("\n3. nodes: two verifiers and a worker registered and staked");
@@ -480,7 +288,6 @@ async fn run(args: Args) -> Result<(), String> {
             ],
         )
         .await?;
-        net.fund_ifx(&v.keypair.pubkey(), 1_000 * IFX).await;
         net.inferix(v, &["stake", "--license", license, "--amount", "1000"])
             .await?;
         let node = pda::node(&license.parse().map_err(|_| "mint")?);
@@ -506,18 +313,17 @@ async fn run(args: Args) -> Result<(), String> {
     let worker_mint: Pubkey = worker_license.parse().map_err(|_| "mint")?;
     let worker_node = pda::node(&worker_mint);
 
-    let gpu = Gpu::open(None, None).map_err(|e| e.to_string())?;
+    let gpu = Gpu::open(None, None)?;
     println!("  local adapter: {}", gpu.adapter.label());
-    let renderer = Renderer::new(gpu).map_err(|e| e.to_string())?;
-    let reference = BenchReference::load(None).map_err(|e| e.to_string())?;
+    let renderer = Renderer::new(gpu)?;
+    let reference = BenchReference::load(None)?;
     let job_settings = |seed| RenderSettings::new(width, height, args.spp, seed);
     let ib_micros = measure_ib_micros(&renderer, &reference, &job_settings(1))?;
     let scenes: Vec<Scene> = reference
         .scene
         .iter()
         .map(|s| Scene::load(&s.name, s.width as f32 / s.height as f32))
-        .collect::<Result<_, _>>()
-        .map_err(|e| e.to_string())?;
+        .collect::<Result<_, _>>()?;
     let cosigners: Vec<Cosigner> = verifier_nodes
         .iter()
         .zip([&v1, &v2])
@@ -526,7 +332,7 @@ async fn run(args: Args) -> Result<(), String> {
             operator: &v.keypair,
         })
         .collect();
-    net.push_price(&price_authority).await?;
+    net.push_price().await;
     let now = net.bank.now().await;
     let benchmark = chain::benchmark_instructions(
         &worker_node,
@@ -672,7 +478,7 @@ async fn run(args: Args) -> Result<(), String> {
         .await?;
 
     println!("\n6. the buyback window opens");
-    net.push_price(&price_authority).await?;
+    net.push_price().await;
     net.inferix(&bob, &["buyback", "quote", "--license", &worker_license])
         .await?;
     let sold = net
