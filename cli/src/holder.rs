@@ -163,7 +163,7 @@ pub async fn register_node(
         pda::node(license_mint),
         node.operator,
         usd(node.price_per_ibm_usd_micros),
-        activity(&node)
+        activity(&node, config.ifx_decimals)
     ));
     report.json = json!({"node": pda::node(license_mint).to_string(), "status": format!("{:?}", node.status), "signature": signature});
     Ok(report)
@@ -191,7 +191,7 @@ pub async fn update_node(
         node.operator,
         usd(node.price_per_ibm_usd_micros),
         tokens(node.required_stake, config.ifx_decimals),
-        activity(&node)
+        activity(&node, config.ifx_decimals)
     ));
     report.json = json!({"node": node_address.to_string(), "operator": node.operator.to_string(),
         "price_per_ibm_usd_micros": node.price_per_ibm_usd_micros, "required_stake": node.required_stake,
@@ -242,7 +242,7 @@ pub async fn stake(
         tokens(amount, config.ifx_decimals),
         tokens(node.stake, config.ifx_decimals),
         tokens(node.required_stake, config.ifx_decimals),
-        activity(&node)
+        activity(&node, config.ifx_decimals)
     ));
     report.json = json!({"stake": node.stake, "required_stake": node.required_stake,
         "status": format!("{:?}", node.status), "signature": signature});
@@ -421,7 +421,7 @@ pub async fn status(
         "stake {} IFX vs S(n) {} IFX — {}",
         tokens(node.stake, d),
         tokens(node.required_stake, d),
-        activity(&node)
+        activity(&node, config.ifx_decimals)
     ));
     let rewards: Option<NodeRewards> = fetch(chain, &pda::node_rewards(&node_address)).await?;
     let participation = rewards
@@ -495,7 +495,7 @@ pub async fn status(
     ));
     report.json = json!({
         "license_mint": license_mint.to_string(), "node": node_address.to_string(),
-        "kind": format!("{:?}", node.kind), "status": format!("{:?}", node.status), "why": activity(&node),
+        "kind": format!("{:?}", node.kind), "status": format!("{:?}", node.status), "why": activity(&node, config.ifx_decimals),
         "stake": node.stake, "required_stake": node.required_stake, "ib_micros": node.ib_micros,
         "participated_epochs": participation.map(|p| p.0), "epochs_since_start": participation.map(|p| p.1),
         "current_epoch": current, "unbonding": unbonding.iter().map(|(_, t)| json!({"ticket": t.ticket_id, "release_at": t.release_at})).collect::<Vec<_>>(),

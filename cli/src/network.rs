@@ -113,7 +113,7 @@ pub fn require_owner(node: &Node, wallet: &impl Signer) -> Result<(), CliError> 
 }
 
 /// Why a node is or is not in the active set, in words.
-pub fn activity(node: &Node) -> String {
+pub fn activity(node: &Node, ifx_decimals: u8) -> String {
     use inferix_sdk::node_staking::state::NodeStatus;
     match node.status {
         NodeStatus::Active => "active: its stake covers S(n)".into(),
@@ -122,8 +122,8 @@ pub fn activity(node: &Node) -> String {
         NodeStatus::Inactive if node.blacklisted => "inactive: blacklisted".into(),
         NodeStatus::Inactive if node.deactivated => "inactive: deactivated by its owner".into(),
         NodeStatus::Inactive => format!(
-            "inactive: stake below S(n) by {} base units; stake more to activate",
-            node.required_stake.saturating_sub(node.stake)
+            "inactive: stake below S(n) by {} IFX; stake more to activate",
+            crate::output::tokens(node.required_stake.saturating_sub(node.stake), ifx_decimals)
         ),
     }
 }

@@ -12,7 +12,10 @@ use inferix_cli::output::Report;
 use inferix_cli::Cli;
 use inferix_sdk::client::Chain;
 use inferix_sdk::keypair::write_keypair_file;
-use inferix_sdk::{admin, pda};
+use inferix_sdk::node_staking::instructions::BenchmarkArgs;
+use inferix_sdk::{admin, instructions, pda};
+use inferix_worker::chain::work::{work_root, WorkRecord};
+use inferix_worker::chain::{self, Cosigner};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -258,6 +261,148 @@ impl LocalNet {
         let whitelist = self.deployment.license.sales[0].whitelist_duration_secs;
         self.bank.set_time(self.start_ts + whitelist).await;
     }
+}
+
+/// A verifier taking part: its wallet (which is also its operator key) and its node.
+pub struct Verifier {
+    pub wallet: Wallet,
+    pub node: Pubkey,
+}
+
+impl Verifier {
+    pub fn cosigner(&self) -> Cosigner<'_> {
+        Cosigner {
+            node: self.node,
+            operator: &self.wallet.keypair,
+        }
+    }
+}
+
+impl LocalNet {
+    /// Buys a license of `kind` (`worker` or `verifier`) in tier 1 as `who`; returns its mint.
+    pub async fn buy_license(
+        &mut self,
+        who: &Wallet,
+        kind: &str,
+        extra: &[&str],
+    ) -> Result<Pubkey, CliError> {
+        let mut args = vec!["license", "buy", "--kind", kind, "--tier", "1"];
+        args.extend_from_slice(extra);
+        let report = self.inferix(who, &args).await?;
+        Ok(json_str(&report, "license_mint")
+            .parse()
+            .expect("a mint address"))
+    }
+
+    /// A verifier through the CLI: buys its license, registers, stakes the minimum and opens its
+    /// credit account of epoch 0.
+    pub async fn verifier(&mut self, name: &'static str) -> Result<Verifier, CliError> {
+        let minimum = self.deployment.staking.verifier_min_stake;
+        let wallet = self.wallet(name, minimum).await;
+        let license = self
+            .buy_license(&wallet, "verifier", &[])
+            .await?
+            .to_string();
+        self.inferix(
+            &wallet,
+            &[
+                "node",
+                "register",
+                "--license",
+                &license,
+                "--price-per-ibm",
+                "0",
+            ],
+        )
+        .await?;
+        let amount = crate::localnet::ifx_text(minimum);
+        self.inferix(
+            &wallet,
+            &["stake", "--license", &license, "--amount", &amount],
+        )
+        .await?;
+        let node = pda::node(&license.parse().expect("a mint address"));
+        self.open_verifier_epoch(&wallet, &node, 0).await?;
+        Ok(Verifier { wallet, node })
+    }
+
+    /// `open_verifier_epoch`, paid by the verifier.
+    pub async fn open_verifier_epoch(
+        &mut self,
+        verifier: &Wallet,
+        node: &Pubkey,
+        epoch: u32,
+    ) -> Result<(), CliError> {
+        let open = instructions::open_verifier_epoch(&verifier.pubkey(), node, epoch);
+        Chain::send(&mut self.bank, &[open], &verifier.keypair, &[]).await?;
+        Ok(())
+    }
+
+    /// A `Benchmark` of `ib_micros` for `node` co-signed by `verifiers`, submitted by `payer`.
+    pub async fn benchmark(
+        &mut self,
+        payer: &Wallet,
+        node: &Pubkey,
+        ib_micros: u64,
+        scene_set_hash: [u8; 32],
+        verifiers: &[Verifier],
+    ) -> Result<(), CliError> {
+        self.push_price().await;
+        let issued_at = self.bank.now().await;
+        let cosigners: Vec<Cosigner> = verifiers.iter().map(Verifier::cosigner).collect();
+        let instructions = chain::benchmark_instructions(
+            node,
+            &pda::pushed_price(),
+            BenchmarkArgs {
+                ib_micros,
+                scene_set_hash,
+                issued_at,
+            },
+            &cosigners,
+        );
+        Chain::send(&mut self.bank, &instructions, &payer.keypair, &[]).await?;
+        Ok(())
+    }
+
+    /// A `PorAttestation` of `records` (the node's whole work in `epoch` so far) signed by the
+    /// node's operator and `verifiers`, submitted by the operator.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn attest(
+        &mut self,
+        operator: &Wallet,
+        node: &Pubkey,
+        epoch: u32,
+        seq: u32,
+        ib_micros: u64,
+        records: &[WorkRecord],
+        verifiers: &[Verifier],
+    ) -> Result<(), CliError> {
+        let issued_at = self.bank.now().await;
+        let attestation = chain::attestation(
+            *node,
+            epoch,
+            seq,
+            ib_micros,
+            records.iter().map(|r| r.ibm_micros).sum(),
+            records.len() as u32,
+            work_root(records),
+            issued_at,
+        );
+        let cosigners: Vec<Cosigner> = verifiers.iter().map(Verifier::cosigner).collect();
+        let instructions = chain::attestation_instructions(
+            &operator.pubkey(),
+            &attestation,
+            &operator.keypair,
+            &cosigners,
+        );
+        Chain::send(&mut self.bank, &instructions, &operator.keypair, &[]).await?;
+        Ok(())
+    }
+}
+
+/// An IFX amount as the CLI takes it.
+pub fn ifx_text(amount: u64) -> String {
+    inferix_cli::output::tokens(amount, IFX_DECIMALS)
 }
 
 /// A string field of a command's JSON report.

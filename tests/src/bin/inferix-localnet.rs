@@ -15,17 +15,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anchor_lang::prelude::Pubkey;
 use clap::Parser;
 use inferix_cli::deployment::Deployment;
 use inferix_cli::output::{tokens, usd};
-use inferix_sdk::client::Chain;
-use inferix_sdk::node_staking::instructions::BenchmarkArgs;
-use inferix_sdk::{instructions, pda};
-use inferix_tests::localnet::{json_str, LocalNet, Wallet, IFX, IFX_DECIMALS};
+use inferix_sdk::epoch_rewards::state::Epoch;
+use inferix_sdk::node_license::state::LicenseRecord;
+use inferix_sdk::node_staking::state::Node;
+use inferix_sdk::pda;
+use inferix_tests::localnet::{ifx_text, LocalNet, Wallet, IFX, IFX_DECIMALS};
 use inferix_worker::bench::{scene_set_hash, BenchReference};
-use inferix_worker::chain::work::{job_ibm_micros, unit_samples_per_minute, work_root, WorkRecord};
-use inferix_worker::chain::{self, Cosigner};
+use inferix_worker::chain::work::{job_ibm_micros, unit_samples_per_minute, WorkRecord};
 use inferix_worker::frame::write_png_rgb8;
 use inferix_worker::gpu::Gpu;
 use inferix_worker::por::job::from_hex;
@@ -227,76 +226,33 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     net.open_public_sale().await;
     let alice = net.wallet("alice", 0).await;
     let bob = net.wallet("bob", 0).await;
-    let v1 = net.wallet("verifier-1", 1_000 * IFX).await;
-    let v2 = net.wallet("verifier-2", 1_000 * IFX).await;
-    let usd_mint = net.usd_mint;
-    let alice_usd = pda::associated_token(&alice.keypair.pubkey(), &usd_mint, &token);
-    let alice_license = json_str(
-        &net.inferix(
-            &alice,
-            &["license", "buy", "--kind", "worker", "--tier", "1"],
-        )
-        .await?,
-        "license_mint",
-    );
+    let alice_usd = pda::associated_token(&alice.pubkey(), &net.usd_mint, &token);
+    let alice_license = net.buy_license(&alice, "worker", &[]).await?.to_string();
     let before = net.bank.token_balance(&alice_usd).await;
-    let alice_wallet = alice.keypair.pubkey().to_string();
-    let bob_buy = net
-        .inferix(
-            &bob,
-            &[
-                "license",
-                "buy",
-                "--kind",
-                "worker",
-                "--tier",
-                "1",
-                "--referrer",
-                &alice_wallet,
-                "--referrer-license",
-                &alice_license,
-            ],
-        )
-        .await?;
-    let commission = net.bank.token_balance(&alice_usd).await - before;
+    let alice_wallet = alice.pubkey().to_string();
+    let referral = [
+        "--referrer",
+        &alice_wallet,
+        "--referrer-license",
+        &alice_license,
+    ];
+    let worker_mint = net.buy_license(&bob, "worker", &referral).await?;
+    let record: LicenseRecord = net
+        .bank
+        .anchor_account(&pda::license_record(&worker_mint))
+        .await;
     println!(
         "  bob used alice's user code: paid {} (5 % off the $300.00 tier); alice earned {} commission",
-        usd(bob_buy.json["price_paid_usd_micros"].as_u64().unwrap_or(0)),
-        usd(commission)
+        usd(record.price_paid_usd),
+        usd(net.bank.token_balance(&alice_usd).await - before)
     );
-    let worker_license = json_str(&bob_buy, "license_mint");
-    let mut verifier_licenses = vec![];
-    for v in [&v1, &v2] {
-        let r = net
-            .inferix(v, &["license", "buy", "--kind", "verifier", "--tier", "1"])
-            .await?;
-        verifier_licenses.push(json_str(&r, "license_mint"));
-    }
+    let worker_license = worker_mint.to_string();
 
     println!("\n3. nodes: two verifiers and a worker registered and staked");
-    let mut verifier_nodes = vec![];
-    for (v, license) in [(&v1, &verifier_licenses[0]), (&v2, &verifier_licenses[1])] {
-        net.inferix(
-            v,
-            &[
-                "node",
-                "register",
-                "--license",
-                license,
-                "--price-per-ibm",
-                "0",
-            ],
-        )
-        .await?;
-        net.inferix(v, &["stake", "--license", license, "--amount", "1000"])
-            .await?;
-        let node = pda::node(&license.parse().map_err(|_| "mint")?);
-        let open = instructions::open_verifier_epoch(&v.keypair.pubkey(), &node, 0);
-        Chain::send(&mut net.bank, &[open], &v.keypair, &[])
-            .await
-            .map_err(|e| format!("open_verifier_epoch: {e}"))?;
-        verifier_nodes.push(node);
-    }
+    let verifiers = vec![
+        net.verifier("verifier-1").await?,
+        net.verifier("verifier-2").await?,
+    ];
     println!("  both verifiers opened their epoch-0 credit accounts");
     net.inferix(
         &bob,
@@ -310,7 +266,6 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         ],
     )
     .await?;
-    let worker_mint: Pubkey = worker_license.parse().map_err(|_| "mint")?;
     let worker_node = pda::node(&worker_mint);
 
     let gpu = Gpu::open(None, None)?;
@@ -324,29 +279,9 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .map(|s| Scene::load(&s.name, s.width as f32 / s.height as f32))
         .collect::<Result<_, _>>()?;
-    let cosigners: Vec<Cosigner> = verifier_nodes
-        .iter()
-        .zip([&v1, &v2])
-        .map(|(node, v)| Cosigner {
-            node: *node,
-            operator: &v.keypair,
-        })
-        .collect();
-    net.push_price().await;
-    let now = net.bank.now().await;
-    let benchmark = chain::benchmark_instructions(
-        &worker_node,
-        &pda::pushed_price(),
-        BenchmarkArgs {
-            ib_micros,
-            scene_set_hash: scene_set_hash(&reference, &scenes),
-            issued_at: now,
-        },
-        &cosigners,
-    );
-    Chain::send(&mut net.bank, &benchmark, &bob.keypair, &[])
-        .await
-        .map_err(|e| format!("update_ib: {e}"))?;
+    let scene_set = scene_set_hash(&reference, &scenes);
+    net.benchmark(&bob, &worker_node, ib_micros, scene_set, &verifiers)
+        .await?;
     println!(
         "  the verifiers timed the worker on this adapter and co-signed a Benchmark: IB = {}.{:06}",
         ib_micros / 1_000_000,
@@ -358,9 +293,9 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let required = status.json["required_stake"].as_u64().unwrap_or(0);
     println!(
         "  S(n) = 2 × 4,320 min × IB × $0.04 per IBM at $0.05 per IFX = {} IFX",
-        tokens(required, IFX_DECIMALS)
+        ifx_text(required)
     );
-    net.fund_ifx(&bob.keypair.pubkey(), required).await;
+    net.fund_ifx(&bob.pubkey(), required).await;
     net.inferix(
         &bob,
         &[
@@ -368,7 +303,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             "--license",
             &worker_license,
             "--amount",
-            &tokens(required, IFX_DECIMALS),
+            &ifx_text(required),
         ],
     )
     .await?;
@@ -387,36 +322,9 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         )?;
         records.push(job.record);
     }
-    let attest = |epoch: u32, seq: u32, records: &[WorkRecord], issued_at: i64| {
-        let cumulative: u64 = records.iter().map(|r| r.ibm_micros).sum();
-        let attestation = chain::attestation(
-            worker_node,
-            epoch,
-            seq,
-            ib_micros,
-            cumulative,
-            records.len() as u32,
-            work_root(records),
-            issued_at,
-        );
-        chain::attestation_instructions(
-            &bob.keypair.pubkey(),
-            &attestation,
-            &bob.keypair,
-            &cosigners,
-        )
-    };
-    let now = net.bank.now().await;
-    Chain::send(
-        &mut net.bank,
-        &attest(0, 1, &records, now),
-        &bob.keypair,
-        &[],
-    )
-    .await
-    .map_err(|e| format!("submit_attestation: {e}"))?;
-    let epoch0: inferix_sdk::epoch_rewards::state::Epoch =
-        net.bank.anchor_account(&pda::epoch(0)).await;
+    net.attest(&bob, &worker_node, 0, 1, ib_micros, &records, &verifiers)
+        .await?;
+    let epoch0: Epoch = net.bank.anchor_account(&pda::epoch(0)).await;
     println!(
         "  bob (operator) and both verifiers signed a PorAttestation of {} jobs, work root over (job hash, frame root, IBM): epoch 0 now holds {}.{:06} verified IBM",
         records.len(),
@@ -427,11 +335,8 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\n5. epoch 0 ends; its grace passes; epoch 1 work; claims");
     net.bank.set_time(start + epoch_secs + grace).await;
-    for (v, node) in [&v1, &v2].into_iter().zip(&verifier_nodes) {
-        let open = instructions::open_verifier_epoch(&v.keypair.pubkey(), node, 1);
-        Chain::send(&mut net.bank, &[open], &v.keypair, &[])
-            .await
-            .map_err(|e| format!("open_verifier_epoch: {e}"))?;
+    for v in &verifiers {
+        net.open_verifier_epoch(&v.wallet, &v.node, 1).await?;
     }
     let job3 = prove_job(
         &renderer,
@@ -442,22 +347,22 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         &frames,
         1,
     )?;
-    let now = net.bank.now().await;
-    Chain::send(
-        &mut net.bank,
-        &attest(1, 2, std::slice::from_ref(&job3.record), now),
-        &bob.keypair,
-        &[],
+    net.attest(
+        &bob,
+        &worker_node,
+        1,
+        2,
+        ib_micros,
+        std::slice::from_ref(&job3.record),
+        &verifiers,
     )
-    .await
-    .map_err(|e| format!("submit_attestation: {e}"))?;
+    .await?;
     println!("  epoch 1: job 3 attested the same way");
     let bob_before = net.ifx_balance(&bob.keypair.pubkey()).await;
     let claim = net
         .inferix(&bob, &["claim", "--license", &worker_license])
         .await?;
-    let epoch0: inferix_sdk::epoch_rewards::state::Epoch =
-        net.bank.anchor_account(&pda::epoch(0)).await;
+    let epoch0: Epoch = net.bank.anchor_account(&pda::epoch(0)).await;
     println!(
         "  epoch 0 finalized by the claim: R = min(IBM × 0.21 IFX, 770,000 IFX, funds) = {} IFX to workers, {} IFX to verifiers",
         tokens(epoch0.worker_reward, IFX_DECIMALS),
@@ -471,8 +376,15 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         ),
         tokens(claim.json["vesting"].as_u64().unwrap_or(0), IFX_DECIMALS)
     );
-    for (v, license) in [(&v1, &verifier_licenses[0]), (&v2, &verifier_licenses[1])] {
-        net.inferix(v, &["claim", "--license", license]).await?;
+    for v in &verifiers {
+        let license = net
+            .bank
+            .anchor_account::<Node>(&v.node)
+            .await
+            .license_mint
+            .to_string();
+        net.inferix(&v.wallet, &["claim", "--license", &license])
+            .await?;
     }
     net.inferix(&bob, &["status", "--license", &worker_license])
         .await?;
@@ -511,7 +423,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let rewards: inferix_sdk::epoch_rewards::state::RewardsConfig =
         net.bank.anchor_account(&pda::rewards_config()).await;
     let vesting_vault = net.bank.token_balance(&pda::vesting_vault()).await;
-    let node: inferix_sdk::node_staking::state::Node = net.bank.anchor_account(&worker_node).await;
+    let node: Node = net.bank.anchor_account(&worker_node).await;
     let stake_vault = net
         .bank
         .token_balance(&pda::stake_vault(&worker_node))
