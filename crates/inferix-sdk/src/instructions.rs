@@ -152,6 +152,72 @@ pub fn update_node(
     )
 }
 
+/// `node_staking::refresh_node` (permissionless): re-checks a node's stake against S(n) at the
+/// current IFX price.
+pub fn refresh_node(node: &Pubkey, price: &Pubkey) -> Instruction {
+    build(
+        node_staking::ID,
+        node_staking::accounts::RefreshNode {
+            config: pda::staking_config(),
+            node: *node,
+            price: *price,
+        },
+        node_staking::instruction::RefreshNode {},
+    )
+}
+
+/// `node_staking::release_penalty` (permissionless, after the appeal window): a slash's IFX to
+/// the verifier pool.
+pub fn release_penalty(
+    evidence_hash: &[u8; 32],
+    verifier_pool: &Pubkey,
+    ifx: &IfxToken,
+) -> Instruction {
+    build(
+        node_staking::ID,
+        node_staking::accounts::ReleasePenalty {
+            config: pda::staking_config(),
+            slash_record: pda::slash_record(evidence_hash),
+            penalty_vault: pda::penalty_vault(),
+            verifier_pool: *verifier_pool,
+            ifx_mint: ifx.mint,
+            ifx_token_program: ifx.token_program,
+        },
+        node_staking::instruction::ReleasePenalty {},
+    )
+}
+
+/// `node_staking::take_over`: the new holder of a license becomes its node's owner; the former
+/// owner's stake starts unbonding under the node's `next_ticket_id`.
+pub fn take_over(new_owner: &Pubkey, license_mint: &Pubkey, next_ticket_id: u64) -> Instruction {
+    let node = pda::node(license_mint);
+    build(
+        node_staking::ID,
+        node_staking::accounts::TakeOver {
+            new_owner: *new_owner,
+            config: pda::staking_config(),
+            node,
+            license_account: pda::associated_token(
+                new_owner,
+                license_mint,
+                &anchor_spl::token_2022::ID,
+            ),
+            ticket: pda::unbonding_ticket(&node, next_ticket_id),
+            system_program: anchor_lang::system_program::ID,
+        },
+        node_staking::instruction::TakeOver {},
+    )
+}
+
+/// `node_license::unlock_license` (permissionless, once the transfer lock has run out).
+pub fn unlock_license(license_mint: &Pubkey, holder: &Pubkey) -> Instruction {
+    build(
+        node_license::ID,
+        crate::admin::license_holding(license_mint, holder),
+        node_license::instruction::UnlockLicense {},
+    )
+}
+
 /// `epoch_rewards::submit_attestation`: credits the node's verified IBM of `epoch`. Remaining
 /// accounts: each co-signing verifier node and its credit account for the epoch, in signature
 /// order.

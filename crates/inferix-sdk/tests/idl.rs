@@ -53,26 +53,52 @@ fn skip(idl: &Value, ty: &Value, data: &[u8], pos: &mut usize) {
             }
         }
         Value::Object(o) if o.contains_key("defined") => {
-            for f in fields(idl, &o["defined"]["name"]) {
-                skip(idl, &f["type"], data, pos);
+            let ty = &type_def(idl, &o["defined"]["name"])["type"];
+            if ty["kind"] == "enum" {
+                // Borsh: the variant's index, then its fields (named or tuple).
+                let variant = &ty["variants"][usize::from(data[*pos])];
+                *pos += 1;
+                for f in variant["fields"].as_array().into_iter().flatten() {
+                    skip(
+                        idl,
+                        if f["type"].is_null() { f } else { &f["type"] },
+                        data,
+                        pos,
+                    );
+                }
+            } else {
+                for f in fields(idl, &o["defined"]["name"]) {
+                    skip(idl, &f["type"], data, pos);
+                }
             }
         }
         other => panic!("IDL type {other} not handled"),
     }
 }
 
-fn fields(idl: &Value, name: &Value) -> Vec<Value> {
-    let ty = idl["types"]
+fn type_def<'a>(idl: &'a Value, name: &Value) -> &'a Value {
+    idl["types"]
         .as_array()
         .unwrap()
         .iter()
         .find(|t| t["name"] == *name)
-        .unwrap();
-    ty["type"]["fields"].as_array().unwrap().clone()
+        .unwrap_or_else(|| panic!("IDL type {name} not found"))
 }
 
-/// The bytes of argument `path` ("epoch_index" or "args.evidence_hash") in the instruction data.
+fn fields(idl: &Value, name: &Value) -> Vec<Value> {
+    type_def(idl, name)["type"]["fields"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// The bytes of argument `path` ("epoch_index" or "args.evidence_hash") in the instruction data,
+/// as a seed uses them (a string's bytes without Borsh's length prefix).
 fn arg_bytes<'a>(idl: &Value, args: &[Value], data: &'a [u8], path: &str) -> &'a [u8] {
+    let as_seed = |ty: &Value, bytes: &'a [u8]| match ty.as_str() {
+        Some("string" | "bytes") => &bytes[4..],
+        _ => bytes,
+    };
     let mut pos = 8;
     let mut parts = path.split('.');
     let head = parts.next().unwrap();
@@ -84,13 +110,13 @@ fn arg_bytes<'a>(idl: &Value, args: &[Value], data: &'a [u8], path: &str) -> &'a
         let start = pos;
         let Some(field) = parts.next() else {
             skip(idl, &arg["type"], data, &mut pos);
-            return &data[start..pos];
+            return as_seed(&arg["type"], &data[start..pos]);
         };
         for f in fields(idl, &arg["type"]["defined"]["name"]) {
             let start = pos;
             skip(idl, &f["type"], data, &mut pos);
             if f["name"] == field {
-                return &data[start..pos];
+                return as_seed(&f["type"], &data[start..pos]);
             }
         }
         panic!("no field {field} in {head}");
@@ -269,62 +295,17 @@ fn co_signed_instruction_builders_match_the_idl() {
     assert_matches_idl("node_staking", "report_violation", &report);
 }
 
-#[test]
-fn staking_holder_builders_match_the_idl() {
-    let (owner, mint, account, node) = (
-        Pubkey::new_unique(),
-        Pubkey::new_unique(),
-        Pubkey::new_unique(),
-        Pubkey::new_unique(),
-    );
-    let ifx = ifx_token(Pubkey::new_unique());
-    let price = inferix_sdk::pda::pushed_price();
-    let args = RegisterNodeArgs {
-        operator: Some(Pubkey::new_unique()),
-        price_per_ibm_usd_micros: 40_000,
-    };
-    assert_matches_idl(
-        "node_staking",
-        "register_node",
-        &instructions::register_node(&owner, &mint, &account, &ifx, args),
-    );
-    assert_matches_idl(
-        "node_staking",
-        "stake",
-        &instructions::stake(&owner, &node, &account, &ifx, &price, 5),
-    );
-    assert_matches_idl(
-        "node_staking",
-        "unstake",
-        &instructions::unstake(&owner, &node, 3, &price, 5),
-    );
-    let ticket = inferix_sdk::pda::unbonding_ticket(&node, 3);
-    assert_matches_idl(
-        "node_staking",
-        "withdraw",
-        &instructions::withdraw(&owner, &node, &ticket, &owner, &account, &ifx),
-    );
-}
-
-#[test]
-fn rewards_builders_match_the_idl() {
-    let (payer, node, mint, holder) = (
-        Pubkey::new_unique(),
-        Pubkey::new_unique(),
-        Pubkey::new_unique(),
-        Pubkey::new_unique(),
-    );
-    let ifx = ifx_token(Pubkey::new_unique());
-    assert_matches_idl(
-        "epoch_rewards",
-        "open_verifier_epoch",
-        &instructions::open_verifier_epoch(&payer, &node, 4),
-    );
-    assert_matches_idl(
-        "epoch_rewards",
-        "finalize_epoch",
-        &instructions::finalize_epoch(4, &ifx),
-    );
+/// One instance of every builder: (program, IDL instruction name, instruction).
+fn every_builder() -> Vec<(&'static str, &'static str, Instruction)> {
+    use inferix_sdk::admin;
+    use inferix_sdk::pda;
+    let key = Pubkey::new_unique;
+    let (admin, owner, node, mint, holder, payer) = (key(), key(), key(), key(), key(), key());
+    let ifx = ifx_token(key());
+    let weth = ifx_token(key());
+    let price = pda::pushed_price();
+    let sale = pda::sale(1);
+    let verifiers = [key(), key()];
     let payout = instructions::Payout {
         payer,
         epoch: 4,
@@ -332,46 +313,542 @@ fn rewards_builders_match_the_idl() {
         license_mint: mint,
         holder,
     };
-    let worker = instructions::claim_worker_reward(&payout, &payer, &ifx);
-    let verifier = instructions::claim_verifier_reward(&payout, &payer, &ifx);
-    // The claims' accounts nest the shared payout group, as the IDL lists them.
-    assert_matches_idl("epoch_rewards", "claim_worker_reward", &worker);
-    assert_matches_idl("epoch_rewards", "claim_verifier_reward", &verifier);
-    assert_matches_idl(
-        "epoch_rewards",
-        "withdraw_vested",
-        &instructions::withdraw_vested_reward(&holder, 4, &payer, &ifx),
-    );
+    let selling = instructions::BuybackLicense {
+        holder,
+        license_mint: mint,
+        next_ticket_id: 2,
+    };
+    let sale_accounts = instructions::SaleAccounts {
+        sale,
+        payment_mint: key(),
+        payment_token_program: SPL_TOKEN,
+        treasury: key(),
+    };
+    let schedule = inferix_sdk::node_license::state::SaleSchedule {
+        whitelist_start: 1,
+        whitelist_end: 2,
+        public_start: 2,
+        public_end: 3,
+    };
+    let staking_params = inferix_sdk::node_staking::state::StakingParams {
+        stake_multiplier: 2,
+        epoch_minutes: 4_320,
+        verifier_min_stake: 1_000,
+        unbonding_secs: 60,
+        max_ib_update_micros: 10_000_000,
+        quorum: 2,
+        slash_bps: [1_000, 100, 1_000],
+        appeal_window_secs: 60,
+        max_strikes: 3,
+        max_message_age_secs: 60,
+        price_source: inferix_sdk::node_staking::state::PriceSource::Pyth { feed_id: [4; 32] },
+        price_rules: Default::default(),
+        price_authority: key(),
+        verifier_pool: key(),
+    };
+    let rewards_params = inferix_sdk::epoch_rewards::state::RewardsParams {
+        emission_per_ibm: 210_000_000,
+        worker_epoch_cap: 1,
+        verifier_epoch_cap: 2,
+        grace_secs: 3,
+        quorum: 2,
+        max_attestation_age_secs: 600,
+        min_attestation_interval_secs: 3_600,
+        immediate_bps: 2_500,
+        vesting_secs: 5,
+        min_participation_minutes: 720,
+    };
+    let buyback_params = inferix_sdk::buyback_vault::state::BuybackParams {
+        window_start: 10,
+        window_secs: 20,
+        ifx_payout_bps: 10_000,
+        ifx_vesting_secs: 30,
+        weth_payout_bps: 8_000,
+        ifx_price_source: inferix_sdk::buyback_vault::state::IfxPriceSource::StakingPushed,
+        eth_feed_id: [1; 32],
+        price_rules: Default::default(),
+    };
+    let tier = inferix_sdk::node_license::state::TierParams {
+        price_usd: 300_000_000,
+        supply: 10,
+        whitelist_allocation: 5,
+        wallet_cap: 2,
+    };
+    use inferix_sdk::node_license::instructions as license_ix;
+    vec![
+        // node-license
+        (
+            "node_license",
+            "initialize_config",
+            admin::license_initialize_config(
+                &admin,
+                license_ix::InitializeConfigArgs {
+                    pause_guardian: key(),
+                    buyback_authority: key(),
+                    lock_duration_secs: 5,
+                    user_code_discount_bps: 500,
+                    user_code_commission_bps: 500,
+                },
+            ),
+        ),
+        (
+            "node_license",
+            "update_config",
+            admin::license_update_config(
+                &admin,
+                license_ix::UpdateConfigArgs {
+                    lock_duration_secs: Some(9),
+                    ..Default::default()
+                },
+            ),
+        ),
+        (
+            "node_license",
+            "propose_admin",
+            admin::license_propose_admin(&admin, &key()),
+        ),
+        (
+            "node_license",
+            "accept_admin",
+            admin::license_accept_admin(&admin),
+        ),
+        (
+            "node_license",
+            "set_paused",
+            admin::license_set_paused(&admin, true),
+        ),
+        (
+            "node_license",
+            "initialize_sale",
+            admin::initialize_sale(
+                &admin,
+                1,
+                &admin::SalePayment {
+                    mint: key(),
+                    token_program: SPL_TOKEN,
+                    treasury: key(),
+                },
+                license_ix::InitializeSaleArgs {
+                    kind: inferix_sdk::node_license::state::LicenseKind::Worker,
+                    schedule,
+                    tiers: vec![tier, tier],
+                    airdrop_allocation: 3,
+                    metadata_uri: "https://inferix.io/l.json".into(),
+                },
+            ),
+        ),
+        (
+            "node_license",
+            "update_sale_schedule",
+            admin::update_sale_schedule(&admin, &sale, schedule),
+        ),
+        (
+            "node_license",
+            "set_whitelist_root",
+            admin::set_whitelist_root(&admin, &sale, 2, [8; 32]),
+        ),
+        (
+            "node_license",
+            "open_tier",
+            admin::open_tier(&admin, &sale, 2),
+        ),
+        (
+            "node_license",
+            "register_partner_code",
+            admin::register_partner_code(
+                &admin,
+                license_ix::RegisterPartnerCodeArgs {
+                    code: "KOL10".into(),
+                    receiver: key(),
+                    discount_bps: 1_000,
+                    commission_bps: 500,
+                },
+            ),
+        ),
+        (
+            "node_license",
+            "update_partner_code",
+            admin::update_partner_code(
+                &admin,
+                "KOL10",
+                license_ix::UpdatePartnerCodeArgs {
+                    receiver: key(),
+                    discount_bps: 200,
+                    commission_bps: 100,
+                    enabled: false,
+                },
+            ),
+        ),
+        (
+            "node_license",
+            "purchase_license",
+            instructions::purchase_license(
+                &sale_accounts,
+                &holder,
+                &mint,
+                1,
+                None,
+                &instructions::Referral::None,
+            ),
+        ),
+        (
+            "node_license",
+            "airdrop_license",
+            admin::airdrop_license(&admin, &sale, &holder, &mint),
+        ),
+        (
+            "node_license",
+            "unlock_license",
+            instructions::unlock_license(&mint, &holder),
+        ),
+        (
+            "node_license",
+            "release_for_buyback",
+            admin::release_for_buyback(&pda::buyback_authority(), &mint, &holder),
+        ),
+        // node-staking
+        (
+            "node_staking",
+            "initialize_config",
+            admin::staking_initialize_config(
+                &admin,
+                &ifx,
+                inferix_sdk::node_staking::instructions::InitializeConfigArgs {
+                    pause_guardian: key(),
+                    buyback_authority: key(),
+                    params: staking_params,
+                },
+            ),
+        ),
+        (
+            "node_staking",
+            "update_config",
+            admin::staking_update_config(
+                &admin,
+                inferix_sdk::node_staking::instructions::UpdateConfigArgs {
+                    pause_guardian: key(),
+                    buyback_authority: key(),
+                    params: staking_params,
+                },
+            ),
+        ),
+        (
+            "node_staking",
+            "propose_admin",
+            admin::staking_propose_admin(&admin, &key()),
+        ),
+        (
+            "node_staking",
+            "accept_admin",
+            admin::staking_accept_admin(&admin),
+        ),
+        (
+            "node_staking",
+            "set_paused",
+            admin::staking_set_paused(&admin, true),
+        ),
+        (
+            "node_staking",
+            "push_price",
+            admin::push_price(&admin, 5_000_000, 10, -8),
+        ),
+        (
+            "node_staking",
+            "register_node",
+            instructions::register_node(
+                &owner,
+                &mint,
+                &key(),
+                &ifx,
+                RegisterNodeArgs {
+                    operator: Some(key()),
+                    price_per_ibm_usd_micros: 40_000,
+                },
+            ),
+        ),
+        (
+            "node_staking",
+            "update_node",
+            instructions::update_node(
+                &owner,
+                &node,
+                &price,
+                inferix_sdk::node_staking::instructions::UpdateNodeArgs {
+                    operator: None,
+                    price_per_ibm_usd_micros: Some(50_000),
+                    deactivated: Some(true),
+                },
+            ),
+        ),
+        (
+            "node_staking",
+            "stake",
+            instructions::stake(&owner, &node, &key(), &ifx, &price, 5),
+        ),
+        (
+            "node_staking",
+            "unstake",
+            instructions::unstake(&owner, &node, 3, &price, 5),
+        ),
+        (
+            "node_staking",
+            "withdraw",
+            instructions::withdraw(
+                &owner,
+                &node,
+                &pda::unbonding_ticket(&node, 3),
+                &owner,
+                &key(),
+                &ifx,
+            ),
+        ),
+        (
+            "node_staking",
+            "refresh_node",
+            instructions::refresh_node(&node, &price),
+        ),
+        (
+            "node_staking",
+            "update_ib",
+            instructions::update_ib(
+                &node,
+                &price,
+                BenchmarkArgs {
+                    ib_micros: 1,
+                    scene_set_hash: [2; 32],
+                    issued_at: 3,
+                },
+                &verifiers,
+            ),
+        ),
+        (
+            "node_staking",
+            "report_violation",
+            instructions::report_violation(
+                &payer,
+                &node,
+                &ifx.mint,
+                &SPL_TOKEN,
+                ViolationArgs {
+                    epoch: 1,
+                    kind: 1,
+                    evidence_hash: [3; 32],
+                    issued_at: 4,
+                },
+                &verifiers,
+            ),
+        ),
+        (
+            "node_staking",
+            "reverse_slash",
+            admin::reverse_slash(&admin, &node, &[3; 32], &ifx),
+        ),
+        (
+            "node_staking",
+            "release_penalty",
+            instructions::release_penalty(&[3; 32], &pda::penalty_inflow(), &ifx),
+        ),
+        (
+            "node_staking",
+            "blacklist_node",
+            admin::blacklist_node(&admin, &node),
+        ),
+        (
+            "node_staking",
+            "reverse_blacklist",
+            admin::reverse_blacklist(&admin, &node),
+        ),
+        (
+            "node_staking",
+            "take_over",
+            instructions::take_over(&owner, &mint, 4),
+        ),
+        (
+            "node_staking",
+            "retire_node",
+            admin::retire_node(&pda::buyback_authority(), &payer, &node, 4),
+        ),
+        // epoch-rewards
+        (
+            "epoch_rewards",
+            "initialize_config",
+            admin::rewards_initialize_config(
+                &admin,
+                &ifx,
+                inferix_sdk::epoch_rewards::instructions::InitializeConfigArgs {
+                    pause_guardian: key(),
+                    epoch_origin_ts: 1,
+                    epoch_length_secs: 259_200,
+                    params: rewards_params,
+                },
+            ),
+        ),
+        (
+            "epoch_rewards",
+            "update_params",
+            admin::rewards_update_params(&admin, rewards_params),
+        ),
+        (
+            "epoch_rewards",
+            "change_epoch_length",
+            admin::change_epoch_length(&admin, 3_600),
+        ),
+        (
+            "epoch_rewards",
+            "set_clawback_date",
+            admin::set_clawback_date(&admin, 99),
+        ),
+        (
+            "epoch_rewards",
+            "propose_admin",
+            admin::rewards_propose_admin(&admin, &key()),
+        ),
+        (
+            "epoch_rewards",
+            "accept_admin",
+            admin::rewards_accept_admin(&admin),
+        ),
+        (
+            "epoch_rewards",
+            "set_paused",
+            admin::rewards_set_paused(&admin, true),
+        ),
+        (
+            "epoch_rewards",
+            "open_verifier_epoch",
+            instructions::open_verifier_epoch(&payer, &node, 4),
+        ),
+        (
+            "epoch_rewards",
+            "submit_attestation",
+            instructions::submit_attestation(&payer, &node, 4, &verifiers),
+        ),
+        (
+            "epoch_rewards",
+            "finalize_epoch",
+            instructions::finalize_epoch(4, &ifx),
+        ),
+        // The claims' accounts nest the shared payout group, as the IDL lists them.
+        (
+            "epoch_rewards",
+            "claim_worker_reward",
+            instructions::claim_worker_reward(&payout, &payer, &ifx),
+        ),
+        (
+            "epoch_rewards",
+            "claim_verifier_reward",
+            instructions::claim_verifier_reward(&payout, &payer, &ifx),
+        ),
+        (
+            "epoch_rewards",
+            "withdraw_vested",
+            instructions::withdraw_vested_reward(&holder, 4, &payer, &ifx),
+        ),
+        (
+            "epoch_rewards",
+            "clawback_epoch",
+            admin::clawback_epoch(&admin, 4),
+        ),
+        // buyback-vault
+        (
+            "buyback_vault",
+            "initialize_config",
+            admin::buyback_initialize_config(
+                &admin,
+                &ifx,
+                &weth,
+                inferix_sdk::buyback_vault::instructions::InitializeConfigArgs {
+                    pause_guardian: key(),
+                    treasury: key(),
+                    params: buyback_params,
+                },
+            ),
+        ),
+        (
+            "buyback_vault",
+            "update_params",
+            admin::buyback_update_params(&admin, buyback_params),
+        ),
+        (
+            "buyback_vault",
+            "propose_admin",
+            admin::buyback_propose_admin(&admin, &key()),
+        ),
+        (
+            "buyback_vault",
+            "accept_admin",
+            admin::buyback_accept_admin(&admin),
+        ),
+        (
+            "buyback_vault",
+            "set_paused",
+            admin::buyback_set_paused(&admin, true),
+        ),
+        (
+            "buyback_vault",
+            "buyback_ifx",
+            instructions::buyback_ifx(&selling, &ifx.mint, &price, 1),
+        ),
+        (
+            "buyback_vault",
+            "buyback_weth",
+            instructions::buyback_weth(&selling, &weth.mint, &SPL_TOKEN, &key(), 1),
+        ),
+        (
+            "buyback_vault",
+            "withdraw_vested",
+            instructions::withdraw_vested_buyback(&holder, &mint, &ifx),
+        ),
+        (
+            "buyback_vault",
+            "reassign_license",
+            admin::reassign_license(&admin, &mint, &node, &holder),
+        ),
+        (
+            "buyback_vault",
+            "send_to_treasury",
+            admin::send_to_treasury(&admin, &mint, &key()),
+        ),
+        (
+            "buyback_vault",
+            "burn_license",
+            admin::burn_license(&admin, &mint),
+        ),
+        (
+            "buyback_vault",
+            "withdraw_funds",
+            admin::withdraw_funds(&admin, &pda::buyback_ifx_vault(), &key(), &ifx, 7),
+        ),
+    ]
 }
 
 #[test]
-fn buyback_builders_match_the_idl() {
-    let selling = instructions::BuybackLicense {
-        holder: Pubkey::new_unique(),
-        license_mint: Pubkey::new_unique(),
-        next_ticket_id: 2,
-    };
-    let (ifx_mint, weth_mint, price) = (
-        Pubkey::new_unique(),
-        Pubkey::new_unique(),
-        Pubkey::new_unique(),
-    );
-    assert_matches_idl(
+fn every_instruction_of_the_four_programs_has_a_builder_that_matches_the_idl() {
+    let builders = every_builder();
+    for (program, name, ix) in &builders {
+        assert_matches_idl(program, name, ix);
+    }
+    let built: std::collections::BTreeSet<(String, String)> = builders
+        .iter()
+        .map(|(p, n, _)| (p.to_string(), n.to_string()))
+        .collect();
+    let mut in_idl = std::collections::BTreeSet::new();
+    for program in [
+        "node_license",
+        "node_staking",
+        "epoch_rewards",
         "buyback_vault",
-        "buyback_ifx",
-        &instructions::buyback_ifx(&selling, &ifx_mint, &price, 1),
+    ] {
+        for i in idl(program)["instructions"].as_array().unwrap() {
+            in_idl.insert((program.to_string(), i["name"].as_str().unwrap().to_string()));
+        }
+    }
+    let missing: Vec<_> = in_idl.difference(&built).collect();
+    assert!(
+        missing.is_empty(),
+        "instructions without a builder: {missing:?}"
     );
-    assert_matches_idl(
-        "buyback_vault",
-        "buyback_weth",
-        &instructions::buyback_weth(&selling, &weth_mint, &SPL_TOKEN, &price, 1),
-    );
-    let ifx = ifx_token(ifx_mint);
-    assert_matches_idl(
-        "buyback_vault",
-        "withdraw_vested",
-        &instructions::withdraw_vested_buyback(&selling.holder, &selling.license_mint, &ifx),
-    );
+    assert_eq!(built.len(), builders.len(), "one builder per instruction");
 }
 
 #[test]
