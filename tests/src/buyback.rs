@@ -1,10 +1,9 @@
 //! buyback-vault: a deployment on top of the other three programs (their buyback authority set
 //! to its PDA), Pyth ETH prices written into the bank, and the two buyback options.
 
-use crate::bank::{ata_address, program_data_address, Bank, TxResult, TOKEN_2022_ID};
-use crate::license::config_pda;
+use crate::bank::{Bank, TxResult};
 use crate::rewards::{default_rewards_params, RewardsWorld};
-use crate::staking::{pushed_price_pda, staking_config_pda, staking_ix, NodeFixture};
+use crate::staking::{pushed_price_pda, NodeFixture};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
 use buyback_vault::constants::*;
@@ -85,30 +84,20 @@ impl BuybackWorld {
         let authority = buyback_vault::buyback_authority();
         let admin = r.s.admin.insecure_clone();
         // node-license and node-staking accept the buyback-vault PDA as their buyback authority.
-        let license_update = crate::license::ix(
-            node_license::accounts::UpdateConfig {
-                admin: admin.pubkey(),
-                config: config_pda(),
-            },
-            node_license::instruction::UpdateConfig {
-                args: node_license::instructions::UpdateConfigArgs {
-                    buyback_authority: Some(authority),
-                    ..Default::default()
-                },
+        let license_update = inferix_sdk::admin::license_update_config(
+            &admin.pubkey(),
+            node_license::instructions::UpdateConfigArgs {
+                buyback_authority: Some(authority),
+                ..Default::default()
             },
         );
         let staking = r.s.config().await;
-        let staking_update = staking_ix(
-            node_staking::accounts::ConfigAdmin {
-                authority: admin.pubkey(),
-                config: staking_config_pda(),
-            },
-            node_staking::instruction::UpdateConfig {
-                args: node_staking::instructions::UpdateConfigArgs {
-                    pause_guardian: staking.pause_guardian,
-                    buyback_authority: authority,
-                    params: staking.params,
-                },
+        let staking_update = inferix_sdk::admin::staking_update_config(
+            &admin.pubkey(),
+            node_staking::instructions::UpdateConfigArgs {
+                pause_guardian: staking.pause_guardian,
+                buyback_authority: authority,
+                params: staking.params,
             },
         );
         r.bank()
@@ -122,34 +111,26 @@ impl BuybackWorld {
             .await;
         let treasury = Keypair::new();
         let window_start = r.bank().now().await + window_in;
-        let init = buyback_ix(
-            buyback_vault::accounts::InitializeConfig {
-                admin: admin.pubkey(),
-                config: buyback_config_pda(),
-                authority,
-                ifx_mint: r.s.ifx_mint,
-                weth_mint,
-                ifx_vault: ifx_vault_pda(),
-                weth_vault: weth_vault_pda(),
-                program_data: program_data_address(&buyback_vault::ID),
-                ifx_token_program: anchor_spl::token::ID,
-                weth_token_program: anchor_spl::token::ID,
-                system_program: anchor_lang::system_program::ID,
-            },
-            buyback_vault::instruction::InitializeConfig {
-                args: InitializeConfigArgs {
-                    pause_guardian: admin.pubkey(),
-                    treasury: treasury.pubkey(),
-                    params: BuybackParams {
-                        window_start,
-                        window_secs: DEFAULT_WINDOW_SECS,
-                        ifx_payout_bps: DEFAULT_IFX_PAYOUT_BPS,
-                        ifx_vesting_secs: DEFAULT_IFX_VESTING_SECS,
-                        weth_payout_bps: DEFAULT_WETH_PAYOUT_BPS,
-                        ifx_price_source: IfxPriceSource::StakingPushed,
-                        eth_feed_id: ETH_FEED,
-                        price_rules: PriceRules::default(),
-                    },
+        let weth = sdk::IfxToken {
+            mint: weth_mint,
+            token_program: anchor_spl::token::ID,
+        };
+        let init = inferix_sdk::admin::buyback_initialize_config(
+            &admin.pubkey(),
+            &r.s.ifx(),
+            &weth,
+            InitializeConfigArgs {
+                pause_guardian: admin.pubkey(),
+                treasury: treasury.pubkey(),
+                params: BuybackParams {
+                    window_start,
+                    window_secs: DEFAULT_WINDOW_SECS,
+                    ifx_payout_bps: DEFAULT_IFX_PAYOUT_BPS,
+                    ifx_vesting_secs: DEFAULT_IFX_VESTING_SECS,
+                    weth_payout_bps: DEFAULT_WETH_PAYOUT_BPS,
+                    ifx_price_source: IfxPriceSource::StakingPushed,
+                    eth_feed_id: ETH_FEED,
+                    price_rules: PriceRules::default(),
                 },
             },
         );
@@ -312,16 +293,4 @@ impl BuybackWorld {
     }
 }
 
-/// Accounts of a custody move of `license_mint` by `admin`.
-pub fn custodied(admin: &Pubkey, license_mint: &Pubkey) -> buyback_vault::accounts::Custodied {
-    let authority = buyback_vault::buyback_authority();
-    buyback_vault::accounts::Custodied {
-        admin: *admin,
-        config: buyback_config_pda(),
-        authority,
-        license_mint: *license_mint,
-        custody_account: ata_address(&authority, license_mint, &TOKEN_2022_ID),
-        bought_back: bought_back_pda(license_mint),
-        license_token_program: TOKEN_2022_ID,
-    }
-}
+pub use inferix_sdk::admin::custodied;

@@ -1,14 +1,12 @@
 //! node-license: PDAs, instruction builders and a sale fixture.
 
-use crate::bank::{ata_address, program_data_address, Bank, TxResult, TOKEN_2022_ID};
+use crate::bank::{ata_address, Bank, TxResult};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
 use node_license::constants::{
     DEFAULT_LOCK_DURATION_SECS, DEFAULT_USER_CODE_COMMISSION_BPS, DEFAULT_USER_CODE_DISCOUNT_BPS,
 };
-use node_license::instructions::{
-    InitializeConfigArgs, InitializeSaleArgs, RegisterPartnerCodeArgs, WhitelistProof,
-};
+use node_license::instructions::{InitializeConfigArgs, InitializeSaleArgs, WhitelistProof};
 use node_license::state::{LicenseKind, Sale, SaleSchedule, TierParams};
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
@@ -35,17 +33,7 @@ pub struct LicenseAuthorities {
     pub buyback_authority: Keypair,
 }
 
-pub fn initialize_config_ix(admin: &Pubkey, args: InitializeConfigArgs) -> Instruction {
-    ix(
-        node_license::accounts::InitializeConfig {
-            admin: *admin,
-            config: config_pda(),
-            program_data: program_data_address(&node_license::ID),
-            system_program: anchor_lang::system_program::ID,
-        },
-        node_license::instruction::InitializeConfig { args },
-    )
-}
+pub use inferix_sdk::admin::license_initialize_config as initialize_config_ix;
 
 /// Initializes the config with the SPEC defaults; the deployer (upgrade authority) is admin.
 pub async fn init_license_program(bank: &mut Bank) -> LicenseAuthorities {
@@ -147,24 +135,21 @@ pub async fn try_create_sale(
         .await;
     let config: node_license::state::LicenseConfig = bank.anchor_account(&config_pda()).await;
     let address = sale_pda(config.sale_count);
-    let instruction = ix(
-        node_license::accounts::InitializeSale {
-            admin: admin.pubkey(),
-            config: config_pda(),
-            sale: address,
-            payment_mint,
-            treasury,
-            payment_token_program: params.payment_token_program,
-            system_program: anchor_lang::system_program::ID,
-        },
-        node_license::instruction::InitializeSale {
-            args: InitializeSaleArgs {
-                kind: params.kind,
-                schedule: params.schedule,
-                tiers: params.tiers,
-                airdrop_allocation: params.airdrop_allocation,
-                metadata_uri: params.metadata_uri,
-            },
+    let payment = inferix_sdk::admin::SalePayment {
+        mint: payment_mint,
+        token_program: params.payment_token_program,
+        treasury,
+    };
+    let instruction = inferix_sdk::admin::initialize_sale(
+        &admin.pubkey(),
+        config.sale_count,
+        &payment,
+        InitializeSaleArgs {
+            kind: params.kind,
+            schedule: params.schedule,
+            tiers: params.tiers,
+            airdrop_allocation: params.airdrop_allocation,
+            metadata_uri: params.metadata_uri,
         },
     );
     let result = bank.send(&[instruction], &[admin]).await;
@@ -273,21 +258,7 @@ impl SaleFixture {
     }
 
     pub fn airdrop_ix(&self, admin: &Pubkey, recipient: &Pubkey, mint: &Pubkey) -> Instruction {
-        ix(
-            node_license::accounts::AirdropLicense {
-                admin: *admin,
-                config: config_pda(),
-                sale: self.address,
-                recipient: *recipient,
-                license_mint: *mint,
-                license_record: license_record_pda(mint),
-                recipient_license_account: ata_address(recipient, mint, &TOKEN_2022_ID),
-                license_token_program: TOKEN_2022_ID,
-                associated_token_program: anchor_spl::associated_token::ID,
-                system_program: anchor_lang::system_program::ID,
-            },
-            node_license::instruction::AirdropLicense {},
-        )
+        inferix_sdk::admin::airdrop_license(admin, &self.address, recipient, mint)
     }
 }
 
@@ -310,32 +281,6 @@ pub async fn license_world() -> (Bank, LicenseAuthorities, SaleFixture, SaleFixt
     (bank, license, worker_sale, verifier_sale)
 }
 
-pub fn register_partner_code_ix(admin: &Pubkey, args: RegisterPartnerCodeArgs) -> Instruction {
-    ix(
-        node_license::accounts::RegisterPartnerCode {
-            admin: *admin,
-            config: config_pda(),
-            partner_code: partner_code_pda(&args.code),
-            system_program: anchor_lang::system_program::ID,
-        },
-        node_license::instruction::RegisterPartnerCode { args },
-    )
-}
-
-/// Accounts naming license `mint` held by `holder` (its associated Token-2022 account).
-pub fn license_holding(mint: &Pubkey, holder: &Pubkey) -> node_license::accounts::LicenseHolding {
-    node_license::accounts::LicenseHolding {
-        config: config_pda(),
-        license_record: license_record_pda(mint),
-        license_mint: *mint,
-        holder_account: ata_address(holder, mint, &TOKEN_2022_ID),
-        license_token_program: TOKEN_2022_ID,
-    }
-}
-
-pub fn unlock_license_ix(mint: &Pubkey, holder: &Pubkey) -> Instruction {
-    ix(
-        license_holding(mint, holder),
-        node_license::instruction::UnlockLicense {},
-    )
-}
+// The governance and holding builders, from the SDK.
+pub use inferix_sdk::admin::{license_holding, register_partner_code as register_partner_code_ix};
+pub use inferix_sdk::instructions::unlock_license as unlock_license_ix;

@@ -1,7 +1,7 @@
 //! epoch-rewards: PDAs, a deployment on top of node-staking (whose verifier pool is this
 //! program's penalty inflow), attestations co-signed by the operator and verifiers, and claims.
 
-use crate::bank::{program_data_address, Bank, TxResult};
+use crate::bank::{Bank, TxResult};
 use crate::license::{license_world, LicenseAuthorities, SaleFixture};
 use crate::staking::{co_signed, NodeFixture, StakingWorld, IFX_DECIMALS};
 use anchor_lang::prelude::Pubkey;
@@ -86,25 +86,18 @@ impl RewardsWorld {
         let admin = bank.deployer.insecure_clone();
         let guardian = bank.new_wallet(1).await;
         let epoch_origin = bank.now().await;
-        let init = rewards_ix(
-            epoch_rewards::accounts::InitializeConfig {
-                admin: admin.pubkey(),
-                config: rewards_config_pda(),
-                ifx_mint,
-                reward_vault: reward_vault_pda(),
-                penalty_inflow: penalty_inflow_pda(),
-                vesting_vault: vesting_vault_pda(),
-                program_data: program_data_address(&epoch_rewards::ID),
-                ifx_token_program: anchor_spl::token::ID,
-                system_program: anchor_lang::system_program::ID,
-            },
-            epoch_rewards::instruction::InitializeConfig {
-                args: InitializeConfigArgs {
-                    pause_guardian: guardian.pubkey(),
-                    epoch_origin_ts: epoch_origin,
-                    epoch_length_secs: DEFAULT_EPOCH_SECS,
-                    params,
-                },
+        let ifx = inferix_sdk::instructions::IfxToken {
+            mint: ifx_mint,
+            token_program: anchor_spl::token::ID,
+        };
+        let init = inferix_sdk::admin::rewards_initialize_config(
+            &admin.pubkey(),
+            &ifx,
+            InitializeConfigArgs {
+                pause_guardian: guardian.pubkey(),
+                epoch_origin_ts: epoch_origin,
+                epoch_length_secs: DEFAULT_EPOCH_SECS,
+                params,
             },
         );
         bank.send(&[init], &[&admin])

@@ -1,7 +1,7 @@
 //! node-staking: PDAs, a deployment fixture with nodes backed by real licenses, and the signed
 //! messages verifiers co-sign.
 
-use crate::bank::{ata_address, program_data_address, Bank, TxResult, TOKEN_2022_ID};
+use crate::bank::{ata_address, Bank, TxResult, TOKEN_2022_ID};
 use crate::license::{license_world, LicenseAuthorities, Referral, SaleFixture};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
@@ -139,23 +139,17 @@ impl StakingWorld {
         let pause_guardian = bank.new_wallet(1).await;
         let price_authority = bank.new_wallet(1).await;
         let buyback_authority = bank.new_wallet(1).await;
-        let init = staking_ix(
-            node_staking::accounts::InitializeConfig {
-                admin: admin.pubkey(),
-                config: staking_config_pda(),
-                pushed_price: pushed_price_pda(),
-                ifx_mint,
-                penalty_vault: penalty_vault_pda(),
-                program_data: program_data_address(&node_staking::ID),
-                ifx_token_program: anchor_spl::token::ID,
-                system_program: anchor_lang::system_program::ID,
-            },
-            node_staking::instruction::InitializeConfig {
-                args: InitializeConfigArgs {
-                    pause_guardian: pause_guardian.pubkey(),
-                    buyback_authority: buyback_authority.pubkey(),
-                    params: default_staking_params(price_authority.pubkey(), verifier_pool),
-                },
+        let ifx = sdk::IfxToken {
+            mint: ifx_mint,
+            token_program: anchor_spl::token::ID,
+        };
+        let init = inferix_sdk::admin::staking_initialize_config(
+            &admin.pubkey(),
+            &ifx,
+            InitializeConfigArgs {
+                pause_guardian: pause_guardian.pubkey(),
+                buyback_authority: buyback_authority.pubkey(),
+                params: default_staking_params(price_authority.pubkey(), verifier_pool),
             },
         );
         bank.send(&[init], &[&admin])
@@ -333,28 +327,11 @@ impl StakingWorld {
 
     /// Releases a matured slash to the configured verifier pool (permissionless).
     pub fn release_penalty_ix(&self, evidence_hash: &[u8; 32]) -> Instruction {
-        staking_ix(
-            node_staking::accounts::ReleasePenalty {
-                config: staking_config_pda(),
-                slash_record: slash_pda(evidence_hash),
-                penalty_vault: penalty_vault_pda(),
-                verifier_pool: self.verifier_pool,
-                ifx_mint: self.ifx_mint,
-                ifx_token_program: anchor_spl::token::ID,
-            },
-            node_staking::instruction::ReleasePenalty {},
-        )
+        sdk::release_penalty(evidence_hash, &self.verifier_pool, &self.ifx())
     }
 
     pub fn refresh_ix(&self, node: &Pubkey) -> Instruction {
-        staking_ix(
-            node_staking::accounts::RefreshNode {
-                config: staking_config_pda(),
-                node: *node,
-                price: pushed_price_pda(),
-            },
-            node_staking::instruction::RefreshNode {},
-        )
+        sdk::refresh_node(node, &pushed_price_pda())
     }
 
     /// The update_ib instruction for `args`, with `verifiers` as remaining accounts.
