@@ -40,7 +40,7 @@ const HINTS: [(&str, &str); 16] = [
     ("ParticipationTooLow", "a buyback needs the node's participation above the threshold; keep the node working"),
     ("AlreadyBoughtBack", "this license was already sold back; withdraw its vesting with `inferix buyback withdraw`"),
     ("SlippageExceeded", "the price moved; run `inferix buyback quote` again and retry"),
-    ("TierNotOpen", "buy from the tier that is open now (`inferix license tiers`)"),
+    ("TierNotOpen", "buy from the tier that is open now (`inferix license sale --kind worker|verifier`)"),
     ("TierSoldOut", "buy from the next tier"),
     ("WalletCapExceeded", "this wallet bought its tier's maximum; no more licenses of this tier for it"),
     ("WhitelistProofRequired", "the whitelist window is open: pass --whitelist-proof FILE from the sale's organizer, or wait for the public window"),

@@ -44,6 +44,93 @@ async fn sale_of_kind(
     ))
 }
 
+/// `license sale`: the sale of `kind` — its windows, the phase now, and each tier's price,
+/// supply, sales and wallet cap, the highest open tier marked.
+pub async fn sale_info(chain: &mut impl Chain, kind: LicenseKind) -> Result<Report, CliError> {
+    let (address, sale) = sale_of_kind(chain, kind).await?;
+    let now = chain.unix_timestamp().await?;
+    let phase = sale.schedule.phase(now);
+    let mut report = Report::new();
+    report.line(format!(
+        "{kind:?} sale {address}: {} of {} sold (+{} airdropped); {}",
+        sale.sold,
+        sale.total_supply(),
+        sale.airdropped,
+        match phase {
+            Some(p) => format!("{p:?} window open now"),
+            None => "no window open now".to_string(),
+        }
+    ));
+    report.line(format!(
+        "whitelist {} → {}, public {} → {}",
+        sale.schedule.whitelist_start,
+        sale.schedule.whitelist_end,
+        sale.schedule.public_start,
+        sale.schedule.public_end
+    ));
+    let mut tiers = vec![];
+    for (i, t) in sale.tiers[..usize::from(sale.tier_count)]
+        .iter()
+        .enumerate()
+    {
+        let number = i as u8 + 1;
+        report.line(format!(
+            "tier {number:>2}: {} — {}/{} sold, wallet cap {}{}",
+            usd(t.price_usd),
+            t.sold,
+            t.supply,
+            if t.wallet_cap == 0 {
+                "none".to_string()
+            } else {
+                t.wallet_cap.to_string()
+            },
+            if number == sale.highest_open_tier {
+                "  ← open"
+            } else {
+                ""
+            }
+        ));
+        tiers.push(json!({"tier": number, "price_usd_micros": t.price_usd, "supply": t.supply, "sold": t.sold, "wallet_cap": t.wallet_cap}));
+    }
+    report.json = json!({"sale": address.to_string(), "phase": phase.map(|p| format!("{p:?}")),
+        "highest_open_tier": sale.highest_open_tier, "sold": sale.sold, "tiers": tiers});
+    Ok(report)
+}
+
+/// `node take-over`: the wallet now holding the license becomes its node's owner; the former
+/// owner's stake starts unbonding to them.
+pub async fn take_over(
+    chain: &mut impl Chain,
+    wallet: &Keypair,
+    license_mint: &Pubkey,
+) -> Result<Report, CliError> {
+    let config = network::staking_config(chain).await?;
+    let node = network::node(chain, license_mint).await?;
+    network::require_holder(chain, &wallet.pubkey(), license_mint).await?;
+    if node.owner == wallet.pubkey() {
+        return Err(CliError::new(
+            format!(
+                "wallet {} already owns the node on license {license_mint}",
+                wallet.pubkey()
+            ),
+            "nothing to do; `inferix status` shows the node",
+        ));
+    }
+    let ix = instructions::take_over(&wallet.pubkey(), license_mint, node.next_ticket_id);
+    let signature = chain.send(&[ix], wallet, &[]).await?;
+    let after = network::node(chain, license_mint).await?;
+    let mut report = Report::new();
+    report.line(format!(
+        "wallet {} owns node {} now; the former owner's {} IFX unbond to them; {}",
+        wallet.pubkey(),
+        pda::node(license_mint),
+        tokens(node.stake, config.ifx_decimals),
+        activity(&after, config.ifx_decimals)
+    ));
+    report.json = json!({"node": pda::node(license_mint).to_string(), "previous_owner": node.owner.to_string(), "signature": signature});
+    Ok(report)
+}
+
 /// A whitelist proof file: `{"allocation": 2, "proof": ["<64 hex digits>", …]}`.
 pub fn read_whitelist_proof(path: &std::path::Path) -> Result<WhitelistProof, CliError> {
     #[derive(serde::Deserialize)]

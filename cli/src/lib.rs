@@ -130,6 +130,12 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum LicenseCommand {
+    /// A sale's windows and tiers: prices, supply, sales, the open tier.
+    Sale {
+        /// worker or verifier
+        #[arg(long, value_parser = parse_kind)]
+        kind: inferix_sdk::node_license::state::LicenseKind,
+    },
     /// Buy one license.
     Buy {
         /// worker or verifier
@@ -165,6 +171,12 @@ pub enum NodeCommand {
         /// The operator key that signs the node's attestations (default: the owner).
         #[arg(long)]
         operator: Option<Pubkey>,
+    },
+    /// Become the owner of the node of a license you now hold (its former owner's stake
+    /// unbonds to them).
+    TakeOver {
+        #[arg(long)]
+        license: Pubkey,
     },
     /// Change the operator, the price, or leave / rejoin the active set.
     Set {
@@ -280,6 +292,10 @@ pub async fn execute(
                 .map(holder::read_whitelist_proof)
                 .transpose()?;
             holder::buy_license(chain, &wallet()?, *kind, *tier, &referral, whitelist).await
+        }
+        Command::License(LicenseCommand::Sale { kind }) => holder::sale_info(chain, *kind).await,
+        Command::Node(NodeCommand::TakeOver { license }) => {
+            holder::take_over(chain, &wallet()?, license).await
         }
         Command::Node(NodeCommand::Register {
             license,

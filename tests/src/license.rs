@@ -1,6 +1,6 @@
 //! node-license: PDAs, instruction builders and a sale fixture.
 
-use crate::bank::{ata_address, Bank, TxResult};
+use crate::bank::{ata_address, Bank, TxResult, TOKEN_2022_ID};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
 use node_license::constants::{
@@ -284,3 +284,26 @@ pub async fn license_world() -> (Bank, LicenseAuthorities, SaleFixture, SaleFixt
 // The governance and holding builders, from the SDK.
 pub use inferix_sdk::admin::{license_holding, register_partner_code as register_partner_code_ix};
 pub use inferix_sdk::instructions::unlock_license as unlock_license_ix;
+
+/// Moves license `mint` from `from`'s associated account to `to`'s (Token-2022 transfer).
+pub async fn transfer_license(
+    bank: &mut Bank,
+    mint: &Pubkey,
+    from: &Keypair,
+    to: &Pubkey,
+) -> TxResult {
+    let destination = bank.ata(to, mint, &TOKEN_2022_ID).await;
+    let source = ata_address(&from.pubkey(), mint, &TOKEN_2022_ID);
+    let transfer = spl_token_2022_interface::instruction::transfer_checked(
+        &TOKEN_2022_ID,
+        &source,
+        mint,
+        &destination,
+        &from.pubkey(),
+        &[],
+        1,
+        0,
+    )
+    .unwrap();
+    bank.send(&[transfer], &[from]).await
+}

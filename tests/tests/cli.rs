@@ -9,6 +9,7 @@ use inferix_cli::error::CliError;
 use inferix_sdk::epoch_rewards::state::Epoch;
 use inferix_sdk::node_staking::state::{Node, NodeStatus};
 use inferix_sdk::pda;
+use inferix_tests::license::transfer_license;
 use inferix_tests::localnet::{ifx_text, LocalNet, Verifier, Wallet, IFX};
 use inferix_worker::chain::work::WorkRecord;
 
@@ -294,6 +295,14 @@ async fn a_license_is_bought_with_a_referral_and_the_buyers_mistakes_are_named()
     );
     assert_eq!(net.bank.token_balance(&usd).await, before, "nothing paid");
 
+    let sale = net
+        .inferix(&alice, &["--json", "license", "sale", "--kind", "worker"])
+        .await
+        .unwrap();
+    assert_eq!(sale.json["phase"], "Public");
+    assert_eq!(sale.json["highest_open_tier"], 1);
+    assert_eq!(sale.json["tiers"].as_array().unwrap().len(), 30);
+    assert_eq!(sale.json["tiers"][29]["price_usd_micros"], 1_750_000_000u64);
     let alice_license = net.buy_license(&alice, "worker", &[]).await.unwrap();
     assert_eq!(net.bank.token_balance(&usd).await, before - 300_000_000);
     let bob = net.wallet("bob", 0).await;
@@ -492,6 +501,33 @@ async fn a_node_is_registered_staked_and_unstaked_and_the_holders_mistakes_are_n
     assert_eq!(
         net.bank.anchor_account::<Node>(&node).await.status,
         NodeStatus::Inactive
+    );
+
+    // A year on, the license is unlocked and sold to carol, who takes the node over.
+    refused(
+        net.inferix(&carol, &["node", "take-over", "--license", &license])
+            .await,
+        "does not hold license",
+        "sign with --keypair of the wallet that holds the license NFT",
+    );
+    net.bank.advance(365 * DAY).await;
+    let unlock = inferix_sdk::instructions::unlock_license(&mint, &bob.pubkey());
+    net.bank.send(&[unlock], &[]).await.unwrap();
+    transfer_license(&mut net.bank, &mint, &bob.keypair, &carol.pubkey())
+        .await
+        .unwrap();
+    net.inferix(&carol, &["node", "take-over", "--license", &license])
+        .await
+        .unwrap();
+    assert_eq!(
+        net.bank.anchor_account::<Node>(&node).await.owner,
+        carol.pubkey()
+    );
+    refused(
+        net.inferix(&carol, &["node", "take-over", "--license", &license])
+            .await,
+        "already owns the node",
+        "nothing to do",
     );
 }
 

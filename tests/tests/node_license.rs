@@ -1045,23 +1045,6 @@ async fn a_second_token_of_a_license_can_never_be_minted() {
     );
 }
 
-async fn transfer_license(bank: &mut Bank, mint: &Pubkey, from: &Keypair, to: &Pubkey) -> TxResult {
-    let destination = bank.ata(to, mint, &TOKEN_2022_ID).await;
-    let source = ata_address(&from.pubkey(), mint, &TOKEN_2022_ID);
-    let transfer = spl_token_2022_interface::instruction::transfer_checked(
-        &TOKEN_2022_ID,
-        &source,
-        mint,
-        &destination,
-        &from.pubkey(),
-        &[],
-        1,
-        0,
-    )
-    .unwrap();
-    bank.send(&[transfer], &[from]).await
-}
-
 #[tokio::test]
 async fn the_license_cannot_move_until_its_lock_ends_then_anyone_unlocks_it() {
     let mut w = world(vec![tier(300 * USD, 10, 0, 0)], true).await;
