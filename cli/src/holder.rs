@@ -264,9 +264,7 @@ pub async fn update_node(
     args: UpdateNodeArgs,
     ifx_price_account: Option<Pubkey>,
 ) -> Result<Report, CliError> {
-    let config = network::staking_config(chain).await?;
-    let node = network::node(chain, license_mint).await?;
-    network::require_owner(&node, wallet)?;
+    let (config, _) = network::owned_node(chain, wallet, license_mint).await?;
     let price = network::ifx_price_account(&config, ifx_price_account)?;
     let node_address = pda::node(license_mint);
     let ix = instructions::update_node(&wallet.pubkey(), &node_address, &price, args);
@@ -294,9 +292,7 @@ pub async fn stake(
     amount: u64,
     ifx_price_account: Option<Pubkey>,
 ) -> Result<Report, CliError> {
-    let config = network::staking_config(chain).await?;
-    let node = network::node(chain, license_mint).await?;
-    network::require_owner(&node, wallet)?;
+    let (config, _) = network::owned_node(chain, wallet, license_mint).await?;
     let ifx = ifx_token(&config);
     let source = pda::associated_token(&wallet.pubkey(), &ifx.mint, &ifx.token_program);
     let balance = token_balance(chain, &source).await?.unwrap_or(0);
@@ -344,9 +340,7 @@ pub async fn unstake(
     amount: u64,
     ifx_price_account: Option<Pubkey>,
 ) -> Result<Report, CliError> {
-    let config = network::staking_config(chain).await?;
-    let node = network::node(chain, license_mint).await?;
-    network::require_owner(&node, wallet)?;
+    let (config, node) = network::owned_node(chain, wallet, license_mint).await?;
     let d = config.ifx_decimals;
     if amount > node.stake {
         return Err(CliError::new(

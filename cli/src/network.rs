@@ -112,6 +112,18 @@ pub fn require_owner(node: &Node, wallet: &impl Signer) -> Result<(), CliError> 
     Ok(())
 }
 
+/// The staking config and the node of `license_mint`, refusing a wallet that does not own it.
+pub async fn owned_node(
+    chain: &mut impl Chain,
+    wallet: &impl Signer,
+    license_mint: &Pubkey,
+) -> Result<(StakingConfig, Node), CliError> {
+    let config = staking_config(chain).await?;
+    let node = node(chain, license_mint).await?;
+    require_owner(&node, wallet)?;
+    Ok((config, node))
+}
+
 /// Why a node is or is not in the active set, in words.
 pub fn activity(node: &Node, ifx_decimals: u8) -> String {
     use inferix_sdk::node_staking::state::NodeStatus;

@@ -171,12 +171,19 @@ impl LocalNet {
         ]
     }
 
-    /// Runs the migrations, pushes the IFX price and funds the reward and buyback vaults.
+    /// Runs the migrations, then [`Self::fund`].
     pub async fn deploy(&mut self) -> Report {
         let admin = self.admin.file.clone();
         let args = self.migrate_args();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let report = self.run(&admin, &args).await.expect("migrating");
+        self.fund().await;
+        report
+    }
+
+    /// After the migrations: the price authority pushes the IFX price and the Ecosystem Fund
+    /// puts 1,000,000 IFX in the reward vault and 100,000 IFX in the buyback vault.
+    pub async fn fund(&mut self) {
         self.push_price().await;
         let token = anchor_spl::token::ID;
         let mint = self.ifx_mint;
@@ -186,7 +193,6 @@ impl LocalNet {
         self.bank
             .mint_to(&mint, &token, &pda::buyback_ifx_vault(), 100_000 * IFX)
             .await;
-        report
     }
 
     /// A new wallet with 10 SOL, 1,000 USD and `ifx` IFX, and its keypair file.

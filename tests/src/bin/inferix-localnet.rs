@@ -22,7 +22,7 @@ use inferix_sdk::epoch_rewards::state::Epoch;
 use inferix_sdk::node_license::state::LicenseRecord;
 use inferix_sdk::node_staking::state::Node;
 use inferix_sdk::pda;
-use inferix_tests::localnet::{ifx_text, LocalNet, Wallet, IFX, IFX_DECIMALS};
+use inferix_tests::localnet::{ifx_text, LocalNet, Wallet, IFX_DECIMALS};
 use inferix_worker::bench::{scene_set_hash, BenchReference};
 use inferix_worker::chain::work::{job_ibm_micros, unit_samples_per_minute, WorkRecord};
 use inferix_worker::frame::write_png_rgb8;
@@ -207,18 +207,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if created.json["created"] != 6 || again.json["created"] != 0 {
         return Err("migrate did not create the six accounts once".into());
     }
-    net.push_price().await;
+    net.fund().await;
     println!(
         "  the price authority pushes IFX/USD = $0.05 (before every step that reads the price)"
     );
-    let token = anchor_spl::token::ID;
-    let ifx_mint = net.ifx_mint;
-    net.bank
-        .mint_to(&ifx_mint, &token, &pda::reward_vault(), 1_000_000 * IFX)
-        .await;
-    net.bank
-        .mint_to(&ifx_mint, &token, &pda::buyback_ifx_vault(), 100_000 * IFX)
-        .await;
     println!("  the Ecosystem Fund put 1,000,000 IFX in the reward vault and 100,000 IFX in the buyback vault");
     let start = net.start_ts;
 
@@ -226,7 +218,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     net.open_public_sale().await;
     let alice = net.wallet("alice", 0).await;
     let bob = net.wallet("bob", 0).await;
-    let alice_usd = pda::associated_token(&alice.pubkey(), &net.usd_mint, &token);
+    let alice_usd = pda::associated_token(&alice.pubkey(), &net.usd_mint, &anchor_spl::token::ID);
     let alice_license = net.buy_license(&alice, "worker", &[]).await?.to_string();
     let before = net.bank.token_balance(&alice_usd).await;
     let alice_wallet = alice.pubkey().to_string();
