@@ -4,7 +4,7 @@
 use anchor_lang::prelude::Pubkey;
 use inferix_sdk::accounts::{fetch, token_balance};
 use inferix_sdk::client::Chain;
-use inferix_sdk::epoch_rewards::state::{NodeEpoch, NodeRewards, Vesting};
+use inferix_sdk::epoch_rewards::state::{Epoch, NodeEpoch, NodeRewards, VerifierEpoch, Vesting};
 use inferix_sdk::instructions::{self, Referral, SaleAccounts};
 use inferix_sdk::node_license::instructions::WhitelistProof;
 use inferix_sdk::node_license::state::{LicenseConfig, LicenseKind, Sale};
@@ -531,35 +531,47 @@ pub async fn status(
     }
     let mut pending = vec![];
     for epoch in 0..=current {
-        if let Some(tally) =
-            fetch::<NodeEpoch>(chain, &pda::node_epoch(epoch, &node_address)).await?
-        {
-            let e = fetch::<inferix_sdk::epoch_rewards::state::Epoch>(chain, &pda::epoch(epoch))
-                .await?;
-            let share = match &e {
-                Some(e) if e.finalized => Some(
-                    calc::pro_rata(
-                        e.worker_reward,
-                        tally.cumulative_ibm_micros,
-                        e.total_ibm_micros,
-                    )
+        // A worker's verified IBM, or the IBM a verifier co-signed, and the share it earns.
+        let tally = match node.kind {
+            LicenseKind::Worker => {
+                fetch::<NodeEpoch>(chain, &pda::node_epoch(epoch, &node_address))
+                    .await?
+                    .map(|t| t.cumulative_ibm_micros)
+            }
+            LicenseKind::Verifier => {
+                fetch::<VerifierEpoch>(chain, &pda::verifier_epoch(epoch, &node_address))
+                    .await?
+                    .map(|t| t.credits_ibm_micros)
+            }
+        };
+        let Some(ibm_micros) = tally else {
+            continue;
+        };
+        let e = fetch::<Epoch>(chain, &pda::epoch(epoch)).await?;
+        let share = match (&e, node.kind) {
+            (Some(e), LicenseKind::Worker) if e.finalized => {
+                Some(calc::pro_rata(e.worker_reward, ibm_micros, e.total_ibm_micros).unwrap_or(0))
+            }
+            (Some(e), LicenseKind::Verifier) if e.finalized => Some(
+                calc::pro_rata(e.verifier_reward, ibm_micros, e.total_verifier_credits)
                     .unwrap_or(0),
-                ),
-                _ => None,
-            };
-            report.line(format!(
-                "epoch {epoch}: {}.{:06} IBM verified, {}",
-                tally.cumulative_ibm_micros / 1_000_000,
-                tally.cumulative_ibm_micros % 1_000_000,
-                match share {
-                    Some(s) => format!("reward {} IFX unclaimed (`inferix claim`)", tokens(s, d)),
-                    None => "epoch not finalized yet".into(),
-                }
-            ));
-            pending.push(
-                json!({"epoch": epoch, "ibm_micros": tally.cumulative_ibm_micros, "reward": share}),
-            );
-        }
+            ),
+            _ => None,
+        };
+        report.line(format!(
+            "epoch {epoch}: {}.{:06} IBM {}, {}",
+            ibm_micros / 1_000_000,
+            ibm_micros % 1_000_000,
+            match node.kind {
+                LicenseKind::Worker => "verified",
+                LicenseKind::Verifier => "co-signed",
+            },
+            match share {
+                Some(s) => format!("reward {} IFX unclaimed (`inferix claim`)", tokens(s, d)),
+                None => "epoch not finalized yet".into(),
+            }
+        ));
+        pending.push(json!({"epoch": epoch, "ibm_micros": ibm_micros, "reward": share}));
     }
     let mut vesting_total = 0;
     let mut withdrawable = 0;

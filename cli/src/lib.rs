@@ -327,14 +327,16 @@ pub async fn execute(
             holder::update_node(chain, &wallet()?, license, args, price).await
         }
         Command::Stake { license, amount } => {
+            let wallet = wallet()?;
             let config = network::staking_config(chain).await?;
             let amount = parse_amount(amount, ifx_decimals(&config), "IFX amount")?;
-            holder::stake(chain, &wallet()?, license, amount, price).await
+            holder::stake(chain, &wallet, license, amount, price).await
         }
         Command::Unstake { license, amount } => {
+            let wallet = wallet()?;
             let config = network::staking_config(chain).await?;
             let amount = parse_amount(amount, ifx_decimals(&config), "IFX amount")?;
-            holder::unstake(chain, &wallet()?, license, amount, price).await
+            holder::unstake(chain, &wallet, license, amount, price).await
         }
         Command::Withdraw { license } => holder::withdraw(chain, &wallet()?, license).await,
         Command::Claim {

@@ -626,6 +626,16 @@ async fn rewards_are_claimed_once_their_epoch_is_finalized_and_vesting_is_withdr
         keypair: verifier,
         file: w.verifiers[0].wallet.file.clone(),
     };
+    // Each verifier co-signed all 60 IBM: half the verifier reward each, pending until claimed.
+    let pending = w
+        .net
+        .inferix(&vw, &["status", "--license", &verifier_license])
+        .await
+        .unwrap();
+    assert_eq!(
+        pending.json["pending_rewards"][0]["reward"],
+        epoch.verifier_reward / 2
+    );
     let verifier_claim = w
         .net
         .inferix(&vw, &["claim", "--license", &verifier_license])

@@ -169,11 +169,13 @@ impl RpcChain {
         }
     }
 
-    fn unreachable(&self, e: impl std::fmt::Display) -> ChainError {
-        ChainError::Unreachable(format!(
-            "{} ({e}); check --url or `json_rpc_url` in the Solana CLI config",
-            self.url
-        ))
+    fn unreachable(&self, e: solana_rpc_client_api::client_error::Error) -> ChainError {
+        // The transport error alone: the client's own wrapping names an unrelated request.
+        let reason = match e.kind() {
+            solana_rpc_client_api::client_error::ErrorKind::Reqwest(r) => r.to_string(),
+            other => other.to_string(),
+        };
+        ChainError::Unreachable(format!("{} ({reason})", self.url))
     }
 }
 
