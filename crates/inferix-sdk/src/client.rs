@@ -170,11 +170,14 @@ impl RpcChain {
     }
 
     fn unreachable(&self, e: solana_rpc_client_api::client_error::Error) -> ChainError {
-        // The transport error alone: the client's own wrapping names an unrelated request.
+        // The transport error alone: the client wraps a failed account read as "AccountNotFound".
         let reason = match e.kind() {
             solana_rpc_client_api::client_error::ErrorKind::Reqwest(r) => r.to_string(),
             other => other.to_string(),
         };
+        let reason = reason
+            .find("error sending request")
+            .map_or(reason.as_str(), |at| &reason[at..]);
         ChainError::Unreachable(format!("{} ({reason})", self.url))
     }
 }
