@@ -67,6 +67,16 @@ async fn read_price(
     })
 }
 
+async fn weth_decimals(chain: &mut impl Chain, config: &BuybackConfig) -> Result<u8, CliError> {
+    let mint = chain.account(&config.weth_mint).await?;
+    mint.and_then(|m| m.data.get(44).copied()).ok_or_else(|| {
+        CliError::new(
+            format!("the wETH mint {} cannot be read", config.weth_mint),
+            "check --url",
+        )
+    })
+}
+
 struct Quote {
     eligible: Result<(), String>,
     window_open: bool,
@@ -113,12 +123,8 @@ async fn quote_of(
     let weth = match eth_price_account {
         Some(address) => {
             let eth_usd = read_price(chain, &address, now, |a, t| eth_price(&params, a, t)).await?;
-            let weth_decimals = chain
-                .account(&config.weth_mint)
-                .await?
-                .and_then(|m| m.data.get(44).copied())
-                .unwrap_or(18);
-            weth_payout(&params, record.price_paid_usd, &eth_usd, weth_decimals).ok()
+            let decimals = weth_decimals(chain, &config).await?;
+            weth_payout(&params, record.price_paid_usd, &eth_usd, decimals).ok()
         }
         None => None,
     };
@@ -144,11 +150,7 @@ pub async fn quote(
 ) -> Result<Report, CliError> {
     let (q, config) = quote_of(chain, license_mint, ifx_price_account, eth_price_account).await?;
     let staking = network::staking_config(chain).await?;
-    let weth_decimals = chain
-        .account(&config.weth_mint)
-        .await?
-        .and_then(|m| m.data.get(44).copied())
-        .unwrap_or(18);
+    let weth_decimals = weth_decimals(chain, &config).await?;
     let mut report = Report::new();
     report.line(format!(
         "license {license_mint}: paid {}; {}",
@@ -257,6 +259,12 @@ pub async fn sell(
             )
         }
     };
+    let weth_account = pda::associated_token(
+        &wallet.pubkey(),
+        &config.weth_mint,
+        &config.weth_token_program,
+    );
+    let weth_before = token_balance(chain, &weth_account).await?.unwrap_or(0);
     let signature = chain.send(&[ix], wallet, &[]).await?;
     let mut report = Report::new();
     let paid = match option {
@@ -272,16 +280,12 @@ pub async fn sell(
             total
         }
         BuybackOption::Weth => {
-            let account = pda::associated_token(
-                &wallet.pubkey(),
-                &config.weth_mint,
-                &config.weth_token_program,
-            );
-            let balance = token_balance(chain, &account).await?.unwrap_or(0);
+            let received = token_balance(chain, &weth_account).await?.unwrap_or(0) - weth_before;
             report.line(format!(
-                "sold license {license_mint} back for {quoted} wETH base units, paid at once"
+                "sold license {license_mint} back for {} wETH, paid at once",
+                tokens(received, weth_decimals(chain, &config).await?)
             ));
-            balance
+            received
         }
     };
     report.line(

@@ -267,11 +267,10 @@ pub async fn leaderboard(
         None => config.schedule.epoch_at(now).unwrap_or(0),
     };
     let e = fetch::<Epoch>(chain, &pda::epoch(epoch)).await?;
-    let mut tallies: Vec<(Pubkey, NodeEpoch)> = fetch_all::<NodeEpoch>(chain)
-        .await?
-        .into_iter()
-        .filter(|(_, t)| t.epoch == epoch)
-        .collect();
+    // NodeEpoch's first field is the epoch index, right after the discriminator.
+    let epoch_bytes = epoch.to_le_bytes();
+    let mut tallies: Vec<(Pubkey, NodeEpoch)> =
+        fetch_all::<NodeEpoch>(chain, &[(8, &epoch_bytes)]).await?;
     tallies.sort_by(|a, b| {
         b.1.cumulative_ibm_micros
             .cmp(&a.1.cumulative_ibm_micros)

@@ -474,12 +474,15 @@ impl inferix_sdk::client::Chain for Bank {
     async fn program_accounts(
         &mut self,
         program: &Pubkey,
-        discriminator: &[u8],
+        filters: &[(usize, &[u8])],
     ) -> Result<Vec<(Pubkey, Account)>, ChainError> {
         let mut found = vec![];
         for address in self.named_accounts.clone() {
             if let Some(account) = inferix_sdk::client::Chain::account(self, &address).await? {
-                if account.owner == *program && account.data.starts_with(discriminator) {
+                let holds = |(offset, bytes): &(usize, &[u8])| {
+                    account.data.get(*offset..offset + bytes.len()) == Some(*bytes)
+                };
+                if account.owner == *program && filters.iter().all(holds) {
                     found.push((address, account));
                 }
             }

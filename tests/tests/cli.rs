@@ -6,9 +6,11 @@
 
 use anchor_lang::prelude::Pubkey;
 use inferix_cli::error::CliError;
+use inferix_common::price::{VerificationLevel, PYTH_RECEIVER_PROGRAM_ID};
 use inferix_sdk::epoch_rewards::state::Epoch;
 use inferix_sdk::node_staking::state::{Node, NodeStatus};
 use inferix_sdk::pda;
+use inferix_tests::buyback::pyth_price_account;
 use inferix_tests::license::transfer_license;
 use inferix_tests::localnet::{ifx_text, LocalNet, Verifier, Wallet, IFX};
 use inferix_worker::chain::work::WorkRecord;
@@ -567,6 +569,16 @@ async fn rewards_are_claimed_once_their_epoch_is_finalized_and_vesting_is_withdr
     assert_eq!(board.json["nodes"][0]["node"], w.node.to_string());
     assert_eq!(board.json["nodes"][0]["share_bps"], 10_000);
     assert_eq!(board.json["total_ibm_micros"], 60_000_000);
+    let next = w
+        .net
+        .inferix(&w.bob, &["leaderboard", "--epoch", "1"])
+        .await
+        .unwrap();
+    assert_eq!(
+        next.json["nodes"],
+        serde_json::json!([]),
+        "epoch 0's tally is not epoch 1's"
+    );
 
     // Only the license holder's wallet claims through the CLI.
     let carol = w.net.wallet("carol", 0).await;
@@ -754,5 +766,98 @@ async fn a_license_is_sold_back_only_inside_the_window() {
     assert_eq!(
         withdrawn.json["withdrawn"], 600_000_000_000u64,
         "3 of 30 days vested"
+    );
+}
+
+#[tokio::test]
+async fn a_license_is_sold_back_for_weth_at_the_eth_price() {
+    let mut w = worker_world("buyback-weth", 2 * DAY + 12 * HOUR).await;
+    w.attest(0, 1, 60_000_000).await;
+    w.net.bank.advance(10 * HOUR).await;
+    w.net.push_price().await;
+    let license = w.license.clone();
+    let (weth_mint, token) = (w.net.weth_mint, anchor_spl::token::ID);
+    w.net
+        .bank
+        .mint_to(
+            &weth_mint,
+            &token,
+            &pda::buyback_weth_vault(),
+            10 * 100_000_000,
+        )
+        .await;
+    // ETH/USD at $3,000 (exponent −8) from the Pyth receiver, for the cluster's ETH feed.
+    let feed = inferix_cli::deployment::parse_feed_id(
+        "ff61491a931112ddf1bd8147cd1b641375f79f5825126d665480874634fd0ace",
+    )
+    .unwrap();
+    let eth_price = Pubkey::new_unique();
+    let now = w.net.bank.now().await;
+    let pyth = |publish_time| {
+        pyth_price_account(
+            feed,
+            VerificationLevel::Full,
+            300_000_000_000,
+            0,
+            publish_time,
+            PYTH_RECEIVER_PROGRAM_ID,
+        )
+    };
+    w.net.bank.put_account(&eth_price, pyth(now - 3_600));
+    let eth = eth_price.to_string();
+    let quote = [
+        "buyback",
+        "quote",
+        "--license",
+        &license,
+        "--eth-price-account",
+        &eth,
+    ];
+    refused(
+        w.net.inferix(&w.bob, &quote).await,
+        "cannot be used now",
+        "wait for a fresh price update",
+    );
+    w.net.bank.put_account(&eth_price, pyth(now));
+    let quoted = w.net.inferix(&w.bob, &quote).await.unwrap();
+    // 80 % of $300 at $3,000 per ETH = 0.08 wETH (8 decimals).
+    assert_eq!(quoted.json["weth_amount"], 8_000_000);
+    assert_eq!(quoted.json["ifx_amount"], 6_000_000_000_000u64);
+    refused(
+        w.net
+            .inferix(
+                &w.bob,
+                &["buyback", "sell", "--license", &license, "--option", "weth"],
+            )
+            .await,
+        "the wETH option needs the ETH/USD price",
+        "pass --eth-price-account",
+    );
+    let sold = w
+        .net
+        .inferix(
+            &w.bob,
+            &[
+                "buyback",
+                "sell",
+                "--license",
+                &license,
+                "--option",
+                "weth",
+                "--eth-price-account",
+                &eth,
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(sold.json["amount"], 8_000_000);
+    let bob_weth = pda::associated_token(&w.bob.pubkey(), &weth_mint, &token);
+    assert_eq!(w.net.bank.token_balance(&bob_weth).await, 8_000_000);
+    refused(
+        w.net
+            .inferix(&w.bob, &["buyback", "withdraw", "--license", &license])
+            .await,
+        "has no IFX buyback vesting",
+        "sell it back first with `inferix buyback sell --option ifx`",
     );
 }

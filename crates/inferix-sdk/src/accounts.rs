@@ -55,13 +55,15 @@ pub async fn fetch<T: AccountDeserialize + Owner + Discriminator>(
     }
 }
 
-/// Every `T` its program owns (RPC `getProgramAccounts`), decoded.
+/// Every `T` its program owns whose data also holds each `(offset, bytes)` of `filters` (RPC
+/// `getProgramAccounts`; offsets count the 8-byte discriminator), decoded.
 pub async fn fetch_all<T: AccountDeserialize + Owner + Discriminator>(
     chain: &mut impl Chain,
+    filters: &[(usize, &[u8])],
 ) -> Result<Vec<(Pubkey, T)>, ChainError> {
-    let accounts = chain
-        .program_accounts(&T::owner(), T::DISCRIMINATOR)
-        .await?;
+    let mut all = vec![(0, T::DISCRIMINATOR)];
+    all.extend_from_slice(filters);
+    let accounts = chain.program_accounts(&T::owner(), &all).await?;
     accounts
         .iter()
         .map(|(address, account)| decode(address, account).map(|t| (*address, t)))

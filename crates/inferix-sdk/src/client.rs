@@ -2,6 +2,25 @@
 //! against, its JSON-RPC implementation [`RpcChain`], and signed transactions checked against
 //! Solana's size limit. The embedded local bank implements the same trait (in `inferix-tests`),
 //! so every command runs unchanged on either.
+//!
+//! ```no_run
+//! use inferix_sdk::accounts::fetch;
+//! use inferix_sdk::client::{Chain, RpcChain};
+//! use inferix_sdk::node_staking::state::{Node, StakingConfig};
+//! use inferix_sdk::{instructions, pda};
+//! # async fn example(license_mint: anchor_lang::prelude::Pubkey, owner: solana_keypair::Keypair) -> Result<(), Box<dyn std::error::Error>> {
+//! let mut chain = RpcChain::new("https://api.devnet.solana.com");
+//! let config: StakingConfig = fetch(&mut chain, &pda::staking_config()).await?.expect("deployed");
+//! let node: Node = fetch(&mut chain, &pda::node(&license_mint)).await?.expect("registered");
+//! println!("stake {} of S(n) {}", node.stake, node.required_stake);
+//! // Top the stake up to S(n) from the owner's associated IFX account.
+//! let ifx = instructions::IfxToken { mint: config.ifx_mint, token_program: config.ifx_token_program };
+//! let owner_ifx = pda::associated_token(&solana_signer::Signer::pubkey(&owner), &ifx.mint, &ifx.token_program);
+//! let missing = node.required_stake.saturating_sub(node.stake);
+//! let stake = instructions::stake(&solana_signer::Signer::pubkey(&owner), &pda::node(&license_mint), &owner_ifx, &ifx, &pda::pushed_price(), missing);
+//! let signature = chain.send(&[stake], &owner, &[]).await?;
+//! # Ok(()) }
+//! ```
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -90,12 +109,12 @@ pub trait Chain {
         signers: &[&Keypair],
     ) -> Result<String, ChainError>;
 
-    /// Every account `program` owns whose data starts with `discriminator` (RPC:
-    /// `getProgramAccounts` with a memcmp filter).
+    /// Every account `program` owns whose data holds each `(offset, bytes)` of `filters` (RPC:
+    /// `getProgramAccounts` with memcmp filters; the account type's discriminator is one at 0).
     async fn program_accounts(
         &mut self,
         program: &Pubkey,
-        discriminator: &[u8],
+        filters: &[(usize, &[u8])],
     ) -> Result<Vec<(Pubkey, Account)>, ChainError>;
 
     /// The cluster's clock, Unix seconds (from the Clock sysvar, as the programs read it).
@@ -215,15 +234,19 @@ impl Chain for RpcChain {
     async fn program_accounts(
         &mut self,
         program: &Pubkey,
-        discriminator: &[u8],
+        filters: &[(usize, &[u8])],
     ) -> Result<Vec<(Pubkey, Account)>, ChainError> {
         use solana_rpc_client_api::config::{RpcAccountInfoConfig, RpcProgramAccountsConfig};
         use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
         let config = RpcProgramAccountsConfig {
-            filters: Some(vec![RpcFilterType::Memcmp(Memcmp::new_base58_encoded(
-                0,
-                discriminator,
-            ))]),
+            filters: Some(
+                filters
+                    .iter()
+                    .map(|(offset, bytes)| {
+                        RpcFilterType::Memcmp(Memcmp::new_base58_encoded(*offset, bytes))
+                    })
+                    .collect(),
+            ),
             account_config: RpcAccountInfoConfig {
                 encoding: Some(solana_account_decoder_client_types::UiAccountEncoding::Base64),
                 ..Default::default()
