@@ -861,3 +861,85 @@ async fn a_license_is_sold_back_for_weth_at_the_eth_price() {
         "sell it back first with `inferix buyback sell --option ifx`",
     );
 }
+
+#[tokio::test]
+async fn claims_of_several_epochs_are_batched_and_a_rerun_resumes() {
+    let mut w = worker_world("claim-batches", 30 * DAY).await;
+    let epoch_secs = w.net.deployment.rewards.epoch_length_secs;
+    let grace = w.net.deployment.rewards.grace_secs;
+    for epoch in 0..6u32 {
+        if epoch > 0 {
+            let start = w.net.start_ts + i64::from(epoch) * epoch_secs;
+            w.net.bank.set_time(start).await;
+            for v in &w.verifiers {
+                let keypair = v.wallet.keypair.insecure_clone();
+                let file = v.wallet.file.clone();
+                let wallet = Wallet {
+                    name: "verifier",
+                    keypair,
+                    file,
+                };
+                w.net
+                    .open_verifier_epoch(&wallet, &v.node, epoch)
+                    .await
+                    .unwrap();
+            }
+        }
+        w.attest(epoch, epoch + 1, 60_000_000).await;
+    }
+    let license = w.license.clone();
+    let start = w.net.start_ts;
+    let claim_in = |epoch: i64| start + epoch * epoch_secs + grace;
+    // In epoch 3, epochs 0–2 are past their grace; an earlier run stopped after epoch 0.
+    w.net.bank.set_time(claim_in(3)).await;
+    let first = w
+        .net
+        .inferix(&w.bob, &["claim", "--license", &license, "--epoch", "0"])
+        .await
+        .unwrap();
+    assert_eq!(first.json["claimed"], serde_json::json!([0]));
+    let resumed = w
+        .net
+        .inferix(&w.bob, &["claim", "--license", &license, "--batch", "1"])
+        .await
+        .unwrap();
+    assert_eq!(resumed.json["claimed"], serde_json::json!([1, 2]));
+    assert_eq!(resumed.json["waiting"], serde_json::json!([3]));
+    assert_eq!(
+        resumed.json["signatures"].as_array().unwrap().len(),
+        2,
+        "one epoch per transaction"
+    );
+    assert!(
+        resumed
+            .lines
+            .iter()
+            .any(|l| l == "transaction 2/2: epoch 2"),
+        "{:?}",
+        resumed.lines
+    );
+    // In epoch 5, epochs 3 and 4 fit in one transaction with the default batch.
+    w.net.bank.set_time(claim_in(5)).await;
+    let packed = w
+        .net
+        .inferix(&w.bob, &["claim", "--license", &license])
+        .await
+        .unwrap();
+    assert_eq!(packed.json["claimed"], serde_json::json!([3, 4]));
+    assert_eq!(packed.json["signatures"].as_array().unwrap().len(), 1);
+    assert!(
+        packed
+            .lines
+            .iter()
+            .any(|l| l == "transaction 1/1: epoch 3, epoch 4"),
+        "{:?}",
+        packed.lines
+    );
+    for epoch in 0..5 {
+        let e: Epoch = w.net.bank.anchor_account(&pda::epoch(epoch)).await;
+        assert!(
+            e.finalized && e.worker_claimed == e.worker_reward,
+            "epoch {epoch}"
+        );
+    }
+}
