@@ -253,8 +253,6 @@ pub async fn execute(
     keypair_path: &std::path::Path,
 ) -> Result<Report, CliError> {
     let wallet = || read_keypair_file(keypair_path).map_err(CliError::from);
-    let ifx_decimals =
-        |config: &inferix_sdk::node_staking::state::StakingConfig| config.ifx_decimals;
     let price = cli.ifx_price_account;
     match &cli.command {
         Command::License(LicenseCommand::Buy {
@@ -329,13 +327,13 @@ pub async fn execute(
         Command::Stake { license, amount } => {
             let wallet = wallet()?;
             let config = network::staking_config(chain).await?;
-            let amount = parse_amount(amount, ifx_decimals(&config), "IFX amount")?;
+            let amount = parse_amount(amount, config.ifx_decimals, "IFX amount")?;
             holder::stake(chain, &wallet, license, amount, price).await
         }
         Command::Unstake { license, amount } => {
             let wallet = wallet()?;
             let config = network::staking_config(chain).await?;
-            let amount = parse_amount(amount, ifx_decimals(&config), "IFX amount")?;
+            let amount = parse_amount(amount, config.ifx_decimals, "IFX amount")?;
             holder::unstake(chain, &wallet, license, amount, price).await
         }
         Command::Withdraw { license } => holder::withdraw(chain, &wallet()?, license).await,
