@@ -471,6 +471,52 @@ async fn a_node_is_registered_staked_and_unstaked_and_the_holders_mistakes_are_n
         "nothing moved"
     );
 
+    // A new operator key and a higher price: S(n) grows by a quarter, the stake no longer
+    // covers it and the node says so; back at $0.04 it is active again.
+    let operator = Pubkey::new_unique().to_string();
+    let dearer = net
+        .inferix(
+            &bob,
+            &[
+                "node",
+                "set",
+                "--license",
+                &license,
+                "--operator",
+                &operator,
+                "--price-per-ibm",
+                "0.05",
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(dearer.json["operator"], operator);
+    assert_eq!(dearer.json["required_stake"], required / 4 * 5);
+    assert_eq!(dearer.json["status"], "Inactive");
+    let status = net
+        .inferix(&bob, &["status", "--license", &license])
+        .await
+        .unwrap();
+    assert!(status.json["why"]
+        .as_str()
+        .unwrap()
+        .starts_with("inactive: stake below S(n) by"));
+    let back = net
+        .inferix(
+            &bob,
+            &[
+                "node",
+                "set",
+                "--license",
+                &license,
+                "--price-per-ibm",
+                "0.04",
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(back.json["status"], "Active");
+
     let set = net
         .inferix(
             &bob,
