@@ -2,9 +2,9 @@
 //! withdraw, and the node's status.
 
 use anchor_lang::prelude::Pubkey;
-use inferix_sdk::accounts::{fetch, token_balance};
+use inferix_sdk::accounts::{fetch, fetch_many, token_balance};
 use inferix_sdk::client::Chain;
-use inferix_sdk::epoch_rewards::state::{Epoch, NodeEpoch, NodeRewards, VerifierEpoch, Vesting};
+use inferix_sdk::epoch_rewards::state::NodeRewards;
 use inferix_sdk::instructions::{self, Referral, SaleAccounts};
 use inferix_sdk::node_license::instructions::WhitelistProof;
 use inferix_sdk::node_license::state::{LicenseConfig, LicenseKind, Sale};
@@ -30,13 +30,16 @@ async fn sale_of_kind(
             "check --url; an operator deploys the configs with `inferix migrate`",
         )
     })?;
-    for id in (0..config.sale_count).rev() {
-        let address = pda::sale(id);
-        if let Some(sale) = fetch::<Sale>(chain, &address).await? {
-            if sale.kind == kind {
-                return Ok((address, sale));
-            }
-        }
+    // The latest sale of that kind.
+    let addresses: Vec<Pubkey> = (0..config.sale_count).map(pda::sale).collect();
+    let sales = fetch_many::<Sale>(chain, &addresses).await?;
+    if let Some((address, Some(sale))) = addresses
+        .into_iter()
+        .zip(sales)
+        .rev()
+        .find(|(_, s)| s.as_ref().is_some_and(|s| s.kind == kind))
+    {
+        return Ok((address, sale));
     }
     Err(CliError::new(
         format!("there is no {kind:?} license sale on this cluster"),
@@ -396,14 +399,15 @@ async fn tickets(
     node_address: &Pubkey,
     next_ticket_id: u64,
 ) -> Result<Vec<(Pubkey, UnbondingTicket)>, CliError> {
-    let mut found = vec![];
-    for id in 0..next_ticket_id {
-        let address = pda::unbonding_ticket(node_address, id);
-        if let Some(ticket) = fetch::<UnbondingTicket>(chain, &address).await? {
-            found.push((address, ticket));
-        }
-    }
-    Ok(found)
+    let addresses: Vec<Pubkey> = (0..next_ticket_id)
+        .map(|id| pda::unbonding_ticket(node_address, id))
+        .collect();
+    let tickets = fetch_many::<UnbondingTicket>(chain, &addresses).await?;
+    Ok(addresses
+        .into_iter()
+        .zip(tickets)
+        .filter_map(|(address, t)| t.map(|t| (address, t)))
+        .collect())
 }
 
 /// `withdraw`: every unbonded ticket of the wallet's, paid into its IFX account.
@@ -530,38 +534,27 @@ pub async fn status(
         ));
     }
     let mut pending = vec![];
-    for epoch in 0..=current {
-        // A worker's verified IBM, or the IBM a verifier co-signed, and the share it earns.
-        let tally = match node.kind {
-            LicenseKind::Worker => {
-                fetch::<NodeEpoch>(chain, &pda::node_epoch(epoch, &node_address))
-                    .await?
-                    .map(|t| t.cumulative_ibm_micros)
-            }
-            LicenseKind::Verifier => {
-                fetch::<VerifierEpoch>(chain, &pda::verifier_epoch(epoch, &node_address))
-                    .await?
-                    .map(|t| t.credits_ibm_micros)
-            }
-        };
-        let Some(ibm_micros) = tally else {
-            continue;
-        };
-        let e = fetch::<Epoch>(chain, &pda::epoch(epoch)).await?;
-        let share = match (&e, node.kind) {
-            (Some(e), LicenseKind::Worker) if e.finalized => {
-                Some(calc::pro_rata(e.worker_reward, ibm_micros, e.total_ibm_micros).unwrap_or(0))
-            }
+    let epochs: Vec<u32> = (0..=current).collect();
+    for tally in network::epoch_tallies(chain, &node, &node_address, &epochs).await? {
+        let share = match (&tally.state, node.kind) {
+            (Some(e), LicenseKind::Worker) if e.finalized => Some(
+                calc::pro_rata(e.worker_reward, tally.ibm_micros, e.total_ibm_micros).unwrap_or(0),
+            ),
             (Some(e), LicenseKind::Verifier) if e.finalized => Some(
-                calc::pro_rata(e.verifier_reward, ibm_micros, e.total_verifier_credits)
-                    .unwrap_or(0),
+                calc::pro_rata(
+                    e.verifier_reward,
+                    tally.ibm_micros,
+                    e.total_verifier_credits,
+                )
+                .unwrap_or(0),
             ),
             _ => None,
         };
         report.line(format!(
-            "epoch {epoch}: {}.{:06} IBM {}, {}",
-            ibm_micros / 1_000_000,
-            ibm_micros % 1_000_000,
+            "epoch {}: {}.{:06} IBM {}, {}",
+            tally.epoch,
+            tally.ibm_micros / 1_000_000,
+            tally.ibm_micros % 1_000_000,
             match node.kind {
                 LicenseKind::Worker => "verified",
                 LicenseKind::Verifier => "co-signed",
@@ -571,15 +564,14 @@ pub async fn status(
                 None => "epoch not finalized yet".into(),
             }
         ));
-        pending.push(json!({"epoch": epoch, "ibm_micros": ibm_micros, "reward": share}));
+        pending
+            .push(json!({"epoch": tally.epoch, "ibm_micros": tally.ibm_micros, "reward": share}));
     }
     let mut vesting_total = 0;
     let mut withdrawable = 0;
-    for epoch in 0..=current {
-        if let Some(v) = fetch::<Vesting>(chain, &pda::vesting(wallet, epoch)).await? {
-            vesting_total += v.total - v.withdrawn;
-            withdrawable += v.withdrawable(now).unwrap_or(0);
-        }
+    for (_, v) in network::vestings(chain, wallet, current).await? {
+        vesting_total += v.total - v.withdrawn;
+        withdrawable += v.withdrawable(now).unwrap_or(0);
     }
     report.line(format!(
         "vesting {} IFX, of which {} IFX withdrawable now",

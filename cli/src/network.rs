@@ -2,10 +2,11 @@
 //! the checks that turn a holder's likely mistakes into clear errors before anything is sent.
 
 use anchor_lang::prelude::Pubkey;
-use inferix_sdk::accounts::{fetch, token_balance};
+use inferix_sdk::accounts::{fetch, fetch_many, token_balance};
 use inferix_sdk::client::Chain;
-use inferix_sdk::epoch_rewards::state::RewardsConfig;
+use inferix_sdk::epoch_rewards::state::{Epoch, NodeEpoch, RewardsConfig, VerifierEpoch, Vesting};
 use inferix_sdk::instructions::IfxToken;
+use inferix_sdk::node_license::state::LicenseKind;
 use inferix_sdk::node_license::state::LicenseRecord;
 use inferix_sdk::node_staking::state::{Node, PriceSource, StakingConfig};
 use inferix_sdk::pda;
@@ -122,6 +123,80 @@ pub async fn owned_node(
     let node = node(chain, license_mint).await?;
     require_owner(&node, wallet)?;
     Ok((config, node))
+}
+
+/// A node's record of one epoch: a worker's verified IBM (`NodeEpoch`) or the IBM a verifier
+/// co-signed (`VerifierEpoch`), with who paid its rent and the epoch itself.
+pub struct EpochTally {
+    pub epoch: u32,
+    pub ibm_micros: u64,
+    pub rent_payer: Pubkey,
+    pub state: Option<Epoch>,
+}
+
+/// The node's tallies among `epochs` (claimed ones are closed, so absent), read in batches.
+pub async fn epoch_tallies(
+    chain: &mut impl Chain,
+    node: &Node,
+    node_address: &Pubkey,
+    epochs: &[u32],
+) -> Result<Vec<EpochTally>, CliError> {
+    let tallies: Vec<Option<(u64, Pubkey)>> = match node.kind {
+        LicenseKind::Worker => {
+            let addresses: Vec<Pubkey> = epochs
+                .iter()
+                .map(|e| pda::node_epoch(*e, node_address))
+                .collect();
+            fetch_many::<NodeEpoch>(chain, &addresses)
+                .await?
+                .into_iter()
+                .map(|t| t.map(|t| (t.cumulative_ibm_micros, t.rent_payer)))
+                .collect()
+        }
+        LicenseKind::Verifier => {
+            let addresses: Vec<Pubkey> = epochs
+                .iter()
+                .map(|e| pda::verifier_epoch(*e, node_address))
+                .collect();
+            fetch_many::<VerifierEpoch>(chain, &addresses)
+                .await?
+                .into_iter()
+                .map(|t| t.map(|t| (t.credits_ibm_micros, t.rent_payer)))
+                .collect()
+        }
+    };
+    let present: Vec<(u32, (u64, Pubkey))> = epochs
+        .iter()
+        .zip(tallies)
+        .filter_map(|(e, t)| t.map(|t| (*e, t)))
+        .collect();
+    let epoch_addresses: Vec<Pubkey> = present.iter().map(|(e, _)| pda::epoch(*e)).collect();
+    let states = fetch_many::<Epoch>(chain, &epoch_addresses).await?;
+    Ok(present
+        .into_iter()
+        .zip(states)
+        .map(|((epoch, (ibm_micros, rent_payer)), state)| EpochTally {
+            epoch,
+            ibm_micros,
+            rent_payer,
+            state,
+        })
+        .collect())
+}
+
+/// The wallet's reward vesting accounts among epochs `0..=current`, read in batches.
+pub async fn vestings(
+    chain: &mut impl Chain,
+    wallet: &Pubkey,
+    current: u32,
+) -> Result<Vec<(u32, Vesting)>, CliError> {
+    let addresses: Vec<Pubkey> = (0..=current).map(|e| pda::vesting(wallet, e)).collect();
+    Ok(fetch_many::<Vesting>(chain, &addresses)
+        .await?
+        .into_iter()
+        .zip(0..=current)
+        .filter_map(|(v, e)| v.map(|v| (e, v)))
+        .collect())
 }
 
 /// Why a node is or is not in the active set, in words.

@@ -3,9 +3,9 @@
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use inferix_sdk::accounts::{fetch, fetch_all, token_balance};
+use inferix_sdk::accounts::{fetch, fetch_all, fetch_many, token_balance};
 use inferix_sdk::client::{fits, Chain};
-use inferix_sdk::epoch_rewards::state::{Epoch, NodeEpoch, RewardsConfig, VerifierEpoch, Vesting};
+use inferix_sdk::epoch_rewards::state::{Epoch, NodeEpoch, RewardsConfig, Vesting};
 use inferix_sdk::instructions::{self, IfxToken, Payout};
 use inferix_sdk::node_license::state::LicenseKind;
 use inferix_sdk::{calc, pda};
@@ -105,38 +105,23 @@ pub async fn claim(
         Some(e) => vec![e],
         None => (0..=current).collect(),
     };
+    let tallies = network::epoch_tallies(chain, &node, &node_address, &epochs).await?;
+    if let (Some(epoch), true) = (only_epoch, tallies.is_empty()) {
+        return Err(CliError::new(
+            format!("license {license_mint} has nothing to claim in epoch {epoch}"),
+            "it was claimed already, or the node did no verified work then (`inferix status`)",
+        ));
+    }
     let mut claimable = vec![];
     let mut waiting = vec![];
-    for epoch in epochs {
-        let tally = match node.kind {
-            LicenseKind::Worker => {
-                fetch::<NodeEpoch>(chain, &pda::node_epoch(epoch, &node_address))
-                    .await?
-                    .map(|t| (t.rent_payer, t.cumulative_ibm_micros))
-            }
-            LicenseKind::Verifier => {
-                fetch::<VerifierEpoch>(chain, &pda::verifier_epoch(epoch, &node_address))
-                    .await?
-                    .map(|t| (t.rent_payer, t.credits_ibm_micros))
-            }
-        };
-        let Some((rent_payer, _)) = tally else {
-            if only_epoch.is_some() {
-                return Err(CliError::new(
-                    format!("license {license_mint} has nothing to claim in epoch {epoch}"),
-                    "it was claimed already, or the node did no verified work then (`inferix status`)",
-                ));
-            }
-            continue;
-        };
-        let e = fetch::<Epoch>(chain, &pda::epoch(epoch)).await?;
-        let due = e
-            .as_ref()
-            .is_some_and(|e| now >= e.end_ts + config.params.grace_secs);
-        let finalized = e.as_ref().is_some_and(|e| e.finalized);
+    for tally in tallies {
+        let epoch = tally.epoch;
+        let e = tally.state.as_ref();
+        let due = e.is_some_and(|e| now >= e.end_ts + config.params.grace_secs);
+        let finalized = e.is_some_and(|e| e.finalized);
         if !finalized && !due {
             if only_epoch.is_some() {
-                return Err(not_finalized(epoch, e.as_ref(), &config));
+                return Err(not_finalized(epoch, e, &config));
             }
             waiting.push(epoch);
             continue;
@@ -149,9 +134,11 @@ pub async fn claim(
             holder: wallet.pubkey(),
         };
         let instruction = match node.kind {
-            LicenseKind::Worker => instructions::claim_worker_reward(&payout, &rent_payer, &ifx),
+            LicenseKind::Worker => {
+                instructions::claim_worker_reward(&payout, &tally.rent_payer, &ifx)
+            }
             LicenseKind::Verifier => {
-                instructions::claim_verifier_reward(&payout, &rent_payer, &ifx)
+                instructions::claim_verifier_reward(&payout, &tally.rent_payer, &ifx)
             }
         };
         claimable.push(Claimable {
@@ -187,12 +174,16 @@ pub async fn claim(
         .collect();
     let signatures = send_batched(chain, wallet, groups, batch_limit, &mut report).await?;
     let after = token_balance(chain, &holder_ifx).await?.unwrap_or(0);
-    let mut vesting = 0;
-    for epoch in &claimed {
-        if let Some(v) = fetch::<Vesting>(chain, &pda::vesting(&wallet.pubkey(), *epoch)).await? {
-            vesting += v.total - v.withdrawn;
-        }
-    }
+    let vesting_addresses: Vec<Pubkey> = claimed
+        .iter()
+        .map(|e| pda::vesting(&wallet.pubkey(), *e))
+        .collect();
+    let vesting: u64 = fetch_many::<Vesting>(chain, &vesting_addresses)
+        .await?
+        .iter()
+        .flatten()
+        .map(|v| v.total - v.withdrawn)
+        .sum();
     let d = staking.ifx_decimals;
     report.line(format!(
         "claimed epoch(s) {claimed:?}: {} IFX paid now, {} IFX vesting{}",
@@ -219,22 +210,21 @@ pub async fn withdraw_vested(
     let ifx: IfxToken = ifx_token(&staking);
     let now = chain.unix_timestamp().await?;
     let current = config.schedule.epoch_at(now).unwrap_or(0);
-    let mut groups = vec![];
-    for epoch in 0..=current {
-        if let Some(v) = fetch::<Vesting>(chain, &pda::vesting(&wallet.pubkey(), epoch)).await? {
-            if v.withdrawable(now).unwrap_or(0) > 0 {
-                groups.push((
-                    format!("epoch {epoch}"),
-                    vec![instructions::withdraw_vested_reward(
-                        &wallet.pubkey(),
-                        epoch,
-                        &v.rent_payer,
-                        &ifx,
-                    )],
-                ));
-            }
-        }
-    }
+    let groups: Vec<(String, Vec<Instruction>)> =
+        network::vestings(chain, &wallet.pubkey(), current)
+            .await?
+            .into_iter()
+            .filter(|(_, v)| v.withdrawable(now).unwrap_or(0) > 0)
+            .map(|(epoch, v)| {
+                let ix = instructions::withdraw_vested_reward(
+                    &wallet.pubkey(),
+                    epoch,
+                    &v.rent_payer,
+                    &ifx,
+                );
+                (format!("epoch {epoch}"), vec![ix])
+            })
+            .collect();
     let mut report = Report::new();
     if groups.is_empty() {
         report.line("nothing has vested since your last withdrawal");

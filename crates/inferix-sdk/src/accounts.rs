@@ -55,6 +55,20 @@ pub async fn fetch<T: AccountDeserialize + Owner + Discriminator>(
     }
 }
 
+/// The `T` at each of `addresses` (`None` where no account exists), read in as few calls as the
+/// cluster allows.
+pub async fn fetch_many<T: AccountDeserialize + Owner + Discriminator>(
+    chain: &mut impl Chain,
+    addresses: &[Pubkey],
+) -> Result<Vec<Option<T>>, ChainError> {
+    let accounts = chain.accounts(addresses).await?;
+    addresses
+        .iter()
+        .zip(accounts)
+        .map(|(address, account)| account.map(|a| decode(address, &a)).transpose())
+        .collect()
+}
+
 /// Every `T` its program owns whose data also holds each `(offset, bytes)` of `filters` (RPC
 /// `getProgramAccounts`; offsets count the 8-byte discriminator), decoded.
 pub async fn fetch_all<T: AccountDeserialize + Owner + Discriminator>(

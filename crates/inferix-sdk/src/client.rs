@@ -100,6 +100,15 @@ pub trait Chain {
     /// The account at `address`, or `None` when it does not exist.
     async fn account(&mut self, address: &Pubkey) -> Result<Option<Account>, ChainError>;
 
+    /// The accounts at `addresses`, in order (RPC: `getMultipleAccounts`, 100 a call).
+    async fn accounts(&mut self, addresses: &[Pubkey]) -> Result<Vec<Option<Account>>, ChainError> {
+        let mut found = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            found.push(self.account(address).await?);
+        }
+        Ok(found)
+    }
+
     /// Signs `instructions` with `payer` (fee payer) and `signers`, sends and waits for
     /// confirmation; returns the signature in base58.
     async fn send(
@@ -208,6 +217,20 @@ impl Chain for RpcChain {
             .await
             .map(|r| r.value)
             .map_err(|e| self.unreachable(e))
+    }
+
+    async fn accounts(&mut self, addresses: &[Pubkey]) -> Result<Vec<Option<Account>>, ChainError> {
+        let mut found = Vec::with_capacity(addresses.len());
+        // The most one getMultipleAccounts call may ask for.
+        for chunk in addresses.chunks(100) {
+            let accounts = self
+                .client
+                .get_multiple_accounts_with_commitment(chunk, self.client.commitment())
+                .await
+                .map_err(|e| self.unreachable(e))?;
+            found.extend(accounts.value);
+        }
+        Ok(found)
     }
 
     async fn send(
