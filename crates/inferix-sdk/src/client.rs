@@ -69,21 +69,6 @@ impl std::fmt::Display for ChainError {
 impl std::error::Error for ChainError {}
 
 impl ChainError {
-    /// The custom program error code of a refused transaction.
-    pub fn custom_code(&self) -> Option<u32> {
-        match self {
-            ChainError::Refused {
-                error:
-                    TransactionError::InstructionError(
-                        _,
-                        solana_instruction::error::InstructionError::Custom(code),
-                    ),
-                ..
-            } => Some(*code),
-            _ => None,
-        }
-    }
-
     /// A refusal, explained from the failing instruction's program IDL.
     pub fn refused(error: TransactionError, instructions: &[Instruction]) -> Self {
         ChainError::Refused {
