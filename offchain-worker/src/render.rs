@@ -22,6 +22,8 @@ const SAMPLES_PER_DISPATCH: u64 = 1 << 21;
 /// while 32 or 16 per pass give the right image, bit-identical to each other; 16 keeps a margin.
 const MAX_SAMPLES_PER_INVOCATION: u64 = 16;
 const NO_TEXTURE: u32 = u32::MAX;
+/// The one binding the shader writes: per-pixel running sums.
+const ACCUMULATION_BINDING: u32 = 6;
 /// Textures are addressed with 16-bit width and height in the shader.
 const MAX_TEXTURE_SIDE: u32 = u16::MAX as u32;
 
@@ -239,19 +241,13 @@ impl Renderer {
             },
             count: None,
         };
-        let mut entries: Vec<wgpu::BindGroupLayoutEntry> =
-            (0..6).map(|b| storage(b, true)).collect();
-        entries.push(storage(6, false));
-        entries.push(wgpu::BindGroupLayoutEntry {
-            binding: 7,
-            visibility: wgpu::ShaderStages::COMPUTE,
-            ty: wgpu::BindingType::Buffer {
-                ty: wgpu::BufferBindingType::Uniform,
-                has_dynamic_offset: false,
-                min_binding_size: None,
-            },
-            count: None,
-        });
+        // The render parameters (binding 7) are a read-only storage buffer, not a uniform
+        // buffer: with a uniform buffer, Mesa's lavapipe (22.3) kept about 1.2 MB for every
+        // dispatch of this shader and never gave it back — a node rendering all day grew until
+        // it was killed. Storage and uniform layouts of `Params` are the same.
+        let entries: Vec<wgpu::BindGroupLayoutEntry> = (0..8)
+            .map(|binding| storage(binding, binding != ACCUMULATION_BINDING))
+            .collect();
         let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("pathtrace"),
             entries: &entries,
@@ -309,6 +305,11 @@ impl Renderer {
             buffer("texels", bytemuck::cast_slice(&packed.texels)),
             buffer("emitters", bytemuck::cast_slice(&packed.emitters)),
         ];
+        // Buffers created with contents are filled through staging copies that wgpu submits
+        // with the next queue submission and frees once that completes: flush and wait here,
+        // so the upload is complete when timed and nothing is held if no render follows.
+        self.gpu.queue.submit([]);
+        self.wait("scene upload")?;
         Ok(GpuScene {
             bind_buffers,
             triangle_count: scene.triangles.len() as u32,
@@ -354,10 +355,10 @@ impl Renderer {
             mapped_at_creation: false,
         });
         let mut params = self.params(scene, settings);
-        let uniform = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        let params_buffer = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some("params"),
             contents: bytemuck::bytes_of(&params),
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
         });
         let mut entries: Vec<wgpu::BindGroupEntry> = scene
             .bind_buffers
@@ -369,12 +370,12 @@ impl Renderer {
             })
             .collect();
         entries.push(wgpu::BindGroupEntry {
-            binding: 6,
+            binding: ACCUMULATION_BINDING,
             resource: accum.as_entire_binding(),
         });
         entries.push(wgpu::BindGroupEntry {
             binding: 7,
-            resource: uniform.as_entire_binding(),
+            resource: params_buffer.as_entire_binding(),
         });
         let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("pathtrace"),
@@ -392,7 +393,7 @@ impl Renderer {
             params.sample_count = count;
             self.gpu
                 .queue
-                .write_buffer(&uniform, 0, bytemuck::bytes_of(&params));
+                .write_buffer(&params_buffer, 0, bytemuck::bytes_of(&params));
             let mut encoder = device.create_command_encoder(&Default::default());
             {
                 let mut pass = encoder.begin_compute_pass(&Default::default());

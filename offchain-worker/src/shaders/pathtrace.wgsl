@@ -82,7 +82,7 @@ struct Params {
 @group(0) @binding(4) var<storage, read> texels: array<u32>;
 @group(0) @binding(5) var<storage, read> emitters: array<Emitter>;
 @group(0) @binding(6) var<storage, read_write> accum: array<vec4f>;
-@group(0) @binding(7) var<uniform> params: Params;
+@group(0) @binding(7) var<storage, read> params: Params;
 
 const PI: f32 = 3.14159265358979;
 const NO_TEXTURE: u32 = 0xffffffffu;
