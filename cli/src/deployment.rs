@@ -137,6 +137,10 @@ pub struct Cluster {
     pub pause_guardian: Pubkey,
     #[serde(with = "pubkey")]
     pub price_authority: Pubkey,
+    /// One to four manager keys: one of them co-signs every attestation, benchmark and
+    /// violation (SPEC §10).
+    #[serde(with = "pubkeys")]
+    pub managers: Vec<Pubkey>,
     #[serde(with = "pubkey")]
     pub buyback_treasury: Pubkey,
     pub sales: Vec<ClusterSale>,
@@ -163,6 +167,22 @@ mod pubkey {
         let text = String::deserialize(d)?;
         text.parse()
             .map_err(|_| serde::de::Error::custom(format!("'{text}' is not a base58 address")))
+    }
+}
+
+mod pubkeys {
+    use anchor_lang::prelude::Pubkey;
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Pubkey>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|text| {
+                text.parse().map_err(|_| {
+                    serde::de::Error::custom(format!("'{text}' is not a base58 address"))
+                })
+            })
+            .collect()
     }
 }
 

@@ -197,6 +197,7 @@ pub async fn plan(
         pause_guardian: cluster.pause_guardian,
         epoch_origin_ts: cluster.start_ts,
         epoch_length_secs: deployment.rewards.epoch_length_secs,
+        managers: cluster.managers.clone(),
         params: rewards_params,
     };
     steps.push(
@@ -212,7 +213,11 @@ pub async fn plan(
             Some(c) => step(
                 "epoch-rewards config",
                 pda::rewards_config(),
-                compare("params", c.params, rewards_params),
+                compare(
+                    "params and managers",
+                    (c.params, c.managers),
+                    (rewards_params, cluster.managers.clone()),
+                ),
             ),
         },
     );
@@ -221,6 +226,7 @@ pub async fn plan(
     let staking_args = node_staking::instructions::InitializeConfigArgs {
         pause_guardian: cluster.pause_guardian,
         buyback_authority,
+        managers: cluster.managers.clone(),
         params: staking_params,
     };
     steps.push(
@@ -236,7 +242,11 @@ pub async fn plan(
             Some(c) => step(
                 "node-staking config",
                 pda::staking_config(),
-                compare("params", c.params, staking_params),
+                compare(
+                    "params and managers",
+                    (c.params, c.managers),
+                    (staking_params, cluster.managers.clone()),
+                ),
             ),
         },
     );

@@ -17,11 +17,16 @@ use solana_signer::Signer;
 
 #[derive(Args)]
 pub struct Submission {
+    /// Keypair file of one of the deployment's managers, who signs first (SPEC §10; the
+    /// manager daemon will hold this key and co-sign through its relay).
+    #[arg(long)]
+    manager_keypair: PathBuf,
     /// A co-signing verifier: its node address and its operator keypair file, NODE=KEYPAIR
     /// (repeat for each verifier, in the order the program should see them).
     #[arg(long = "cosigner", value_name = "NODE=KEYPAIR")]
     cosigners: Vec<String>,
-    /// Keypair file paying the fees (default: the operator's for attestations).
+    /// Keypair file paying the fees of a benchmark or violation (an attestation is always paid
+    /// by the node's operator).
     #[arg(long)]
     payer: Option<PathBuf>,
     /// JSON-RPC URL to send to (e.g. https://api.devnet.solana.com).
@@ -42,7 +47,8 @@ pub enum ChainCommand {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Submit a PorAttestation signed by the node's operator and the verifiers.
+    /// Submit a PorAttestation signed by a manager and the verifiers, paid and signed by the
+    /// node's operator.
     Attest {
         #[arg(long)]
         operator_keypair: PathBuf,
@@ -64,7 +70,7 @@ pub enum ChainCommand {
         #[command(flatten)]
         submission: Submission,
     },
-    /// Submit a Benchmark (new IB) signed by the verifiers.
+    /// Submit a Benchmark (new IB) signed by a manager and the verifiers.
     Benchmark {
         #[arg(long)]
         node: String,
@@ -78,7 +84,7 @@ pub enum ChainCommand {
         #[command(flatten)]
         submission: Submission,
     },
-    /// Submit a Violation signed by the verifiers (slashes the node's stake).
+    /// Submit a Violation signed by a manager and the verifiers (slashes the node's stake).
     Violation {
         #[arg(long)]
         node: String,
@@ -186,12 +192,14 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
             work_root,
             submission,
         } => {
+            if submission.payer.is_some() {
+                return Err(WorkerError::InvalidSettings(
+                    "an attestation is paid and signed by the node's operator: drop --payer".into(),
+                ));
+            }
             let operator = read_keypair_file(&operator_keypair)?;
+            let manager = read_keypair_file(&submission.manager_keypair)?;
             let verifiers = cosigners(&submission.cosigners)?;
-            let payer = match &submission.payer {
-                Some(p) => read_keypair_file(p)?,
-                None => operator.insecure_clone(),
-            };
             let attestation = chain::attestation(
                 pubkey("--node", &node)?,
                 epoch,
@@ -204,12 +212,12 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
             );
             let cosigners = as_cosigners(&verifiers);
             let ixs = chain::attestation_instructions(
-                &payer.pubkey(),
+                &operator.pubkey(),
                 &attestation,
-                &operator,
+                &manager,
                 &cosigners,
             );
-            submit(&submission, &payer, &ixs)
+            submit(&submission, &operator, &ixs)
         }
         ChainCommand::Benchmark {
             node,
@@ -218,6 +226,7 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
             price,
             submission,
         } => {
+            let manager = read_keypair_file(&submission.manager_keypair)?;
             let verifiers = cosigners(&submission.cosigners)?;
             let payer = required_payer(&submission)?;
             let args = BenchmarkArgs {
@@ -230,6 +239,7 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
                 &pubkey("--node", &node)?,
                 &pubkey("--price", &price)?,
                 args,
+                &manager,
                 &cosigners,
             );
             submit(&submission, &payer, &ixs)
@@ -253,6 +263,7 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
                     )))
                 }
             };
+            let manager = read_keypair_file(&submission.manager_keypair)?;
             let verifiers = cosigners(&submission.cosigners)?;
             let payer = required_payer(&submission)?;
             let args = ViolationArgs {
@@ -268,6 +279,7 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
                 &pubkey("--ifx-mint", &ifx_mint)?,
                 &pubkey("--ifx-token-program", &ifx_token_program)?,
                 args,
+                &manager,
                 &cosigners,
             );
             submit(&submission, &payer, &ixs)

@@ -28,6 +28,8 @@ fn attest_args<'a>(operator: &'a str, cosigner: &'a str) -> Vec<&'a str> {
         "1",
         "--work-root",
         "0000000000000000000000000000000000000000000000000000000000000000",
+        "--manager-keypair",
+        "manager.json",
         "--cosigner",
         cosigner,
         "--dry-run",
@@ -37,7 +39,7 @@ fn attest_args<'a>(operator: &'a str, cosigner: &'a str) -> Vec<&'a str> {
 #[test]
 fn dry_run_prints_a_signed_attestation_with_the_precompile_first() {
     let dir = out_dir("chain-cli");
-    for name in ["operator.json", "verifier.json"] {
+    for name in ["operator.json", "manager.json", "verifier.json"] {
         std::fs::remove_file(dir.join(name)).ok();
         let made = run(&dir, &["chain", "keygen", "--out", name]);
         assert!(made.status.success(), "{}", failure_message(made));
@@ -50,6 +52,15 @@ fn dry_run_prints_a_signed_attestation_with_the_precompile_first() {
     assert!(dry.status.success(), "{}", failure_message(dry));
     let text = String::from_utf8_lossy(&dry.stdout);
     assert!(text.contains("nothing sent"), "{text}");
+    // The operator pays: its key is the fee payer (SPEC §10).
+    let operator = inferix_sdk::keypair::read_keypair_file(&dir.join("operator.json")).unwrap();
+    assert!(
+        text.contains(&format!(
+            "fee payer {}",
+            solana_signer::Signer::pubkey(&operator)
+        )),
+        "{text}"
+    );
     let size: usize = text
         .split("transaction: ")
         .nth(1)
@@ -73,6 +84,11 @@ fn dry_run_prints_a_signed_attestation_with_the_precompile_first() {
     assert!(failure_message(missing).contains("solana-keygen new -o absent.json"));
     let bad_spec = run(&dir, &attest_args("operator.json", "verifier.json"));
     assert!(failure_message(bad_spec).contains("is not NODE=KEYPAIR"));
+    let mut other_payer = attest_args("operator.json", cosigner);
+    other_payer.extend(["--payer", "verifier.json"]);
+    assert!(
+        failure_message(run(&dir, &other_payer)).contains("paid and signed by the node's operator")
+    );
     // An RPC node that cannot be reached is named, with what to check.
     let mut unreachable = attest_args("operator.json", cosigner);
     unreachable.pop();

@@ -29,11 +29,11 @@ fn resident_bytes() -> u64 {
 /// passes (16 samples per pass), and single spot-check tiles.
 fn settings_of_round(round: u32) -> RenderSettings {
     let mut settings = RenderSettings::new(24, 16, 1 + round % 40, u64::from(round));
-    if round % 3 == 0 {
+    if round.is_multiple_of(3) {
         settings.width = 40;
         settings.height = 30;
     }
-    if round % 5 == 0 {
+    if round.is_multiple_of(5) {
         settings.region = Some(PixelRect {
             x: 8,
             y: 4,
@@ -49,7 +49,7 @@ fn resident_memory_stays_flat_over_hundreds_of_renders_and_uploads() {
     let scenes: Vec<_> = NAMES.iter().map(|name| builtin(name)).collect();
     let mut uploaded = upload(&scenes[0]);
     let mut run_round = |round: u32| {
-        if round % ROUNDS_PER_UPLOAD == 0 {
+        if round.is_multiple_of(ROUNDS_PER_UPLOAD) {
             uploaded = upload(&scenes[(round / ROUNDS_PER_UPLOAD) as usize % scenes.len()]);
         }
         renderer()

@@ -174,6 +174,26 @@ impl Bank {
         self.send_transaction(tx).await
     }
 
+    /// Sends `instructions` with `fee_payer` paying and signing (an attestation is paid by the
+    /// node's operator, SPEC §10), plus `signers`.
+    pub async fn send_paid_by(
+        &mut self,
+        fee_payer: &Keypair,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> TxResult {
+        let blockhash = self.fresh_blockhash().await;
+        let mut all: Vec<&Keypair> = vec![fee_payer];
+        all.extend_from_slice(signers);
+        let tx = Transaction::new_signed_with_payer(
+            instructions,
+            Some(&fee_payer.pubkey()),
+            &all,
+            blockhash,
+        );
+        self.send_transaction(tx).await
+    }
+
     /// Processes a transaction signed elsewhere (by the worker's chain code, as it would be
     /// sent to an RPC node).
     pub async fn send_transaction(&mut self, tx: Transaction) -> TxResult {

@@ -62,6 +62,9 @@ pub struct LocalNet {
     /// The programs' upgrade authority, who runs the migrations.
     pub admin: Wallet,
     pub price_authority: Wallet,
+    /// The job manager's key, which co-signs every attestation, benchmark and violation
+    /// (SPEC §10) — until the manager daemon holds it.
+    pub manager: Wallet,
     /// Sales open and epoch 0 starts here.
     pub start_ts: i64,
     pub deployment: Deployment,
@@ -86,6 +89,7 @@ weth_token_program = "{token}"
 eth_feed_id = "ff61491a931112ddf1bd8147cd1b641375f79f5825126d665480874634fd0ace"
 pause_guardian = "{guardian}"
 price_authority = "{price_authority}"
+managers = ["{manager}"]
 buyback_treasury = "{buyback_treasury}"
 
 [[sales]]
@@ -106,6 +110,7 @@ treasury = "{verifier_treasury}"
         usd = net.usd_mint,
         guardian = net.admin.pubkey(),
         price_authority = net.price_authority.pubkey(),
+        manager = net.manager.pubkey(),
         buyback_treasury = treasuries[2],
         worker_treasury = treasuries[0],
         verifier_treasury = treasuries[1],
@@ -126,6 +131,7 @@ impl LocalNet {
         let weth_mint = bank.create_mint(&token, WETH_DECIMALS).await;
         let admin = Wallet::write("admin", bank.deployer.insecure_clone(), out);
         let price_authority = Wallet::write("price-authority", bank.new_wallet(10).await, out);
+        let manager = Wallet::write("manager", bank.new_wallet(10).await, out);
         let mut treasuries = vec![];
         for _ in 0..3 {
             let owner = Keypair::new().pubkey();
@@ -148,6 +154,7 @@ impl LocalNet {
             weth_mint,
             admin,
             price_authority,
+            manager,
             start_ts,
             deployment: Deployment::load(&deployment_file).expect("the deployment parses"),
             deployment_file,
@@ -344,7 +351,8 @@ impl LocalNet {
         Ok(())
     }
 
-    /// A `Benchmark` of `ib_micros` for `node` co-signed by `verifiers`, submitted by `payer`.
+    /// A `Benchmark` of `ib_micros` for `node` signed by the manager and `verifiers`, submitted
+    /// by `payer`.
     pub async fn benchmark(
         &mut self,
         payer: &Wallet,
@@ -364,6 +372,7 @@ impl LocalNet {
                 scene_set_hash,
                 issued_at,
             },
+            &self.manager.keypair,
             &cosigners,
         );
         Chain::send(&mut self.bank, &instructions, &payer.keypair, &[]).await?;
@@ -371,7 +380,7 @@ impl LocalNet {
     }
 
     /// A `PorAttestation` of `records` (the node's whole work in `epoch` so far) signed by the
-    /// node's operator and `verifiers`, submitted by the operator.
+    /// manager and `verifiers`, paid and signed by the node's operator.
     #[allow(clippy::too_many_arguments)]
     pub async fn attest(
         &mut self,
@@ -398,7 +407,7 @@ impl LocalNet {
         let instructions = chain::attestation_instructions(
             &operator.pubkey(),
             &attestation,
-            &operator.keypair,
+            &self.manager.keypair,
             &cosigners,
         );
         Chain::send(&mut self.bank, &instructions, &operator.keypair, &[]).await?;

@@ -3,7 +3,7 @@
 
 use crate::bank::{Bank, TxResult};
 use crate::license::{license_world, LicenseAuthorities, SaleFixture};
-use crate::staking::{co_signed, NodeFixture, StakingWorld, IFX_DECIMALS};
+use crate::staking::{co_signed, test_manager, NodeFixture, StakingWorld, IFX_DECIMALS};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
 use epoch_rewards::constants::*;
@@ -97,6 +97,7 @@ impl RewardsWorld {
                 pause_guardian: guardian.pubkey(),
                 epoch_origin_ts: epoch_origin,
                 epoch_length_secs: DEFAULT_EPOCH_SECS,
+                managers: vec![test_manager().pubkey()],
                 params,
             },
         );
@@ -197,12 +198,18 @@ impl RewardsWorld {
             .expect("funding the reward vault");
     }
 
-    /// The submit_attestation instruction for epoch `index`, with `verifiers` (and their credit
-    /// accounts) as remaining accounts.
-    pub fn attestation_ix(&self, node: &Pubkey, index: u32, verifiers: &[Pubkey]) -> Instruction {
+    /// The submit_attestation instruction for epoch `index`, paid by `operator`, with
+    /// `verifiers` (and their credit accounts) as remaining accounts.
+    pub fn attestation_ix(
+        &self,
+        operator: &Pubkey,
+        node: &Pubkey,
+        index: u32,
+        verifiers: &[Pubkey],
+    ) -> Instruction {
         let mut instruction = rewards_ix(
             epoch_rewards::accounts::SubmitAttestation {
-                payer: self.s.bank.payer().pubkey(),
+                payer: *operator,
                 config: rewards_config_pda(),
                 epoch: epoch_pda(index),
                 node: *node,
@@ -224,21 +231,37 @@ impl RewardsWorld {
         instruction
     }
 
-    /// The precompile and program instructions of `attestation` signed by the node's operator
-    /// and `verifiers`.
+    /// The precompile and program instructions of `attestation` signed by the test manager and
+    /// `verifiers`, paid by the worker's operator (send with [`RewardsWorld::send_attestation`]).
     pub fn attestation(
         &self,
         worker: &NodeFixture,
         attestation: &PorAttestation,
         verifiers: &[&NodeFixture],
     ) -> Vec<Instruction> {
-        let mut signers: Vec<&Keypair> = vec![&worker.operator];
-        signers.extend(verifiers.iter().map(|v| &v.operator));
+        let signers: Vec<&Keypair> = verifiers.iter().map(|v| &v.operator).collect();
         let keys: Vec<Pubkey> = verifiers.iter().map(|v| v.node).collect();
         vec![
             co_signed(&attestation.to_signed_bytes(), &signers),
-            self.attestation_ix(&worker.node, attestation.epoch, &keys),
+            self.attestation_ix(
+                &worker.operator.pubkey(),
+                &worker.node,
+                attestation.epoch,
+                &keys,
+            ),
         ]
+    }
+
+    /// Sends attestation instructions as the worker's operator does: paying and signing.
+    pub async fn send_attestation(
+        &mut self,
+        worker: &NodeFixture,
+        instructions: &[Instruction],
+    ) -> TxResult {
+        self.s
+            .bank
+            .send_paid_by(&worker.operator, instructions, &[])
+            .await
     }
 
     /// Attests `cumulative_ibm_micros` for `worker` in the current epoch with `seq`, now, signed
@@ -260,7 +283,7 @@ impl RewardsWorld {
             .collect();
         let refs: Vec<&NodeFixture> = verifiers.iter().collect();
         let instructions = self.attestation(worker, &attestation, &refs);
-        self.s.bank.send(&instructions, &[]).await
+        self.send_attestation(worker, &instructions).await
     }
 
     /// The attestation a worker would sign now for the current epoch.
@@ -329,7 +352,8 @@ impl RewardsWorld {
         node: &NodeFixture,
         holder: &Pubkey,
     ) -> TxResult {
-        let rent_payer = self.s.bank.payer().pubkey();
+        // The tally's rent was paid by the operator who submitted the first attestation.
+        let rent_payer = node.operator.pubkey();
         let payout = self.payout(index, &node.node, &node.license_mint, holder);
         let claim = sdk::claim_worker_reward(&payout, &rent_payer, &self.s.ifx());
         self.s.bank.send(&[claim], &[]).await

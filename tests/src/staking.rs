@@ -149,6 +149,7 @@ impl StakingWorld {
             InitializeConfigArgs {
                 pause_guardian: pause_guardian.pubkey(),
                 buyback_authority: buyback_authority.pubkey(),
+                managers: vec![test_manager().pubkey()],
                 params: default_staking_params(price_authority.pubkey(), verifier_pool),
             },
         );
@@ -202,16 +203,31 @@ impl StakingWorld {
 
     /// A wallet that bought a license of `kind`, and that license's mint.
     pub async fn license_holder(&mut self, kind: LicenseKind) -> (Keypair, Pubkey) {
+        let owner = self.bank.new_wallet(10).await;
+        let mint = self.buy_license(&owner, kind).await;
+        (owner, mint)
+    }
+
+    /// `owner` buys a license of `kind` (paid with stablecoin minted to it); returns the mint.
+    pub async fn buy_license(&mut self, owner: &Keypair, kind: LicenseKind) -> Pubkey {
         let sale = match kind {
             LicenseKind::Worker => self.worker_sale.clone(),
             LicenseKind::Verifier => self.verifier_sale.clone(),
         };
-        let owner = sale.new_buyer(&mut self.bank, 1_000).await;
+        let usd = 1_000 * 10u64.pow(sale.payment_decimals as u32);
+        self.bank
+            .fund_tokens(
+                &owner.pubkey(),
+                &sale.payment_mint,
+                &sale.payment_token_program,
+                usd,
+            )
+            .await;
         let (result, mint) = sale
-            .buy(&mut self.bank, &owner, 1, None, &Referral::None)
+            .buy(&mut self.bank, owner, 1, None, &Referral::None)
             .await;
         result.expect("buying a license");
-        (owner, mint)
+        mint
     }
 
     pub fn register_ix(
@@ -238,8 +254,38 @@ impl StakingWorld {
         kind: LicenseKind,
         price_per_ibm_usd_micros: u64,
     ) -> NodeFixture {
-        let (owner, license_mint) = self.license_holder(kind).await;
-        let operator = Keypair::new();
+        let owner = self.bank.new_wallet(10).await;
+        let operator = self.bank.new_wallet(1).await;
+        self.node_of(owner, operator, kind, price_per_ibm_usd_micros)
+            .await
+    }
+
+    /// An active verifier node bought and staked by `owner`, run by `operator`.
+    pub async fn verifier_of(&mut self, owner: &Keypair, operator: &Keypair) -> NodeFixture {
+        let verifier = self
+            .node_of(
+                owner.insecure_clone(),
+                operator.insecure_clone(),
+                LicenseKind::Verifier,
+                0,
+            )
+            .await;
+        let minimum = self.config().await.params.verifier_min_stake;
+        self.stake(&verifier, minimum)
+            .await
+            .expect("staking a verifier");
+        verifier
+    }
+
+    /// `owner` buys a license of `kind` and registers its node, run by `operator`.
+    pub async fn node_of(
+        &mut self,
+        owner: Keypair,
+        operator: Keypair,
+        kind: LicenseKind,
+        price_per_ibm_usd_micros: u64,
+    ) -> NodeFixture {
+        let license_mint = self.buy_license(&owner, kind).await;
         let license_account = ata_address(&owner.pubkey(), &license_mint, &TOKEN_2022_ID);
         let args = RegisterNodeArgs {
             operator: Some(operator.pubkey()),
@@ -427,8 +473,22 @@ pub fn violation_message(node: &Pubkey, args: &ViolationArgs) -> Vec<u8> {
     .to_signed_bytes()
 }
 
-/// The Ed25519 precompile instruction carrying each signer's signature over `message`.
-pub fn co_signed(message: &[u8], signers: &[&Keypair]) -> Instruction {
+/// The manager key every test deployment registers in epoch-rewards and node-staking.
+pub fn test_manager() -> Keypair {
+    Keypair::new_from_array([0x4d; 32])
+}
+
+/// The precompile instruction of `message` vouched for as SPEC §10 requires: signed by the
+/// test manager, then by `verifier_operators` in order.
+pub fn co_signed(message: &[u8], verifier_operators: &[&Keypair]) -> Instruction {
+    let manager = test_manager();
+    let mut signers = vec![&manager];
+    signers.extend_from_slice(verifier_operators);
+    signed_by(message, &signers)
+}
+
+/// The Ed25519 precompile instruction carrying exactly `signers`' signatures over `message`.
+pub fn signed_by(message: &[u8], signers: &[&Keypair]) -> Instruction {
     let signatures: Vec<(Pubkey, [u8; 64])> = signers
         .iter()
         .map(|k| (k.pubkey(), k.sign_message(message).into()))

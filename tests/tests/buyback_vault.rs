@@ -889,6 +889,7 @@ async fn only_the_upgrade_authority_initializes_rewards_and_buyback() {
                 pause_guardian: squatter.pubkey(),
                 epoch_origin_ts: 0,
                 epoch_length_secs: EPOCH,
+                managers: vec![squatter.pubkey()],
                 params: default_rewards_params(),
             },
         },

@@ -61,7 +61,7 @@ impl Fixture {
     /// failure for `None`) and no state change.
     async fn assert_refused(&mut self, instructions: Vec<Instruction>, expected: Option<u32>) {
         let before = self.state().await;
-        let result = self.w.bank().send(&instructions, &[]).await;
+        let result = self.w.send_attestation(&self.worker, &instructions).await;
         assert!(result.is_err(), "the attestation must fail");
         if let Some(code) = expected {
             assert_eq!(custom_error(&result), Some(code), "{result:?}");
@@ -182,7 +182,7 @@ async fn replayed_decreasing_and_too_frequent_attestations_are_refused() {
     f.assert_refused(ixs, Some(RewardsError::IbmDecreased.into()))
         .await;
     let ixs = f.signed(6, 600 * IBM, |_| {}).await;
-    f.w.bank().send(&ixs, &[]).await.unwrap();
+    f.w.send_attestation(&f.worker, &ixs).await.unwrap();
 }
 
 #[tokio::test]
@@ -202,7 +202,7 @@ async fn stale_future_and_implausible_attestations_are_refused() {
     f.assert_refused(ixs, Some(RewardsError::IbMismatch.into()))
         .await;
     let ixs = f.signed(1, 780 * IBM, |_| {}).await;
-    f.w.bank().send(&ixs, &[]).await.unwrap();
+    f.w.send_attestation(&f.worker, &ixs).await.unwrap();
 }
 
 #[tokio::test]
@@ -278,7 +278,7 @@ async fn quorum_and_co_signer_rules_apply() {
     // A worker posing as a verifier.
     let impostor = f.w.worker(ONE_IB).await;
     let ixs = f.w.attestation(&worker, &args, &[&verifiers[0], &impostor]);
-    f.assert_refused(ixs, Some(StakingError::NotActiveVerifier.into()))
+    f.assert_refused(ixs, Some(StakingError::CoSignerNotVerifier.into()))
         .await;
     // A verifier whose epoch credits account was not opened.
     let late = f.w.s.verifier().await;
@@ -290,7 +290,7 @@ async fn quorum_and_co_signer_rules_apply() {
         &args,
         &[&verifiers[0], &verifiers[1], &verifiers[2]],
     );
-    f.w.bank().send(&ixs, &[]).await.unwrap();
+    f.w.send_attestation(&worker, &ixs).await.unwrap();
     assert_eq!(f.w.epoch(0).await.total_verifier_credits, 1_800 * IBM);
 }
 
@@ -301,12 +301,9 @@ async fn forged_precompile_instructions_are_refused() {
     let verifiers = f.verifiers(2);
     let args = f.w.attestation_now(&worker, 1, 600 * IBM).await;
     let keys: Vec<Pubkey> = verifiers.iter().map(|v| v.node).collect();
-    let program_ix = f.w.attestation_ix(&worker.node, args.epoch, &keys);
-    let signers = [
-        &worker.operator,
-        &verifiers[0].operator,
-        &verifiers[1].operator,
-    ];
+    let program_ix =
+        f.w.attestation_ix(&worker.operator.pubkey(), &worker.node, args.epoch, &keys);
+    let signers = [&verifiers[0].operator, &verifiers[1].operator];
     let signed_over = |message: &[u8]| vec![co_signed(message, &signers), program_ix.clone()];
     let message = args.to_signed_bytes();
 
@@ -378,7 +375,7 @@ async fn forged_precompile_instructions_are_refused() {
     .await;
     // The precompile in another position, or missing.
     let mut ixs = signed_over(&message);
-    let payer = f.w.bank().payer().pubkey();
+    let payer = worker.operator.pubkey();
     ixs.insert(
         1,
         anchor_lang::solana_program::system_instruction::transfer(&payer, &payer, 0),
@@ -390,28 +387,27 @@ async fn forged_precompile_instructions_are_refused() {
         Some(CommonError::Ed25519InstructionMissing.into()),
     )
     .await;
-    // A key that is not the node's operator, or not a registered verifier.
+    // A key that is not a manager in the manager's place, or not the verifier named.
     let stranger = Keypair::new();
     let forged = vec![
-        co_signed(
+        signed_by(
             &message,
             &[&stranger, &verifiers[0].operator, &verifiers[1].operator],
         ),
         program_ix.clone(),
     ];
-    f.assert_refused(forged, Some(CommonError::Ed25519SignerMismatch.into()))
+    f.assert_refused(forged, Some(CommonError::NotAManager.into()))
         .await;
     let forged = vec![
-        co_signed(
-            &message,
-            &[&worker.operator, &verifiers[0].operator, &stranger],
-        ),
+        co_signed(&message, &[&verifiers[0].operator, &stranger]),
         program_ix.clone(),
     ];
     f.assert_refused(forged, Some(CommonError::Ed25519SignerMismatch.into()))
         .await;
     // The genuine one passes.
-    f.w.bank().send(&signed_over(&message), &[]).await.unwrap();
+    f.w.send_attestation(&worker, &signed_over(&message))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -419,20 +415,22 @@ async fn an_attestation_transaction_fits_in_a_packet_with_quorum_two_and_three()
     let mut f = fixture().await;
     let worker = f.worker.clone_keys();
     let args = f.w.attestation_now(&worker, 1, 600 * IBM).await;
-    for quorum in [2, 3] {
+    // The manager and the verifiers sign in the precompile; the operator pays and signs the
+    // transaction as its fee payer (SPEC §10).
+    for (quorum, expected_bytes) in [(2, 1_053), (3, 1_229)] {
         let verifiers = f.verifiers(quorum);
         let refs: Vec<&NodeFixture> = verifiers.iter().collect();
         let ixs = f.w.attestation(&worker, &args, &refs);
-        let payer = f.w.bank().payer();
         let tx = solana_transaction::Transaction::new_signed_with_payer(
             &ixs,
-            Some(&payer.pubkey()),
-            &[&payer],
+            Some(&worker.operator.pubkey()),
+            &[&worker.operator],
             solana_program_test_blockhash(),
         );
         let size = bincode::serialize(&tx).unwrap().len();
         println!("attestation transaction, quorum {quorum}: {size} bytes");
-        assert!(size <= 1_232, "quorum {quorum}: {size} bytes");
+        assert_eq!(size, expected_bytes, "quorum {quorum}");
+        assert!(size <= 1_232);
     }
 }
 

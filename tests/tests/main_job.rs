@@ -32,6 +32,7 @@ fn the_main_job_runs_the_whole_network_and_prints_every_step() {
         "dry run: 6 account(s) would be created; nothing was sent",
         "6 account(s) created",
         "nothing to do: every config account already exists; nothing changed",
+        "managers (epoch-rewards and node-staking, from the cluster file): ",
         // licenses, one bought with a user code
         "bought Worker license #1 (tier 1) for $300.00",
         "bought Worker license #2 (tier 1) for $285.00",
@@ -39,7 +40,7 @@ fn the_main_job_runs_the_whole_network_and_prints_every_step() {
         "bought Verifier license #2 (tier 1) for $300.00",
         // nodes staked: stake against S(n)
         "staked 1000.000000000 IFX: stake 1000.000000000 IFX vs S(n) 1000.000000000 IFX; active",
-        "co-signed a Benchmark: IB = ",
+        "the manager and both verifiers co-signed a Benchmark: IB = ",
         "S(n) = 2 × 4,320 min × IB × $0.04 per IBM at $0.05 per IFX = ",
         "; active: its stake covers S(n)",
         // real frames, proven with PoR by both verifiers
@@ -48,7 +49,8 @@ fn the_main_job_runs_the_whole_network_and_prints_every_step() {
         "verifier 1: ACCEPTED — noise regions",
         "verifier 2: ACCEPTED — noise regions",
         // attestations, the epoch's IBM and the leaderboard
-        "bob (operator) and both verifiers signed a PorAttestation of 2 jobs",
+        "the manager and both verifiers signed a PorAttestation of 2 jobs",
+        "bob (operator) paid and signed the transaction",
         "100.00 %",
         "job 3: neon-night 128×96 at 8 spp",
         "epoch 1: job 3 attested the same way",

@@ -616,13 +616,19 @@ async fn violations_under_quorum_or_with_a_verifier_twice_are_refused() {
 async fn co_signers_must_be_active_non_blacklisted_verifiers() {
     let mut f = staked_fixture().await;
     let (ops, nodes) = quorum_keys(&f);
-    // A worker node co-signing.
-    let worker_op = f.worker.operator.insecure_clone();
-    let worker_node = f.worker.node;
+    // A worker node co-signing (another worker: the subject itself would not be independent).
+    let other_worker = f.w.new_node(LicenseKind::Worker, 40_000).await;
     assert_violation_refused(
         &mut f,
-        |f, a| signed_violation(f, a, &[&ops[0], &worker_op], &[nodes[0], worker_node]),
-        Some(StakingError::NotActiveVerifier.into()),
+        |f, a| {
+            signed_violation(
+                f,
+                a,
+                &[&ops[0], &other_worker.operator],
+                &[nodes[0], other_worker.node],
+            )
+        },
+        Some(StakingError::CoSignerNotVerifier.into()),
     )
     .await;
     // A verifier without its minimum stake.
@@ -644,7 +650,7 @@ async fn co_signers_must_be_active_non_blacklisted_verifiers() {
     assert_violation_refused(
         &mut f,
         |f, a| signed_violation(f, a, &[&ops[0], &ops[1]], &nodes),
-        Some(StakingError::NotActiveVerifier.into()),
+        Some(StakingError::CoSignerBlacklisted.into()),
     )
     .await;
 }
@@ -675,7 +681,8 @@ async fn forged_precompile_instructions_are_refused() {
         &mut f,
         |f, a| {
             let mut ixs = signed_violation(f, a, &signers, &nodes);
-            let at = 2 + 2 * 14 + 32;
+            // Three signatures: the manager's, then the two verifiers'.
+            let at = 2 + 3 * 14 + 32;
             ixs[0].data[at] ^= 1;
             ixs
         },
@@ -721,9 +728,9 @@ async fn forged_precompile_instructions_are_refused() {
         &mut f,
         |f, a| {
             let mut ixs = signed_violation(f, a, &signers, &nodes);
-            let message_start = 2 + 2 * 14 + 2 * 96;
+            let message_start = 2 + 3 * 14 + 3 * 96;
             ixs[0].data.insert(message_start, 0);
-            for i in 0..2 {
+            for i in 0..3 {
                 let at = 2 + i * 14 + 8;
                 ixs[0].data[at..at + 2].copy_from_slice(&(message_start as u16 + 1).to_le_bytes());
             }
@@ -738,7 +745,7 @@ async fn forged_precompile_instructions_are_refused() {
         &mut f,
         |f, a| {
             let mut ixs = signed_violation(f, a, &signers, &nodes);
-            for i in 0..2 {
+            for i in 0..3 {
                 let at = 2 + i * 14 + 12;
                 ixs[0].data[at..at + 2].copy_from_slice(&0u16.to_le_bytes());
             }
@@ -1500,6 +1507,7 @@ async fn only_the_upgrade_authority_initializes_staking() {
             args: node_staking::instructions::InitializeConfigArgs {
                 pause_guardian: squatter.pubkey(),
                 buyback_authority: squatter.pubkey(),
+                managers: vec![squatter.pubkey()],
                 params: default_staking_params(squatter.pubkey(), squatter.pubkey()),
             },
         },

@@ -102,19 +102,19 @@ impl Flow {
                 operator: &v.operator,
             })
             .collect();
-        let payer = self.w.s.bank.payer();
         chain::attestation_instructions(
-            &payer.pubkey(),
+            &self.worker.operator.pubkey(),
             &self.attestation,
-            &self.worker.operator,
+            &test_manager(),
             &cosigners,
         )
     }
 
+    /// Sent as the worker's chain code sends it: paid and signed by the node's operator.
     async fn send(&mut self, instructions: &[Instruction]) -> TxResult {
-        let payer = self.w.bank().payer();
         let blockhash = self.w.bank().fresh_blockhash().await;
-        let tx = chain::transaction(instructions, &payer, blockhash).expect("fits a packet");
+        let tx = chain::transaction(instructions, &self.worker.operator, blockhash)
+            .expect("fits a packet");
         self.w.bank().send_transaction(tx).await
     }
 
@@ -125,7 +125,7 @@ impl Flow {
 }
 
 #[tokio::test]
-async fn a_rendered_and_verified_job_is_attested_by_worker_and_two_verifiers_and_credited() {
+async fn a_rendered_and_verified_job_is_attested_by_manager_and_two_verifiers_and_credited() {
     let record = proven_job();
     let mut flow = Flow::start(&record).await;
     let before = flow.state().await;
@@ -153,7 +153,7 @@ async fn a_rendered_and_verified_job_is_attested_by_worker_and_two_verifiers_and
     // The honest attestation: accepted, the job's IBM credited to the node and both verifiers.
     let honest = flow.instructions(2);
     let size = chain::wire_bytes(
-        &chain::transaction(&honest, &flow.w.bank().payer(), Default::default()).unwrap(),
+        &chain::transaction(&honest, &flow.worker.operator, Default::default()).unwrap(),
     )
     .len();
     assert!(size <= chain::MAX_TRANSACTION_BYTES, "{size} bytes");
@@ -240,8 +240,13 @@ async fn a_rejected_frame_becomes_a_slash_and_a_benchmark_sets_ib_through_the_ch
         scene_set_hash: scene_set_hash(&reference, &scenes),
         issued_at: now,
     };
-    let ixs =
-        chain::benchmark_instructions(&worker.node, &pushed_price_pda(), benchmark, &cosigners);
+    let ixs = chain::benchmark_instructions(
+        &worker.node,
+        &pushed_price_pda(),
+        benchmark,
+        &test_manager(),
+        &cosigners,
+    );
     let blockhash = w.bank().fresh_blockhash().await;
     w.bank()
         .send_transaction(chain::transaction(&ixs, &payer, blockhash).unwrap())
@@ -263,6 +268,7 @@ async fn a_rejected_frame_becomes_a_slash_and_a_benchmark_sets_ib_through_the_ch
         &w.s.ifx_mint,
         &anchor_spl::token::ID,
         violation,
+        &test_manager(),
         &cosigners,
     );
     let blockhash = w.bank().fresh_blockhash().await;

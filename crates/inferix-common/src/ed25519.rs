@@ -214,6 +214,58 @@ pub fn preceding_signed_message(
     expected_signers: &[Pubkey],
     message_len: usize,
 ) -> Result<Vec<u8>> {
+    let ix = preceding_precompile_instruction(instructions_sysvar)?;
+    signed_message(&ix.program_id, &ix.data, expected_signers, message_len).map(<[u8]>::to_vec)
+}
+
+/// The message of `message_len` bytes signed, in the precompile instruction immediately before
+/// the current one, by one of `managers` first and then exactly `cosigners` in order (SPEC §10:
+/// a manager and the verifier quorum vouch together). Returns the manager and the message.
+pub fn preceding_manager_signed_message(
+    instructions_sysvar: &AccountInfo,
+    managers: &[Pubkey],
+    cosigners: &[Pubkey],
+    message_len: usize,
+) -> Result<(Pubkey, Vec<u8>)> {
+    let ix = preceding_precompile_instruction(instructions_sysvar)?;
+    let manager = first_signer_among(&ix.data, 1 + cosigners.len(), managers)?;
+    let mut expected_signers = Vec::with_capacity(1 + cosigners.len());
+    expected_signers.push(manager);
+    expected_signers.extend_from_slice(cosigners);
+    let signed = signed_message(&ix.program_id, &ix.data, &expected_signers, message_len)?;
+    Ok((manager, signed.to_vec()))
+}
+
+/// The first signer of precompile `data` laid out for `signer_count` signers, checked to be one
+/// of `allowed`.
+fn first_signer_among(data: &[u8], signer_count: usize, allowed: &[Pubkey]) -> Result<Pubkey> {
+    let layout = Layout::new(signer_count);
+    layout.check_header(data)?;
+    let at = layout.pubkey_offset(0);
+    let key = data
+        .get(at..at + PUBKEY_LEN)
+        .ok_or_else(|| error!(CommonError::Ed25519MalformedData))?;
+    let signer = Pubkey::try_from(key).map_err(|_| error!(CommonError::Ed25519MalformedData))?;
+    require!(allowed.contains(&signer), CommonError::NotAManager);
+    Ok(signer)
+}
+
+/// Checks, through the instructions sysvar, that `message` was signed by one of `managers` and
+/// then exactly `cosigners` in the precompile instruction immediately before this one.
+pub fn verify_preceding_manager_instruction(
+    instructions_sysvar: &AccountInfo,
+    managers: &[Pubkey],
+    cosigners: &[Pubkey],
+    message: &[u8],
+) -> Result<Pubkey> {
+    let (manager, signed) =
+        preceding_manager_signed_message(instructions_sysvar, managers, cosigners, message.len())?;
+    require!(signed == message, CommonError::Ed25519MessageMismatch);
+    Ok(manager)
+}
+
+/// The Ed25519 precompile instruction immediately before the current one.
+fn preceding_precompile_instruction(instructions_sysvar: &AccountInfo) -> Result<Instruction> {
     let current = load_current_index_checked(instructions_sysvar)
         .map_err(|_| error!(CommonError::NotInstructionsSysvar))? as usize;
     let preceding = match current.checked_sub(1) {
@@ -221,10 +273,7 @@ pub fn preceding_signed_message(
         None => None,
     };
     match preceding {
-        Some(ix) if ix.program_id == ED25519_PROGRAM_ID => {
-            signed_message(&ix.program_id, &ix.data, expected_signers, message_len)
-                .map(<[u8]>::to_vec)
-        }
+        Some(ix) if ix.program_id == ED25519_PROGRAM_ID => Ok(ix),
         _ if any_precompile_instruction(instructions_sysvar) => {
             err!(CommonError::Ed25519UnexpectedPosition)
         }

@@ -54,11 +54,21 @@ pub enum CommonError {
     EpochUnknown,
     #[msg("Epoch length must be positive")]
     InvalidEpochLength,
+    #[msg("The first signer of the Ed25519 instruction is not one of the deployment's managers")]
+    NotAManager,
+    #[msg("The manager set is full (4 keys at most)")]
+    ManagerSetFull,
+    #[msg("The key is already a manager")]
+    AlreadyAManager,
+    #[msg("The manager set may be empty only while the program is paused")]
+    ManagerSetEmpty,
+    #[msg("A manager key is the default (all-zero) key")]
+    InvalidManager,
 }
 
 impl CommonError {
     /// Every variant in code order, for clients that turn a code back into its name.
-    pub const ALL: [CommonError; 25] = [
+    pub const ALL: [CommonError; 30] = [
         CommonError::MathOverflow,
         CommonError::DivisionByZero,
         CommonError::InvalidBasisPoints,
@@ -84,6 +94,11 @@ impl CommonError {
         CommonError::BeforeEpochOrigin,
         CommonError::EpochUnknown,
         CommonError::InvalidEpochLength,
+        CommonError::NotAManager,
+        CommonError::ManagerSetFull,
+        CommonError::AlreadyAManager,
+        CommonError::ManagerSetEmpty,
+        CommonError::InvalidManager,
     ];
 }
 
@@ -98,7 +113,7 @@ mod tests {
         }
         assert_eq!(
             CommonError::ALL.len(),
-            CommonError::InvalidEpochLength as usize + 1
+            CommonError::InvalidManager as usize + 1
         );
     }
 }

@@ -383,6 +383,24 @@ pub fn staking_set_paused(authority: &Pubkey, paused: bool) -> Instruction {
     )
 }
 
+/// `node_staking::add_manager`: one more key that may co-sign benchmarks and violations.
+pub fn staking_add_manager(admin: &Pubkey, manager: &Pubkey) -> Instruction {
+    build(
+        node_staking::ID,
+        staking_admin(admin),
+        node_staking::instruction::AddManager { manager: *manager },
+    )
+}
+
+/// `node_staking::remove_manager`: the last one only while node-staking is paused.
+pub fn staking_remove_manager(admin: &Pubkey, manager: &Pubkey) -> Instruction {
+    build(
+        node_staking::ID,
+        staking_admin(admin),
+        node_staking::instruction::RemoveManager { manager: *manager },
+    )
+}
+
 /// `node_staking::reverse_slash`: an upheld appeal returns a pending slash to the node.
 pub fn reverse_slash(
     admin: &Pubkey,
@@ -512,6 +530,24 @@ pub fn rewards_set_paused(authority: &Pubkey, paused: bool) -> Instruction {
         epoch_rewards::ID,
         rewards_admin(authority),
         epoch_rewards::instruction::SetPaused { paused },
+    )
+}
+
+/// `epoch_rewards::add_manager`: one more key that may co-sign attestations.
+pub fn rewards_add_manager(admin: &Pubkey, manager: &Pubkey) -> Instruction {
+    build(
+        epoch_rewards::ID,
+        rewards_admin(admin),
+        epoch_rewards::instruction::AddManager { manager: *manager },
+    )
+}
+
+/// `epoch_rewards::remove_manager`: the last one only while epoch-rewards is paused.
+pub fn rewards_remove_manager(admin: &Pubkey, manager: &Pubkey) -> Instruction {
+    build(
+        epoch_rewards::ID,
+        rewards_admin(admin),
+        epoch_rewards::instruction::RemoveManager { manager: *manager },
     )
 }
 

@@ -218,11 +218,11 @@ pub fn unlock_license(license_mint: &Pubkey, holder: &Pubkey) -> Instruction {
     )
 }
 
-/// `epoch_rewards::submit_attestation`: credits the node's verified IBM of `epoch`. Remaining
-/// accounts: each co-signing verifier node and its credit account for the epoch, in signature
-/// order.
+/// `epoch_rewards::submit_attestation`: credits the node's verified IBM of `epoch`. The node's
+/// `operator` pays and signs the transaction (SPEC §10). Remaining accounts: each co-signing
+/// verifier node and its credit account for the epoch, in signature order after the manager.
 pub fn submit_attestation(
-    payer: &Pubkey,
+    operator: &Pubkey,
     node: &Pubkey,
     epoch: u32,
     verifiers: &[Pubkey],
@@ -230,7 +230,7 @@ pub fn submit_attestation(
     let mut ix = build(
         epoch_rewards::ID,
         epoch_rewards::accounts::SubmitAttestation {
-            payer: *payer,
+            payer: *operator,
             config: pda::rewards_config(),
             epoch: pda::epoch(epoch),
             node: *node,
@@ -252,7 +252,7 @@ pub fn submit_attestation(
     ix
 }
 
-/// `node_staking::update_ib` from a verifier-signed `Benchmark`. `price` is the deployment's
+/// `node_staking::update_ib` from a `Benchmark` signed by a manager and verifiers. `price` is the deployment's
 /// IFX price account (Pyth or pushed), read when the node's minimum stake must be re-checked.
 pub fn update_ib(
     node: &Pubkey,
@@ -278,7 +278,7 @@ pub fn update_ib(
     ix
 }
 
-/// `node_staking::report_violation` from a verifier-signed `Violation`.
+/// `node_staking::report_violation` from a `Violation` signed by a manager and verifiers.
 pub fn report_violation(
     payer: &Pubkey,
     node: &Pubkey,

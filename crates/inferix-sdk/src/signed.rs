@@ -5,7 +5,7 @@ use anchor_lang::solana_program::instruction::Instruction;
 use inferix_common::ed25519::new_instruction;
 
 /// Precompile instruction verifying each `(signer, signature)` over `message`, in the order
-/// the program expects (for attestations: the node's operator first, then the verifiers).
+/// the program expects: a manager first, then the verifiers' operators (SPEC §10).
 pub fn co_signed(message: &[u8], signatures: &[(Pubkey, [u8; 64])]) -> Instruction {
     new_instruction(signatures, message).expect("at most 255 signatures over a short message")
 }

@@ -516,6 +516,7 @@ fn every_builder() -> Vec<(&'static str, &'static str, Instruction)> {
                 inferix_sdk::node_staking::instructions::InitializeConfigArgs {
                     pause_guardian: key(),
                     buyback_authority: key(),
+                    managers: vec![key(), key()],
                     params: staking_params,
                 },
             ),
@@ -546,6 +547,16 @@ fn every_builder() -> Vec<(&'static str, &'static str, Instruction)> {
             "node_staking",
             "set_paused",
             admin::staking_set_paused(&admin, true),
+        ),
+        (
+            "node_staking",
+            "add_manager",
+            admin::staking_add_manager(&admin, &key()),
+        ),
+        (
+            "node_staking",
+            "remove_manager",
+            admin::staking_remove_manager(&admin, &key()),
         ),
         (
             "node_staking",
@@ -679,6 +690,7 @@ fn every_builder() -> Vec<(&'static str, &'static str, Instruction)> {
                     pause_guardian: key(),
                     epoch_origin_ts: 1,
                     epoch_length_secs: 259_200,
+                    managers: vec![key()],
                     params: rewards_params,
                 },
             ),
@@ -712,6 +724,16 @@ fn every_builder() -> Vec<(&'static str, &'static str, Instruction)> {
             "epoch_rewards",
             "set_paused",
             admin::rewards_set_paused(&admin, true),
+        ),
+        (
+            "epoch_rewards",
+            "add_manager",
+            admin::rewards_add_manager(&admin, &key()),
+        ),
+        (
+            "epoch_rewards",
+            "remove_manager",
+            admin::rewards_remove_manager(&admin, &key()),
         ),
         (
             "epoch_rewards",

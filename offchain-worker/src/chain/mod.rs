@@ -1,7 +1,8 @@
-//! Chain role (SPEC §5, §7): signs `PorAttestation`, `Benchmark` and `Violation` messages with
-//! keypair files, assembles the Ed25519 precompile instruction with every signature plus the
-//! program instruction, and hands the signed transaction to an RPC node — or prints it
-//! (`--dry-run`). Tests and the local demo submit the very same transaction to the embedded bank.
+//! Chain role (SPEC §5, §7, §10): signs `PorAttestation`, `Benchmark` and `Violation` messages
+//! with keypair files, assembles the Ed25519 precompile instruction — the manager's signature
+//! first, then each verifier's — plus the program instruction, and hands the signed transaction
+//! to an RPC node, or prints it (`--dry-run`). An attestation is paid and signed by the node's
+//! operator. Tests and the local demo submit the very same transaction to the embedded bank.
 
 pub mod work;
 
@@ -34,29 +35,31 @@ fn sign_all(message: &[u8], keys: &[&Keypair]) -> Vec<(Pubkey, [u8; 64])> {
         .collect()
 }
 
-/// The precompile instruction with the verifiers' signatures over `message`, and their nodes
-/// in the same order (node-staking's messages are signed by verifiers only).
-fn verifier_signed(message: &[u8], verifiers: &[Cosigner]) -> (Instruction, Vec<Pubkey>) {
-    let keys: Vec<&Keypair> = verifiers.iter().map(|v| v.operator).collect();
+/// The precompile instruction with the manager's signature and then the verifiers' over
+/// `message`, and the verifiers' nodes in the same order.
+fn vouched(
+    message: &[u8],
+    manager: &Keypair,
+    verifiers: &[Cosigner],
+) -> (Instruction, Vec<Pubkey>) {
+    let mut keys = vec![manager];
+    keys.extend(verifiers.iter().map(|v| v.operator));
     let nodes = verifiers.iter().map(|v| v.node).collect();
     (signed::co_signed(message, &sign_all(message, &keys)), nodes)
 }
 
-/// The two instructions of an attestation: the precompile with the node operator's signature
-/// then each verifier's, and `submit_attestation`.
+/// The two instructions of an attestation: the precompile with the manager's signature then
+/// each verifier's, and `submit_attestation`, paid and signed by the node's `operator`.
 pub fn attestation_instructions(
-    payer: &Pubkey,
+    operator: &Pubkey,
     attestation: &PorAttestation,
-    operator: &Keypair,
+    manager: &Keypair,
     verifiers: &[Cosigner],
 ) -> Vec<Instruction> {
-    let message = attestation.to_signed_bytes();
-    let mut keys = vec![operator];
-    keys.extend(verifiers.iter().map(|v| v.operator));
-    let nodes: Vec<Pubkey> = verifiers.iter().map(|v| v.node).collect();
+    let (precompile, nodes) = vouched(&attestation.to_signed_bytes(), manager, verifiers);
     vec![
-        signed::co_signed(&message, &sign_all(&message, &keys)),
-        instructions::submit_attestation(payer, &attestation.node, attestation.epoch, &nodes),
+        precompile,
+        instructions::submit_attestation(operator, &attestation.node, attestation.epoch, &nodes),
     ]
 }
 
@@ -85,11 +88,13 @@ pub fn attestation(
     }
 }
 
-/// The precompile with the verifiers' signatures over a `Benchmark`, and `update_ib`.
+/// The precompile with the manager's and the verifiers' signatures over a `Benchmark`, and
+/// `update_ib`.
 pub fn benchmark_instructions(
     node: &Pubkey,
     price: &Pubkey,
     args: BenchmarkArgs,
+    manager: &Keypair,
     verifiers: &[Cosigner],
 ) -> Vec<Instruction> {
     let message = Benchmark {
@@ -100,20 +105,22 @@ pub fn benchmark_instructions(
         issued_at: args.issued_at,
     }
     .to_signed_bytes();
-    let (precompile, nodes) = verifier_signed(&message, verifiers);
+    let (precompile, nodes) = vouched(&message, manager, verifiers);
     vec![
         precompile,
         instructions::update_ib(node, price, args, &nodes),
     ]
 }
 
-/// The precompile with the verifiers' signatures over a `Violation`, and `report_violation`.
+/// The precompile with the manager's and the verifiers' signatures over a `Violation`, and
+/// `report_violation`.
 pub fn violation_instructions(
     payer: &Pubkey,
     node: &Pubkey,
     ifx_mint: &Pubkey,
     ifx_token_program: &Pubkey,
     args: ViolationArgs,
+    manager: &Keypair,
     verifiers: &[Cosigner],
 ) -> Vec<Instruction> {
     let message = Violation {
@@ -125,7 +132,7 @@ pub fn violation_instructions(
         issued_at: args.issued_at,
     }
     .to_signed_bytes();
-    let (precompile, nodes) = verifier_signed(&message, verifiers);
+    let (precompile, nodes) = vouched(&message, manager, verifiers);
     vec![
         precompile,
         instructions::report_violation(payer, node, ifx_mint, ifx_token_program, args, &nodes),
@@ -204,10 +211,11 @@ mod tests {
             })
             .collect();
         let attestation = attestation(Pubkey::new_unique(), 0, 1, 1, 1, 1, [0; 32], 0);
+        let manager = Keypair::new();
         let fits =
-            attestation_instructions(&operator.pubkey(), &attestation, &operator, &cosigners[..2]);
+            attestation_instructions(&operator.pubkey(), &attestation, &manager, &cosigners[..3]);
         assert!(transaction(&fits, &operator, Hash::default()).is_ok());
-        let ixs = attestation_instructions(&operator.pubkey(), &attestation, &operator, &cosigners);
+        let ixs = attestation_instructions(&operator.pubkey(), &attestation, &manager, &cosigners);
         match transaction(&ixs, &operator, Hash::default()) {
             Err(WorkerError::Chain(m)) => assert!(
                 m.contains("over Solana's 1232: use fewer co-signers"),

@@ -60,4 +60,8 @@ pub enum RewardsError {
     ClaimsClosed,
     #[msg("The clawback date has not been reached")]
     ClawbackNotReached,
+    #[msg("Only worker nodes are credited by attestations")]
+    OnlyWorkersCredited,
+    #[msg("The attestation's payer must be the node's operator, signing the transaction")]
+    PayerNotOperator,
 }

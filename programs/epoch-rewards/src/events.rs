@@ -7,7 +7,18 @@ pub struct ConfigInitialized {
     pub admin: Pubkey,
     pub ifx_mint: Pubkey,
     pub schedule: EpochSchedule,
+    pub managers: Vec<Pubkey>,
     pub params: RewardsParams,
+}
+
+#[event]
+pub struct ManagerAdded {
+    pub manager: Pubkey,
+}
+
+#[event]
+pub struct ManagerRemoved {
+    pub manager: Pubkey,
 }
 
 #[event]
@@ -65,6 +76,7 @@ pub struct AttestationAccepted {
     pub credited_ibm_micros: u64,
     pub jobs_verified: u32,
     pub work_root: [u8; 32],
+    pub manager: Pubkey,
     pub verifiers: Vec<Pubkey>,
     pub participated: bool,
 }

@@ -59,6 +59,14 @@ pub mod epoch_rewards {
         instructions::set_paused::handler(ctx, paused)
     }
 
+    pub fn add_manager(ctx: Context<ConfigAdmin>, manager: Pubkey) -> Result<()> {
+        instructions::add_manager::handler(ctx, manager)
+    }
+
+    pub fn remove_manager(ctx: Context<ConfigAdmin>, manager: Pubkey) -> Result<()> {
+        instructions::remove_manager::handler(ctx, manager)
+    }
+
     pub fn open_verifier_epoch(ctx: Context<OpenVerifierEpoch>, epoch_index: u32) -> Result<()> {
         instructions::open_verifier_epoch::handler(ctx, epoch_index)
     }

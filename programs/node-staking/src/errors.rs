@@ -56,7 +56,7 @@ pub enum StakingError {
     IbUpdateTooLarge,
     #[msg("Fewer distinct verifiers than the quorum")]
     UnderQuorum,
-    #[msg("A co-signer is not an active, non-blacklisted verifier node")]
+    #[msg("A co-signing verifier node is not active")]
     NotActiveVerifier,
     #[msg("The same verifier node co-signs twice")]
     DuplicateVerifier,
@@ -80,4 +80,12 @@ pub enum StakingError {
     NotAWorker,
     #[msg("A worker's price per IBM must be greater than zero")]
     InvalidNodePrice,
+    #[msg("A co-signer is not a verifier node")]
+    CoSignerNotVerifier,
+    #[msg("A co-signing verifier node is blacklisted")]
+    CoSignerBlacklisted,
+    #[msg("A co-signing verifier shares its owner or operator with the node it vouches for")]
+    CoSignerNotIndependent,
+    #[msg("Only worker nodes are benchmarked")]
+    OnlyWorkersBenchmarked,
 }

@@ -5,7 +5,18 @@ use anchor_lang::prelude::*;
 pub struct ConfigInitialized {
     pub admin: Pubkey,
     pub ifx_mint: Pubkey,
+    pub managers: Vec<Pubkey>,
     pub params: StakingParams,
+}
+
+#[event]
+pub struct ManagerAdded {
+    pub manager: Pubkey,
+}
+
+#[event]
+pub struct ManagerRemoved {
+    pub manager: Pubkey,
 }
 
 #[event]
@@ -99,6 +110,7 @@ pub struct IbUpdated {
     pub previous_ib_micros: u64,
     pub ib_micros: u64,
     pub scene_set_hash: [u8; 32],
+    pub manager: Pubkey,
     pub verifiers: Vec<Pubkey>,
 }
 
@@ -113,6 +125,7 @@ pub struct NodeSlashed {
     pub from_unbonding: u64,
     pub strikes: u8,
     pub blacklisted: bool,
+    pub manager: Pubkey,
     pub verifiers: Vec<Pubkey>,
 }
 

@@ -58,6 +58,14 @@ pub mod node_staking {
         instructions::set_paused::handler(ctx, paused)
     }
 
+    pub fn add_manager(ctx: Context<ConfigAdmin>, manager: Pubkey) -> Result<()> {
+        instructions::add_manager::handler(ctx, manager)
+    }
+
+    pub fn remove_manager(ctx: Context<ConfigAdmin>, manager: Pubkey) -> Result<()> {
+        instructions::remove_manager::handler(ctx, manager)
+    }
+
     pub fn push_price(ctx: Context<PushPrice>, price: i64, conf: u64, exponent: i32) -> Result<()> {
         instructions::push_price::handler(ctx, price, conf, exponent)
     }

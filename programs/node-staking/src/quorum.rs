@@ -1,20 +1,23 @@
-//! Verifier co-signatures: a message counts when at least `quorum` distinct active,
-//! non-blacklisted verifier nodes signed it through the Ed25519 precompile instruction placed
-//! immediately before the program's instruction. The verifier nodes are passed as accounts, in
-//! the order of their signatures. epoch-rewards uses `active_verifiers` for attestations, with
-//! the node operator's signature first.
+//! Who vouches for work (SPEC §10): one of the deployment's managers and at least `quorum`
+//! distinct verifier nodes, all signing one message through the Ed25519 precompile instruction
+//! placed immediately before the program's instruction — the manager first, then the verifiers'
+//! operators in the order of the verifier node accounts. A co-signing verifier must be an
+//! active, non-blacklisted verifier node independent of the node it vouches for: neither its
+//! owner nor its operator may be the subject's owner or operator. epoch-rewards uses
+//! `active_verifiers` for attestations.
 
 use crate::errors::StakingError;
 use crate::state::{Node, StakingConfig};
 use anchor_lang::prelude::*;
-use inferix_common::ed25519::verify_preceding_instruction;
+use inferix_common::ed25519::verify_preceding_manager_instruction;
 use node_license::state::LicenseKind;
 
 /// Loads `verifier_nodes` (owner and discriminator checked) and checks that they are at least
-/// `quorum` distinct, active, non-blacklisted verifiers.
+/// `quorum` distinct, active, non-blacklisted verifiers independent of `subject`.
 pub fn active_verifiers<'info>(
     verifier_nodes: &[&'info AccountInfo<'info>],
     quorum: u8,
+    subject: &Node,
 ) -> Result<Vec<Account<'info, Node>>> {
     require!(
         verifier_nodes.len() >= quorum as usize,
@@ -24,8 +27,14 @@ pub fn active_verifiers<'info>(
     for info in verifier_nodes {
         let node: Account<Node> = Account::try_from(info)?;
         require!(
-            node.kind == LicenseKind::Verifier && node.is_active() && !node.blacklisted,
-            StakingError::NotActiveVerifier
+            node.kind == LicenseKind::Verifier,
+            StakingError::CoSignerNotVerifier
+        );
+        require!(!node.blacklisted, StakingError::CoSignerBlacklisted);
+        require!(node.is_active(), StakingError::NotActiveVerifier);
+        require!(
+            independent_of(&node, subject),
+            StakingError::CoSignerNotIndependent
         );
         require!(
             nodes.iter().all(|n| n.key() != info.key()),
@@ -36,17 +45,87 @@ pub fn active_verifiers<'info>(
     Ok(nodes)
 }
 
-/// The verifier quorum of node-staking's own messages (benchmarks, violations): the verifiers'
-/// operators signed exactly `message`. Returns the verifier node addresses.
-pub fn verify_verifier_quorum<'info>(
+/// Whether `verifier` shares no key with `subject`: a holder cannot vouch for their own node,
+/// neither as owner nor through an operator key they also run.
+pub fn independent_of(verifier: &Node, subject: &Node) -> bool {
+    let subject_keys = [subject.owner, subject.operator];
+    !subject_keys.contains(&verifier.owner) && !subject_keys.contains(&verifier.operator)
+}
+
+/// The parties that vouched for a message.
+pub struct Vouchers {
+    pub manager: Pubkey,
+    pub verifiers: Vec<Pubkey>,
+}
+
+/// The quorum of node-staking's own messages (benchmarks, violations) about `subject`: one of
+/// the config's managers, then the verifiers' operators, signed exactly `message`.
+pub fn verify_quorum<'info>(
     config: &StakingConfig,
     instructions_sysvar: &AccountInfo<'info>,
     verifier_nodes: &'info [AccountInfo<'info>],
+    subject: &Node,
     message: &[u8],
-) -> Result<Vec<Pubkey>> {
+) -> Result<Vouchers> {
     let infos: Vec<&AccountInfo> = verifier_nodes.iter().collect();
-    let nodes = active_verifiers(&infos, config.params.quorum)?;
+    let nodes = active_verifiers(&infos, config.params.quorum, subject)?;
     let operators: Vec<Pubkey> = nodes.iter().map(|n| n.operator).collect();
-    verify_preceding_instruction(instructions_sysvar, &operators, message)?;
-    Ok(nodes.iter().map(|n| n.key()).collect())
+    let manager = verify_preceding_manager_instruction(
+        instructions_sysvar,
+        &config.managers,
+        &operators,
+        message,
+    )?;
+    Ok(Vouchers {
+        manager,
+        verifiers: nodes.iter().map(|n| n.key()).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::NodeStatus;
+
+    fn node(owner: Pubkey, operator: Pubkey) -> Node {
+        Node {
+            license_mint: Pubkey::new_unique(),
+            kind: LicenseKind::Verifier,
+            owner,
+            operator,
+            price_per_ibm_usd_micros: 0,
+            ib_micros: 0,
+            last_benchmark_at: 0,
+            status: NodeStatus::Active,
+            deactivated: false,
+            blacklisted: false,
+            blacklisted_at: 0,
+            strikes: 0,
+            stake: 0,
+            unbonding_amount: 0,
+            unbonding_shares: 0,
+            next_ticket_id: 0,
+            required_stake: 0,
+            registered_at: 0,
+            status_updated_at: 0,
+            bump: 0,
+            vault_bump: 0,
+        }
+    }
+
+    #[test]
+    fn a_verifier_sharing_any_key_with_the_subject_is_not_independent() {
+        let (owner, operator) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let subject = node(owner, operator);
+        let other = Pubkey::new_unique;
+        assert!(independent_of(&node(other(), other()), &subject));
+        for verifier in [
+            node(owner, other()),
+            node(other(), operator),
+            node(operator, other()),
+            node(other(), owner),
+        ] {
+            assert!(!independent_of(&verifier, &subject));
+        }
+    }
 }

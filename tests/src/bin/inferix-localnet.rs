@@ -209,6 +209,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     net.fund().await;
     println!(
+        "  managers (epoch-rewards and node-staking, from the cluster file): {} — one of them co-signs every attestation, benchmark and violation",
+        net.manager.pubkey()
+    );
+    println!(
         "  the price authority pushes IFX/USD = $0.05 (before every step that reads the price)"
     );
     println!("  the Ecosystem Fund put 1,000,000 IFX in the reward vault and 100,000 IFX in the buyback vault");
@@ -275,7 +279,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     net.benchmark(&bob, &worker_node, ib_micros, scene_set, &verifiers)
         .await?;
     println!(
-        "  the verifiers timed the worker on this adapter and co-signed a Benchmark: IB = {}.{:06}",
+        "  the verifiers timed the worker on this adapter; the manager and both verifiers co-signed a Benchmark: IB = {}.{:06}",
         ib_micros / 1_000_000,
         ib_micros % 1_000_000
     );
@@ -318,7 +322,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     let epoch0: Epoch = net.bank.anchor_account(&pda::epoch(0)).await;
     println!(
-        "  bob (operator) and both verifiers signed a PorAttestation of {} jobs, work root over (job hash, frame root, IBM): epoch 0 now holds {}.{:06} verified IBM",
+        "  the manager and both verifiers signed a PorAttestation of {} jobs, work root over (job hash, frame root, IBM); bob (operator) paid and signed the transaction: epoch 0 now holds {}.{:06} verified IBM",
         records.len(),
         epoch0.total_ibm_micros / 1_000_000,
         epoch0.total_ibm_micros % 1_000_000

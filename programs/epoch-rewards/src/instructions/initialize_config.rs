@@ -5,6 +5,7 @@ use anchor_lang::prelude::*;
 use anchor_lang::solana_program::bpf_loader_upgradeable;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use inferix_common::epoch::EpochSchedule;
+use inferix_common::managers::validate_managers;
 use inferix_common::seeds;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone)]
@@ -13,6 +14,8 @@ pub struct InitializeConfigArgs {
     /// Start of epoch 0.
     pub epoch_origin_ts: i64,
     pub epoch_length_secs: i64,
+    /// One to four manager keys (SPEC §10).
+    pub managers: Vec<Pubkey>,
     pub params: RewardsParams,
 }
 
@@ -46,12 +49,14 @@ pub struct InitializeConfig<'info> {
 
 pub fn handler(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Result<()> {
     args.params.validate()?;
+    validate_managers(&args.managers, false)?;
     let schedule = EpochSchedule::new(args.epoch_origin_ts, args.epoch_length_secs)?;
     ctx.accounts.config.set_inner(RewardsConfig {
         admin: ctx.accounts.admin.key(),
         pending_admin: None,
         pause_guardian: args.pause_guardian,
         paused: false,
+        managers: args.managers.clone(),
         ifx_mint: ctx.accounts.ifx_mint.key(),
         ifx_token_program: ctx.accounts.ifx_token_program.key(),
         schedule,
@@ -68,6 +73,7 @@ pub fn handler(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Re
         admin: ctx.accounts.admin.key(),
         ifx_mint: ctx.accounts.ifx_mint.key(),
         schedule,
+        managers: args.managers,
         params: args.params,
     });
     Ok(())

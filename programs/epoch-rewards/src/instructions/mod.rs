@@ -3,6 +3,7 @@
 #![allow(ambiguous_glob_reexports)]
 
 pub mod accept_admin;
+pub mod add_manager;
 pub mod change_epoch_length;
 pub mod claim_verifier_reward;
 pub mod claim_worker_reward;
@@ -12,6 +13,7 @@ pub mod finalize_epoch;
 pub mod initialize_config;
 pub mod open_verifier_epoch;
 pub mod propose_admin;
+pub mod remove_manager;
 pub mod reward_payout;
 pub mod set_clawback_date;
 pub mod set_paused;

@@ -5,20 +5,22 @@ use crate::state::{
     reaches_participation, Epoch, NodeEpoch, NodeRewards, RewardsConfig, VerifierEpoch,
 };
 use anchor_lang::prelude::*;
-use inferix_common::ed25519::{preceding_signed_message, INSTRUCTIONS_SYSVAR_ID};
+use inferix_common::ed25519::{preceding_manager_signed_message, INSTRUCTIONS_SYSVAR_ID};
 use inferix_common::math::{checked_add, checked_sub};
 use inferix_common::messages::{PorAttestation, SignedMessage};
 use inferix_common::seeds;
 use inferix_common::units::SECONDS_PER_MINUTE;
+use node_license::state::LicenseKind;
 use node_staking::quorum::active_verifiers;
 use node_staking::state::Node;
 
-/// Credits a node's verified IBM for the current epoch from a `PorAttestation` signed by the
-/// node's operator and at least `quorum` verifiers in one Ed25519 precompile instruction placed
-/// just before this one. The attestation is read from that instruction (not sent twice, which
-/// keeps a quorum-3 transaction inside a packet); `epoch_index` only locates the accounts and
-/// must match it. Remaining accounts: for each verifier, its staking node then its
-/// verifier-epoch account, in signature order.
+/// Credits a worker node's verified IBM for the current epoch from a `PorAttestation` signed by
+/// one of the deployment's managers and at least `quorum` independent verifiers in one Ed25519
+/// precompile instruction placed just before this one (SPEC §10); the node's operator pays for
+/// and signs the transaction. The attestation is read from that instruction (not sent twice,
+/// which keeps a quorum-3 transaction inside a packet); `epoch_index` only locates the accounts
+/// and must match it. Remaining accounts: for each verifier, its staking node then its
+/// verifier-epoch account, in signature order after the manager's.
 #[derive(Accounts)]
 #[instruction(epoch_index: u32)]
 pub struct SubmitAttestation<'info> {
@@ -63,21 +65,33 @@ pub fn handler<'info>(
     )?;
     let node_key = accounts.node.key();
     let node = &accounts.node;
+    require!(
+        node.kind == LicenseKind::Worker,
+        RewardsError::OnlyWorkersCredited
+    );
     require!(!node.blacklisted, RewardsError::NodeBlacklisted);
     require!(node.is_active(), RewardsError::NodeNotActive);
+    require_keys_eq!(
+        accounts.payer.key(),
+        node.operator,
+        RewardsError::PayerNotOperator
+    );
 
-    // Who must have signed: the node's operator, then each co-signing verifier's operator.
+    // Who must have signed: a manager, then each co-signing verifier's operator.
     let remaining = ctx.remaining_accounts;
     require!(
         remaining.len().is_multiple_of(2),
         RewardsError::VerifierEpochMismatch
     );
     let verifier_infos: Vec<&AccountInfo> = remaining.iter().step_by(2).collect();
-    let verifiers = active_verifiers(&verifier_infos, params.quorum)?;
-    let mut signers = vec![node.operator];
-    signers.extend(verifiers.iter().map(|v| v.operator));
-    let signed =
-        preceding_signed_message(&accounts.instructions_sysvar, &signers, PorAttestation::LEN)?;
+    let verifiers = active_verifiers(&verifier_infos, params.quorum, node)?;
+    let operators: Vec<Pubkey> = verifiers.iter().map(|v| v.operator).collect();
+    let (manager, signed) = preceding_manager_signed_message(
+        &accounts.instructions_sysvar,
+        &accounts.config.managers,
+        &operators,
+        PorAttestation::LEN,
+    )?;
     let att = PorAttestation::from_signed_bytes(&signed)?;
     require_keys_eq!(att.config, accounts.config.key(), RewardsError::WrongConfig);
     require_keys_eq!(att.node, node_key, RewardsError::WrongNode);
@@ -164,6 +178,7 @@ pub fn handler<'info>(
         credited_ibm_micros: credited,
         jobs_verified: att.jobs_verified,
         work_root: att.work_root,
+        manager,
         verifiers: verifiers.iter().map(|v| v.key()).collect(),
         participated: tally.participated,
     });

@@ -2,6 +2,7 @@ use crate::constants::MAX_QUORUM;
 use crate::errors::RewardsError;
 use anchor_lang::prelude::*;
 use inferix_common::epoch::EpochSchedule;
+use inferix_common::managers::MAX_MANAGERS;
 use inferix_common::math::{checked_add, checked_sub};
 use inferix_common::units::BPS_DENOMINATOR;
 
@@ -48,6 +49,9 @@ pub struct RewardsConfig {
     pub pending_admin: Option<Pubkey>,
     pub pause_guardian: Pubkey,
     pub paused: bool,
+    /// Keys of which one co-signs every attestation (SPEC §10).
+    #[max_len(MAX_MANAGERS)]
+    pub managers: Vec<Pubkey>,
     pub ifx_mint: Pubkey,
     pub ifx_token_program: Pubkey,
     pub schedule: EpochSchedule,

@@ -4,12 +4,15 @@ use crate::state::{PushedPrice, StakingConfig, StakingParams};
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::bpf_loader_upgradeable;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::managers::validate_managers;
 use inferix_common::seeds;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone)]
 pub struct InitializeConfigArgs {
     pub pause_guardian: Pubkey,
     pub buyback_authority: Pubkey,
+    /// One to four manager keys (SPEC §10).
+    pub managers: Vec<Pubkey>,
     pub params: StakingParams,
 }
 
@@ -49,6 +52,7 @@ pub struct InitializeConfig<'info> {
 
 pub fn handler(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Result<()> {
     args.params.validate()?;
+    validate_managers(&args.managers, false)?;
     ctx.accounts.pushed_price.bump = ctx.bumps.pushed_price;
     ctx.accounts.config.set_inner(StakingConfig {
         admin: ctx.accounts.admin.key(),
@@ -56,6 +60,7 @@ pub fn handler(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Re
         pause_guardian: args.pause_guardian,
         paused: false,
         buyback_authority: args.buyback_authority,
+        managers: args.managers.clone(),
         ifx_mint: ctx.accounts.ifx_mint.key(),
         ifx_token_program: ctx.accounts.ifx_token_program.key(),
         ifx_decimals: ctx.accounts.ifx_mint.decimals,
@@ -67,6 +72,7 @@ pub fn handler(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Re
     emit!(ConfigInitialized {
         admin: ctx.accounts.admin.key(),
         ifx_mint: ctx.accounts.ifx_mint.key(),
+        managers: args.managers,
         params: args.params,
     });
     Ok(())

@@ -3,6 +3,7 @@
 #![allow(ambiguous_glob_reexports)]
 
 pub mod accept_admin;
+pub mod add_manager;
 pub mod blacklist_node;
 pub mod config_admin;
 pub mod initialize_config;
@@ -12,6 +13,7 @@ pub mod push_price;
 pub mod refresh_node;
 pub mod register_node;
 pub mod release_penalty;
+pub mod remove_manager;
 pub mod report_violation;
 pub mod retire_node;
 pub mod reverse_blacklist;

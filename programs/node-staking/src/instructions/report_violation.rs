@@ -1,7 +1,7 @@
 use crate::errors::StakingError;
 use crate::events::{NodeBlacklisted, NodeSlashed};
 use crate::node_status::apply_status;
-use crate::quorum::verify_verifier_quorum;
+use crate::quorum::verify_quorum;
 use crate::state::{Node, SlashRecord, SlashStatus, StakingConfig};
 use crate::vault::{StakingVaults, VaultTransfer};
 use anchor_lang::prelude::*;
@@ -20,7 +20,8 @@ pub struct ViolationArgs {
 }
 
 /// Slashes `slash_bps[kind]` of a node's stake and unbonding pool into the penalty pool, on a
-/// `Violation` co-signed by a verifier quorum (remaining accounts, in signature order). The
+/// `Violation` signed by a manager and a quorum of independent verifiers (remaining accounts, in
+/// signature order after the manager's). The
 /// evidence hash can be used once. Reaching `max_strikes` blacklists the node.
 #[derive(Accounts)]
 #[instruction(args: ViolationArgs)]
@@ -77,10 +78,11 @@ pub fn handler<'info>(
         issued_at: args.issued_at,
     }
     .to_signed_bytes();
-    let verifiers = verify_verifier_quorum(
+    let vouchers = verify_quorum(
         &accounts.config,
         &accounts.instructions_sysvar,
         ctx.remaining_accounts,
+        &accounts.node,
         &message,
     )?;
 
@@ -126,7 +128,8 @@ pub fn handler<'info>(
         from_unbonding,
         strikes: accounts.node.strikes,
         blacklisted: accounts.node.blacklisted,
-        verifiers,
+        manager: vouchers.manager,
+        verifiers: vouchers.verifiers,
     });
     if blacklists {
         emit!(NodeBlacklisted {

@@ -1,12 +1,13 @@
 use crate::errors::StakingError;
 use crate::events::IbUpdated;
 use crate::node_status::reevaluate;
-use crate::quorum::verify_verifier_quorum;
+use crate::quorum::verify_quorum;
 use crate::state::{Node, NodeStatus, StakingConfig};
 use anchor_lang::prelude::*;
 use inferix_common::ed25519::INSTRUCTIONS_SYSVAR_ID;
 use inferix_common::messages::{Benchmark, SignedMessage};
 use inferix_common::seeds;
+use node_license::state::LicenseKind;
 
 /// The benchmark fields a submitter sends; the program rebuilds the signed `Benchmark` message
 /// with this deployment's config and this node, so a signature over any other bytes fails.
@@ -17,8 +18,9 @@ pub struct BenchmarkArgs {
     pub issued_at: i64,
 }
 
-/// Sets a node's IB from a `Benchmark` co-signed by a verifier quorum (permissionless submit;
-/// the verifier nodes follow as remaining accounts, in signature order).
+/// Sets a worker node's IB from a `Benchmark` signed by a manager and co-signed by a quorum of
+/// independent verifiers (permissionless submit; the verifier nodes follow as remaining
+/// accounts, in signature order after the manager's).
 #[derive(Accounts)]
 pub struct UpdateIb<'info> {
     #[account(seeds = [seeds::STAKING_CONFIG], bump = config.bump)]
@@ -44,6 +46,10 @@ pub fn handler<'info>(mut ctx: Context<'info, UpdateIb<'info>>, args: BenchmarkA
         StakingError::NodeRetired
     );
     require!(!node.blacklisted, StakingError::NodeBlacklisted);
+    require!(
+        node.kind == LicenseKind::Worker,
+        StakingError::OnlyWorkersBenchmarked
+    );
     config.check_issued_at(args.issued_at, now)?;
     require!(
         args.issued_at > node.last_benchmark_at,
@@ -61,10 +67,11 @@ pub fn handler<'info>(mut ctx: Context<'info, UpdateIb<'info>>, args: BenchmarkA
         issued_at: args.issued_at,
     }
     .to_signed_bytes();
-    let verifiers = verify_verifier_quorum(
+    let vouchers = verify_quorum(
         config,
         &accounts.instructions_sysvar,
         ctx.remaining_accounts,
+        node,
         &message,
     )?;
 
@@ -77,7 +84,8 @@ pub fn handler<'info>(mut ctx: Context<'info, UpdateIb<'info>>, args: BenchmarkA
         previous_ib_micros,
         ib_micros: args.ib_micros,
         scene_set_hash: args.scene_set_hash,
-        verifiers,
+        manager: vouchers.manager,
+        verifiers: vouchers.verifiers,
     });
     Ok(())
 }

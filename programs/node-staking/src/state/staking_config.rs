@@ -1,6 +1,7 @@
 use crate::constants::{MAX_QUORUM, MAX_SLASH_BPS, VIOLATION_KINDS};
 use crate::errors::StakingError;
 use anchor_lang::prelude::*;
+use inferix_common::managers::MAX_MANAGERS;
 use inferix_common::price::PriceRules;
 
 /// Where the IFX/USD price comes from (SPEC §6): a Pyth feed, or the price the price authority
@@ -67,6 +68,9 @@ pub struct StakingConfig {
     pub paused: bool,
     /// May retire a node whose license it bought back (the buyback-vault program's PDA).
     pub buyback_authority: Pubkey,
+    /// Keys of which one co-signs every benchmark and violation (SPEC §10).
+    #[max_len(MAX_MANAGERS)]
+    pub managers: Vec<Pubkey>,
     pub ifx_mint: Pubkey,
     pub ifx_token_program: Pubkey,
     pub ifx_decimals: u8,
