@@ -8,7 +8,9 @@ use buyback_vault::state::{BoughtBack, BuybackVesting, Custody};
 use inferix_common::price::{VerificationLevel, PYTH_RECEIVER_PROGRAM_ID};
 use inferix_common::CommonError;
 use inferix_tests::*;
+use node_license::errors::LicenseError;
 use node_license::state::LicenseKind;
+use node_staking::errors::StakingError;
 use node_staking::state::NodeStatus;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -707,6 +709,29 @@ async fn pausing_stops_buybacks_but_never_vesting_withdrawals() {
         bw.r.ifx_balance(&workers[0].owner.pubkey()).await,
         IFX_PAYOUT
     );
+}
+
+#[tokio::test]
+async fn a_paused_node_license_or_node_staking_stops_the_buyback_it_would_touch() {
+    let (mut bw, workers) = open_window(1).await;
+    let worker = &workers[0];
+    let license_guardian = bw.r.s.license.pause_guardian.insecure_clone();
+    let license_admin = bw.r.s.license.admin.insecure_clone();
+    let pause = inferix_sdk::admin::license_set_paused(&license_guardian.pubkey(), true);
+    bw.bank().send(&[pause], &[&license_guardian]).await.unwrap();
+    assert_refused(&mut bw, worker, false, 0, LicenseError::Paused).await;
+    let resume = inferix_sdk::admin::license_set_paused(&license_admin.pubkey(), false);
+    bw.bank().send(&[resume], &[&license_admin]).await.unwrap();
+
+    let staking_guardian = bw.r.s.pause_guardian.insecure_clone();
+    let staking_admin = bw.r.s.admin.insecure_clone();
+    let pause = inferix_sdk::admin::staking_set_paused(&staking_guardian.pubkey(), true);
+    bw.bank().send(&[pause], &[&staking_guardian]).await.unwrap();
+    assert_refused(&mut bw, worker, true, 0, StakingError::Paused).await;
+    let resume = inferix_sdk::admin::staking_set_paused(&staking_admin.pubkey(), false);
+    bw.bank().send(&[resume], &[&staking_admin]).await.unwrap();
+
+    bw.buyback_ifx(&worker.owner, worker, 0).await.unwrap();
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use anchor_lang::prelude::*;
 
 /// Lifts the transfer lock of a license before its end, when the configured buyback authority
 /// (the buyback-vault program's PDA) signs: the buyback moves the license into its vault in the
-/// same transaction.
+/// same transaction. Not while node-license is paused: a pause holds across programs (SPEC §10).
 #[derive(Accounts)]
 pub struct ReleaseForBuyback<'info> {
     pub buyback_authority: Signer<'info>,
@@ -14,6 +14,7 @@ pub struct ReleaseForBuyback<'info> {
 
 pub fn handler(mut ctx: Context<ReleaseForBuyback>) -> Result<()> {
     let accounts = &mut ctx.accounts;
+    accounts.holding.config.require_not_paused()?;
     require_keys_eq!(
         accounts.buyback_authority.key(),
         accounts.holding.config.buyback_authority,

@@ -7,7 +7,8 @@ use anchor_lang::prelude::*;
 use inferix_common::seeds;
 
 /// The buyback authority retires the node of a license it bought back; the node's stake starts
-/// unbonding to its owner. Retirement is final.
+/// unbonding to its owner. Retirement is final. Not while node-staking is paused: a pause holds
+/// across programs (SPEC §10).
 #[derive(Accounts)]
 pub struct RetireNode<'info> {
     pub buyback_authority: Signer<'info>,
@@ -30,6 +31,7 @@ pub struct RetireNode<'info> {
 
 pub fn handler(mut ctx: Context<RetireNode>) -> Result<()> {
     let accounts = &mut ctx.accounts;
+    accounts.config.require_not_paused()?;
     require_keys_eq!(
         accounts.buyback_authority.key(),
         accounts.config.buyback_authority,
