@@ -70,6 +70,10 @@ pub struct StakingDeployment {
     pub epoch_minutes: u32,
     /// IFX base units.
     pub verifier_min_stake: u64,
+    /// IFX base units: S(n) is never below it.
+    pub worker_min_stake: u64,
+    /// The lowest price per IBM a worker may set, micro-USD.
+    pub min_price_per_ibm_usd_micros: u64,
     pub unbonding_secs: i64,
     pub max_ib_update_micros: u64,
     pub quorum: u8,
@@ -249,6 +253,8 @@ impl StakingDeployment {
             stake_multiplier: self.stake_multiplier,
             epoch_minutes: self.epoch_minutes,
             verifier_min_stake: self.verifier_min_stake,
+            worker_min_stake: self.worker_min_stake,
+            min_price_per_ibm_usd_micros: self.min_price_per_ibm_usd_micros,
             unbonding_secs: self.unbonding_secs,
             max_ib_update_micros: self.max_ib_update_micros,
             quorum: self.quorum,

@@ -45,6 +45,8 @@ pub fn default_staking_params(price_authority: Pubkey, verifier_pool: Pubkey) ->
         stake_multiplier: inferix_common::stake::DEFAULT_STAKE_MULTIPLIER,
         epoch_minutes: inferix_common::stake::DEFAULT_EPOCH_MINUTES,
         verifier_min_stake: 1_000 * IFX,
+        worker_min_stake: DEFAULT_WORKER_MIN_STAKE,
+        min_price_per_ibm_usd_micros: DEFAULT_MIN_PRICE_PER_IBM_USD_MICROS,
         unbonding_secs: DEFAULT_UNBONDING_SECS,
         max_ib_update_micros: DEFAULT_MAX_IB_UPDATE_MICROS,
         quorum: DEFAULT_QUORUM,

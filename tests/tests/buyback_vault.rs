@@ -718,7 +718,10 @@ async fn a_paused_node_license_or_node_staking_stops_the_buyback_it_would_touch(
     let license_guardian = bw.r.s.license.pause_guardian.insecure_clone();
     let license_admin = bw.r.s.license.admin.insecure_clone();
     let pause = inferix_sdk::admin::license_set_paused(&license_guardian.pubkey(), true);
-    bw.bank().send(&[pause], &[&license_guardian]).await.unwrap();
+    bw.bank()
+        .send(&[pause], &[&license_guardian])
+        .await
+        .unwrap();
     assert_refused(&mut bw, worker, false, 0, LicenseError::Paused).await;
     let resume = inferix_sdk::admin::license_set_paused(&license_admin.pubkey(), false);
     bw.bank().send(&[resume], &[&license_admin]).await.unwrap();
@@ -726,7 +729,10 @@ async fn a_paused_node_license_or_node_staking_stops_the_buyback_it_would_touch(
     let staking_guardian = bw.r.s.pause_guardian.insecure_clone();
     let staking_admin = bw.r.s.admin.insecure_clone();
     let pause = inferix_sdk::admin::staking_set_paused(&staking_guardian.pubkey(), true);
-    bw.bank().send(&[pause], &[&staking_guardian]).await.unwrap();
+    bw.bank()
+        .send(&[pause], &[&staking_guardian])
+        .await
+        .unwrap();
     assert_refused(&mut bw, worker, true, 0, StakingError::Paused).await;
     let resume = inferix_sdk::admin::staking_set_paused(&staking_admin.pubkey(), false);
     bw.bank().send(&[resume], &[&staking_admin]).await.unwrap();
@@ -782,7 +788,7 @@ async fn governance_refusals_are_named_and_change_nothing() {
         &bw.bank()
             .send(&[config_ix(&admin, update)], &[&admin])
             .await,
-        BuybackError::InvalidParams,
+        BuybackError::WindowOnlyLater,
     );
     let accept = buyback_vault::instruction::AcceptAdmin {}.data();
     assert_error(
@@ -818,6 +824,61 @@ async fn governance_refusals_are_named_and_change_nothing() {
             .send(&[config_ix(&stranger, accept)], &[&stranger])
             .await,
         BuybackError::NotPendingAdmin,
+    );
+}
+
+/// SPEC §10 item 8: before the window opens the admin could move it into the past and then
+/// withdraw the fund as if it had closed. The window's times only move later.
+#[tokio::test]
+async fn the_admin_cannot_move_the_window_into_the_past_to_free_the_fund() {
+    let mut bw = BuybackWorld::start(20 * HOUR).await;
+    bw.fund(1_000_000 * IFX, 100_000_000).await;
+    let admin = bw.r.s.admin.insecure_clone();
+    let now = bw.bank().now().await;
+    let current = bw.config().await.params;
+    let update = |params: buyback_vault::state::BuybackParams| {
+        buyback_ix(
+            buyback_vault::accounts::ConfigAdmin {
+                authority: admin.pubkey(),
+                config: buyback_config_pda(),
+            },
+            buyback_vault::instruction::UpdateParams { params },
+        )
+    };
+    let before = bw
+        .bank()
+        .snapshot(&[buyback_config_pda(), ifx_vault_pda()])
+        .await;
+    for (window_start, window_secs) in [
+        (now - 2 * DAY, DAY),
+        (current.window_start - HOUR, current.window_secs),
+        (current.window_start, current.window_secs - 1),
+    ] {
+        let moved = buyback_vault::state::BuybackParams {
+            window_start,
+            window_secs,
+            ..current
+        };
+        assert_error(
+            &bw.bank().send(&[update(moved)], &[&admin]).await,
+            BuybackError::WindowOnlyLater,
+        );
+    }
+    assert_eq!(
+        bw.bank()
+            .snapshot(&[buyback_config_pda(), ifx_vault_pda()])
+            .await,
+        before
+    );
+    // Later is allowed.
+    let later = buyback_vault::state::BuybackParams {
+        window_start: current.window_start + DAY,
+        ..current
+    };
+    bw.bank().send(&[update(later)], &[&admin]).await.unwrap();
+    assert_eq!(
+        bw.config().await.params.window_start,
+        current.window_start + DAY
     );
 }
 

@@ -7,6 +7,7 @@ use inferix_common::price::{VerificationLevel, PYTH_RECEIVER_PROGRAM_ID};
 use inferix_common::CommonError;
 use inferix_tests::*;
 use node_license::state::LicenseKind;
+use node_staking::constants::{DEFAULT_MIN_PRICE_PER_IBM_USD_MICROS, DEFAULT_WORKER_MIN_STAKE};
 use node_staking::errors::StakingError;
 use node_staking::instructions::{
     BenchmarkArgs, RegisterNodeArgs, UpdateConfigArgs, UpdateNodeArgs, ViolationArgs,
@@ -129,22 +130,45 @@ async fn a_node_is_bound_to_a_license_its_owner_holds() {
 }
 
 #[tokio::test]
-async fn a_worker_needs_a_positive_price_per_ibm() {
+async fn a_worker_price_and_minimum_stake_never_fall_below_the_floors() {
     let mut w = StakingWorld::start().await;
     let (holder, mint) = w.license_holder(LicenseKind::Worker).await;
     let account = ata_address(&holder.pubkey(), &mint, &TOKEN_2022_ID);
-    let register = w.register_ix(
-        &holder.pubkey(),
-        &mint,
-        &account,
-        RegisterNodeArgs {
-            operator: None,
-            price_per_ibm_usd_micros: 0,
-        },
-    );
-    assert_error(
-        &w.bank.send(&[register], &[&holder]).await,
-        StakingError::InvalidNodePrice,
+    let ifx = w.ifx();
+    let register = |price_per_ibm_usd_micros| {
+        inferix_sdk::instructions::register_node(
+            &holder.pubkey(),
+            &mint,
+            &account,
+            &ifx,
+            RegisterNodeArgs {
+                operator: None,
+                price_per_ibm_usd_micros,
+            },
+        )
+    };
+    // 1 micro-USD per IBM made S(n) 0.17 IFX before the floors (SPEC §10 item 9).
+    let floor = DEFAULT_MIN_PRICE_PER_IBM_USD_MICROS;
+    for price in [0, 1, floor - 1] {
+        let refused = register(price);
+        assert_error(
+            &w.bank.send(&[refused], &[&holder]).await,
+            StakingError::InvalidNodePrice,
+        );
+    }
+    assert!(w.bank.account(&node_pda(&mint)).await.is_none());
+    let accepted = register(floor);
+    w.bank.send(&[accepted], &[&holder]).await.unwrap();
+
+    // At the floor price a small IB's S(n) is below 1,000 IFX: the flat minimum applies.
+    let verifiers = [w.verifier().await, w.verifier().await];
+    let signers: Vec<&NodeFixture> = verifiers.iter().collect();
+    w.benchmark(&node_pda(&mint), 100_000, &signers)
+        .await
+        .unwrap();
+    assert_eq!(
+        w.node(&node_pda(&mint)).await.required_stake,
+        DEFAULT_WORKER_MIN_STAKE
     );
 }
 
@@ -1717,7 +1741,7 @@ async fn remaining_owner_and_admin_refusals_are_named_and_move_nothing() {
         .unwrap();
     assert_eq!(f.balances().await, before);
 
-    // A verifier has no price per IBM; a worker's price must be positive.
+    // A verifier has no price per IBM; a worker's price is at least the floor.
     let set_price = |price| UpdateNodeArgs {
         price_per_ibm_usd_micros: Some(price),
         ..Default::default()

@@ -334,6 +334,8 @@ fn every_builder() -> Vec<(&'static str, &'static str, Instruction)> {
         stake_multiplier: 2,
         epoch_minutes: 4_320,
         verifier_min_stake: 1_000,
+        worker_min_stake: 2_000,
+        min_price_per_ibm_usd_micros: 10_000,
         unbonding_secs: 60,
         max_ib_update_micros: 10_000_000,
         quorum: 2,

@@ -44,4 +44,6 @@ pub enum BuybackError {
     NotInCustody,
     #[msg("The target node is not active")]
     NodeNotActive,
+    #[msg("The buyback window can only move later, and not at all once it has opened")]
+    WindowOnlyLater,
 }

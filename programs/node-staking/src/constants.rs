@@ -8,6 +8,10 @@ pub const MAX_SLASH_BPS: u16 = 5_000;
 /// Largest verifier quorum (the Ed25519 instruction must fit one transaction with the operator).
 pub const MAX_QUORUM: u8 = 8;
 
+/// 1,000 IFX (9 decimals): the least a benchmarked worker stakes, whatever its S(n).
+pub const DEFAULT_WORKER_MIN_STAKE: u64 = 1_000_000_000_000;
+/// $0.01 per IBM: the lowest price a worker may ask, and the least S(n) is computed with.
+pub const DEFAULT_MIN_PRICE_PER_IBM_USD_MICROS: u64 = 10_000;
 pub const DEFAULT_UNBONDING_SECS: i64 = 90 * SECONDS_PER_DAY;
 pub const DEFAULT_APPEAL_WINDOW_SECS: i64 = 7 * SECONDS_PER_DAY;
 pub const DEFAULT_QUORUM: u8 = 2;

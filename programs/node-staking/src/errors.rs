@@ -78,7 +78,7 @@ pub enum StakingError {
     NotBuybackAuthority,
     #[msg("The node is a verifier, which has no price per IBM")]
     NotAWorker,
-    #[msg("A worker's price per IBM must be greater than zero")]
+    #[msg("A worker's price per IBM is below the governance floor")]
     InvalidNodePrice,
     #[msg("A co-signer is not a verifier node")]
     CoSignerNotVerifier,

@@ -4,15 +4,16 @@ use crate::instructions::config_admin::*;
 use crate::state::BuybackParams;
 use anchor_lang::prelude::*;
 
-/// Replaces the parameters; once the window has opened its times can no longer change.
+/// Replaces the parameters. The window's times only move later, and not once it has opened.
 pub fn handler(ctx: Context<ConfigAdmin>, params: BuybackParams) -> Result<()> {
     let config = &mut ctx.accounts.config;
     config.require_admin(&ctx.accounts.authority.key())?;
     params.validate()?;
-    let started = Clock::get()?.unix_timestamp >= config.params.window_start;
-    let window_kept = params.window_start == config.params.window_start
-        && params.window_secs == config.params.window_secs;
-    require!(!started || window_kept, BuybackError::InvalidParams);
+    let now = Clock::get()?.unix_timestamp;
+    require!(
+        config.params.window_change_allowed(&params, now),
+        BuybackError::WindowOnlyLater
+    );
     config.params = params;
     emit!(ParamsUpdated { params });
     Ok(())

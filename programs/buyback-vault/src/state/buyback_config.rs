@@ -42,6 +42,18 @@ impl BuybackParams {
         self.window_start.saturating_add(self.window_secs)
     }
 
+    /// Whether governance may replace these window times by `next`'s at `now` (SPEC §10 item
+    /// 8): never once the window has opened, and before that only later — a start and an end
+    /// no earlier than today's, and a start not in the past — so the fund cannot be freed early.
+    pub fn window_change_allowed(&self, next: &BuybackParams, now: i64) -> bool {
+        let unchanged =
+            next.window_start == self.window_start && next.window_secs == self.window_secs;
+        unchanged
+            || (now < self.window_start
+                && next.window_start >= self.window_start.max(now)
+                && next.window_end() >= self.window_end())
+    }
+
     /// The window is `[start, start + length)`.
     pub fn window_open(&self, now: i64) -> bool {
         (self.window_start..self.window_end()).contains(&now)
@@ -114,5 +126,20 @@ mod tests {
         }
         .validate()
         .is_err());
+
+        let moved = |window_start, window_secs| BuybackParams {
+            window_start,
+            window_secs,
+            ..params
+        };
+        // Before it opens: later is fine, earlier or shorter is not.
+        assert!(params.window_change_allowed(&moved(2_000, 100), 500));
+        assert!(params.window_change_allowed(&moved(1_000, 200), 500));
+        assert!(!params.window_change_allowed(&moved(900, 200), 500));
+        assert!(!params.window_change_allowed(&moved(1_000, 50), 500));
+        assert!(!params.window_change_allowed(&moved(-5, 100), 500));
+        // Once open, only other parameters change.
+        assert!(!params.window_change_allowed(&moved(2_000, 100), 1_000));
+        assert!(params.window_change_allowed(&params, 1_050));
     }
 }

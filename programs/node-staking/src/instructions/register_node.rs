@@ -71,7 +71,8 @@ pub fn handler(mut ctx: Context<RegisterNode>, args: RegisterNodeArgs) -> Result
     }
     let kind = accounts.license_record.kind;
     require!(
-        kind == LicenseKind::Verifier || args.price_per_ibm_usd_micros > 0,
+        kind == LicenseKind::Verifier
+            || args.price_per_ibm_usd_micros >= accounts.config.params.min_price_per_ibm_usd_micros,
         StakingError::InvalidNodePrice
     );
     let now = Clock::get()?.unix_timestamp;

@@ -17,10 +17,11 @@ pub struct UpdateNodeArgs {
 /// The owner sets the operator key, the price per IBM (which moves S(n)), or deactivates.
 pub fn handler(mut ctx: Context<NodeOwner>, args: UpdateNodeArgs) -> Result<()> {
     let accounts = &mut ctx.accounts;
+    let price_floor = accounts.config.params.min_price_per_ibm_usd_micros;
     let node = &mut accounts.node;
     if let Some(price) = args.price_per_ibm_usd_micros {
         require!(node.kind == LicenseKind::Worker, StakingError::NotAWorker);
-        require!(price > 0, StakingError::InvalidNodePrice);
+        require!(price >= price_floor, StakingError::InvalidNodePrice);
         node.price_per_ibm_usd_micros = price;
     }
     if let Some(operator) = args.operator {

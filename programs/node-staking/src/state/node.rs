@@ -55,8 +55,9 @@ pub struct Node {
 }
 
 impl Node {
-    /// The node's minimum stake in IFX: S(n) for a worker at `ifx_price`, the flat minimum for a
-    /// verifier.
+    /// The node's minimum stake in IFX: for a worker S(n) at `ifx_price` with its price per IBM
+    /// raised to the governance floor, and never below the flat worker minimum (SPEC §10 item 9);
+    /// the flat minimum for a verifier.
     pub fn minimum_stake(
         &self,
         params: &StakingParams,
@@ -64,14 +65,16 @@ impl Node {
         ifx_decimals: u8,
     ) -> Result<u64> {
         match self.kind {
-            LicenseKind::Worker => min_stake_ifx(
+            LicenseKind::Worker => Ok(min_stake_ifx(
                 params.stake_multiplier,
                 params.epoch_minutes,
                 self.ib_micros,
-                self.price_per_ibm_usd_micros,
+                self.price_per_ibm_usd_micros
+                    .max(params.min_price_per_ibm_usd_micros),
                 ifx_price,
                 ifx_decimals,
-            ),
+            )?
+            .max(params.worker_min_stake)),
             LicenseKind::Verifier => Ok(params.verifier_min_stake),
         }
     }
@@ -204,6 +207,38 @@ mod tests {
         n.deactivated = false;
         n.evaluate(0, 5);
         assert_eq!(n.status, NodeStatus::Retired, "retirement is final");
+    }
+
+    #[test]
+    fn a_worker_minimum_never_falls_below_the_floors() {
+        use crate::state::staking_config::tests::default_params;
+        let params = default_params();
+        let price = UsdPrice {
+            price: 5,
+            conf: 0,
+            exponent: -2,
+            publish_time: 0,
+        };
+        let mut n = node(LicenseKind::Worker, 0);
+        n.ib_micros = 1_000_000;
+        // $0.04 per IBM, 1 IB, $0.05 per IFX: S(n) = 2 × 4,320 × 0.04 / 0.05 = 6,912 IFX.
+        n.price_per_ibm_usd_micros = 40_000;
+        assert_eq!(
+            n.minimum_stake(&params, &price, 9).unwrap(),
+            6_912_000_000_000
+        );
+        // A price of 1 micro-USD is computed at the $0.01 floor (1,728 IFX), and a tiny IB
+        // meets the flat 1,000 IFX.
+        n.price_per_ibm_usd_micros = 1;
+        assert_eq!(
+            n.minimum_stake(&params, &price, 9).unwrap(),
+            1_728_000_000_000
+        );
+        n.ib_micros = 1_000;
+        assert_eq!(
+            n.minimum_stake(&params, &price, 9).unwrap(),
+            params.worker_min_stake
+        );
     }
 
     #[test]

@@ -21,6 +21,12 @@ pub struct StakingParams {
     pub epoch_minutes: u32,
     /// Flat minimum stake of a verifier, IFX base units (may be 0).
     pub verifier_min_stake: u64,
+    /// Flat minimum stake of a benchmarked worker, IFX base units (default 1,000 IFX): S(n) is
+    /// never below it (SPEC §10 item 9).
+    pub worker_min_stake: u64,
+    /// Lowest price per IBM a worker may set, and the price S(n) uses at least, micro-USD
+    /// (default $0.01).
+    pub min_price_per_ibm_usd_micros: u64,
     pub unbonding_secs: i64,
     /// Largest IB change one benchmark may make, micro-IB.
     pub max_ib_update_micros: u64,
@@ -44,6 +50,8 @@ impl StakingParams {
         require!(
             self.stake_multiplier > 0
                 && self.epoch_minutes > 0
+                && self.worker_min_stake > 0
+                && self.min_price_per_ibm_usd_micros > 0
                 && self.unbonding_secs >= 0
                 && self.quorum >= 1
                 && self.quorum <= MAX_QUORUM
@@ -113,6 +121,8 @@ pub mod tests {
             stake_multiplier: inferix_common::stake::DEFAULT_STAKE_MULTIPLIER,
             epoch_minutes: inferix_common::stake::DEFAULT_EPOCH_MINUTES,
             verifier_min_stake: 0,
+            worker_min_stake: DEFAULT_WORKER_MIN_STAKE,
+            min_price_per_ibm_usd_micros: DEFAULT_MIN_PRICE_PER_IBM_USD_MICROS,
             unbonding_secs: DEFAULT_UNBONDING_SECS,
             max_ib_update_micros: DEFAULT_MAX_IB_UPDATE_MICROS,
             quorum: DEFAULT_QUORUM,
@@ -153,6 +163,14 @@ pub mod tests {
             },
             StakingParams {
                 unbonding_secs: -1,
+                ..default_params()
+            },
+            StakingParams {
+                worker_min_stake: 0,
+                ..default_params()
+            },
+            StakingParams {
+                min_price_per_ibm_usd_micros: 0,
                 ..default_params()
             },
         ] {
