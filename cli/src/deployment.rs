@@ -101,6 +101,8 @@ pub struct RewardsDeployment {
     pub immediate_bps: u16,
     pub vesting_secs: i64,
     pub min_participation_minutes: u32,
+    /// How long finalization of an epoch the reward vault cannot cover waits for funding.
+    pub funding_timeout_secs: i64,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy)]
@@ -292,6 +294,7 @@ impl RewardsDeployment {
             immediate_bps: self.immediate_bps,
             vesting_secs: self.vesting_secs,
             min_participation_minutes: self.min_participation_minutes,
+            funding_timeout_secs: self.funding_timeout_secs,
         }
     }
 }

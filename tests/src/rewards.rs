@@ -46,6 +46,7 @@ pub fn default_rewards_params() -> RewardsParams {
         immediate_bps: DEFAULT_IMMEDIATE_BPS,
         vesting_secs: DEFAULT_VESTING_SECS,
         min_participation_minutes: DEFAULT_MIN_PARTICIPATION_MINUTES,
+        funding_timeout_secs: DEFAULT_FUNDING_TIMEOUT_SECS,
     }
 }
 

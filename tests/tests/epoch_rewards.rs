@@ -18,6 +18,7 @@ const HOUR: i64 = 3_600;
 const DAY: i64 = 86_400;
 const EPOCH: i64 = 72 * HOUR;
 const GRACE: i64 = 6 * HOUR;
+const FUNDING_TIMEOUT: i64 = 7 * DAY;
 /// 1 IB, so IBM micros = micro-IB × minutes = minutes × 10^6.
 const ONE_IB: u64 = 1_000_000;
 const IBM: u64 = 1_000_000;
@@ -464,8 +465,9 @@ async fn finalization_waits_for_end_plus_grace_and_happens_once() {
     );
 }
 
-/// R of epoch 0 after `ibm` IBM, with `funding` in the vault and `cap` as the worker cap.
-async fn finalized_reward(ibm: u64, funding: u64, cap: u64) -> (u64, u64) {
+/// Epoch 0 after `ibm` IBM, with `funding` in the vault and `cap` as the worker cap, and the
+/// clock at the end of its grace.
+async fn ended_epoch(ibm: u64, funding: u64, cap: u64) -> RewardsWorld {
     let mut params = default_rewards_params();
     params.worker_epoch_cap = cap;
     let mut w = RewardsWorld::start(params, 2).await;
@@ -475,6 +477,13 @@ async fn finalized_reward(ibm: u64, funding: u64, cap: u64) -> (u64, u64) {
     w.attest(&worker, 1, ibm).await.unwrap();
     let end = w.epoch(0).await.end_ts;
     w.bank().set_time(end + GRACE).await;
+    w
+}
+
+/// R of epoch 0 (see [`ended_epoch`]) finalized `wait` seconds after its grace.
+async fn finalized_reward(ibm: u64, funding: u64, cap: u64, wait: i64) -> (u64, u64) {
+    let mut w = ended_epoch(ibm, funding, cap).await;
+    w.bank().advance(wait).await;
     w.finalize(0).await.unwrap();
     let epoch = w.epoch(0).await;
     assert_eq!(
@@ -488,18 +497,41 @@ async fn finalized_reward(ibm: u64, funding: u64, cap: u64) -> (u64, u64) {
 async fn r_is_emission_bound_cap_bound_or_funds_bound() {
     // 700 IBM × 0.21 IFX = 147 IFX; verifiers get their 154,000 IFX cap.
     assert_eq!(
-        finalized_reward(700 * IBM, 1_000_000 * IFX, 770_000 * IFX).await,
+        finalized_reward(700 * IBM, 1_000_000 * IFX, 770_000 * IFX, 0).await,
         (147 * IFX, 154_000 * IFX)
     );
     // Capped at 100 IFX.
     assert_eq!(
-        finalized_reward(700 * IBM, 1_000_000 * IFX, 100 * IFX).await,
+        finalized_reward(700 * IBM, 1_000_000 * IFX, 100 * IFX, 0).await,
         (100 * IFX, 154_000 * IFX)
     );
-    // Only 120 IFX in the vault: workers take 120, nothing is left for the verifier cap.
+    // Only 120 IFX in the vault, still after the funding timeout: workers take 120, nothing is
+    // left for the verifier cap.
     assert_eq!(
-        finalized_reward(700 * IBM, 120 * IFX, 770_000 * IFX).await,
+        finalized_reward(700 * IBM, 120 * IFX, 770_000 * IFX, FUNDING_TIMEOUT).await,
         (120 * IFX, 0)
+    );
+}
+
+/// SPEC §10 item 7: finalizing against an almost empty vault fixed the epoch's reward near
+/// zero for good. Until the vault covers the emission and the verifier cap, finalization waits
+/// for funding up to the timeout.
+#[tokio::test]
+async fn an_epoch_the_vault_cannot_cover_waits_for_funding_or_its_timeout() {
+    let mut w = ended_epoch(700 * IBM, 120 * IFX, 770_000 * IFX).await;
+    let watched = [epoch_pda(0), rewards_config_pda(), reward_vault_pda()];
+    let before = w.bank().snapshot(&watched).await;
+    assert_error(&w.finalize(0).await, RewardsError::RewardVaultUnderfunded);
+    w.bank().advance(FUNDING_TIMEOUT - 1).await;
+    assert_error(&w.finalize(0).await, RewardsError::RewardVaultUnderfunded);
+    assert_eq!(w.bank().snapshot(&watched).await, before);
+    // Funded in time: the epoch gets its full rewards.
+    w.fund_rewards(200_000 * IFX).await;
+    w.finalize(0).await.unwrap();
+    let epoch = w.epoch(0).await;
+    assert_eq!(
+        (epoch.worker_reward, epoch.verifier_reward),
+        (147 * IFX, 154_000 * IFX)
     );
 }
 

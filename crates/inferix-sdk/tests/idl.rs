@@ -359,6 +359,7 @@ fn every_builder() -> Vec<(&'static str, &'static str, Instruction)> {
         immediate_bps: 2_500,
         vesting_secs: 5,
         min_participation_minutes: 720,
+        funding_timeout_secs: 604_800,
     };
     let buyback_params = inferix_sdk::buyback_vault::state::BuybackParams {
         window_start: 10,

@@ -17,5 +17,7 @@ pub const DEFAULT_IMMEDIATE_BPS: u16 = 2_500;
 pub const DEFAULT_VESTING_SECS: i64 = 180 * SECONDS_PER_DAY;
 /// 12 hours of the 72-hour epoch.
 pub const DEFAULT_MIN_PARTICIPATION_MINUTES: u32 = 720;
+/// Finalization of an epoch the reward vault cannot cover waits up to 7 days for funding.
+pub const DEFAULT_FUNDING_TIMEOUT_SECS: i64 = 7 * SECONDS_PER_DAY;
 /// Largest verifier quorum (the attestation transaction must fit in a packet).
 pub const MAX_QUORUM: u8 = 3;

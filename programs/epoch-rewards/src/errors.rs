@@ -64,4 +64,6 @@ pub enum RewardsError {
     OnlyWorkersCredited,
     #[msg("The attestation's payer must be the node's operator, signing the transaction")]
     PayerNotOperator,
+    #[msg("The reward vault cannot cover this epoch yet: fund it, or finalize after the funding timeout")]
+    RewardVaultUnderfunded,
 }

@@ -1,7 +1,7 @@
 use crate::epoch_accounts::from_config_vault;
 use crate::errors::RewardsError;
 use crate::events::EpochFinalized;
-use crate::state::{worker_reward, Epoch, RewardsConfig};
+use crate::state::{funding_allows_finalization, rewards_due, worker_reward, Epoch, RewardsConfig};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use inferix_common::math::checked_add;
@@ -11,7 +11,9 @@ use inferix_common::token::VaultTransfer;
 /// Permissionless, once, after the epoch's end plus the grace period, in O(1): freezes the
 /// totals and sets the worker reward `R = min(IBM × emission, worker cap, available funds)` and
 /// the verifier reward (verifier cap from what remains available, plus every matured penalty
-/// node-staking has released so far, swept into the reward vault).
+/// node-staking has released so far, swept into the reward vault). While the vault cannot cover
+/// the emission and the verifier cap, it waits for funding until `funding_timeout_secs` after the
+/// grace (SPEC §10 item 7).
 #[derive(Accounts)]
 pub struct FinalizeEpoch<'info> {
     #[account(mut, seeds = [seeds::REWARDS_CONFIG], bump = config.bump)]
@@ -34,11 +36,26 @@ pub fn handler(ctx: Context<FinalizeEpoch>) -> Result<()> {
     let params = accounts.config.params;
     let epoch = &mut accounts.epoch;
     require!(!epoch.finalized, RewardsError::EpochAlreadyFinalized);
-    require!(
-        Clock::get()?.unix_timestamp >= epoch.end_ts.saturating_add(params.grace_secs),
-        RewardsError::EpochNotOver
-    );
+    let now = Clock::get()?.unix_timestamp;
+    let grace_end = epoch.end_ts.saturating_add(params.grace_secs);
+    require!(now >= grace_end, RewardsError::EpochNotOver);
     let available = accounts.config.available(accounts.reward_vault.amount);
+    let due = rewards_due(
+        epoch.total_ibm_micros,
+        epoch.total_verifier_credits,
+        params.emission_per_ibm,
+        params.worker_epoch_cap,
+        params.verifier_epoch_cap,
+    )?;
+    require!(
+        funding_allows_finalization(
+            available,
+            due,
+            now,
+            grace_end.saturating_add(params.funding_timeout_secs)
+        ),
+        RewardsError::RewardVaultUnderfunded
+    );
     let worker = worker_reward(
         epoch.total_ibm_micros,
         params.emission_per_ibm,

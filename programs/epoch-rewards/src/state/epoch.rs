@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use inferix_common::math::mul_div_floor;
+use inferix_common::math::{checked_add, mul_div_floor};
 use inferix_common::units::MICROS_PER_UNIT;
 
 /// One epoch, at `[EPOCH, index]`: its totals while open, its rewards once finalized.
@@ -34,6 +34,36 @@ pub fn worker_reward(
     Ok(emitted.min(worker_cap).min(available))
 }
 
+/// What finalizing an epoch should be able to pay: its emission up to the worker cap, plus the
+/// verifier cap when some verifier earned credits.
+pub fn rewards_due(
+    total_ibm_micros: u64,
+    total_verifier_credits: u64,
+    emission_per_ibm: u64,
+    worker_cap: u64,
+    verifier_cap: u64,
+) -> Result<u64> {
+    let worker = worker_reward(total_ibm_micros, emission_per_ibm, worker_cap, u64::MAX)?;
+    let verifier = if total_verifier_credits > 0 {
+        verifier_cap
+    } else {
+        0
+    };
+    checked_add(worker, verifier)
+}
+
+/// Whether an epoch may be finalized at `now` with `available` funds (SPEC §10 item 7): at once
+/// when they cover `due`, otherwise only after `funding_deadline` — so nobody can fix an epoch's
+/// rewards near zero by finalizing against an almost empty vault.
+pub fn funding_allows_finalization(
+    available: u64,
+    due: u64,
+    now: i64,
+    funding_deadline: i64,
+) -> bool {
+    available >= due || now >= funding_deadline
+}
+
 /// A claimant's share `floor(reward × part / total)`; 0 when nobody earned anything.
 pub fn pro_rata(reward: u64, part: u64, total: u64) -> Result<u64> {
     if total == 0 {
@@ -53,6 +83,35 @@ impl Epoch {
 mod tests {
     use super::*;
     use crate::constants::*;
+
+    #[test]
+    fn an_underfunded_epoch_waits_for_funding_until_its_deadline() {
+        let ibm = 1_000 * MICROS_PER_UNIT;
+        let due = rewards_due(
+            ibm,
+            1,
+            DEFAULT_EMISSION_PER_IBM,
+            DEFAULT_WORKER_EPOCH_CAP,
+            7,
+        )
+        .unwrap();
+        assert_eq!(due, 210 * IFX + 7);
+        assert_eq!(
+            rewards_due(
+                ibm,
+                0,
+                DEFAULT_EMISSION_PER_IBM,
+                DEFAULT_WORKER_EPOCH_CAP,
+                7
+            )
+            .unwrap(),
+            210 * IFX,
+            "no verifier credits, no verifier cap"
+        );
+        assert!(funding_allows_finalization(due, due, 0, 100));
+        assert!(!funding_allows_finalization(due - 1, due, 99, 100));
+        assert!(funding_allows_finalization(due - 1, due, 100, 100));
+    }
 
     #[test]
     fn the_three_regimes_of_r() {

@@ -24,12 +24,16 @@ pub struct RewardsParams {
     pub vesting_secs: i64,
     /// An epoch counts as participated once verified IBM ≥ IB × this many minutes.
     pub min_participation_minutes: u32,
+    /// While the reward vault cannot cover an epoch's rewards, finalization waits this long
+    /// after the grace for funding, then pays what there is (default 7 days).
+    pub funding_timeout_secs: i64,
 }
 
 impl RewardsParams {
     pub fn validate(&self) -> Result<()> {
         require!(
             self.grace_secs >= 0
+                && self.funding_timeout_secs >= 0
                 && self.quorum >= 1
                 && self.quorum <= MAX_QUORUM
                 && self.max_attestation_age_secs > 0
@@ -116,6 +120,7 @@ pub mod tests {
             immediate_bps: DEFAULT_IMMEDIATE_BPS,
             vesting_secs: DEFAULT_VESTING_SECS,
             min_participation_minutes: DEFAULT_MIN_PARTICIPATION_MINUTES,
+            funding_timeout_secs: DEFAULT_FUNDING_TIMEOUT_SECS,
         }
     }
 
