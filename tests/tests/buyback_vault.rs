@@ -366,6 +366,41 @@ async fn participation_just_above_two_thirds_is_eligible() {
         .unwrap();
 }
 
+/// SPEC §10 item 2: participation counts from the node's registration, not its first
+/// attestation. A worker registered in epoch 0 that first works in the window's epoch 4 has
+/// participated in 1 of 5 epochs, not 1 of 1.
+#[tokio::test]
+async fn a_node_idle_until_the_window_epoch_is_not_eligible() {
+    let epochs = 4;
+    let mut bw = BuybackWorld::start(epochs as i64 * EPOCH + 20 * HOUR).await;
+    bw.fund(1_000_000 * IFX, 0).await;
+    let worker = bw.r.worker(1_000_000).await;
+    let origin = bw.r.epoch_origin;
+    bw.bank()
+        .set_time(origin + epochs as i64 * EPOCH + 13 * HOUR)
+        .await;
+    for v in bw.r.verifiers.iter().map(|v| v.node).collect::<Vec<_>>() {
+        bw.r.open_verifier_epoch(&v, epochs).await.unwrap();
+    }
+    bw.r.attest(&worker, 1, 720_000_000).await.unwrap();
+    let record: epoch_rewards::state::NodeRewards = bw
+        .bank()
+        .anchor_account(&node_rewards_pda(&worker.node))
+        .await;
+    assert_eq!((record.started_epoch, record.participated_epochs), (0, 1));
+    let start = bw.window_start;
+    bw.bank().set_time(start).await;
+    bw.prices(IFX_PRICE, 0, ETH_PRICE, 0).await;
+    assert_refused(
+        &mut bw,
+        &worker,
+        false,
+        0,
+        BuybackError::ParticipationTooLow,
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn a_license_is_bought_back_once() {
     let (mut bw, workers) = open_window(1).await;

@@ -969,3 +969,138 @@ async fn verifier_accounts_must_match_and_be_verifiers() {
         before
     );
 }
+
+// ---------------------------------------------------------------- participation (SPEC §10 item 2)
+
+#[tokio::test]
+async fn zero_work_never_counts_as_participation_even_with_no_minimum() {
+    let mut params = default_rewards_params();
+    params.min_participation_minutes = 0;
+    let mut f = fixture_with(params).await;
+    let worker = f.worker.clone_keys();
+    f.w.attest(&worker, 1, 0).await.unwrap();
+    let record: NodeRewards =
+        f.w.bank()
+            .anchor_account(&node_rewards_pda(&worker.node))
+            .await;
+    assert_eq!(record.participated_epochs, 0, "a zero-IBM attestation");
+    // The verifiers co-signed only that zero-IBM attestation: their epoch does not count either.
+    let end = f.w.epoch(0).await.end_ts;
+    f.w.bank().set_time(end + GRACE).await;
+    f.w.finalize(0).await.unwrap();
+    let verifier = f.w.verifiers[0].clone_keys();
+    f.w.claim_verifier(0, &verifier).await.unwrap();
+    let record: NodeRewards =
+        f.w.bank()
+            .anchor_account(&node_rewards_pda(&verifier.node))
+            .await;
+    assert_eq!(record.participated_epochs, 0);
+}
+
+/// A small deterministic generator for the randomized walk.
+struct Walk(u64);
+
+impl Walk {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % below
+    }
+}
+
+/// Workers registered at different epochs attest random amounts (zero included) at random
+/// times, verifiers open their epochs, epochs are finalized and claimed by workers and
+/// verifiers in any order: after every step each node's participation counts from its
+/// registration epoch and `participated ≤ epochs since registration`.
+#[tokio::test]
+async fn participation_never_exceeds_the_epochs_since_registration() {
+    let mut params = default_rewards_params();
+    params.min_participation_minutes = 0;
+    params.min_attestation_interval_secs = 0;
+    let mut w = RewardsWorld::start(params, 3).await;
+    w.fund_rewards(10_000_000 * IFX).await;
+    let mut walk = Walk(0x2545_f491_4f6c_dd1d);
+    // (worker, last seq, epoch of its running total, running total)
+    let mut workers = vec![(w.worker(ONE_IB).await, 0u32, 0u32, 0u64)];
+    let (mut credited, mut claimed) = (0, 0);
+    for _ in 0..200 {
+        let now = w.bank().now().await;
+        let epoch = w.config().await.schedule.epoch_at(now).unwrap();
+        match walk.next(6) {
+            0 => {
+                w.bank()
+                    .advance(3 * HOUR + walk.next(6) as i64 * HOUR)
+                    .await;
+                let epoch = w
+                    .config()
+                    .await
+                    .schedule
+                    .epoch_at(w.bank().now().await)
+                    .unwrap();
+                let verifiers: Vec<_> = w.verifiers.iter().map(|v| v.node).collect();
+                for v in verifiers {
+                    w.open_verifier_epoch(&v, epoch).await.ok();
+                }
+            }
+            1 | 2 => {
+                let i = walk.next(workers.len() as u64) as usize;
+                let (worker, seq, total_epoch, total) = &mut workers[i];
+                if *total_epoch != epoch {
+                    (*total_epoch, *total) = (epoch, 0);
+                }
+                let next_total = *total + walk.next(3) * 30 * IBM;
+                if w.attest(worker, *seq + 1, next_total).await.is_ok() {
+                    *seq += 1;
+                    *total = next_total;
+                    credited += 1;
+                }
+            }
+            3 if workers.len() < 4 => workers.push((w.worker(ONE_IB).await, 0, epoch, 0)),
+            _ => {
+                for past in 0..epoch {
+                    w.finalize(past).await.ok();
+                    for (worker, ..) in &workers {
+                        let holder = worker.owner.pubkey();
+                        claimed += u32::from(w.claim_worker(past, worker, &holder).await.is_ok());
+                    }
+                    let verifiers: Vec<_> = w.verifiers.iter().map(|v| v.clone_keys()).collect();
+                    for v in &verifiers {
+                        claimed += u32::from(w.claim_verifier(past, v).await.is_ok());
+                    }
+                }
+            }
+        }
+        let now = w.bank().now().await;
+        let config = w.config().await;
+        let current = config.schedule.epoch_at(now).unwrap();
+        let nodes: Vec<Pubkey> = workers
+            .iter()
+            .map(|(n, ..)| n.node)
+            .chain(w.verifiers.iter().map(|v| v.node))
+            .collect();
+        for node in nodes {
+            let Some(account) = w.bank().account(&node_rewards_pda(&node)).await else {
+                continue;
+            };
+            let record: NodeRewards =
+                anchor_lang::AccountDeserialize::try_deserialize(&mut account.data.as_slice())
+                    .unwrap();
+            let registered_at = w.s.node(&node).await.registered_at;
+            assert_eq!(
+                record.started_epoch,
+                config.registration_epoch(registered_at)
+            );
+            assert!(
+                record.participated_epochs <= record.epochs_since_start(current),
+                "{node}: {} participated of {} epochs since registration",
+                record.participated_epochs,
+                record.epochs_since_start(current)
+            );
+        }
+    }
+    assert!(
+        credited > 20 && claimed > 5,
+        "{credited} attestations, {claimed} claims"
+    );
+}

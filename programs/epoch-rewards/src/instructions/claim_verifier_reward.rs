@@ -6,7 +6,8 @@ use inferix_common::seeds;
 
 /// A verifier's share of a finalized epoch's verifier reward, `floor(verifier reward × its
 /// credits / all credits)`, paid like a worker claim. Settling the verifier epoch also counts
-/// the epoch as participated when the verifier co-signed at least one attestation in it. Only
+/// the epoch as participated when the verifier co-signed attestations that credited IBM > 0 in
+/// it (SPEC §10 item 2); the account closes, so an epoch counts once. Only
 /// verifiers have verifier-epoch accounts (`open_verifier_epoch` refuses other nodes).
 #[derive(Accounts)]
 pub struct ClaimVerifierReward<'info> {
@@ -36,7 +37,7 @@ pub fn handler(ctx: Context<ClaimVerifierReward>) -> Result<()> {
     )?;
     accounts.payout.epoch.verifier_claimed =
         checked_add(accounts.payout.epoch.verifier_claimed, share)?;
-    if accounts.verifier_epoch.attestations > 0 {
+    if accounts.verifier_epoch.credits_ibm_micros > 0 {
         let rewards = &mut accounts.verifier_rewards;
         rewards.participated_epochs = rewards.participated_epochs.saturating_add(1);
     }

@@ -53,7 +53,9 @@ pub fn handler(ctx: Context<OpenVerifierEpoch>, epoch_index: u32) -> Result<()> 
     if accounts.verifier_rewards.node == Pubkey::default() {
         accounts.verifier_rewards.set_inner(NodeRewards {
             node: verifier,
-            started_epoch: epoch_index,
+            started_epoch: accounts
+                .config
+                .registration_epoch(accounts.verifier.registered_at),
             participated_epochs: 0,
             last_seq: 0,
             last_attestation_at: 0,

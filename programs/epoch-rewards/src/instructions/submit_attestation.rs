@@ -108,7 +108,7 @@ pub fn handler<'info>(
     if rewards.node == Pubkey::default() {
         rewards.set_inner(NodeRewards {
             node: node_key,
-            started_epoch: epoch_index,
+            started_epoch: accounts.config.registration_epoch(node.registered_at),
             participated_epochs: 0,
             last_seq: 0,
             last_attestation_at: 0,

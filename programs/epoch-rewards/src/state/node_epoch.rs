@@ -16,13 +16,17 @@ pub struct NodeEpoch {
     pub bump: u8,
 }
 
-/// An epoch counts as participated when verified IBM ≥ IB × the minimum minutes.
+/// A worker's epoch counts as participated when it has an IB and verified IBM > 0 reaching
+/// IB × the minimum minutes (SPEC §10 item 2): zero work never counts, whatever the minimum.
 pub fn reaches_participation(
     cumulative_ibm_micros: u64,
     ib_micros: u64,
     min_participation_minutes: u32,
 ) -> bool {
-    (cumulative_ibm_micros as u128) >= (ib_micros as u128) * (min_participation_minutes as u128)
+    ib_micros > 0
+        && cumulative_ibm_micros > 0
+        && (cumulative_ibm_micros as u128)
+            >= (ib_micros as u128) * (min_participation_minutes as u128)
 }
 
 #[cfg(test)]
@@ -34,5 +38,11 @@ mod tests {
         // 0.5 IB × 720 min = 360 IBM.
         assert!(reaches_participation(360_000_000, 500_000, 720));
         assert!(!reaches_participation(359_999_999, 500_000, 720));
+        assert!(
+            !reaches_participation(0, 500_000, 0),
+            "no work, no participation"
+        );
+        assert!(!reaches_participation(10, 0, 0), "no IB, no participation");
+        assert!(reaches_participation(1, 500_000, 0));
     }
 }

@@ -6,7 +6,8 @@ use anchor_lang::prelude::*;
 #[derive(InitSpace)]
 pub struct NodeRewards {
     pub node: Pubkey,
-    /// The epoch in which the node first attested (or, for a verifier, first opened an epoch).
+    /// The epoch of the node's registration (SPEC §10 item 2): participation is measured from
+    /// it, whoever creates this record and whenever.
     pub started_epoch: u32,
     pub participated_epochs: u32,
     pub last_seq: u32,

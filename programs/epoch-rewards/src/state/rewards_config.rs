@@ -87,6 +87,12 @@ impl RewardsConfig {
         self.clawback_at.is_none_or(|at| now < at)
     }
 
+    /// The epoch a node registered at `registered_at` starts its participation in; epoch 0 for
+    /// nodes registered before the schedule's origin.
+    pub fn registration_epoch(&self, registered_at: i64) -> u32 {
+        self.schedule.epoch_at(registered_at).unwrap_or(0)
+    }
+
     /// Reward-vault funds not promised to any finalized epoch.
     pub fn available(&self, reward_vault_balance: u64) -> u64 {
         reward_vault_balance.saturating_sub(self.committed_unclaimed)
