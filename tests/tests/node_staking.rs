@@ -1465,6 +1465,32 @@ async fn admin_handover_and_parameter_bounds() {
             )
             .await;
     assert_error(&result, StakingError::InvalidParams);
+    // SPEC §10 item 8: the admin cannot point the penalty pool at an account of their own.
+    let before = f.w.bank.snapshot(&[staking_config_pda()]).await;
+    let mut params: StakingParams = f.w.config().await.params;
+    params.verifier_pool =
+        f.w.bank
+            .ata(&admin.pubkey(), &f.w.ifx_mint, &anchor_spl::token::ID)
+            .await;
+    let redirect = UpdateConfigArgs {
+        pause_guardian: admin.pubkey(),
+        buyback_authority: admin.pubkey(),
+        params,
+    };
+    let result =
+        f.w.bank
+            .send(
+                &[config_ix(&admin, &|| {
+                    node_staking::instruction::UpdateConfig {
+                        args: redirect.clone(),
+                    }
+                    .data()
+                })],
+                &[&admin],
+            )
+            .await;
+    assert_error(&result, StakingError::PenaltyDestinationFixed);
+    assert_eq!(f.w.bank.snapshot(&[staking_config_pda()]).await, before);
 
     let accept_by =
         |who: &Keypair| config_ix(who, &|| node_staking::instruction::AcceptAdmin {}.data());

@@ -88,4 +88,6 @@ pub enum StakingError {
     CoSignerNotIndependent,
     #[msg("Only worker nodes are benchmarked")]
     OnlyWorkersBenchmarked,
+    #[msg("The penalty destination is fixed at initialization")]
+    PenaltyDestinationFixed,
 }

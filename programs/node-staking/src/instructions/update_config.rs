@@ -1,3 +1,4 @@
+use crate::errors::StakingError;
 use crate::events::ConfigUpdated;
 use crate::instructions::config_admin::*;
 use crate::state::StakingParams;
@@ -11,11 +12,17 @@ pub struct UpdateConfigArgs {
 }
 
 /// Replaces the governance parameters. Nodes are re-evaluated as they are next touched (or by
-/// the permissionless `refresh_node`).
+/// the permissionless `refresh_node`). The penalty destination stays what initialization set
+/// (SPEC §10 item 8): an admin cannot redirect slashed stake to an account of their own.
 pub fn handler(ctx: Context<ConfigAdmin>, args: UpdateConfigArgs) -> Result<()> {
     let config = &mut ctx.accounts.config;
     config.require_admin(&ctx.accounts.authority.key())?;
     args.params.validate()?;
+    require_keys_eq!(
+        args.params.verifier_pool,
+        config.params.verifier_pool,
+        StakingError::PenaltyDestinationFixed
+    );
     config.pause_guardian = args.pause_guardian;
     config.buyback_authority = args.buyback_authority;
     config.params = args.params;
