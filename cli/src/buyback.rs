@@ -219,11 +219,9 @@ pub async fn sell(
         ));
     }
     let staking = network::staking_config(chain).await?;
-    let node = network::node(chain, license_mint).await?;
     let license = BuybackLicense {
         holder: wallet.pubkey(),
         license_mint: *license_mint,
-        next_ticket_id: node.next_ticket_id,
     };
     let ifx_account = network::ifx_price_account(&staking, ifx_price_account)?;
     let (ix, quoted) = match option {

@@ -9,7 +9,9 @@ use inferix_sdk::instructions::{self, Referral, SaleAccounts};
 use inferix_sdk::node_license::instructions::WhitelistProof;
 use inferix_sdk::node_license::state::{LicenseConfig, LicenseKind, Sale};
 use inferix_sdk::node_staking::instructions::{RegisterNodeArgs, UpdateNodeArgs};
-use inferix_sdk::node_staking::state::UnbondingTicket;
+use inferix_sdk::node_staking::state::{
+    Node, UnbondingTicket, FIRST_TAKE_OVER_TICKET_ID, RETIREMENT_TICKET_ID,
+};
 use inferix_sdk::{calc, pda};
 use serde_json::json;
 use solana_keypair::Keypair;
@@ -119,7 +121,11 @@ pub async fn take_over(
             "nothing to do; `inferix status` shows the node",
         ));
     }
-    let ix = instructions::take_over(&wallet.pubkey(), license_mint, node.next_ticket_id);
+    let ix = instructions::take_over(
+        &wallet.pubkey(),
+        license_mint,
+        node.next_take_over_ticket_id,
+    );
     let signature = chain.send(&[ix], wallet, &[]).await?;
     let after = network::node(chain, license_mint).await?;
     let mut report = Report::new();
@@ -394,12 +400,25 @@ pub async fn unstake(
     Ok(report)
 }
 
+/// How a ticket is named to a holder: the retirement and take-over tickets by what made them.
+fn ticket_label(id: u64) -> String {
+    if id == RETIREMENT_TICKET_ID {
+        "retirement ticket".to_string()
+    } else if id > 1 << 63 {
+        format!("take-over ticket {}", FIRST_TAKE_OVER_TICKET_ID - id + 1)
+    } else {
+        format!("ticket {id}")
+    }
+}
+
+/// Every open unbonding ticket of the node: unstaking, take-over and retirement tickets.
 async fn tickets(
     chain: &mut impl Chain,
     node_address: &Pubkey,
-    next_ticket_id: u64,
+    node: &Node,
 ) -> Result<Vec<(Pubkey, UnbondingTicket)>, CliError> {
-    let addresses: Vec<Pubkey> = (0..next_ticket_id)
+    let addresses: Vec<Pubkey> = node
+        .ticket_ids()
         .map(|id| pda::unbonding_ticket(node_address, id))
         .collect();
     let tickets = fetch_many::<UnbondingTicket>(chain, &addresses).await?;
@@ -421,7 +440,7 @@ pub async fn withdraw(
     let node_address = pda::node(license_mint);
     let now = chain.unix_timestamp().await?;
     let ifx = ifx_token(&config);
-    let mine: Vec<_> = tickets(chain, &node_address, node.next_ticket_id)
+    let mine: Vec<_> = tickets(chain, &node_address, &node)
         .await?
         .into_iter()
         .filter(|(_, t)| t.staker == wallet.pubkey())
@@ -454,7 +473,7 @@ pub async fn withdraw(
             &ifx,
         );
         signatures.push(chain.send(&[ix], wallet, &[]).await?);
-        report.line(format!("withdrew ticket {}", ticket.ticket_id));
+        report.line(format!("withdrew {}", ticket_label(ticket.ticket_id)));
     }
     let after = token_balance(
         chain,
@@ -520,11 +539,11 @@ pub async fn status(
             "participation: no verified work yet (epoch {current} now)"
         )),
     }
-    let unbonding = tickets(chain, &node_address, node.next_ticket_id).await?;
+    let unbonding = tickets(chain, &node_address, &node).await?;
     for (_, t) in &unbonding {
         report.line(format!(
-            "unbonding ticket {}: released at {}{}",
-            t.ticket_id,
+            "unbonding {}: released at {}{}",
+            ticket_label(t.ticket_id),
             t.release_at,
             if t.release_at <= now {
                 " (withdrawable now)"

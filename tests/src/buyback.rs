@@ -222,7 +222,6 @@ impl BuybackWorld {
         sdk::BuybackLicense {
             holder: *holder,
             license_mint: node.license_mint,
-            next_ticket_id: self.r.s.node(&node.node).await.next_ticket_id,
         }
     }
 

@@ -65,7 +65,7 @@ fn the_main_job_runs_the_whole_network_and_prints_every_step() {
         "back for 5700.000000000 IFX",
         "withdrew 5700.000000000 IFX of the buyback",
         "of vested rewards",
-        "withdrew ticket 0",
+        "withdrew retirement ticket",
         // every vault equals what its program owes
         "vesting vault ",
         "done: frames in",

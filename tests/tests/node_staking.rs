@@ -1168,7 +1168,17 @@ async fn the_new_license_holder_takes_over_and_the_old_stake_unbonds_to_its_stak
             node_staking::instruction::TakeOver {},
         )
     };
-    let ticket = ticket_pda(&worker.node, 0);
+    let ticket = inferix_sdk::pda::take_over_ticket(
+        &worker.node,
+        node_staking::state::FIRST_TAKE_OVER_TICKET_ID,
+    );
+    // The previous owner moves the node's ticket counter before the take-over lands; the
+    // take-over's ticket is fixed, so it still goes through (SPEC §10 item 6).
+    f.w.fund_ifx(&worker.owner.pubkey(), 1).await;
+    f.w.stake(&worker, 1).await.unwrap();
+    let (moved, early_ticket) = f.w.unstake(&worker, 1).await;
+    moved.unwrap();
+    assert_eq!(f.w.node(&worker.node).await.next_ticket_id, 1);
     // The previous owner no longer holds it.
     let stale = take_over(&worker.owner, source, ticket);
     assert_error(
@@ -1188,14 +1198,21 @@ async fn the_new_license_holder_takes_over_and_the_old_stake_unbonds_to_its_stak
     let state: node_staking::state::UnbondingTicket = f.w.bank.anchor_account(&ticket).await;
     assert_eq!(state.staker, worker.owner.pubkey());
     f.w.bank.set_time(state.release_at).await;
-    f.w.withdraw(&worker.node, &ticket, &worker.owner)
-        .await
-        .unwrap();
+    let before =
+        f.w.bank
+            .token_balance(&f.w.ifx_account(&worker.owner.pubkey()))
+            .await;
+    for t in [ticket, early_ticket] {
+        f.w.withdraw(&worker.node, &t, &worker.owner).await.unwrap();
+    }
+    // Everything the previous owner staked comes back to them: the take-over ticket and the
+    // ticket they opened themselves.
     assert_eq!(
         f.w.bank
             .token_balance(&f.w.ifx_account(&worker.owner.pubkey()))
-            .await,
-        WORKER_MINIMUM
+            .await
+            - before,
+        WORKER_MINIMUM + 1
     );
 }
 
@@ -1209,7 +1226,7 @@ async fn only_the_buyback_authority_retires_a_node() {
                 payer: *payer,
                 config: staking_config_pda(),
                 node: *node,
-                ticket: ticket_pda(node, 0),
+                ticket: inferix_sdk::pda::retirement_ticket(node),
                 system_program: anchor_lang::system_program::ID,
             },
             node_staking::instruction::RetireNode {},
@@ -1816,7 +1833,10 @@ async fn remaining_owner_and_admin_refusals_are_named_and_move_nothing() {
     );
 
     // Taking over a node one already owns.
-    let ticket = ticket_pda(&worker.node, f.w.node(&worker.node).await.next_ticket_id);
+    let ticket = inferix_sdk::pda::take_over_ticket(
+        &worker.node,
+        f.w.node(&worker.node).await.next_take_over_ticket_id,
+    );
     let take_over = staking_ix(
         node_staking::accounts::TakeOver {
             new_owner: worker.owner.pubkey(),

@@ -449,13 +449,8 @@ pub fn reverse_blacklist(admin: &Pubkey, node: &Pubkey) -> Instruction {
 }
 
 /// `node_staking::retire_node`, signed by the buyback authority (the buyback program's CPI);
-/// the stake starts unbonding under the node's `next_ticket_id`.
-pub fn retire_node(
-    buyback_authority: &Pubkey,
-    payer: &Pubkey,
-    node: &Pubkey,
-    next_ticket_id: u64,
-) -> Instruction {
+/// the stake starts unbonding under the node's retirement ticket.
+pub fn retire_node(buyback_authority: &Pubkey, payer: &Pubkey, node: &Pubkey) -> Instruction {
     build(
         node_staking::ID,
         node_staking::accounts::RetireNode {
@@ -463,7 +458,7 @@ pub fn retire_node(
             payer: *payer,
             config: pda::staking_config(),
             node: *node,
-            ticket: pda::unbonding_ticket(node, next_ticket_id),
+            ticket: pda::retirement_ticket(node),
             system_program: anchor_lang::system_program::ID,
         },
         node_staking::instruction::RetireNode {},

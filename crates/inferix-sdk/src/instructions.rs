@@ -188,8 +188,8 @@ pub fn release_penalty(
 }
 
 /// `node_staking::take_over`: the new holder of a license becomes its node's owner; the former
-/// owner's stake starts unbonding under the node's `next_ticket_id`.
-pub fn take_over(new_owner: &Pubkey, license_mint: &Pubkey, next_ticket_id: u64) -> Instruction {
+/// owner's stake starts unbonding under the node's `next_take_over_ticket_id`.
+pub fn take_over(new_owner: &Pubkey, license_mint: &Pubkey, ticket_id: u64) -> Instruction {
     let node = pda::node(license_mint);
     build(
         node_staking::ID,
@@ -202,7 +202,7 @@ pub fn take_over(new_owner: &Pubkey, license_mint: &Pubkey, next_ticket_id: u64)
                 license_mint,
                 &anchor_spl::token_2022::ID,
             ),
-            ticket: pda::unbonding_ticket(&node, next_ticket_id),
+            ticket: pda::take_over_ticket(&node, ticket_id),
             system_program: anchor_lang::system_program::ID,
         },
         node_staking::instruction::TakeOver {},
@@ -432,13 +432,12 @@ pub fn withdraw_vested_reward(
     )
 }
 
-/// A holder selling a license back: its mint and the node's `next_ticket_id` (the buyback
-/// starts the stake's unbonding under that ticket).
+/// A holder selling a license back (the buyback starts the stake's unbonding under the node's
+/// retirement ticket).
 #[derive(Clone, Copy, Debug)]
 pub struct BuybackLicense {
     pub holder: Pubkey,
     pub license_mint: Pubkey,
-    pub next_ticket_id: u64,
 }
 
 fn buyback_common(b: &BuybackLicense) -> buyback_vault::accounts::BuybackCommon {
@@ -456,7 +455,7 @@ fn buyback_common(b: &BuybackLicense) -> buyback_vault::accounts::BuybackCommon 
         license_config: pda::license_config(),
         node,
         staking_config: pda::staking_config(),
-        ticket: pda::unbonding_ticket(&node, b.next_ticket_id),
+        ticket: pda::retirement_ticket(&node),
         rewards_config: pda::rewards_config(),
         node_rewards: pda::node_rewards(&node),
         bought_back: pda::bought_back(&b.license_mint),

@@ -54,9 +54,21 @@ pub fn stake_vault(node: &Pubkey) -> Pubkey {
     staking(&[seeds::STAKE_VAULT, node.as_ref()])
 }
 
-/// An unbonding ticket: `ticket_id` is the node's `next_ticket_id` when unstaking.
+/// An unbonding ticket: `ticket_id` is the node's `next_ticket_id` when unstaking (see
+/// `Node::ticket_ids` for every id a node's tickets can have).
 pub fn unbonding_ticket(node: &Pubkey, ticket_id: u64) -> Pubkey {
     staking(&[seeds::UNBONDING, node.as_ref(), &ticket_id.to_le_bytes()])
+}
+
+/// The ticket of a node's retirement by the buyback (fixed: SPEC §10 item 6).
+pub fn retirement_ticket(node: &Pubkey) -> Pubkey {
+    unbonding_ticket(node, node_staking::state::RETIREMENT_TICKET_ID)
+}
+
+/// The previous owner's ticket at the node's next take-over (`ticket_id` is the node's
+/// `next_take_over_ticket_id`).
+pub fn take_over_ticket(node: &Pubkey, ticket_id: u64) -> Pubkey {
+    unbonding_ticket(node, ticket_id)
 }
 
 /// The admin-pushed IFX price account (when the deployment uses one instead of Pyth).

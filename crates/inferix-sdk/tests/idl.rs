@@ -316,7 +316,6 @@ fn every_builder() -> Vec<(&'static str, &'static str, Instruction)> {
     let selling = instructions::BuybackLicense {
         holder,
         license_mint: mint,
-        next_ticket_id: 2,
     };
     let sale_accounts = instructions::SaleAccounts {
         sale,
@@ -675,12 +674,12 @@ fn every_builder() -> Vec<(&'static str, &'static str, Instruction)> {
         (
             "node_staking",
             "take_over",
-            instructions::take_over(&owner, &mint, 4),
+            instructions::take_over(&owner, &mint, u64::MAX - 1),
         ),
         (
             "node_staking",
             "retire_node",
-            admin::retire_node(&pda::buyback_authority(), &payer, &node, 4),
+            admin::retire_node(&pda::buyback_authority(), &payer, &node),
         ),
         // epoch-rewards
         (

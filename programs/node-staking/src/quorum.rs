@@ -105,6 +105,7 @@ mod tests {
             unbonding_amount: 0,
             unbonding_shares: 0,
             next_ticket_id: 0,
+            next_take_over_ticket_id: crate::state::FIRST_TAKE_OVER_TICKET_ID,
             required_stake: 0,
             registered_at: 0,
             status_updated_at: 0,

@@ -10,12 +10,15 @@ pub struct TicketParties {
     pub rent_payer: Pubkey,
 }
 
-/// Moves all of `node`'s active stake into a new unbonding ticket for `parties.staker`; a node
-/// with no stake gets an empty ticket (its rent comes back when it is withdrawn).
+/// Moves all of `node`'s active stake into the unbonding ticket `ticket_id` for
+/// `parties.staker`; a node with no stake gets an empty ticket (its rent comes back when it is
+/// withdrawn).
+#[allow(clippy::too_many_arguments)]
 pub fn unbond_all(
     node: &mut Node,
     node_key: Pubkey,
     ticket: &mut Account<UnbondingTicket>,
+    ticket_id: u64,
     ticket_bump: u8,
     parties: TicketParties,
     unbonding_secs: i64,
@@ -28,8 +31,6 @@ pub fn unbond_all(
         0
     };
     let release_at = now.saturating_add(unbonding_secs);
-    let ticket_id = node.next_ticket_id;
-    node.next_ticket_id += 1;
     ticket.set_inner(UnbondingTicket {
         node: node_key,
         staker: parties.staker,

@@ -1,7 +1,7 @@
 use crate::errors::StakingError;
 use crate::events::NodeRegistered;
 use crate::node_status::apply_status;
-use crate::state::{Node, NodeStatus, StakingConfig};
+use crate::state::{Node, NodeStatus, StakingConfig, FIRST_TAKE_OVER_TICKET_ID};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use inferix_common::seeds;
@@ -98,6 +98,7 @@ pub fn handler(mut ctx: Context<RegisterNode>, args: RegisterNodeArgs) -> Result
         unbonding_amount: 0,
         unbonding_shares: 0,
         next_ticket_id: 0,
+        next_take_over_ticket_id: FIRST_TAKE_OVER_TICKET_ID,
         required_stake: 0,
         registered_at: now,
         status_updated_at: now,

@@ -1,7 +1,7 @@
 use crate::errors::StakingError;
 use crate::events::NodeRetired;
 use crate::node_status::apply_status;
-use crate::state::{Node, NodeStatus, StakingConfig, UnbondingTicket};
+use crate::state::{Node, NodeStatus, StakingConfig, UnbondingTicket, RETIREMENT_TICKET_ID};
 use crate::tickets::{unbond_all, TicketParties};
 use anchor_lang::prelude::*;
 use inferix_common::seeds;
@@ -22,7 +22,7 @@ pub struct RetireNode<'info> {
         init,
         payer = payer,
         space = 8 + UnbondingTicket::INIT_SPACE,
-        seeds = [seeds::UNBONDING, node.key().as_ref(), &node.next_ticket_id.to_le_bytes()],
+        seeds = [seeds::UNBONDING, node.key().as_ref(), &RETIREMENT_TICKET_ID.to_le_bytes()],
         bump,
     )]
     pub ticket: Box<Account<'info, UnbondingTicket>>,
@@ -49,6 +49,7 @@ pub fn handler(mut ctx: Context<RetireNode>) -> Result<()> {
         node,
         node_key,
         &mut accounts.ticket,
+        RETIREMENT_TICKET_ID,
         ctx.bumps.ticket,
         TicketParties {
             staker,

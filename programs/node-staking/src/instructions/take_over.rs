@@ -27,7 +27,7 @@ pub struct TakeOver<'info> {
         init,
         payer = new_owner,
         space = 8 + UnbondingTicket::INIT_SPACE,
-        seeds = [seeds::UNBONDING, node.key().as_ref(), &node.next_ticket_id.to_le_bytes()],
+        seeds = [seeds::UNBONDING, node.key().as_ref(), &node.next_take_over_ticket_id.to_le_bytes()],
         bump,
     )]
     pub ticket: Box<Account<'info, UnbondingTicket>>,
@@ -47,10 +47,15 @@ pub fn handler(mut ctx: Context<TakeOver>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let node_key = node.key();
     let previous_owner = node.owner;
+    let ticket_id = node.next_take_over_ticket_id;
+    node.next_take_over_ticket_id = ticket_id
+        .checked_sub(1)
+        .ok_or(inferix_common::CommonError::MathOverflow)?;
     unbond_all(
         node,
         node_key,
         &mut accounts.ticket,
+        ticket_id,
         ctx.bumps.ticket,
         TicketParties {
             staker: previous_owner,

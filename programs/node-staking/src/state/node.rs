@@ -1,5 +1,5 @@
 use crate::errors::StakingError;
-use crate::state::StakingParams;
+use crate::state::{StakingParams, FIRST_TAKE_OVER_TICKET_ID, RETIREMENT_TICKET_ID};
 use anchor_lang::prelude::*;
 use inferix_common::math::{bps_floor, checked_add, checked_sub, mul_div_floor};
 use inferix_common::price::UsdPrice;
@@ -46,6 +46,9 @@ pub struct Node {
     pub unbonding_amount: u64,
     pub unbonding_shares: u64,
     pub next_ticket_id: u64,
+    /// The ticket id the next take-over gives the previous owner's stake: fixed per hand-over,
+    /// counting down from `FIRST_TAKE_OVER_TICKET_ID` (SPEC §10 item 6).
+    pub next_take_over_ticket_id: u64,
     /// Minimum stake in IFX at the last evaluation.
     pub required_stake: u64,
     pub registered_at: i64,
@@ -97,6 +100,15 @@ impl Node {
         let changed = status != self.status;
         self.status = status;
         changed
+    }
+
+    /// Every id a ticket of this node can have: unstaking tickets, take-over tickets and the
+    /// retirement ticket.
+    pub fn ticket_ids(&self) -> impl Iterator<Item = u64> {
+        let retired = self.status == NodeStatus::Retired;
+        (0..self.next_ticket_id)
+            .chain(self.next_take_over_ticket_id.saturating_add(1)..=FIRST_TAKE_OVER_TICKET_ID)
+            .chain(retired.then_some(RETIREMENT_TICKET_ID))
     }
 
     pub fn is_active(&self) -> bool {
@@ -181,6 +193,7 @@ mod tests {
             unbonding_amount: 0,
             unbonding_shares: 0,
             next_ticket_id: 0,
+            next_take_over_ticket_id: FIRST_TAKE_OVER_TICKET_ID,
             required_stake: 0,
             registered_at: 0,
             status_updated_at: 0,
