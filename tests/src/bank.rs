@@ -163,15 +163,8 @@ impl Bank {
             self.fresh_blockhash().await
         };
         let payer = self.payer();
-        let mut all: Vec<&Keypair> = vec![&payer];
-        all.extend_from_slice(signers);
-        let tx = Transaction::new_signed_with_payer(
-            instructions,
-            Some(&payer.pubkey()),
-            &all,
-            blockhash,
-        );
-        self.send_transaction(tx).await
+        self.sign_and_send(&payer, instructions, signers, blockhash)
+            .await
     }
 
     /// Sends `instructions` with `fee_payer` paying and signing (an attestation is paid by the
@@ -183,6 +176,17 @@ impl Bank {
         signers: &[&Keypair],
     ) -> TxResult {
         let blockhash = self.fresh_blockhash().await;
+        self.sign_and_send(fee_payer, instructions, signers, blockhash)
+            .await
+    }
+
+    async fn sign_and_send(
+        &mut self,
+        fee_payer: &Keypair,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+        blockhash: solana_hash::Hash,
+    ) -> TxResult {
         let mut all: Vec<&Keypair> = vec![fee_payer];
         all.extend_from_slice(signers);
         let tx = Transaction::new_signed_with_payer(

@@ -85,32 +85,12 @@ pub fn verify_quorum<'info>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::NodeStatus;
 
     fn node(owner: Pubkey, operator: Pubkey) -> Node {
         Node {
-            license_mint: Pubkey::new_unique(),
-            kind: LicenseKind::Verifier,
             owner,
             operator,
-            price_per_ibm_usd_micros: 0,
-            ib_micros: 0,
-            last_benchmark_at: 0,
-            status: NodeStatus::Active,
-            deactivated: false,
-            blacklisted: false,
-            blacklisted_at: 0,
-            strikes: 0,
-            stake: 0,
-            unbonding_amount: 0,
-            unbonding_shares: 0,
-            next_ticket_id: 0,
-            next_take_over_ticket_id: crate::state::FIRST_TAKE_OVER_TICKET_ID,
-            required_stake: 0,
-            registered_at: 0,
-            status_updated_at: 0,
-            bump: 0,
-            vault_bump: 0,
+            ..crate::state::node::tests::node(LicenseKind::Verifier, 0)
         }
     }
 

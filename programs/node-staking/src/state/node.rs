@@ -172,10 +172,10 @@ impl Node {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn node(kind: LicenseKind, stake: u64) -> Node {
+    pub(crate) fn node(kind: LicenseKind, stake: u64) -> Node {
         Node {
             license_mint: Pubkey::default(),
             kind,
