@@ -4,7 +4,7 @@
 use anchor_lang::prelude::Pubkey;
 use inferix_sdk::accounts::{fetch, fetch_many, token_balance};
 use inferix_sdk::client::Chain;
-use inferix_sdk::epoch_rewards::state::NodeRewards;
+use inferix_sdk::epoch_rewards::state::{NodeEpoch, NodeRewards, VerifierEpoch};
 use inferix_sdk::instructions::{self, Referral, SaleAccounts};
 use inferix_sdk::node_license::instructions::WhitelistProof;
 use inferix_sdk::node_license::state::{LicenseConfig, LicenseKind, Sale};
@@ -539,6 +539,17 @@ pub async fn status(
             "participation: no verified work yet (epoch {current} now)"
         )),
     }
+    let tally: Option<NodeEpoch> = fetch(chain, &pda::node_epoch(current, &node_address)).await?;
+    let credits: Option<VerifierEpoch> =
+        fetch(chain, &pda::verifier_epoch(current, &node_address)).await?;
+    let this_epoch = network::epoch_participation(
+        &node,
+        rewards_config.params.min_participation_minutes,
+        tally.as_ref(),
+        credits.as_ref(),
+        d,
+    );
+    report.line(this_epoch.clone());
     let unbonding = tickets(chain, &node_address, &node).await?;
     for (_, t) in &unbonding {
         report.line(format!(
@@ -599,7 +610,7 @@ pub async fn status(
     ));
     report.json = json!({
         "license_mint": license_mint.to_string(), "node": node_address.to_string(),
-        "kind": format!("{:?}", node.kind), "status": format!("{:?}", node.status), "why": activity(&node, config.ifx_decimals),
+        "kind": format!("{:?}", node.kind), "status": format!("{:?}", node.status), "why": activity(&node, config.ifx_decimals), "this_epoch": this_epoch,
         "stake": node.stake, "required_stake": node.required_stake, "ib_micros": node.ib_micros,
         "participated_epochs": participation.map(|p| p.0), "epochs_since_start": participation.map(|p| p.1),
         "current_epoch": current, "unbonding": unbonding.iter().map(|(_, t)| json!({"ticket": t.ticket_id, "release_at": t.release_at})).collect::<Vec<_>>(),

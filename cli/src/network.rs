@@ -200,6 +200,52 @@ pub async fn vestings(
 }
 
 /// Why a node is or is not in the active set, in words.
+/// Whether the current epoch counts towards the node's participation, and if not why (SPEC §10
+/// item 2): a worker's epoch counts once its verified IBM is above 0 and reaches IB × the
+/// minimum minutes; a verifier's once it co-signed attestations that credited IBM, when that
+/// epoch is claimed.
+pub fn epoch_participation(
+    node: &Node,
+    min_participation_minutes: u32,
+    tally: Option<&NodeEpoch>,
+    credits: Option<&VerifierEpoch>,
+    ifx_decimals: u8,
+) -> String {
+    use inferix_sdk::node_staking::state::NodeStatus;
+    let ibm = |micros: u64| format!("{}.{:06}", micros / 1_000_000, micros % 1_000_000);
+    if node.status != NodeStatus::Active {
+        return format!(
+            "this epoch does not count: attestations need an active node ({})",
+            activity(node, ifx_decimals)
+        );
+    }
+    match node.kind {
+        LicenseKind::Worker => {
+            let needed = (node.ib_micros as u128 * min_participation_minutes as u128).max(1);
+            let verified = tally.map_or(0, |t| t.cumulative_ibm_micros);
+            if tally.is_some_and(|t| t.participated) {
+                format!("this epoch counts: {} IBM verified", ibm(verified))
+            } else {
+                format!(
+                    "this epoch does not count yet: {} of {} IBM verified (IB × {min_participation_minutes} min, above 0)",
+                    ibm(verified),
+                    ibm(u64::try_from(needed).unwrap_or(u64::MAX))
+                )
+            }
+        }
+        LicenseKind::Verifier => match credits {
+            None => "this epoch does not count: its credit account is not open, so its co-signatures cannot be credited (open_verifier_epoch)".into(),
+            Some(c) if c.credits_ibm_micros == 0 => {
+                "this epoch does not count yet: no co-signed attestation has credited IBM".into()
+            }
+            Some(c) => format!(
+                "this epoch counts when claimed: co-signed attestations credited {} IBM",
+                ibm(c.credits_ibm_micros)
+            ),
+        },
+    }
+}
+
 pub fn activity(node: &Node, ifx_decimals: u8) -> String {
     use inferix_sdk::node_staking::state::NodeStatus;
     match node.status {

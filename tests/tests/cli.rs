@@ -427,6 +427,11 @@ async fn a_node_is_registered_staked_and_unstaked_and_the_holders_mistakes_are_n
         .unwrap();
     assert_eq!(status.json["required_stake"], required);
     assert_eq!(status.json["why"], "active: its stake covers S(n)");
+    // Why the epoch does not count yet (SPEC §10 item 2): no verified work.
+    assert!(status.json["this_epoch"]
+        .as_str()
+        .unwrap()
+        .starts_with("this epoch does not count yet: 0.000000 of "));
 
     // Insufficient stake: below S(n) while active, or more than is staked.
     let vault_before = net.bank.token_balance(&pda::stake_vault(&node)).await;
@@ -501,6 +506,10 @@ async fn a_node_is_registered_staked_and_unstaked_and_the_holders_mistakes_are_n
         .as_str()
         .unwrap()
         .starts_with("inactive: stake below S(n) by"));
+    assert!(status.json["this_epoch"]
+        .as_str()
+        .unwrap()
+        .starts_with("this epoch does not count: attestations need an active node (inactive"));
     let back = net
         .inferix(
             &bob,
@@ -693,6 +702,10 @@ async fn rewards_are_claimed_once_their_epoch_is_finalized_and_vesting_is_withdr
     assert_eq!(
         pending.json["pending_rewards"][0]["reward"],
         epoch.verifier_reward / 2
+    );
+    assert_eq!(
+        pending.json["this_epoch"],
+        "this epoch does not count: its credit account is not open, so its co-signatures cannot be credited (open_verifier_epoch)"
     );
     let verifier_claim = w
         .net
