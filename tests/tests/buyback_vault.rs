@@ -5,6 +5,7 @@
 use anchor_lang::prelude::Pubkey;
 use buyback_vault::errors::BuybackError;
 use buyback_vault::state::{BoughtBack, BuybackVesting, Custody};
+use epoch_rewards::errors::RewardsError;
 use inferix_common::price::{VerificationLevel, PYTH_RECEIVER_PROGRAM_ID};
 use inferix_common::CommonError;
 use inferix_tests::*;
@@ -773,6 +774,35 @@ async fn a_paused_node_license_or_node_staking_stops_the_buyback_it_would_touch(
     bw.bank().send(&[resume], &[&staking_admin]).await.unwrap();
 
     bw.buyback_ifx(&worker.owner, worker, 0).await.unwrap();
+}
+
+/// SPEC §10 item 3: after a buyback the licence sits in the buyback vault's custody, held by its
+/// PDA. A permissionless claim of the node's earlier epoch would push the IFX to an address
+/// nobody can move it from; it is refused and the reward stays in the vault.
+#[tokio::test]
+async fn a_claim_never_pays_a_program_held_license_without_its_signature() {
+    let (mut bw, workers) = open_window(1).await;
+    let worker = &workers[0];
+    bw.buyback_ifx(&worker.owner, worker, 0).await.unwrap();
+    bw.r.fund_rewards(1_000_000 * IFX).await;
+    let end = bw.r.epoch(0).await.end_ts;
+    bw.bank().set_time(end + 6 * HOUR).await;
+    bw.r.finalize(0).await.unwrap();
+    let custody = buyback_vault::buyback_authority();
+    let watched = [
+        epoch_pda(0),
+        reward_vault_pda(),
+        rewards_config_pda(),
+        node_epoch_pda(0, &worker.node),
+    ];
+    let before = bw.bank().snapshot(&watched).await;
+    assert_error(
+        &bw.r.claim_worker(0, worker, &custody).await,
+        RewardsError::HolderMustSign,
+    );
+    assert_eq!(bw.bank().snapshot(&watched).await, before);
+    let custody_ifx = ata_address(&custody, &bw.r.s.ifx_mint, &anchor_spl::token::ID);
+    assert!(bw.bank().account(&custody_ifx).await.is_none());
 }
 
 #[tokio::test]

@@ -66,4 +66,6 @@ pub enum RewardsError {
     PayerNotOperator,
     #[msg("The reward vault cannot cover this epoch yet: fund it, or finalize after the funding timeout")]
     RewardVaultUnderfunded,
+    #[msg("The license is held by a program address: that holder must sign the claim")]
+    HolderMustSign,
 }

@@ -60,9 +60,16 @@ pub struct RewardPayout<'info> {
 }
 
 impl RewardPayout<'_> {
-    /// Checks the epoch can be claimed now.
+    /// Checks the epoch can be claimed now, and for whom: a permissionless claim only pays
+    /// wallets (SPEC §10 item 3). A license held at an address no key signs for — a program's
+    /// PDA: an escrow, a marketplace, the buyback vault — is claimed only with that holder's
+    /// signature (its program claims by CPI), so no reward is pushed where nobody can move it.
     pub fn require_claimable(&self) -> Result<()> {
         self.config.require_not_paused()?;
+        require!(
+            self.holder.key().is_on_curve() || self.holder.is_signer,
+            RewardsError::HolderMustSign
+        );
         require!(self.epoch.finalized, RewardsError::EpochNotFinalized);
         require!(
             !self.epoch.clawed_back && self.config.claims_open(Clock::get()?.unix_timestamp),
