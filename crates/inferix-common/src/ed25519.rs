@@ -195,29 +195,6 @@ pub fn signed_message<'a>(
     Ok(&data[layout.message_start..])
 }
 
-/// Checks, through the instructions sysvar, that the instruction immediately before the
-/// currently executing one is the precompile instruction for `expected_signers` over `message`.
-pub fn verify_preceding_instruction(
-    instructions_sysvar: &AccountInfo,
-    expected_signers: &[Pubkey],
-    message: &[u8],
-) -> Result<()> {
-    let signed = preceding_signed_message(instructions_sysvar, expected_signers, message.len())?;
-    require!(signed == message, CommonError::Ed25519MessageMismatch);
-    Ok(())
-}
-
-/// The message of `message_len` bytes that `expected_signers` signed in the precompile
-/// instruction immediately before the current one (see [`signed_message`]).
-pub fn preceding_signed_message(
-    instructions_sysvar: &AccountInfo,
-    expected_signers: &[Pubkey],
-    message_len: usize,
-) -> Result<Vec<u8>> {
-    let ix = preceding_precompile_instruction(instructions_sysvar)?;
-    signed_message(&ix.program_id, &ix.data, expected_signers, message_len).map(<[u8]>::to_vec)
-}
-
 /// The message of `message_len` bytes signed, in the precompile instruction immediately before
 /// the current one, by one of `managers` first and then exactly `cosigners` in order (SPEC §10:
 /// a manager and the verifier quorum vouch together). Returns the manager and the message.
@@ -615,10 +592,20 @@ mod tests {
         );
     }
 
-    /// Runs [`verify_preceding_instruction`] over a real instructions-sysvar account holding
-    /// `instructions`, as executing instruction `current`.
+    /// Runs [`verify_preceding_manager_instruction`] (the first of `s.signers` as the only
+    /// manager) over a real instructions-sysvar account holding `instructions`, as executing
+    /// instruction `current`.
     fn verify_in_transaction(
         s: &Signed,
+        instructions: &[(Pubkey, Vec<u8>)],
+        current: u16,
+    ) -> Result<()> {
+        verify_in_transaction_with(s, &s.signers[..1], instructions, current)
+    }
+
+    fn verify_in_transaction_with(
+        s: &Signed,
+        managers: &[Pubkey],
         instructions: &[(Pubkey, Vec<u8>)],
         current: u16,
     ) -> Result<()> {
@@ -637,7 +624,28 @@ mod tests {
         let owner = solana_sdk_ids::sysvar::ID;
         let mut lamports = 0;
         let info = AccountInfo::new(&key, false, false, &mut lamports, &mut data, &owner, false);
-        verify_preceding_instruction(&info, &s.signers, &s.message)
+        verify_preceding_manager_instruction(&info, managers, &s.signers[1..], &s.message)
+            .map(|_| ())
+    }
+
+    #[test]
+    fn the_first_signer_must_be_one_of_the_managers() {
+        let s = signed();
+        let ixs = [
+            (ED25519_PROGRAM_ID, s.data.clone()),
+            (Pubkey::new_unique(), vec![1]),
+        ];
+        let managers = [Pubkey::new_unique(), s.signers[0]];
+        verify_in_transaction_with(&s, &managers, &ixs, 1).unwrap();
+        assert_eq!(
+            code(verify_in_transaction_with(&s, &managers[..1], &ixs, 1)),
+            u32::from(CommonError::NotAManager)
+        );
+        // A co-signer's key is no manager either, even if the set names it.
+        assert_eq!(
+            code(verify_in_transaction_with(&s, &[s.signers[1]], &ixs, 1)),
+            u32::from(CommonError::NotAManager)
+        );
     }
 
     #[test]
@@ -680,7 +688,15 @@ mod tests {
         let mut data = vec![0u8; 16];
         let info = AccountInfo::new(&key, false, false, &mut lamports, &mut data, &owner, false);
         assert_eq!(
-            code(verify_preceding_instruction(&info, &s.signers, &s.message)),
+            code(
+                verify_preceding_manager_instruction(
+                    &info,
+                    &s.signers[..1],
+                    &s.signers[1..],
+                    &s.message
+                )
+                .map(|_| ())
+            ),
             u32::from(CommonError::NotInstructionsSysvar)
         );
     }
