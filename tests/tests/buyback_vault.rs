@@ -315,6 +315,24 @@ async fn an_airdropped_license_is_not_eligible() {
 /// A world whose window opens 20 h into epoch `epochs`, with one worker that participated in
 /// the epochs `participated` (verifiers open every epoch).
 async fn participation_world(epochs: u32, participated: &[u32]) -> (BuybackWorld, NodeFixture) {
+    // Participating: 720 IBM at 1 IB; otherwise a little work, below the threshold.
+    worked_world(epochs, |epoch| {
+        Some(if participated.contains(&epoch) {
+            720_000_000
+        } else {
+            100_000_000
+        })
+    })
+    .await
+}
+
+/// A world whose window opens 20 h into epoch `epochs`, with one 1-IB worker (registered in
+/// epoch 0) attesting `work(epoch)` IBM micros 13 h into each epoch where it is `Some`, and the
+/// clock at the window's opening.
+async fn worked_world(
+    epochs: u32,
+    work: impl Fn(u32) -> Option<u64>,
+) -> (BuybackWorld, NodeFixture) {
     let mut bw = BuybackWorld::start(epochs as i64 * EPOCH + 20 * HOUR).await;
     bw.fund(1_000_000 * IFX, 0).await;
     let worker = bw.r.worker(1_000_000).await;
@@ -329,14 +347,10 @@ async fn participation_world(epochs: u32, participated: &[u32]) -> (BuybackWorld
                 bw.r.open_verifier_epoch(&v, epoch).await.unwrap();
             }
         }
-        seq += 1;
-        // Participating: 720 IBM at 1 IB; otherwise a little work, below the threshold.
-        let ibm = if participated.contains(&epoch) {
-            720_000_000
-        } else {
-            100_000_000
-        };
-        bw.r.attest(&worker, seq, ibm).await.unwrap();
+        if let Some(ibm) = work(epoch) {
+            seq += 1;
+            bw.r.attest(&worker, seq, ibm).await.unwrap();
+        }
     }
     let start = bw.window_start;
     bw.bank().set_time(start).await;
@@ -372,26 +386,12 @@ async fn participation_just_above_two_thirds_is_eligible() {
 /// participated in 1 of 5 epochs, not 1 of 1.
 #[tokio::test]
 async fn a_node_idle_until_the_window_epoch_is_not_eligible() {
-    let epochs = 4;
-    let mut bw = BuybackWorld::start(epochs as i64 * EPOCH + 20 * HOUR).await;
-    bw.fund(1_000_000 * IFX, 0).await;
-    let worker = bw.r.worker(1_000_000).await;
-    let origin = bw.r.epoch_origin;
-    bw.bank()
-        .set_time(origin + epochs as i64 * EPOCH + 13 * HOUR)
-        .await;
-    for v in bw.r.verifiers.iter().map(|v| v.node).collect::<Vec<_>>() {
-        bw.r.open_verifier_epoch(&v, epochs).await.unwrap();
-    }
-    bw.r.attest(&worker, 1, 720_000_000).await.unwrap();
+    let (mut bw, worker) = worked_world(4, |epoch| (epoch == 4).then_some(720_000_000)).await;
     let record: epoch_rewards::state::NodeRewards = bw
         .bank()
         .anchor_account(&node_rewards_pda(&worker.node))
         .await;
     assert_eq!((record.started_epoch, record.participated_epochs), (0, 1));
-    let start = bw.window_start;
-    bw.bank().set_time(start).await;
-    bw.prices(IFX_PRICE, 0, ETH_PRICE, 0).await;
     assert_refused(
         &mut bw,
         &worker,

@@ -1465,22 +1465,19 @@ async fn admin_handover_and_parameter_bounds() {
         data: data(),
     };
     use anchor_lang::InstructionData;
+    let update_config = |params: StakingParams| {
+        let args = UpdateConfigArgs {
+            pause_guardian: admin.pubkey(),
+            buyback_authority: admin.pubkey(),
+            params,
+        };
+        config_ix(&admin, &|| {
+            node_staking::instruction::UpdateConfig { args: args.clone() }.data()
+        })
+    };
     let mut params: StakingParams = f.w.config().await.params;
     params.quorum = 0;
-    let bad = UpdateConfigArgs {
-        pause_guardian: admin.pubkey(),
-        buyback_authority: admin.pubkey(),
-        params,
-    };
-    let result =
-        f.w.bank
-            .send(
-                &[config_ix(&admin, &|| {
-                    node_staking::instruction::UpdateConfig { args: bad.clone() }.data()
-                })],
-                &[&admin],
-            )
-            .await;
+    let result = f.w.bank.send(&[update_config(params)], &[&admin]).await;
     assert_error(&result, StakingError::InvalidParams);
     // SPEC §10 item 8: the admin cannot point the penalty pool at an account of their own.
     let before = f.w.bank.snapshot(&[staking_config_pda()]).await;
@@ -1489,23 +1486,7 @@ async fn admin_handover_and_parameter_bounds() {
         f.w.bank
             .ata(&admin.pubkey(), &f.w.ifx_mint, &anchor_spl::token::ID)
             .await;
-    let redirect = UpdateConfigArgs {
-        pause_guardian: admin.pubkey(),
-        buyback_authority: admin.pubkey(),
-        params,
-    };
-    let result =
-        f.w.bank
-            .send(
-                &[config_ix(&admin, &|| {
-                    node_staking::instruction::UpdateConfig {
-                        args: redirect.clone(),
-                    }
-                    .data()
-                })],
-                &[&admin],
-            )
-            .await;
+    let result = f.w.bank.send(&[update_config(params)], &[&admin]).await;
     assert_error(&result, StakingError::PenaltyDestinationFixed);
     assert_eq!(f.w.bank.snapshot(&[staking_config_pda()]).await, before);
 

@@ -134,6 +134,20 @@ impl Fixture {
         );
     }
 
+    /// A governance transaction of `signer`, refused with `expected`; both configs unchanged.
+    async fn assert_governance_refused(
+        &mut self,
+        instruction: Instruction,
+        signer: &Keypair,
+        expected: impl Into<u32> + std::fmt::Debug + Copy,
+    ) {
+        let configs = [rewards_config_pda(), staking_config_pda()];
+        let before = self.w.bank().snapshot(&configs).await;
+        let result = self.w.bank().send(&[instruction], &[signer]).await;
+        assert_error(&result, expected);
+        assert_eq!(self.w.bank().snapshot(&configs).await, before);
+    }
+
     /// Attestation, benchmark and violation of the worker vouched for by the test manager and
     /// `verifiers`: each refused with `expected`.
     async fn assert_cannot_vouch(
@@ -281,30 +295,18 @@ async fn the_admin_alone_changes_the_managers_and_a_running_program_always_has_o
 
     // Only the admin adds or removes a manager.
     let outsider = f.w.bank().new_wallet(1).await;
-    assert_error(
-        &f.w.bank()
-            .send(
-                &[gov::rewards_add_manager(
-                    &outsider.pubkey(),
-                    &second.pubkey(),
-                )],
-                &[&outsider],
-            )
-            .await,
+    f.assert_governance_refused(
+        gov::rewards_add_manager(&outsider.pubkey(), &second.pubkey()),
+        &outsider,
         RewardsError::NotAdmin,
-    );
-    assert_error(
-        &f.w.bank()
-            .send(
-                &[gov::staking_add_manager(
-                    &outsider.pubkey(),
-                    &second.pubkey(),
-                )],
-                &[&outsider],
-            )
-            .await,
+    )
+    .await;
+    f.assert_governance_refused(
+        gov::staking_add_manager(&outsider.pubkey(), &second.pubkey()),
+        &outsider,
         StakingError::NotAdmin,
-    );
+    )
+    .await;
     let add = [
         gov::rewards_add_manager(&admin_key, &second.pubkey()),
         gov::staking_add_manager(&admin_key, &second.pubkey()),
@@ -314,28 +316,22 @@ async fn the_admin_alone_changes_the_managers_and_a_running_program_always_has_o
         f.w.config().await.managers,
         vec![test_manager().pubkey(), second.pubkey()]
     );
-    assert_error(
-        &f.w.bank()
-            .send(
-                &[gov::rewards_add_manager(&admin_key, &second.pubkey())],
-                &[&admin],
-            )
-            .await,
+    f.assert_governance_refused(
+        gov::rewards_add_manager(&admin_key, &second.pubkey()),
+        &admin,
         CommonError::AlreadyAManager,
-    );
+    )
+    .await;
     let more: Vec<Instruction> = (0..2)
         .map(|_| gov::rewards_add_manager(&admin_key, &Pubkey::new_unique()))
         .collect();
     f.w.bank().send(&more, &[&admin]).await.unwrap();
-    assert_error(
-        &f.w.bank()
-            .send(
-                &[gov::rewards_add_manager(&admin_key, &Pubkey::new_unique())],
-                &[&admin],
-            )
-            .await,
+    f.assert_governance_refused(
+        gov::rewards_add_manager(&admin_key, &Pubkey::new_unique()),
+        &admin,
         CommonError::ManagerSetFull,
-    );
+    )
+    .await;
 
     // The first manager removed: its signature no longer counts, the second's does.
     let remove = [
@@ -359,24 +355,20 @@ async fn the_admin_alone_changes_the_managers_and_a_running_program_always_has_o
     // node-staking now has one manager: it can be removed only while paused, and a program
     // without managers cannot be unpaused.
     let last = gov::staking_remove_manager(&admin_key, &second.pubkey());
-    assert_error(
-        &f.w.bank()
-            .send(std::slice::from_ref(&last), &[&admin])
-            .await,
-        CommonError::ManagerSetEmpty,
-    );
+    f.assert_governance_refused(last.clone(), &admin, CommonError::ManagerSetEmpty)
+        .await;
     let pause = gov::staking_set_paused(&staking_guardian.pubkey(), true);
     f.w.bank()
         .send(&[pause], &[&staking_guardian])
         .await
         .unwrap();
     f.w.bank().send(&[last], &[&admin]).await.unwrap();
-    assert_error(
-        &f.w.bank()
-            .send(&[gov::staking_set_paused(&admin_key, false)], &[&admin])
-            .await,
+    f.assert_governance_refused(
+        gov::staking_set_paused(&admin_key, false),
+        &admin,
         CommonError::ManagerSetEmpty,
-    );
+    )
+    .await;
     let restore = [
         gov::staking_add_manager(&admin_key, &second.pubkey()),
         gov::staking_set_paused(&admin_key, false),
