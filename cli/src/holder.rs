@@ -125,6 +125,7 @@ pub async fn take_over(
         &wallet.pubkey(),
         license_mint,
         node.next_take_over_ticket_id,
+        node.era,
     );
     let signature = chain.send(&[ix], wallet, &[]).await?;
     let after = network::node(chain, license_mint).await?;
@@ -469,6 +470,7 @@ pub async fn withdraw(
             &node_address,
             address,
             &ticket.rent_payer,
+            pda::ticket_stake_era(&node_address, &node, ticket),
             &staker_ifx,
             &ifx,
         );

@@ -101,6 +101,10 @@ pub enum ChainCommand {
         /// Token program of the IFX mint.
         #[arg(long, default_value_t = anchor_spl_token_id())]
         ifx_token_program: String,
+        /// The node's sealed stake era the violation was issued in, when it was issued before
+        /// the node's last take-over (only that era's previous owner's stake is slashed then).
+        #[arg(long)]
+        stake_era: Option<u32>,
         #[command(flatten)]
         submission: Submission,
     },
@@ -251,6 +255,7 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
             evidence_hash,
             ifx_mint,
             ifx_token_program,
+            stake_era,
             submission,
         } => {
             let kind = match kind.as_str() {
@@ -279,6 +284,7 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
                 &pubkey("--ifx-mint", &ifx_mint)?,
                 &pubkey("--ifx-token-program", &ifx_token_program)?,
                 args,
+                stake_era,
                 &manager,
                 &cosigners,
             );

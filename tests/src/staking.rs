@@ -338,6 +338,77 @@ impl StakingWorld {
         verifier
     }
 
+    /// The admin changes the parameters by `edit`, keeping the other settings.
+    pub async fn update_params(&mut self, edit: impl FnOnce(&mut StakingParams)) -> TxResult {
+        let config = self.config().await;
+        let mut params = config.params;
+        edit(&mut params);
+        let update = staking_ix(
+            node_staking::accounts::ConfigAdmin {
+                authority: self.admin.pubkey(),
+                config: staking_config_pda(),
+            },
+            node_staking::instruction::UpdateConfig {
+                args: node_staking::instructions::UpdateConfigArgs {
+                    pause_guardian: config.pause_guardian,
+                    buyback_authority: config.buyback_authority,
+                    params,
+                },
+            },
+        );
+        let admin = self.admin.insecure_clone();
+        self.bank.send(&[update], &[&admin]).await
+    }
+
+    /// Sells `node`'s license to a new wallet, the clock moved to when its transfer lock runs out
+    /// (at least); returns the buyer, who has not taken the node over yet.
+    pub async fn sell_license(&mut self, node: &NodeFixture) -> Keypair {
+        let record: node_license::state::LicenseRecord = self
+            .bank
+            .anchor_account(&crate::license_record_pda(&node.license_mint))
+            .await;
+        if self.bank.now().await < record.unlocks_at {
+            self.bank.set_time(record.unlocks_at).await;
+        }
+        let unlock = crate::unlock_license_ix(&node.license_mint, &node.owner.pubkey());
+        self.bank.send(&[unlock], &[]).await.expect("unlocking");
+        let buyer = self.bank.new_wallet(1).await;
+        let destination = self
+            .bank
+            .ata(&buyer.pubkey(), &node.license_mint, &TOKEN_2022_ID)
+            .await;
+        let source = ata_address(&node.owner.pubkey(), &node.license_mint, &TOKEN_2022_ID);
+        let sell = spl_token_2022_interface::instruction::transfer_checked(
+            &TOKEN_2022_ID,
+            &source,
+            &node.license_mint,
+            &destination,
+            &node.owner.pubkey(),
+            &[],
+            1,
+            0,
+        )
+        .expect("a transfer instruction");
+        self.bank
+            .send(&[sell], &[&node.owner])
+            .await
+            .expect("selling");
+        buyer
+    }
+
+    /// `new_owner`, holding the license, takes the node over; returns the previous owner's ticket.
+    pub async fn take_over(&mut self, node: &Pubkey, new_owner: &Keypair) -> (TxResult, Pubkey) {
+        let state = self.node(node).await;
+        let ticket = inferix_sdk::pda::take_over_ticket(node, state.next_take_over_ticket_id);
+        let take_over = sdk::take_over(
+            &new_owner.pubkey(),
+            &state.license_mint,
+            state.next_take_over_ticket_id,
+            state.era,
+        );
+        (self.bank.send(&[take_over], &[new_owner]).await, ticket)
+    }
+
     pub async fn unstake(&mut self, node: &NodeFixture, amount: u64) -> (TxResult, Pubkey) {
         let next_ticket_id = self.node(&node.node).await.next_ticket_id;
         let ticket = ticket_pda(&node.node, next_ticket_id);
@@ -354,6 +425,7 @@ impl StakingWorld {
 
     pub async fn withdraw(&mut self, node: &Pubkey, ticket: &Pubkey, staker: &Keypair) -> TxResult {
         let state: node_staking::state::UnbondingTicket = self.bank.anchor_account(ticket).await;
+        let stake_era = inferix_sdk::pda::ticket_stake_era(node, &self.node(node).await, &state);
         let staker_ifx = self
             .bank
             .ata(
@@ -367,6 +439,7 @@ impl StakingWorld {
             node,
             ticket,
             &state.rent_payer,
+            stake_era,
             &staker_ifx,
             &self.ifx(),
         );
@@ -392,15 +465,17 @@ impl StakingWorld {
         sdk::update_ib(node, &pushed_price_pda(), args, verifiers)
     }
 
+    /// `stake_era`: the sealed era the violation was issued in (before the last take-over).
     pub fn report_violation_ix(
         &self,
         node: &Pubkey,
         args: ViolationArgs,
+        stake_era: Option<u32>,
         verifiers: &[Pubkey],
     ) -> Instruction {
         let payer = self.bank.payer().pubkey();
-        let ifx = self.ifx();
-        sdk::report_violation(&payer, node, &ifx.mint, &ifx.token_program, args, verifiers)
+        let stake_era = stake_era.map(|era| inferix_sdk::pda::stake_era(node, era));
+        sdk::report_violation(&payer, node, &self.ifx(), args, stake_era, verifiers)
     }
 
     /// A benchmark of `ib_micros` for `node`, signed by `verifiers`' operators, submitted now.
@@ -435,6 +510,27 @@ impl StakingWorld {
         verifiers: &[&NodeFixture],
     ) -> TxResult {
         let issued_at = self.bank.now().await;
+        let issued = ViolationIssued {
+            issued_at,
+            stake_era: None,
+        };
+        self.violation_issued(node, kind, evidence_hash, issued, verifiers)
+            .await
+    }
+
+    /// A violation issued at `issued.issued_at`, naming the sealed era it falls into, if any.
+    pub async fn violation_issued(
+        &mut self,
+        node: &Pubkey,
+        kind: u8,
+        evidence_hash: [u8; 32],
+        issued: ViolationIssued,
+        verifiers: &[&NodeFixture],
+    ) -> TxResult {
+        let ViolationIssued {
+            issued_at,
+            stake_era,
+        } = issued;
         let args = ViolationArgs {
             epoch: 1,
             kind,
@@ -446,10 +542,18 @@ impl StakingWorld {
         let keys: Vec<Pubkey> = verifiers.iter().map(|v| v.node).collect();
         let instructions = [
             co_signed(&message, &signers),
-            self.report_violation_ix(node, args, &keys),
+            self.report_violation_ix(node, args, stake_era, &keys),
         ];
         self.bank.send(&instructions, &[]).await
     }
+}
+
+/// When a violation was issued, and the sealed stake era that time falls into (if before the
+/// node's last take-over).
+#[derive(Clone, Copy, Debug)]
+pub struct ViolationIssued {
+    pub issued_at: i64,
+    pub stake_era: Option<u32>,
 }
 
 pub fn benchmark_message(node: &Pubkey, args: &BenchmarkArgs) -> Vec<u8> {

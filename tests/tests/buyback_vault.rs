@@ -98,7 +98,7 @@ async fn ifx_option_pays_the_full_price_vesting_over_thirty_days() {
     assert!(!record.locked);
     let node = bw.r.s.node(&worker.node).await;
     assert_eq!((node.status, node.stake), (NodeStatus::Retired, 0));
-    assert!(node.unbonding_amount > 0);
+    assert!(node.unbonding.amount > 0);
     let bought: BoughtBack = bw
         .bank()
         .anchor_account(&bought_back_pda(&worker.license_mint))

@@ -7,12 +7,15 @@ use inferix_common::price::{VerificationLevel, PYTH_RECEIVER_PROGRAM_ID};
 use inferix_common::CommonError;
 use inferix_tests::*;
 use node_license::state::LicenseKind;
+use node_staking::constants::DEFAULT_UNBONDING_SECS;
 use node_staking::constants::{DEFAULT_MIN_PRICE_PER_IBM_USD_MICROS, DEFAULT_WORKER_MIN_STAKE};
 use node_staking::errors::StakingError;
 use node_staking::instructions::{
     BenchmarkArgs, RegisterNodeArgs, UpdateConfigArgs, UpdateNodeArgs, ViolationArgs,
 };
-use node_staking::state::{NodeStatus, PriceSource, SlashRecord, SlashStatus, StakingParams};
+use node_staking::state::{
+    NodeStatus, PriceSource, SlashRecord, SlashStatus, StakeEra, StakingParams,
+};
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -404,7 +407,7 @@ async fn a_slash_during_unbonding_reduces_what_is_withdrawn() {
         .unwrap();
     let node = f.w.node(&worker.node).await;
     assert_eq!(
-        (node.stake, node.unbonding_amount),
+        (node.stake, node.unbonding.amount),
         (2_456 * IFX * 9 / 10, 900 * IFX)
     );
 
@@ -555,7 +558,7 @@ fn signed_violation(
     let message = violation_message(&f.worker.node, args);
     vec![
         co_signed(&message, signers),
-        f.w.report_violation_ix(&f.worker.node, args.clone(), nodes),
+        f.w.report_violation_ix(&f.worker.node, args.clone(), None, nodes),
     ]
 }
 
@@ -725,7 +728,7 @@ async fn forged_precompile_instructions_are_refused() {
             let message = violation_message(&f.worker.node, &other);
             vec![
                 co_signed(&message, &signers),
-                f.w.report_violation_ix(&f.worker.node, a.clone(), &nodes),
+                f.w.report_violation_ix(&f.worker.node, a.clone(), None, &nodes),
             ]
         },
         Some(CommonError::Ed25519MessageMismatch.into()),
@@ -740,7 +743,7 @@ async fn forged_precompile_instructions_are_refused() {
             message[8..40].copy_from_slice(Pubkey::new_unique().as_ref());
             vec![
                 co_signed(&message, &signers),
-                f.w.report_violation_ix(&f.worker.node, a.clone(), &nodes),
+                f.w.report_violation_ix(&f.worker.node, a.clone(), None, &nodes),
             ]
         },
         Some(CommonError::Ed25519MessageMismatch.into()),
@@ -792,7 +795,11 @@ async fn forged_precompile_instructions_are_refused() {
     .await;
     assert_violation_refused(
         &mut f,
-        |f, a| vec![f.w.report_violation_ix(&f.worker.node, a.clone(), &nodes)],
+        |f, a| {
+            vec![f
+                .w
+                .report_violation_ix(&f.worker.node, a.clone(), None, &nodes)]
+        },
         Some(CommonError::Ed25519InstructionMissing.into()),
     )
     .await;
@@ -838,18 +845,23 @@ async fn evidence_is_used_once() {
 // ---------------------------------------------------------------- appeals and the penalty pool
 
 fn reverse_slash_ix(f: &Fixture, evidence_hash: &[u8; 32]) -> Instruction {
-    staking_ix(
-        node_staking::accounts::ReverseSlash {
-            admin: f.w.admin.pubkey(),
-            config: staking_config_pda(),
-            node: f.worker.node,
-            slash_record: slash_pda(evidence_hash),
-            stake_vault: f.worker.vault,
-            penalty_vault: penalty_vault_pda(),
-            ifx_mint: f.w.ifx_mint,
-            ifx_token_program: anchor_spl::token::ID,
-        },
-        node_staking::instruction::ReverseSlash {},
+    reverse_slash_to(f, evidence_hash, None, None)
+}
+
+/// A reversal naming the slash's sealed era and the staker's IFX account, where needed.
+fn reverse_slash_to(
+    f: &Fixture,
+    evidence_hash: &[u8; 32],
+    stake_era: Option<u32>,
+    staker_ifx: Option<Pubkey>,
+) -> Instruction {
+    inferix_sdk::admin::reverse_slash(
+        &f.w.admin.pubkey(),
+        &f.worker.node,
+        evidence_hash,
+        &f.w.ifx(),
+        stake_era.map(|era| inferix_sdk::pda::stake_era(&f.worker.node, era)),
+        staker_ifx,
     )
 }
 
@@ -877,11 +889,11 @@ async fn a_reversal_inside_the_appeal_window_restores_the_stake_exactly() {
     assert_eq!(
         (
             after.stake,
-            after.unbonding_amount,
+            after.unbonding.amount,
             after.strikes,
             after.status
         ),
-        (before.stake, before.unbonding_amount, 0, NodeStatus::Active)
+        (before.stake, before.unbonding.amount, 0, NodeStatus::Active)
     );
     assert_eq!(
         f.w.bank.token_balance(&f.worker.vault).await,
@@ -1163,6 +1175,7 @@ async fn the_new_license_holder_takes_over_and_the_old_stake_unbonds_to_its_stak
                 node: worker.node,
                 license_account,
                 ticket,
+                stake_era: inferix_sdk::pda::stake_era(&worker.node, 0),
                 system_program: anchor_lang::system_program::ID,
             },
             node_staking::instruction::TakeOver {},
@@ -1247,7 +1260,7 @@ async fn only_the_buyback_authority_retires_a_node() {
         .unwrap();
     let node = f.w.node(&f.worker.node).await;
     assert_eq!(
-        (node.status, node.stake, node.unbonding_amount),
+        (node.status, node.stake, node.unbonding.amount),
         (NodeStatus::Retired, 0, WORKER_MINIMUM)
     );
     assert_error(
@@ -1259,23 +1272,9 @@ async fn only_the_buyback_authority_retires_a_node() {
 // ---------------------------------------------------------------- prices
 
 async fn use_pyth(f: &mut Fixture, feed_id: [u8; 32]) -> Pubkey {
-    let mut config = f.w.config().await;
-    config.params.price_source = PriceSource::Pyth { feed_id };
-    let admin = f.w.admin.insecure_clone();
-    let update = staking_ix(
-        node_staking::accounts::ConfigAdmin {
-            authority: admin.pubkey(),
-            config: staking_config_pda(),
-        },
-        node_staking::instruction::UpdateConfig {
-            args: UpdateConfigArgs {
-                pause_guardian: config.pause_guardian,
-                buyback_authority: config.buyback_authority,
-                params: config.params,
-            },
-        },
-    );
-    f.w.bank.send(&[update], &[&admin]).await.unwrap();
+    f.w.update_params(|params| params.price_source = PriceSource::Pyth { feed_id })
+        .await
+        .unwrap();
     Pubkey::new_unique()
 }
 
@@ -1701,7 +1700,7 @@ async fn vaults_always_equal_stakes_plus_unbonding_plus_pending_penalties() {
             let state = f.w.node(&node.node).await;
             assert_eq!(
                 f.w.bank.token_balance(&node.vault).await,
-                state.stake + state.unbonding_amount,
+                state.stake + state.unbonding.amount,
                 "step {step}: node vault"
             );
         }
@@ -1829,6 +1828,7 @@ async fn remaining_owner_and_admin_refusals_are_named_and_move_nothing() {
                 &TOKEN_2022_ID,
             ),
             ticket,
+            stake_era: inferix_sdk::pda::stake_era(&worker.node, 0),
             system_program: anchor_lang::system_program::ID,
         },
         node_staking::instruction::TakeOver {},
@@ -1838,6 +1838,251 @@ async fn remaining_owner_and_admin_refusals_are_named_and_move_nothing() {
         StakingError::AlreadyOwner,
     );
     assert_eq!(f.balances().await, before);
+}
+
+// ---------------------------------------------------------------- slashes follow the staker
+
+/// The worker's stake era `era` (sealed by a take-over).
+async fn stake_era(f: &mut Fixture, era: u32) -> StakeEra {
+    let address = inferix_sdk::pda::stake_era(&f.worker.node, era);
+    f.w.bank.anchor_account(&address).await
+}
+
+/// The node's vault holds exactly what its stake, its pool and its sealed eras account for.
+async fn assert_vault_backs_node(f: &mut Fixture) {
+    let node = f.w.node(&f.worker.node).await;
+    assert_eq!(
+        f.w.bank.token_balance(&f.worker.vault).await,
+        node.vault_balance()
+    );
+}
+
+/// The worker's owner A, with 1,000 IFX unbonding, is slashed 1 % (evidence 1) and sells the
+/// license to B, who takes the node over and stakes S(n). Returns B's handle on the node, when
+/// A's last violation could still have been issued, and A's two tickets.
+async fn handed_over_fixture() -> (Fixture, NodeFixture, i64, [Pubkey; 2]) {
+    let mut f = staked_fixture().await;
+    let a = f.worker.clone_keys();
+    let buyer = f.w.sell_license(&a).await;
+    f.w.push_price(5_000_000, 0, -8).await.unwrap();
+    f.w.stake(&a, 1_000 * IFX).await.unwrap();
+    let (unstaked, a_ticket) = f.w.unstake(&a, 1_000 * IFX).await;
+    unstaked.unwrap();
+    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.clone_keys()).collect();
+    let signers: Vec<&NodeFixture> = quorum.iter().collect();
+    f.w.violation(&a.node, LIVENESS, evidence(1), &signers)
+        .await
+        .unwrap();
+    let during_a = f.w.bank.now().await;
+    f.w.bank.advance(60).await;
+    let (taken, take_over_ticket) = f.w.take_over(&a.node, &buyer).await;
+    taken.unwrap();
+    let b = NodeFixture {
+        operator: buyer.insecure_clone(),
+        owner: buyer,
+        ..a.clone_keys()
+    };
+    f.w.stake(&b, WORKER_MINIMUM).await.unwrap();
+    (f, b, during_a, [a_ticket, take_over_ticket])
+}
+
+#[tokio::test]
+async fn a_take_over_seals_the_previous_owners_stake_into_their_era() {
+    let (mut f, b, _, _) = handed_over_fixture().await;
+    let a = f.worker.owner.pubkey();
+    // A: 4,456 IFX staked, 1,000 unstaked, then 1 % of both slashed.
+    let a_left = (3_456 + 1_000) * IFX - (3_456 + 1_000) * IFX / 100;
+    let era = stake_era(&mut f, 0).await;
+    assert_eq!((era.staker, era.unbonding.amount), (a, a_left));
+    let node = f.w.node(&f.worker.node).await;
+    assert_eq!(
+        (node.era, node.owner, node.stake, node.unbonding.amount),
+        (1, b.owner.pubkey(), WORKER_MINIMUM, 0)
+    );
+    assert_eq!(node.sealed_unbonding, a_left);
+    assert_eq!(node.era_started_at, era.sealed_at);
+    let record: SlashRecord = f.w.bank.anchor_account(&slash_pda(&evidence(1))).await;
+    assert_eq!((record.staker, record.era), (a, 0));
+    assert_vault_backs_node(&mut f).await;
+}
+
+#[tokio::test]
+async fn the_new_owners_violation_never_cuts_the_previous_owners_tickets() {
+    let (mut f, b, _, _) = handed_over_fixture().await;
+    let sealed = stake_era(&mut f, 0).await;
+    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.clone_keys()).collect();
+    let signers: Vec<&NodeFixture> = quorum.iter().collect();
+    f.w.violation(&f.worker.node, FAILED_POR, evidence(2), &signers)
+        .await
+        .unwrap();
+    let node = f.w.node(&f.worker.node).await;
+    assert_eq!(node.stake, WORKER_MINIMUM - WORKER_MINIMUM / 10);
+    assert_eq!(stake_era(&mut f, 0).await.unbonding, sealed.unbonding);
+    let record: SlashRecord = f.w.bank.anchor_account(&slash_pda(&evidence(2))).await;
+    assert_eq!(
+        (record.staker, record.era, record.from_unbonding),
+        (b.owner.pubkey(), 1, 0)
+    );
+    assert_vault_backs_node(&mut f).await;
+}
+
+#[tokio::test]
+async fn a_violation_issued_before_the_take_over_slashes_only_the_previous_owners_era() {
+    let (mut f, _, during_a, _) = handed_over_fixture().await;
+    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.clone_keys()).collect();
+    let signers: Vec<&NodeFixture> = quorum.iter().collect();
+    let issued = |stake_era| ViolationIssued {
+        issued_at: during_a,
+        stake_era,
+    };
+    // Without A's era nothing moves: the new owner's stake was not at risk then.
+    let mut watched = f.balances().await;
+    watched.extend(
+        f.w.bank
+            .snapshot(&[inferix_sdk::pda::stake_era(&f.worker.node, 0)])
+            .await,
+    );
+    let node = f.worker.node;
+    let refused =
+        f.w.violation_issued(&node, FAILED_POR, evidence(3), issued(None), &signers)
+            .await;
+    assert_error(&refused, StakingError::StakeEraRequired);
+    let mut after = f.balances().await;
+    after.extend(
+        f.w.bank
+            .snapshot(&[inferix_sdk::pda::stake_era(&f.worker.node, 0)])
+            .await,
+    );
+    assert_eq!(after, watched);
+
+    let sealed = stake_era(&mut f, 0).await.unbonding.amount;
+    f.w.violation_issued(&node, FAILED_POR, evidence(3), issued(Some(0)), &signers)
+        .await
+        .unwrap();
+    assert_eq!(
+        stake_era(&mut f, 0).await.unbonding.amount,
+        sealed - sealed / 10
+    );
+    assert_eq!(f.w.node(&node).await.stake, WORKER_MINIMUM);
+    let record: SlashRecord = f.w.bank.anchor_account(&slash_pda(&evidence(3))).await;
+    assert_eq!(
+        (
+            record.staker,
+            record.era,
+            record.from_stake,
+            record.from_unbonding
+        ),
+        (f.worker.owner.pubkey(), 0, 0, sealed / 10)
+    );
+    assert_vault_backs_node(&mut f).await;
+}
+
+#[tokio::test]
+async fn a_reversal_after_a_take_over_returns_to_the_slashed_staker() {
+    let (mut f, b, _, [a_ticket, take_over_ticket]) = handed_over_fixture().await;
+    let admin = f.w.admin.insecure_clone();
+    let slashed = (3_456 + 1_000) * IFX / 100;
+    let before = f.balances().await;
+    let refused =
+        f.w.bank
+            .send(&[reverse_slash_ix(&f, &evidence(1))], &[&admin])
+            .await;
+    assert_error(&refused, StakingError::StakeEraRequired);
+    assert_eq!(f.balances().await, before);
+
+    let sealed = stake_era(&mut f, 0).await.unbonding.amount;
+    f.w.bank
+        .send(
+            &[reverse_slash_to(&f, &evidence(1), Some(0), None)],
+            &[&admin],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        stake_era(&mut f, 0).await.unbonding.amount,
+        sealed + slashed
+    );
+    let node = f.w.node(&f.worker.node).await;
+    assert_eq!((node.stake, node.strikes), (WORKER_MINIMUM, 0));
+    assert_vault_backs_node(&mut f).await;
+
+    // A withdraws everything they ever staked; B's stake stays in the vault.
+    let release_at = f.w.bank.now().await + DEFAULT_UNBONDING_SECS;
+    f.w.bank.set_time(release_at).await;
+    let a = f.worker.owner.insecure_clone();
+    let before = f.w.bank.token_balance(&f.w.ifx_account(&a.pubkey())).await;
+    f.w.withdraw(&f.worker.node, &a_ticket, &a).await.unwrap();
+    f.w.withdraw(&f.worker.node, &take_over_ticket, &a)
+        .await
+        .unwrap();
+    let received = f.w.bank.token_balance(&f.w.ifx_account(&a.pubkey())).await - before;
+    assert_eq!(received, (3_456 + 1_000) * IFX);
+    assert_eq!(stake_era(&mut f, 0).await.unbonding, Default::default());
+    let node = f.w.node(&f.worker.node).await;
+    assert_eq!(node.sealed_unbonding, 0);
+    assert_eq!(
+        f.w.bank.token_balance(&f.worker.vault).await,
+        WORKER_MINIMUM
+    );
+    assert_eq!(node.owner, b.owner.pubkey());
+}
+
+#[tokio::test]
+async fn a_reversal_with_no_ticket_left_pays_the_staker_directly() {
+    let mut f = staked_fixture().await;
+    f.w.update_params(|params| params.unbonding_secs = DAY)
+        .await
+        .unwrap();
+    let a = f.worker.clone_keys();
+    let buyer = f.w.sell_license(&a).await;
+    f.w.push_price(5_000_000, 0, -8).await.unwrap();
+    let quorum: Vec<NodeFixture> = f.verifiers.iter().map(|v| v.clone_keys()).collect();
+    let signers: Vec<&NodeFixture> = quorum.iter().collect();
+    f.w.violation(&a.node, LIVENESS, evidence(1), &signers)
+        .await
+        .unwrap();
+    let (taken, ticket) = f.w.take_over(&a.node, &buyer).await;
+    taken.unwrap();
+    f.w.bank.advance(DAY).await;
+    f.w.withdraw(&a.node, &ticket, &a.owner).await.unwrap();
+    let a_ifx = f.w.ifx_account(&a.owner.pubkey());
+    let received = f.w.bank.token_balance(&a_ifx).await;
+    assert_eq!(received, WORKER_MINIMUM - WORKER_MINIMUM / 100);
+
+    let admin = f.w.admin.insecure_clone();
+    let refused =
+        f.w.bank
+            .send(
+                &[reverse_slash_to(&f, &evidence(1), Some(0), None)],
+                &[&admin],
+            )
+            .await;
+    assert_error(&refused, StakingError::StakerAccountRequired);
+    let someone_else = f.w.ifx_account(&buyer.pubkey());
+    f.w.fund_ifx(&buyer.pubkey(), 1).await;
+    let wrong =
+        f.w.bank
+            .send(
+                &[reverse_slash_to(
+                    &f,
+                    &evidence(1),
+                    Some(0),
+                    Some(someone_else),
+                )],
+                &[&admin],
+            )
+            .await;
+    assert!(wrong.is_err(), "only the slashed staker's account is paid");
+    f.w.bank
+        .send(
+            &[reverse_slash_to(&f, &evidence(1), Some(0), Some(a_ifx))],
+            &[&admin],
+        )
+        .await
+        .unwrap();
+    assert_eq!(f.w.bank.token_balance(&a_ifx).await, WORKER_MINIMUM);
+    assert_vault_backs_node(&mut f).await;
+    assert_eq!(f.w.bank.token_balance(&f.worker.vault).await, 0);
 }
 
 #[tokio::test]
@@ -1914,7 +2159,7 @@ async fn an_unbonding_amount_worth_no_share_is_refused() {
         .await
         .unwrap();
     let node = f.w.node(&worker.node).await;
-    assert_eq!((node.unbonding_amount, node.unbonding_shares), (6, 5));
+    assert_eq!((node.unbonding.amount, node.unbonding.shares), (6, 5));
     // One unit would buy floor(1 × 5 / 6) = 0 shares.
     let before = f.balances().await;
     let (result, _) = f.w.unstake(&worker, 1).await;

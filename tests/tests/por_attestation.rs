@@ -268,6 +268,7 @@ async fn a_rejected_frame_becomes_a_slash_and_a_benchmark_sets_ib_through_the_ch
         &w.s.ifx_mint,
         &anchor_spl::token::ID,
         violation,
+        None,
         &test_manager(),
         &cosigners,
     );

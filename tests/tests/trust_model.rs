@@ -108,7 +108,9 @@ impl Fixture {
         let keys: Vec<Pubkey> = verifiers.iter().map(|v| v.node).collect();
         vec![
             signed_by(&violation_message(&self.worker.node, &args), signers),
-            self.w.s.report_violation_ix(&self.worker.node, args, &keys),
+            self.w
+                .s
+                .report_violation_ix(&self.worker.node, args, None, &keys),
         ]
     }
 

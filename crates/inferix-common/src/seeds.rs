@@ -26,6 +26,8 @@ pub const UNBONDING: &[u8] = b"unbonding";
 pub const PENALTY_VAULT: &[u8] = b"penalty_vault";
 /// node-staking: a slash, `[SLASH, evidence_hash]`, so each piece of evidence is used once.
 pub const SLASH: &[u8] = b"slash";
+/// node-staking: one owner's sealed time holding a node, `[STAKE_ERA, node, era]` (era as u32 LE).
+pub const STAKE_ERA: &[u8] = b"stake_era";
 
 /// epoch-rewards: the singleton config; authority of the reward, penalty-inflow and vesting vaults.
 pub const REWARDS_CONFIG: &[u8] = b"rewards_config";

@@ -401,12 +401,16 @@ pub fn staking_remove_manager(admin: &Pubkey, manager: &Pubkey) -> Instruction {
     )
 }
 
-/// `node_staking::reverse_slash`: an upheld appeal returns a pending slash to the node.
+/// `node_staking::reverse_slash`: an upheld appeal returns a pending slash to the staker it
+/// took from: `stake_era` is the slash's era when it is sealed, `staker_ifx` the staker's IFX
+/// account when none of their tickets is left (see `ReverseSlash`).
 pub fn reverse_slash(
     admin: &Pubkey,
     node: &Pubkey,
     evidence_hash: &[u8; 32],
     ifx: &IfxToken,
+    stake_era: Option<Pubkey>,
+    staker_ifx: Option<Pubkey>,
 ) -> Instruction {
     build(
         node_staking::ID,
@@ -415,6 +419,8 @@ pub fn reverse_slash(
             config: pda::staking_config(),
             node: *node,
             slash_record: pda::slash_record(evidence_hash),
+            stake_era,
+            staker_ifx,
             stake_vault: pda::stake_vault(node),
             penalty_vault: pda::penalty_vault(),
             ifx_mint: ifx.mint,

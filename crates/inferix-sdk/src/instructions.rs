@@ -106,12 +106,13 @@ pub fn unstake(
 }
 
 /// `node_staking::withdraw`: pays out an unbonded ticket to its staker and returns the ticket's
-/// rent to whoever paid it.
+/// rent to whoever paid it. `stake_era`: the ticket's sealed era (`pda::ticket_stake_era`).
 pub fn withdraw(
     staker: &Pubkey,
     node: &Pubkey,
     ticket: &Pubkey,
     rent_payer: &Pubkey,
+    stake_era: Option<Pubkey>,
     staker_ifx: &Pubkey,
     ifx: &IfxToken,
 ) -> Instruction {
@@ -123,6 +124,7 @@ pub fn withdraw(
             node: *node,
             ticket: *ticket,
             rent_payer: *rent_payer,
+            stake_era,
             stake_vault: pda::stake_vault(node),
             staker_ifx: *staker_ifx,
             ifx_mint: ifx.mint,
@@ -188,8 +190,14 @@ pub fn release_penalty(
 }
 
 /// `node_staking::take_over`: the new holder of a license becomes its node's owner; the former
-/// owner's stake starts unbonding under the node's `next_take_over_ticket_id`.
-pub fn take_over(new_owner: &Pubkey, license_mint: &Pubkey, ticket_id: u64) -> Instruction {
+/// owner's stake starts unbonding under the node's `next_take_over_ticket_id`, and their pool is
+/// sealed into the node's current `era`.
+pub fn take_over(
+    new_owner: &Pubkey,
+    license_mint: &Pubkey,
+    ticket_id: u64,
+    era: u32,
+) -> Instruction {
     let node = pda::node(license_mint);
     build(
         node_staking::ID,
@@ -203,6 +211,7 @@ pub fn take_over(new_owner: &Pubkey, license_mint: &Pubkey, ticket_id: u64) -> I
                 &anchor_spl::token_2022::ID,
             ),
             ticket: pda::take_over_ticket(&node, ticket_id),
+            stake_era: pda::stake_era(&node, era),
             system_program: anchor_lang::system_program::ID,
         },
         node_staking::instruction::TakeOver {},
@@ -278,13 +287,15 @@ pub fn update_ib(
     ix
 }
 
-/// `node_staking::report_violation` from a `Violation` signed by a manager and verifiers.
+/// `node_staking::report_violation` from a `Violation` signed by a manager and verifiers;
+/// `stake_era` is the sealed era the violation was issued in, when it was issued before the node's
+/// last take-over.
 pub fn report_violation(
     payer: &Pubkey,
     node: &Pubkey,
-    ifx_mint: &Pubkey,
-    ifx_token_program: &Pubkey,
+    ifx: &IfxToken,
     args: ViolationArgs,
+    stake_era: Option<Pubkey>,
     verifiers: &[Pubkey],
 ) -> Instruction {
     let mut ix = build(
@@ -294,10 +305,11 @@ pub fn report_violation(
             config: pda::staking_config(),
             node: *node,
             slash_record: pda::slash_record(&args.evidence_hash),
+            stake_era,
             stake_vault: pda::stake_vault(node),
             penalty_vault: pda::penalty_vault(),
-            ifx_mint: *ifx_mint,
-            ifx_token_program: *ifx_token_program,
+            ifx_mint: ifx.mint,
+            ifx_token_program: ifx.token_program,
             instructions_sysvar: INSTRUCTIONS_SYSVAR_ID,
             system_program: anchor_lang::system_program::ID,
         },

@@ -71,6 +71,20 @@ pub fn take_over_ticket(node: &Pubkey, ticket_id: u64) -> Pubkey {
     unbonding_ticket(node, ticket_id)
 }
 
+/// The sealed stake era `era` of a node: one owner's time, ended by a take-over.
+pub fn stake_era(node: &Pubkey, era: u32) -> Pubkey {
+    staking(&[seeds::STAKE_ERA, node.as_ref(), &era.to_le_bytes()])
+}
+
+/// The sealed era a ticket's shares are of, or `None` for a ticket of the node's current era.
+pub fn ticket_stake_era(
+    node_address: &Pubkey,
+    node: &node_staking::state::Node,
+    ticket: &node_staking::state::UnbondingTicket,
+) -> Option<Pubkey> {
+    (ticket.era != node.era).then(|| stake_era(node_address, ticket.era))
+}
+
 /// The admin-pushed IFX price account (when the deployment uses one instead of Pyth).
 pub fn pushed_price() -> Pubkey {
     staking(&[seeds::PUSHED_PRICE])

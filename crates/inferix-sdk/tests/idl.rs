@@ -289,9 +289,14 @@ fn co_signed_instruction_builders_match_the_idl() {
         evidence_hash: [9; 32],
         issued_at: 1_700_000_000,
     };
-    let token_program = SPL_TOKEN;
-    let report =
-        instructions::report_violation(&payer, &node, &mint, &token_program, violation, &verifiers);
+    let report = instructions::report_violation(
+        &payer,
+        &node,
+        &ifx_token(mint),
+        violation,
+        Some(inferix_sdk::pda::stake_era(&node, 2)),
+        &verifiers,
+    );
     assert_matches_idl("node_staking", "report_violation", &report);
 }
 
@@ -611,6 +616,7 @@ fn every_builder() -> Vec<(&'static str, &'static str, Instruction)> {
                 &node,
                 &pda::unbonding_ticket(&node, 3),
                 &owner,
+                Some(pda::stake_era(&node, 0)),
                 &key(),
                 &ifx,
             ),
@@ -640,21 +646,28 @@ fn every_builder() -> Vec<(&'static str, &'static str, Instruction)> {
             instructions::report_violation(
                 &payer,
                 &node,
-                &ifx.mint,
-                &SPL_TOKEN,
+                &ifx,
                 ViolationArgs {
                     epoch: 1,
                     kind: 1,
                     evidence_hash: [3; 32],
                     issued_at: 4,
                 },
+                None,
                 &verifiers,
             ),
         ),
         (
             "node_staking",
             "reverse_slash",
-            admin::reverse_slash(&admin, &node, &[3; 32], &ifx),
+            admin::reverse_slash(
+                &admin,
+                &node,
+                &[3; 32],
+                &ifx,
+                Some(pda::stake_era(&node, 1)),
+                Some(key()),
+            ),
         ),
         (
             "node_staking",
@@ -674,7 +687,7 @@ fn every_builder() -> Vec<(&'static str, &'static str, Instruction)> {
         (
             "node_staking",
             "take_over",
-            instructions::take_over(&owner, &mint, u64::MAX - 1),
+            instructions::take_over(&owner, &mint, u64::MAX - 1, 0),
         ),
         (
             "node_staking",

@@ -11,6 +11,7 @@ use anchor_lang::solana_program::instruction::Instruction;
 use base64::Engine;
 use inferix_common::messages::{Benchmark, PorAttestation, SignedMessage, Violation};
 use inferix_sdk::client::{self, ChainError};
+use inferix_sdk::instructions::IfxToken;
 use inferix_sdk::node_staking::instructions::{BenchmarkArgs, ViolationArgs};
 use inferix_sdk::{instructions, pda, signed};
 use solana_hash::Hash;
@@ -113,13 +114,16 @@ pub fn benchmark_instructions(
 }
 
 /// The precompile with the manager's and the verifiers' signatures over a `Violation`, and
-/// `report_violation`.
+/// `report_violation`; `stake_era` names the node's sealed era the violation was issued in, when
+/// it was issued before the node's last take-over.
+#[allow(clippy::too_many_arguments)]
 pub fn violation_instructions(
     payer: &Pubkey,
     node: &Pubkey,
     ifx_mint: &Pubkey,
     ifx_token_program: &Pubkey,
     args: ViolationArgs,
+    stake_era: Option<u32>,
     manager: &Keypair,
     verifiers: &[Cosigner],
 ) -> Vec<Instruction> {
@@ -135,7 +139,17 @@ pub fn violation_instructions(
     let (precompile, nodes) = vouched(&message, manager, verifiers);
     vec![
         precompile,
-        instructions::report_violation(payer, node, ifx_mint, ifx_token_program, args, &nodes),
+        instructions::report_violation(
+            payer,
+            node,
+            &IfxToken {
+                mint: *ifx_mint,
+                token_program: *ifx_token_program,
+            },
+            args,
+            stake_era.map(|era| pda::stake_era(node, era)),
+            &nodes,
+        ),
     ]
 }
 

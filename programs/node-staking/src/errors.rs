@@ -90,4 +90,10 @@ pub enum StakingError {
     OnlyWorkersBenchmarked,
     #[msg("The penalty destination is fixed at initialization")]
     PenaltyDestinationFixed,
+    #[msg("This concerns a sealed stake era: pass its StakeEra account")]
+    StakeEraRequired,
+    #[msg("The StakeEra account is not the era this concerns")]
+    WrongStakeEra,
+    #[msg("The slashed staker has no ticket left: pass their IFX token account")]
+    StakerAccountRequired,
 }

@@ -118,6 +118,9 @@ pub struct IbUpdated {
 pub struct NodeSlashed {
     pub node: Pubkey,
     pub slash: Pubkey,
+    /// Whose stake it took (the owner during `era`).
+    pub staker: Pubkey,
+    pub era: u32,
     pub kind: u8,
     pub epoch: u32,
     pub evidence_hash: [u8; 32],
@@ -133,7 +136,10 @@ pub struct NodeSlashed {
 pub struct SlashReversed {
     pub node: Pubkey,
     pub slash: Pubkey,
+    pub staker: Pubkey,
     pub amount: u64,
+    /// Paid straight to the staker's token account: none of their tickets was left to take it.
+    pub paid_to_staker: bool,
     pub strikes: u8,
     pub blacklisted: bool,
 }
@@ -163,6 +169,8 @@ pub struct NodeTakenOver {
     pub owner: Pubkey,
     /// The ticket returning the previous owner's stake, if it had any.
     pub unbonding_ticket: Option<Pubkey>,
+    /// The previous owner's sealed era, which now holds their unbonding pool.
+    pub stake_era: Pubkey,
 }
 
 #[event]

@@ -36,6 +36,7 @@ pub fn unbond_all(
         staker: parties.staker,
         rent_payer: parties.rent_payer,
         ticket_id,
+        era: node.era,
         shares,
         release_at,
         bump: ticket_bump,

@@ -436,7 +436,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         "  worker stake vault {} IFX = stake {} + unbonding {}",
         tokens(stake_vault, IFX_DECIMALS),
         tokens(node.stake, IFX_DECIMALS),
-        tokens(node.unbonding_amount, IFX_DECIMALS)
+        tokens(node.unbonding.amount, IFX_DECIMALS)
     );
     println!(
         "  buyback IFX vault {} IFX ≥ reserved for vesting {} IFX",
@@ -444,7 +444,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         tokens(buyback.ifx_reserved, IFX_DECIMALS)
     );
     if vesting_vault != rewards.vesting_outstanding
-        || stake_vault != node.stake + node.unbonding_amount
+        || stake_vault != node.stake + node.unbonding.amount
         || buyback_vault < buyback.ifx_reserved
     {
         return Err("a vault differs from what its program owes".into());

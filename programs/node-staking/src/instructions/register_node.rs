@@ -1,7 +1,7 @@
 use crate::errors::StakingError;
 use crate::events::NodeRegistered;
 use crate::node_status::apply_status;
-use crate::state::{Node, NodeStatus, StakingConfig, FIRST_TAKE_OVER_TICKET_ID};
+use crate::state::{Node, NodeStatus, StakingConfig, UnbondingPool, FIRST_TAKE_OVER_TICKET_ID};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use inferix_common::seeds;
@@ -95,8 +95,10 @@ pub fn handler(mut ctx: Context<RegisterNode>, args: RegisterNodeArgs) -> Result
         blacklisted_at: 0,
         strikes: 0,
         stake: 0,
-        unbonding_amount: 0,
-        unbonding_shares: 0,
+        unbonding: UnbondingPool::default(),
+        era: 0,
+        era_started_at: now,
+        sealed_unbonding: 0,
         next_ticket_id: 0,
         next_take_over_ticket_id: FIRST_TAKE_OVER_TICKET_ID,
         required_stake: 0,

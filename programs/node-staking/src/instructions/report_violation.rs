@@ -2,12 +2,12 @@ use crate::errors::StakingError;
 use crate::events::{NodeBlacklisted, NodeSlashed};
 use crate::node_status::apply_status;
 use crate::quorum::verify_quorum;
-use crate::state::{Node, SlashRecord, SlashStatus, StakingConfig};
+use crate::state::{Node, SlashRecord, SlashStatus, StakeEra, StakingConfig};
 use crate::vault::{StakingVaults, VaultTransfer};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use inferix_common::ed25519::INSTRUCTIONS_SYSVAR_ID;
-use inferix_common::math::checked_add;
+use inferix_common::math::{checked_add, checked_sub};
 use inferix_common::messages::{SignedMessage, Violation, ViolationKind};
 use inferix_common::seeds;
 
@@ -19,10 +19,12 @@ pub struct ViolationArgs {
     pub issued_at: i64,
 }
 
-/// Slashes `slash_bps[kind]` of a node's stake and unbonding pool into the penalty pool, on a
-/// `Violation` signed by a manager and a quorum of independent verifiers (remaining accounts, in
-/// signature order after the manager's). The
-/// evidence hash can be used once. Reaching `max_strikes` blacklists the node.
+/// Slashes `slash_bps[kind]` of the stake that was at risk when the violation was issued into the
+/// penalty pool, on a `Violation` signed by a manager and a quorum of independent verifiers
+/// (remaining accounts, in signature order after the manager's): the node's stake and unbonding
+/// pool, or, for a violation issued before the last take-over, only the pool of the sealed stake
+/// era it was issued in (SPEC §10 item 4). The evidence hash can be used once. Strikes are the
+/// node's record, whoever owns it; reaching `max_strikes` blacklists the node.
 #[derive(Accounts)]
 #[instruction(args: ViolationArgs)]
 pub struct ReportViolation<'info> {
@@ -40,6 +42,9 @@ pub struct ReportViolation<'info> {
         bump,
     )]
     pub slash_record: Box<Account<'info, SlashRecord>>,
+    /// The sealed era the violation was issued in, when it was issued before the last take-over.
+    #[account(mut, has_one = node)]
+    pub stake_era: Option<Box<Account<'info, StakeEra>>>,
     #[account(mut, seeds = [seeds::STAKE_VAULT, node.key().as_ref()], bump = node.vault_bump)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(mut, seeds = [seeds::PENALTY_VAULT], bump = config.penalty_vault_bump)]
@@ -87,8 +92,25 @@ pub fn handler<'info>(
     )?;
 
     let params = accounts.config.params;
+    let slash_bps = params.slash_bps[kind as usize];
     let node = &mut accounts.node;
-    let (from_stake, from_unbonding) = node.slash(params.slash_bps[kind as usize])?;
+    let (staker, era, from_stake, from_unbonding) =
+        if node.era == 0 || args.issued_at >= node.era_started_at {
+            let (from_stake, from_unbonding) = node.slash(slash_bps)?;
+            (node.owner, node.era, from_stake, from_unbonding)
+        } else {
+            let stake_era = accounts
+                .stake_era
+                .as_mut()
+                .ok_or(StakingError::StakeEraRequired)?;
+            require!(
+                stake_era.covers(args.issued_at),
+                StakingError::WrongStakeEra
+            );
+            let from_unbonding = stake_era.unbonding.slash(slash_bps)?;
+            node.sealed_unbonding = checked_sub(node.sealed_unbonding, from_unbonding)?;
+            (stake_era.staker, stake_era.era, 0, from_unbonding)
+        };
     node.strikes = node.strikes.saturating_add(1);
     let blacklists = !node.blacklisted && node.strikes >= params.max_strikes;
     if blacklists {
@@ -108,6 +130,8 @@ pub fn handler<'info>(
     accounts.config.pending_penalties = checked_add(accounts.config.pending_penalties, amount)?;
     accounts.slash_record.set_inner(SlashRecord {
         node: node_key,
+        staker,
+        era,
         evidence_hash: args.evidence_hash,
         kind: args.kind,
         epoch: args.epoch,
@@ -121,6 +145,8 @@ pub fn handler<'info>(
     emit!(NodeSlashed {
         node: node_key,
         slash: accounts.slash_record.key(),
+        staker,
+        era,
         kind: args.kind,
         epoch: args.epoch,
         evidence_hash: args.evidence_hash,

@@ -1,15 +1,18 @@
 use crate::errors::StakingError;
 use crate::events::SlashReversed;
 use crate::node_status::apply_status;
-use crate::state::{Node, SlashRecord, SlashStatus, StakingConfig};
+use crate::state::{Node, SlashRecord, SlashStatus, StakeEra, StakingConfig};
 use crate::vault::{StakingVaults, VaultTransfer};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
-use inferix_common::math::checked_sub;
+use inferix_common::math::{checked_add, checked_sub};
 use inferix_common::seeds;
 
-/// Within the appeal window the admin reverses a slash: the exact amounts return to the node's
-/// stake and unbonding pool, the strike is withdrawn, and a blacklist it caused is lifted.
+/// Within the appeal window the admin reverses a slash: the exact amounts return to the staker
+/// the slash record names (SPEC §10 item 4) — into the node's stake and pool while that staker
+/// still owns the node, into the pool of their sealed stake era after a take-over, or straight to
+/// their IFX account when none of their tickets is left to take it. The strike is withdrawn, and
+/// a blacklist it caused is lifted.
 #[derive(Accounts)]
 pub struct ReverseSlash<'info> {
     pub admin: Signer<'info>,
@@ -19,6 +22,17 @@ pub struct ReverseSlash<'info> {
     pub node: Box<Account<'info, Node>>,
     #[account(mut, seeds = [seeds::SLASH, slash_record.evidence_hash.as_ref()], bump = slash_record.bump, has_one = node)]
     pub slash_record: Box<Account<'info, SlashRecord>>,
+    /// The slash's sealed era, when its staker no longer owns the node.
+    #[account(mut, has_one = node)]
+    pub stake_era: Option<Box<Account<'info, StakeEra>>>,
+    /// The slashed staker's IFX account, needed only when none of their tickets is left.
+    #[account(
+        mut,
+        token::mint = ifx_mint,
+        token::authority = slash_record.staker,
+        token::token_program = ifx_token_program,
+    )]
+    pub staker_ifx: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
     #[account(mut, seeds = [seeds::STAKE_VAULT, node.key().as_ref()], bump = node.vault_bump)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(mut, seeds = [seeds::PENALTY_VAULT], bump = config.penalty_vault_bump)]
@@ -43,9 +57,32 @@ pub fn handler(mut ctx: Context<ReverseSlash>) -> Result<()> {
         StakingError::AppealWindowClosed
     );
     let amount = record.amount();
+    let node = &mut accounts.node;
+    let kept_in_node = if record.era == node.era {
+        node.restore(record.from_stake, record.from_unbonding)?
+    } else {
+        let stake_era = accounts
+            .stake_era
+            .as_mut()
+            .ok_or(StakingError::StakeEraRequired)?;
+        require!(stake_era.era == record.era, StakingError::WrongStakeEra);
+        let kept = stake_era.unbonding.restore(amount)?;
+        if kept {
+            node.sealed_unbonding = checked_add(node.sealed_unbonding, amount)?;
+        }
+        kept
+    };
+    let destination = if kept_in_node {
+        &accounts.stake_vault
+    } else {
+        accounts
+            .staker_ifx
+            .as_ref()
+            .ok_or(StakingError::StakerAccountRequired)?
+    };
     VaultTransfer {
         from: &accounts.penalty_vault,
-        to: &accounts.stake_vault,
+        to: destination,
         mint: &accounts.ifx_mint,
         token_program: &accounts.ifx_token_program,
     }
@@ -54,7 +91,6 @@ pub fn handler(mut ctx: Context<ReverseSlash>) -> Result<()> {
     record.status = SlashStatus::Reversed;
 
     let node = &mut accounts.node;
-    node.restore(record.from_stake, record.from_unbonding)?;
     node.strikes = node.strikes.saturating_sub(1);
     if record.blacklisted_node {
         node.blacklisted = false;
@@ -66,7 +102,9 @@ pub fn handler(mut ctx: Context<ReverseSlash>) -> Result<()> {
     emit!(SlashReversed {
         node: node_key,
         slash: record.key(),
+        staker: record.staker,
         amount,
+        paid_to_staker: !kept_in_node,
         strikes: node.strikes,
         blacklisted: node.blacklisted,
     });

@@ -1,14 +1,17 @@
 use crate::errors::StakingError;
 use crate::events::NodeTakenOver;
 use crate::node_status::apply_status;
-use crate::state::{Node, NodeStatus, StakingConfig, UnbondingTicket};
+use crate::state::{Node, NodeStatus, StakeEra, StakingConfig, UnbondingTicket};
 use crate::tickets::{unbond_all, TicketParties};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenAccount;
+use inferix_common::math::checked_add;
 use inferix_common::seeds;
 
 /// Rewards follow the license: its new holder takes the node over. The previous owner's stake
-/// starts unbonding back to them; the node restarts with no stake and the new holder as operator.
+/// starts unbonding back to them, and their whole unbonding pool is sealed into their stake era,
+/// where the new owner's violations cannot reach it; the node restarts with no stake and the new
+/// holder as operator.
 #[derive(Accounts)]
 pub struct TakeOver<'info> {
     #[account(mut)]
@@ -31,6 +34,14 @@ pub struct TakeOver<'info> {
         bump,
     )]
     pub ticket: Box<Account<'info, UnbondingTicket>>,
+    #[account(
+        init,
+        payer = new_owner,
+        space = 8 + StakeEra::INIT_SPACE,
+        seeds = [seeds::STAKE_ERA, node.key().as_ref(), &node.era.to_le_bytes()],
+        bump,
+    )]
+    pub stake_era: Box<Account<'info, StakeEra>>,
     pub system_program: Program<'info, System>,
 }
 
@@ -64,6 +75,22 @@ pub fn handler(mut ctx: Context<TakeOver>) -> Result<()> {
         accounts.config.params.unbonding_secs,
         now,
     )?;
+    let sealed = std::mem::take(&mut node.unbonding);
+    node.sealed_unbonding = checked_add(node.sealed_unbonding, sealed.amount)?;
+    accounts.stake_era.set_inner(StakeEra {
+        node: node_key,
+        era: node.era,
+        staker: previous_owner,
+        started_at: node.era_started_at,
+        sealed_at: now,
+        unbonding: sealed,
+        bump: ctx.bumps.stake_era,
+    });
+    node.era = node
+        .era
+        .checked_add(1)
+        .ok_or(inferix_common::CommonError::MathOverflow)?;
+    node.era_started_at = now;
     node.owner = new_owner;
     node.operator = new_owner;
     node.deactivated = false;
@@ -74,6 +101,7 @@ pub fn handler(mut ctx: Context<TakeOver>) -> Result<()> {
         previous_owner,
         owner: new_owner,
         unbonding_ticket: Some(accounts.ticket.key()),
+        stake_era: accounts.stake_era.key(),
     });
     Ok(())
 }

@@ -61,6 +61,7 @@ pub fn handler(mut ctx: Context<Unstake>, amount: u64) -> Result<()> {
         staker: accounts.owner.key(),
         rent_payer: accounts.owner.key(),
         ticket_id,
+        era: node.era,
         shares,
         release_at,
         bump: ctx.bumps.ticket,

@@ -1,13 +1,15 @@
 use crate::errors::StakingError;
 use crate::events::Withdrawn;
-use crate::state::{Node, StakingConfig, UnbondingTicket};
+use crate::state::{Node, StakeEra, StakingConfig, UnbondingTicket};
 use crate::vault::{StakingVaults, VaultTransfer};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::math::checked_sub;
 use inferix_common::seeds;
 
 /// After its unbonding period the staker withdraws the ticket's share of the pool (less any
-/// slash that hit the pool meanwhile). Never blocked by pause. Closes the ticket.
+/// slash that hit the pool meanwhile): the node's pool, or for a ticket of an earlier owner's
+/// time the pool of that sealed stake era. Never blocked by pause. Closes the ticket.
 #[derive(Accounts)]
 pub struct Withdraw<'info> {
     pub staker: Signer<'info>,
@@ -24,6 +26,9 @@ pub struct Withdraw<'info> {
         close = rent_payer,
     )]
     pub ticket: Box<Account<'info, UnbondingTicket>>,
+    /// The ticket's sealed era, when the ticket is from before a take-over.
+    #[account(mut, has_one = node)]
+    pub stake_era: Option<Box<Account<'info, StakeEra>>>,
     /// CHECK: receives the ticket's rent; must be the account that paid it.
     #[account(mut, address = ticket.rent_payer)]
     pub rent_payer: UncheckedAccount<'info>,
@@ -43,7 +48,22 @@ pub fn handler(mut ctx: Context<Withdraw>) -> Result<()> {
         Clock::get()?.unix_timestamp >= accounts.ticket.release_at,
         StakingError::StillUnbonding
     );
-    let amount = accounts.node.finish_unbonding(accounts.ticket.shares)?;
+    let shares = accounts.ticket.shares;
+    let amount = if accounts.ticket.era == accounts.node.era {
+        accounts.node.unbonding.redeem(shares)?
+    } else {
+        let stake_era = accounts
+            .stake_era
+            .as_mut()
+            .ok_or(StakingError::StakeEraRequired)?;
+        require!(
+            stake_era.era == accounts.ticket.era,
+            StakingError::WrongStakeEra
+        );
+        let amount = stake_era.unbonding.redeem(shares)?;
+        accounts.node.sealed_unbonding = checked_sub(accounts.node.sealed_unbonding, amount)?;
+        amount
+    };
     VaultTransfer {
         from: &accounts.stake_vault,
         to: &accounts.staker_ifx,

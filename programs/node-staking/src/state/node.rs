@@ -1,7 +1,7 @@
 use crate::errors::StakingError;
-use crate::state::{StakingParams, FIRST_TAKE_OVER_TICKET_ID, RETIREMENT_TICKET_ID};
+use crate::state::{StakingParams, UnbondingPool, FIRST_TAKE_OVER_TICKET_ID, RETIREMENT_TICKET_ID};
 use anchor_lang::prelude::*;
-use inferix_common::math::{bps_floor, checked_add, checked_sub, mul_div_floor};
+use inferix_common::math::{bps_floor, checked_add};
 use inferix_common::price::UsdPrice;
 use inferix_common::stake::min_stake_ifx;
 use node_license::state::LicenseKind;
@@ -42,9 +42,14 @@ pub struct Node {
     pub strikes: u8,
     /// Active stake, IFX base units.
     pub stake: u64,
-    /// IFX in the unbonding pool (still slashable), shared by tickets in proportion to shares.
-    pub unbonding_amount: u64,
-    pub unbonding_shares: u64,
+    /// The current owner's unbonding IFX (still slashable).
+    pub unbonding: UnbondingPool,
+    /// The stake era: 0 at registration, one more at each take-over, which seals the previous
+    /// owner's pool into a `StakeEra` account.
+    pub era: u32,
+    pub era_started_at: i64,
+    /// IFX of all sealed eras' pools, still in the node's vault until their tickets withdraw it.
+    pub sealed_unbonding: u64,
     pub next_ticket_id: u64,
     /// The ticket id the next take-over gives the previous owner's stake: fixed per hand-over,
     /// counting down from `FIRST_TAKE_OVER_TICKET_ID` (SPEC §10 item 6).
@@ -117,57 +122,39 @@ impl Node {
 
     /// Moves `amount` of active stake into the unbonding pool; returns the ticket's shares.
     pub fn start_unbonding(&mut self, amount: u64) -> Result<u64> {
-        require!(amount > 0, StakingError::ZeroAmount);
         require!(amount <= self.stake, StakingError::InsufficientStake);
-        let shares = if self.unbonding_shares == 0 {
-            amount
-        } else {
-            mul_div_floor(amount, self.unbonding_shares, self.unbonding_amount)?
-        };
-        require!(shares > 0, StakingError::UnbondingTooSmall);
+        let shares = self.unbonding.join(amount)?;
         self.stake -= amount;
-        self.unbonding_amount = checked_add(self.unbonding_amount, amount)?;
-        self.unbonding_shares = checked_add(self.unbonding_shares, shares)?;
         Ok(shares)
     }
 
-    /// Redeems `shares` of the unbonding pool; the last shares take whatever remains, so the pool
-    /// empties exactly.
-    pub fn finish_unbonding(&mut self, shares: u64) -> Result<u64> {
-        let amount = if shares == self.unbonding_shares {
-            self.unbonding_amount
-        } else {
-            mul_div_floor(shares, self.unbonding_amount, self.unbonding_shares)?
-        };
-        self.unbonding_shares = checked_sub(self.unbonding_shares, shares)?;
-        self.unbonding_amount = checked_sub(self.unbonding_amount, amount)?;
-        Ok(amount)
-    }
-
-    /// Takes `bps` of the active stake and of the unbonding pool; returns both parts.
+    /// Takes `bps` of the active stake and of the current unbonding pool; returns both parts.
     pub fn slash(&mut self, bps: u16) -> Result<(u64, u64)> {
         let from_stake = bps_floor(self.stake, bps)?;
-        let from_unbonding = bps_floor(self.unbonding_amount, bps)?;
         self.stake -= from_stake;
-        self.unbonding_amount -= from_unbonding;
-        Ok((from_stake, from_unbonding))
+        Ok((from_stake, self.unbonding.slash(bps)?))
     }
 
-    /// Gives a reversed slash back exactly. If every ticket was withdrawn meanwhile, the
-    /// unbonding part has no pool to return to and joins the active stake of the owner.
-    pub fn restore(&mut self, from_stake: u64, from_unbonding: u64) -> Result<()> {
-        if self.unbonding_shares == 0 {
-            self.stake = checked_add(self.stake, checked_add(from_stake, from_unbonding)?)?;
-        } else {
-            self.stake = checked_add(self.stake, from_stake)?;
-            self.unbonding_amount = checked_add(self.unbonding_amount, from_unbonding)?;
+    /// Gives a reversed slash of the current era back exactly; false when it cannot stay in the
+    /// node (retired with every ticket withdrawn) and must be paid to the staker. If only the
+    /// tickets are gone, the unbonding part joins the active stake of the same owner.
+    pub fn restore(&mut self, from_stake: u64, from_unbonding: u64) -> Result<bool> {
+        let total = checked_add(from_stake, from_unbonding)?;
+        if self.status == NodeStatus::Retired {
+            // A retired node's stake can only leave through its tickets.
+            return self.unbonding.restore(total);
         }
-        Ok(())
+        if self.unbonding.restore(from_unbonding)? {
+            self.stake = checked_add(self.stake, from_stake)?;
+        } else {
+            self.stake = checked_add(self.stake, total)?;
+        }
+        Ok(true)
     }
 
     /// IFX the node's stake vault must hold.
     pub fn vault_balance(&self) -> u64 {
-        self.stake + self.unbonding_amount
+        self.stake + self.unbonding.amount + self.sealed_unbonding
     }
 }
 
@@ -190,8 +177,10 @@ pub(crate) mod tests {
             blacklisted_at: 0,
             strikes: 0,
             stake,
-            unbonding_amount: 0,
-            unbonding_shares: 0,
+            unbonding: UnbondingPool::default(),
+            era: 0,
+            era_started_at: 0,
+            sealed_unbonding: 0,
             next_ticket_id: 0,
             next_take_over_ticket_id: FIRST_TAKE_OVER_TICKET_ID,
             required_stake: 0,
@@ -255,38 +244,47 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn unbonding_shares_absorb_slashes_and_empty_exactly() {
+    fn slashes_take_the_stake_and_the_pool_alike() {
         let mut n = node(LicenseKind::Verifier, 1_000);
-        let a = n.start_unbonding(300).unwrap();
-        let b = n.start_unbonding(100).unwrap();
-        assert_eq!((a, b, n.stake, n.unbonding_amount), (300, 100, 600, 400));
-        // A 10 % slash takes 60 of the stake and 40 of the pool.
+        n.start_unbonding(400).unwrap();
         assert_eq!(n.slash(1_000).unwrap(), (60, 40));
-        // A ticket opened after the slash buys shares at the new rate (360 for 400 shares).
-        let c = n.start_unbonding(90).unwrap();
-        assert_eq!(c, 100);
-        assert_eq!(n.finish_unbonding(a).unwrap(), 270);
-        assert_eq!(n.finish_unbonding(b).unwrap(), 90);
-        assert_eq!(n.finish_unbonding(c).unwrap(), 90);
-        assert_eq!((n.unbonding_amount, n.unbonding_shares), (0, 0));
-        assert_eq!(n.stake, 450);
+        assert_eq!(
+            (n.stake, n.unbonding.amount, n.vault_balance()),
+            (540, 360, 900)
+        );
     }
 
     #[test]
     fn restore_returns_a_slash_exactly() {
         let mut n = node(LicenseKind::Verifier, 1_000);
         n.start_unbonding(500).unwrap();
-        let before = (n.stake, n.unbonding_amount);
+        let before = (n.stake, n.unbonding);
         let (s, u) = n.slash(1_000).unwrap();
-        n.restore(s, u).unwrap();
-        assert_eq!((n.stake, n.unbonding_amount), before);
+        assert!(n.restore(s, u).unwrap());
+        assert_eq!((n.stake, n.unbonding), before);
         // With the pool withdrawn meanwhile, the unbonding part returns to the stake.
         let (s, u) = n.slash(1_000).unwrap();
-        let shares = n.unbonding_shares;
-        n.finish_unbonding(shares).unwrap();
+        let shares = n.unbonding.shares;
+        n.unbonding.redeem(shares).unwrap();
         let stake = n.stake;
-        n.restore(s, u).unwrap();
+        assert!(n.restore(s, u).unwrap());
         assert_eq!(n.stake, stake + s + u);
+    }
+
+    #[test]
+    fn a_retired_node_restores_only_into_its_tickets() {
+        let mut n = node(LicenseKind::Worker, 1_000);
+        let shares = n.start_unbonding(1_000).unwrap();
+        n.status = NodeStatus::Retired;
+        let (s, u) = n.slash(1_000).unwrap();
+        assert_eq!((s, u), (0, 100));
+        assert!(n.restore(s, u).unwrap());
+        assert_eq!(n.unbonding.redeem(shares).unwrap(), 1_000);
+        assert!(
+            !n.restore(0, 7).unwrap(),
+            "no ticket left: the staker is paid"
+        );
+        assert_eq!((n.stake, n.vault_balance()), (0, 0));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use anchor_lang::prelude::*;
 pub enum SlashStatus {
     /// In the penalty vault, within its appeal window.
     Pending,
-    /// Returned to the node by the admin within the window.
+    /// Returned to its staker by the admin within the window.
     Reversed,
     /// Sent to the verifier pool after the window.
     Released,
@@ -15,6 +15,9 @@ pub enum SlashStatus {
 #[derive(InitSpace)]
 pub struct SlashRecord {
     pub node: Pubkey,
+    /// Whose stake it took: the node's owner during `era`, to whom a reversal returns it.
+    pub staker: Pubkey,
+    pub era: u32,
     pub evidence_hash: [u8; 32],
     pub kind: u8,
     pub epoch: u32,

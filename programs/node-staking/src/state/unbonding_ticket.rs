@@ -20,6 +20,8 @@ pub struct UnbondingTicket {
     /// Paid the ticket's rent and gets it back when the ticket closes.
     pub rent_payer: Pubkey,
     pub ticket_id: u64,
+    /// The stake era whose pool the shares are of.
+    pub era: u32,
     pub shares: u64,
     pub release_at: i64,
     pub bump: u8,
