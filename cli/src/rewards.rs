@@ -8,6 +8,7 @@ use inferix_sdk::client::{fits, Chain};
 use inferix_sdk::epoch_rewards::state::{Epoch, NodeEpoch, RewardsConfig, Vesting};
 use inferix_sdk::instructions::{self, IfxToken, Payout};
 use inferix_sdk::node_license::state::LicenseKind;
+use inferix_sdk::node_staking::state::NodeStatus;
 use inferix_sdk::{calc, pda};
 use serde_json::json;
 use solana_keypair::Keypair;
@@ -96,7 +97,20 @@ pub async fn claim(
     let staking = network::staking_config(chain).await?;
     let config = network::rewards_config(chain).await?;
     let node = network::node(chain, license_mint).await?;
-    network::require_holder(chain, &wallet.pubkey(), license_mint).await?;
+    if node.status == NodeStatus::Retired {
+        // A bought-back node's rewards belong to the owner who sold it (SPEC §10 item 3).
+        if node.owner != wallet.pubkey() {
+            return Err(CliError::new(
+                format!(
+                    "license {license_mint} was bought back: its node's rewards go to the seller {}",
+                    node.owner
+                ),
+                "run the claim with the seller's wallet (--keypair)",
+            ));
+        }
+    } else {
+        network::require_holder(chain, &wallet.pubkey(), license_mint).await?;
+    }
     let ifx = ifx_token(&staking);
     let node_address = pda::node(license_mint);
     let now = chain.unix_timestamp().await?;
@@ -126,13 +140,13 @@ pub async fn claim(
             waiting.push(epoch);
             continue;
         }
-        let payout = Payout {
-            payer: wallet.pubkey(),
+        let payout = Payout::of(
+            &wallet.pubkey(),
             epoch,
-            node: node_address,
-            license_mint: *license_mint,
-            holder: wallet.pubkey(),
-        };
+            &node_address,
+            &node,
+            &wallet.pubkey(),
+        );
         let instruction = match node.kind {
             LicenseKind::Worker => {
                 instructions::claim_worker_reward(&payout, &tally.rent_payer, &ifx)

@@ -330,20 +330,11 @@ impl RewardsWorld {
         self.s.bank.send(&[finalize], &[]).await
     }
 
-    fn payout(
-        &self,
-        index: u32,
-        node: &Pubkey,
-        license_mint: &Pubkey,
-        holder: &Pubkey,
-    ) -> sdk::Payout {
-        sdk::Payout {
-            payer: self.s.bank.payer().pubkey(),
-            epoch: index,
-            node: *node,
-            license_mint: *license_mint,
-            holder: *holder,
-        }
+    /// The payout the programs require for `node`'s reward of epoch `index`, `holder` holding
+    /// its license (the seller is paid instead once the node was bought back).
+    async fn payout(&mut self, index: u32, node: &Pubkey, holder: &Pubkey) -> sdk::Payout {
+        let state = self.s.node(node).await;
+        sdk::Payout::of(&self.s.bank.payer().pubkey(), index, node, &state, holder)
     }
 
     /// Claims `node`'s worker reward of epoch `index` for the wallet holding its license.
@@ -355,7 +346,7 @@ impl RewardsWorld {
     ) -> TxResult {
         // The tally's rent was paid by the operator who submitted the first attestation.
         let rent_payer = node.operator.pubkey();
-        let payout = self.payout(index, &node.node, &node.license_mint, holder);
+        let payout = self.payout(index, &node.node, holder).await;
         let claim = sdk::claim_worker_reward(&payout, &rent_payer, &self.s.ifx());
         self.s.bank.send(&[claim], &[]).await
     }
@@ -363,7 +354,7 @@ impl RewardsWorld {
     pub async fn claim_verifier(&mut self, index: u32, verifier: &NodeFixture) -> TxResult {
         let holder = verifier.owner.pubkey();
         let rent_payer = self.s.bank.payer().pubkey();
-        let payout = self.payout(index, &verifier.node, &verifier.license_mint, &holder);
+        let payout = self.payout(index, &verifier.node, &holder).await;
         let claim = sdk::claim_verifier_reward(&payout, &rent_payer, &self.s.ifx());
         self.s.bank.send(&[claim], &[]).await
     }

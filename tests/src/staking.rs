@@ -363,6 +363,14 @@ impl StakingWorld {
     /// Sells `node`'s license to a new wallet, the clock moved to when its transfer lock runs out
     /// (at least); returns the buyer, who has not taken the node over yet.
     pub async fn sell_license(&mut self, node: &NodeFixture) -> Keypair {
+        let buyer = self.bank.new_wallet(1).await;
+        self.transfer_license(node, &buyer.pubkey()).await;
+        buyer
+    }
+
+    /// Moves `node`'s license to `new_holder` (a wallet or a program address), the clock moved to
+    /// when its transfer lock runs out (at least).
+    pub async fn transfer_license(&mut self, node: &NodeFixture, new_holder: &Pubkey) {
         let record: node_license::state::LicenseRecord = self
             .bank
             .anchor_account(&crate::license_record_pda(&node.license_mint))
@@ -372,10 +380,9 @@ impl StakingWorld {
         }
         let unlock = crate::unlock_license_ix(&node.license_mint, &node.owner.pubkey());
         self.bank.send(&[unlock], &[]).await.expect("unlocking");
-        let buyer = self.bank.new_wallet(1).await;
         let destination = self
             .bank
-            .ata(&buyer.pubkey(), &node.license_mint, &TOKEN_2022_ID)
+            .ata(new_holder, &node.license_mint, &TOKEN_2022_ID)
             .await;
         let source = ata_address(&node.owner.pubkey(), &node.license_mint, &TOKEN_2022_ID);
         let sell = spl_token_2022_interface::instruction::transfer_checked(
@@ -393,7 +400,6 @@ impl StakingWorld {
             .send(&[sell], &[&node.owner])
             .await
             .expect("selling");
-        buyer
     }
 
     /// `new_owner`, holding the license, takes the node over; returns the previous owner's ticket.

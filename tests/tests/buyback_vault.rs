@@ -777,10 +777,10 @@ async fn a_paused_node_license_or_node_staking_stops_the_buyback_it_would_touch(
 }
 
 /// SPEC §10 item 3: after a buyback the licence sits in the buyback vault's custody, held by its
-/// PDA. A permissionless claim of the node's earlier epoch would push the IFX to an address
-/// nobody can move it from; it is refused and the reward stays in the vault.
+/// PDA. The node's epochs earned before it are paid to the seller — the node's owner, frozen by
+/// the retirement — not to the custody PDA, where nobody could move the IFX, nor to anyone else.
 #[tokio::test]
-async fn a_claim_never_pays_a_program_held_license_without_its_signature() {
+async fn epochs_earned_before_a_buyback_are_paid_to_the_seller() {
     let (mut bw, workers) = open_window(1).await;
     let worker = &workers[0];
     bw.buyback_ifx(&worker.owner, worker, 0).await.unwrap();
@@ -788,6 +788,7 @@ async fn a_claim_never_pays_a_program_held_license_without_its_signature() {
     let end = bw.r.epoch(0).await.end_ts;
     bw.bank().set_time(end + 6 * HOUR).await;
     bw.r.finalize(0).await.unwrap();
+    let seller = worker.owner.pubkey();
     let custody = buyback_vault::buyback_authority();
     let watched = [
         epoch_pda(0),
@@ -796,13 +797,55 @@ async fn a_claim_never_pays_a_program_held_license_without_its_signature() {
         node_epoch_pda(0, &worker.node),
     ];
     let before = bw.bank().snapshot(&watched).await;
-    assert_error(
-        &bw.r.claim_worker(0, worker, &custody).await,
-        RewardsError::HolderMustSign,
-    );
+    let stranger = Pubkey::new_unique();
+    for (recipient, holds_license) in [(custody, true), (stranger, false)] {
+        let payout = inferix_sdk::instructions::Payout {
+            payer: bw.bank().payer().pubkey(),
+            epoch: 0,
+            node: worker.node,
+            license_mint: worker.license_mint,
+            recipient,
+            holds_license,
+        };
+        let claim = inferix_sdk::instructions::claim_worker_reward(
+            &payout,
+            &worker.operator.pubkey(),
+            &bw.r.s.ifx(),
+        );
+        assert_error(
+            &bw.bank().send(&[claim], &[]).await,
+            RewardsError::NotTheRecipient,
+        );
+    }
     assert_eq!(bw.bank().snapshot(&watched).await, before);
+
+    let seller_before = bw.r.ifx_balance(&seller).await;
+    bw.r.claim_worker(0, worker, &custody).await.unwrap();
+    let share = bw.r.epoch(0).await.worker_claimed;
+    assert!(share > 0);
+    let immediate = share * u64::from(bw.r.config().await.params.immediate_bps) / 10_000;
+    assert_eq!(bw.r.ifx_balance(&seller).await - seller_before, immediate);
+    let vesting: epoch_rewards::state::Vesting =
+        bw.bank().anchor_account(&vesting_pda(&seller, 0)).await;
+    assert_eq!(
+        (vesting.beneficiary, vesting.total),
+        (seller, share - immediate)
+    );
     let custody_ifx = ata_address(&custody, &bw.r.s.ifx_mint, &anchor_spl::token::ID);
     assert!(bw.bank().account(&custody_ifx).await.is_none());
+}
+
+#[tokio::test]
+async fn only_the_nodes_owner_can_sell_its_license_back() {
+    let (mut bw, workers) = open_window(1).await;
+    let worker = &workers[0];
+    let buyer = bw.r.s.sell_license(worker).await;
+    let before = snapshot(&mut bw, worker).await;
+    assert_error(
+        &bw.buyback_ifx(&buyer, worker, 0).await,
+        BuybackError::SellerNotNodeOwner,
+    );
+    assert_eq!(snapshot(&mut bw, worker).await, before, "nothing moved");
 }
 
 #[tokio::test]

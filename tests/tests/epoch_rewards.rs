@@ -606,39 +606,7 @@ async fn a_claim_after_the_license_changed_hands_pays_the_new_holder() {
     f.w.bank().set_time(end + GRACE).await;
     f.w.finalize(0).await.unwrap();
     // A year later the license is unlocked and sold; nobody had claimed.
-    let record: node_license::state::LicenseRecord =
-        f.w.bank()
-            .anchor_account(&license_record_pda(&worker.license_mint))
-            .await;
-    f.w.bank().set_time(record.unlocks_at).await;
-    f.w.bank()
-        .send(
-            &[unlock_license_ix(
-                &worker.license_mint,
-                &worker.owner.pubkey(),
-            )],
-            &[],
-        )
-        .await
-        .unwrap();
-    let buyer = f.w.bank().new_wallet(1).await;
-    let destination =
-        f.w.bank()
-            .ata(&buyer.pubkey(), &worker.license_mint, &TOKEN_2022_ID)
-            .await;
-    let source = ata_address(&worker.owner.pubkey(), &worker.license_mint, &TOKEN_2022_ID);
-    let sell = spl_token_2022_interface::instruction::transfer_checked(
-        &TOKEN_2022_ID,
-        &source,
-        &worker.license_mint,
-        &destination,
-        &worker.owner.pubkey(),
-        &[],
-        1,
-        0,
-    )
-    .unwrap();
-    f.w.bank().send(&[sell], &[&worker.owner]).await.unwrap();
+    let buyer = f.w.s.sell_license(&worker).await;
 
     // The old holder's account no longer holds it.
     let old = worker.owner.pubkey();
@@ -660,6 +628,29 @@ async fn a_claim_after_the_license_changed_hands_pays_the_new_holder() {
         "fully withdrawn vesting closes"
     );
     assert_eq!(f.w.ifx_balance(&old).await, 0);
+}
+
+/// SPEC §10 item 3: a license held by a program address (an escrow, a marketplace) is claimed
+/// only with that program's signature, by CPI; a permissionless claim would push IFX where no key
+/// can move it, and is refused with nothing moved.
+#[tokio::test]
+async fn a_claim_never_pays_a_program_held_license_without_its_signature() {
+    let mut f = fixture().await;
+    let worker = f.worker.clone_keys();
+    f.w.attest(&worker, 1, 600 * IBM).await.unwrap();
+    let end = f.w.epoch(0).await.end_ts;
+    f.w.bank().set_time(end + GRACE).await;
+    f.w.finalize(0).await.unwrap();
+    let escrow = Pubkey::find_program_address(&[b"escrow"], &Pubkey::new_unique()).0;
+    f.w.s.transfer_license(&worker, &escrow).await;
+    let before = f.state().await;
+    assert_error(
+        &f.w.claim_worker(0, &worker, &escrow).await,
+        RewardsError::HolderMustSign,
+    );
+    assert_eq!(f.state().await, before);
+    let escrow_ifx = ata_address(&escrow, &f.w.s.ifx_mint, &anchor_spl::token::ID);
+    assert!(f.w.bank().account(&escrow_ifx).await.is_none());
 }
 
 #[tokio::test]

@@ -356,16 +356,39 @@ pub fn finalize_epoch(epoch: u32, ifx: &IfxToken) -> Instruction {
     )
 }
 
-/// Who is paid for which node: the license holder (whose license NFT is in their associated
-/// Token-2022 account) receives the node's reward of `epoch`; `payer` funds the holder's
-/// vesting account if needed.
+/// Who is paid for which node's reward of `epoch`: the license holder (whose license NFT is in
+/// their associated Token-2022 account), or for a bought-back node the owner who sold it (no
+/// license account then); `payer` funds the recipient's vesting account if needed.
 #[derive(Clone, Copy, Debug)]
 pub struct Payout {
     pub payer: Pubkey,
     pub epoch: u32,
     pub node: Pubkey,
     pub license_mint: Pubkey,
-    pub holder: Pubkey,
+    pub recipient: Pubkey,
+    pub holds_license: bool,
+}
+
+impl Payout {
+    /// The payout of `node`'s reward of `epoch` as the programs require it: to `holder` of its
+    /// license, unless the node is retired (bought back), when its owner, the seller, is paid.
+    pub fn of(
+        payer: &Pubkey,
+        epoch: u32,
+        node_address: &Pubkey,
+        node: &node_staking::state::Node,
+        holder: &Pubkey,
+    ) -> Self {
+        let retired = node.status == node_staking::state::NodeStatus::Retired;
+        Self {
+            payer: *payer,
+            epoch,
+            node: *node_address,
+            license_mint: node.license_mint,
+            recipient: if retired { node.owner } else { *holder },
+            holds_license: !retired,
+        }
+    }
 }
 
 fn payout_accounts(p: &Payout, ifx: &IfxToken) -> epoch_rewards::accounts::RewardPayout {
@@ -374,14 +397,12 @@ fn payout_accounts(p: &Payout, ifx: &IfxToken) -> epoch_rewards::accounts::Rewar
         config: pda::rewards_config(),
         epoch: pda::epoch(p.epoch),
         node: p.node,
-        license_account: pda::associated_token(
-            &p.holder,
-            &p.license_mint,
-            &anchor_spl::token_2022::ID,
-        ),
-        holder: p.holder,
-        holder_ifx: pda::associated_token(&p.holder, &ifx.mint, &ifx.token_program),
-        vesting: pda::vesting(&p.holder, p.epoch),
+        license_account: p.holds_license.then(|| {
+            pda::associated_token(&p.recipient, &p.license_mint, &anchor_spl::token_2022::ID)
+        }),
+        recipient: p.recipient,
+        recipient_ifx: pda::associated_token(&p.recipient, &ifx.mint, &ifx.token_program),
+        vesting: pda::vesting(&p.recipient, p.epoch),
         reward_vault: pda::reward_vault(),
         vesting_vault: pda::vesting_vault(),
         ifx_mint: ifx.mint,

@@ -316,7 +316,8 @@ fn every_builder() -> Vec<(&'static str, &'static str, Instruction)> {
         epoch: 4,
         node,
         license_mint: mint,
-        holder,
+        recipient: holder,
+        holds_license: true,
     };
     let selling = instructions::BuybackLicense {
         holder,

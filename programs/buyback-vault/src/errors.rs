@@ -46,4 +46,6 @@ pub enum BuybackError {
     NodeNotActive,
     #[msg("The buyback window can only move later, and not at all once it has opened")]
     WindowOnlyLater,
+    #[msg("The seller does not own the license's node: take it over first")]
+    SellerNotNodeOwner,
 }

@@ -66,6 +66,8 @@ pub enum RewardsError {
     PayerNotOperator,
     #[msg("The reward vault cannot cover this epoch yet: fund it, or finalize after the funding timeout")]
     RewardVaultUnderfunded,
-    #[msg("The license is held by a program address: that holder must sign the claim")]
+    #[msg("The reward's recipient is a program address: it must sign the claim")]
     HolderMustSign,
+    #[msg("Rewards go to the license holder, or for a bought-back node to the owner who sold it")]
+    NotTheRecipient,
 }

@@ -94,7 +94,8 @@ pub struct EpochFinalized {
 pub struct RewardClaimed {
     pub epoch: u32,
     pub node: Pubkey,
-    pub holder: Pubkey,
+    /// The license holder, or the seller of a bought-back node.
+    pub recipient: Pubkey,
     pub verifier: bool,
     pub amount: u64,
     pub immediate: u64,

@@ -80,12 +80,19 @@ impl<'info> BuybackCommon<'info> {
     pub fn check(&self, now: i64) -> Result<u64> {
         self.config.require_not_paused()?;
         require!(
-            self.config.params.window_open(now),
-            BuybackError::WindowClosed
-        );
-        require!(
             self.bought_back.license_mint == Pubkey::default(),
             BuybackError::AlreadyBoughtBack
+        );
+        // A retired node's unclaimed rewards go to its owner (SPEC §10 item 3), so that owner
+        // must be the one who sells.
+        require_keys_eq!(
+            self.node.owner,
+            self.holder.key(),
+            BuybackError::SellerNotNodeOwner
+        );
+        require!(
+            self.config.params.window_open(now),
+            BuybackError::WindowClosed
         );
         let rewards = read_node_rewards(&self.node_rewards)?;
         let current_epoch = self.rewards_config.schedule.epoch_at(now)?;

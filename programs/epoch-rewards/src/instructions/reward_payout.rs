@@ -8,11 +8,12 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use inferix_common::math::{bps_floor, checked_add};
 use inferix_common::seeds;
 use inferix_common::token::VaultTransfer;
-use node_staking::state::Node;
+use node_staking::state::{Node, NodeStatus};
 
-/// Paying a node's reward of a finalized epoch to whoever holds its license now: the immediate
-/// part into the holder's IFX account (created if needed), the rest into the holder's vesting
-/// account of that epoch. Permissionless; the payer funds any account it creates.
+/// Paying a node's reward of a finalized epoch to whoever holds its license now — or, once the
+/// node was bought back, to the owner who sold it (SPEC §10 item 3): the immediate part into the
+/// recipient's IFX account (created if needed), the rest into the recipient's vesting account of
+/// that epoch. Permissionless; the payer funds any account it creates.
 #[derive(Accounts)]
 pub struct RewardPayout<'info> {
     #[account(mut)]
@@ -23,27 +24,29 @@ pub struct RewardPayout<'info> {
     pub epoch: Box<Account<'info, Epoch>>,
     #[account(seeds = [seeds::NODE, node.license_mint.as_ref()], bump = node.bump, seeds::program = node_staking::ID)]
     pub node: Box<Account<'info, Node>>,
+    /// The recipient's license account; none for a bought-back node, whose license may be
+    /// reassigned or burned.
     #[account(
         constraint = license_account.mint == node.license_mint
             && license_account.amount == 1 @ RewardsError::LicenseNotHeld,
     )]
-    pub license_account: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// CHECK: the license holder, the owner of `license_account`.
-    #[account(address = license_account.owner)]
-    pub holder: UncheckedAccount<'info>,
+    pub license_account: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+    /// CHECK: who is paid, checked by `require_claimable`: the owner of `license_account`, or
+    /// for a retired (bought-back) node its owner at retirement, the seller.
+    pub recipient: UncheckedAccount<'info>,
     #[account(
         init_if_needed,
         payer = payer,
         associated_token::mint = ifx_mint,
-        associated_token::authority = holder,
+        associated_token::authority = recipient,
         associated_token::token_program = ifx_token_program,
     )]
-    pub holder_ifx: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub recipient_ifx: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         init_if_needed,
         payer = payer,
         space = 8 + Vesting::INIT_SPACE,
-        seeds = [seeds::VESTING, holder.key().as_ref(), &epoch.index.to_le_bytes()],
+        seeds = [seeds::VESTING, recipient.key().as_ref(), &epoch.index.to_le_bytes()],
         bump,
     )]
     pub vesting: Box<Account<'info, Vesting>>,
@@ -60,14 +63,30 @@ pub struct RewardPayout<'info> {
 }
 
 impl RewardPayout<'_> {
-    /// Checks the epoch can be claimed now, and for whom: a permissionless claim only pays
-    /// wallets (SPEC §10 item 3). A license held at an address no key signs for — a program's
-    /// PDA: an escrow, a marketplace, the buyback vault — is claimed only with that holder's
-    /// signature (its program claims by CPI), so no reward is pushed where nobody can move it.
+    /// Checks the epoch can be claimed now, and for whom (SPEC §10 item 3). A bought-back node
+    /// earned everything before its retirement, under the owner who sold it: the buyback requires
+    /// that seller to own the node and retirement freezes the owner, so the seller is paid, not
+    /// whoever holds the license in custody or after it. Otherwise the license holder is paid.
+    /// A permissionless claim only pays wallets: a recipient no key signs for — a program's PDA,
+    /// an escrow, a marketplace — must sign (its program claims by CPI), so no reward is pushed
+    /// where nobody can move it.
     pub fn require_claimable(&self) -> Result<()> {
         self.config.require_not_paused()?;
+        let entitled = if self.node.status == NodeStatus::Retired {
+            self.node.owner
+        } else {
+            self.license_account
+                .as_ref()
+                .ok_or(RewardsError::LicenseNotHeld)?
+                .owner
+        };
+        require_keys_eq!(
+            self.recipient.key(),
+            entitled,
+            RewardsError::NotTheRecipient
+        );
         require!(
-            self.holder.key().is_on_curve() || self.holder.is_signer,
+            self.recipient.key().is_on_curve() || self.recipient.is_signer,
             RewardsError::HolderMustSign
         );
         require!(self.epoch.finalized, RewardsError::EpochNotFinalized);
@@ -86,7 +105,7 @@ impl RewardPayout<'_> {
         from_config_vault(
             VaultTransfer {
                 from: &self.reward_vault,
-                to: &self.holder_ifx,
+                to: &self.recipient_ifx,
                 mint: &self.ifx_mint,
                 token_program: &self.ifx_token_program,
             },
@@ -105,7 +124,7 @@ impl RewardPayout<'_> {
         )?;
         let vesting = &mut self.vesting;
         if vesting.beneficiary == Pubkey::default() {
-            vesting.beneficiary = self.holder.key();
+            vesting.beneficiary = self.recipient.key();
             vesting.epoch = self.epoch.index;
             vesting.start_ts = self.epoch.end_ts;
             vesting.duration_secs = params.vesting_secs;
@@ -119,7 +138,7 @@ impl RewardPayout<'_> {
         emit!(RewardClaimed {
             epoch: self.epoch.index,
             node: self.node.key(),
-            holder: self.holder.key(),
+            recipient: self.recipient.key(),
             verifier,
             amount: share,
             immediate,
