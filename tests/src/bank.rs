@@ -23,7 +23,9 @@ pub const LAMPORTS_PER_SOL: u64 = 1_000_000_000;
 // Anchor's entry wants one lifetime for the slice and its items; program-test's is shorter.
 fn node_license_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
     let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
-    node_license::entry(program_id, accounts, data)
+    crate::heap::measured("node_license", accounts, data, || {
+        node_license::entry(program_id, accounts, data)
+    })
 }
 
 fn epoch_rewards_entry(
@@ -32,7 +34,9 @@ fn epoch_rewards_entry(
     data: &[u8],
 ) -> ProgramResult {
     let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
-    epoch_rewards::entry(program_id, accounts, data)
+    crate::heap::measured("epoch_rewards", accounts, data, || {
+        epoch_rewards::entry(program_id, accounts, data)
+    })
 }
 
 fn buyback_vault_entry(
@@ -41,12 +45,16 @@ fn buyback_vault_entry(
     data: &[u8],
 ) -> ProgramResult {
     let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
-    buyback_vault::entry(program_id, accounts, data)
+    crate::heap::measured("buyback_vault", accounts, data, || {
+        buyback_vault::entry(program_id, accounts, data)
+    })
 }
 
 fn node_staking_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
     let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
-    node_staking::entry(program_id, accounts, data)
+    crate::heap::measured("node_staking", accounts, data, || {
+        node_staking::entry(program_id, accounts, data)
+    })
 }
 
 /// The `ProgramData` account the upgradeable loader keeps for a deployed program, naming its
@@ -137,6 +145,7 @@ impl Bank {
         }
         pt.add_account(deployer.pubkey(), system_account(1_000 * LAMPORTS_PER_SOL));
         let ctx = pt.start_with_context().await;
+        crate::heap::install();
         let clock: Clock = ctx.banks_client.get_sysvar().await.expect("clock sysvar");
         Self {
             ctx,

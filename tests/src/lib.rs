@@ -6,6 +6,7 @@
 
 pub mod bank;
 pub mod buyback;
+pub mod heap;
 pub mod license;
 pub mod localnet;
 pub mod rewards;
