@@ -450,6 +450,15 @@ impl Bank {
         }
     }
 
+    /// The supply of token mint `mint`.
+    pub async fn mint_supply(&mut self, mint: &Pubkey) -> u64 {
+        let account = self.account(mint).await.expect("the mint exists");
+        StateWithExtensions::<spl_token_2022_interface::state::Mint>::unpack(&account.data)
+            .expect("a mint")
+            .base
+            .supply
+    }
+
     /// Lamports and token balances of `accounts`, to prove a failed instruction moved nothing.
     pub async fn snapshot(&mut self, accounts: &[Pubkey]) -> Vec<(u64, Vec<u8>)> {
         let mut state = Vec::with_capacity(accounts.len());

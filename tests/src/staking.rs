@@ -360,6 +360,32 @@ impl StakingWorld {
         self.bank.send(&[update], &[&admin]).await
     }
 
+    /// The admin's reversal of the slash with `evidence_hash`, naming what the program needs to
+    /// return it to its staker: the slash's sealed era when the staker no longer owns the node,
+    /// and the staker's IFX account when none of their tickets is left.
+    pub async fn reverse_slash_ix(&mut self, evidence_hash: &[u8; 32]) -> Instruction {
+        let record: node_staking::state::SlashRecord =
+            self.bank.anchor_account(&slash_pda(evidence_hash)).await;
+        let node = self.node(&record.node).await;
+        let (stake_era, tickets_left) = if record.era == node.era {
+            let retired = node.status == node_staking::state::NodeStatus::Retired;
+            (None, !retired || node.unbonding.shares > 0)
+        } else {
+            let address = inferix_sdk::pda::stake_era(&record.node, record.era);
+            let era: node_staking::state::StakeEra = self.bank.anchor_account(&address).await;
+            (Some(address), era.unbonding.shares > 0)
+        };
+        let staker_ifx = (!tickets_left).then(|| self.ifx_account(&record.staker));
+        inferix_sdk::admin::reverse_slash(
+            &self.admin.pubkey(),
+            &record.node,
+            evidence_hash,
+            &self.ifx(),
+            stake_era,
+            staker_ifx,
+        )
+    }
+
     /// Sells `node`'s license to a new wallet, the clock moved to when its transfer lock runs out
     /// (at least); returns the buyer, who has not taken the node over yet.
     pub async fn sell_license(&mut self, node: &NodeFixture) -> Keypair {
@@ -368,18 +394,20 @@ impl StakingWorld {
         buyer
     }
 
-    /// Moves `node`'s license to `new_holder` (a wallet or a program address), the clock moved to
-    /// when its transfer lock runs out (at least).
+    /// Moves `node`'s license to `new_holder` (a wallet or a program address), unlocking it first
+    /// if needed, the clock moved to when its transfer lock runs out.
     pub async fn transfer_license(&mut self, node: &NodeFixture, new_holder: &Pubkey) {
         let record: node_license::state::LicenseRecord = self
             .bank
             .anchor_account(&crate::license_record_pda(&node.license_mint))
             .await;
-        if self.bank.now().await < record.unlocks_at {
-            self.bank.set_time(record.unlocks_at).await;
+        if record.locked {
+            if self.bank.now().await < record.unlocks_at {
+                self.bank.set_time(record.unlocks_at).await;
+            }
+            let unlock = crate::unlock_license_ix(&node.license_mint, &node.owner.pubkey());
+            self.bank.send(&[unlock], &[]).await.expect("unlocking");
         }
-        let unlock = crate::unlock_license_ix(&node.license_mint, &node.owner.pubkey());
-        self.bank.send(&[unlock], &[]).await.expect("unlocking");
         let destination = self
             .bank
             .ata(new_holder, &node.license_mint, &TOKEN_2022_ID)

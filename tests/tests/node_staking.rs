@@ -1583,33 +1583,45 @@ impl Rng {
     }
 }
 
+/// The worker's owner leaves the active set, so any amount of their stake may unbond.
+async fn deactivate(f: &mut Fixture, node: &NodeFixture) {
+    let deactivate = update_node_ix(
+        node,
+        UpdateNodeArgs {
+            deactivated: Some(true),
+            ..Default::default()
+        },
+    );
+    f.w.bank.send(&[deactivate], &[&node.owner]).await.unwrap();
+}
+
+/// SPEC §9/§10: over a random walk of stakes, unstakes, slashes, reversals, releases,
+/// withdrawals and take-overs of the worker, every vault holds exactly what the books say, the
+/// sealed eras add up, and no IFX is created or lost: the mint's supply is always the sum of
+/// every account that can hold it.
 #[tokio::test]
-async fn vaults_always_equal_stakes_plus_unbonding_plus_pending_penalties() {
+async fn ifx_is_conserved_over_stakes_slashes_reversals_and_take_overs() {
     let mut f = fixture().await;
     let mut rng = Rng(0x1f2e_3d4c_5b6a_7988);
-    let nodes: Vec<NodeFixture> = vec![
+    let mut nodes: Vec<NodeFixture> = vec![
         f.worker.clone_keys(),
         f.verifiers[0].clone_keys(),
         f.verifiers[1].clone_keys(),
     ];
-    // The worker leaves the active set so any amount may unbond; verifiers keep their minimum.
-    f.w.bank
-        .send(
-            &[update_node_ix(
-                &nodes[0],
-                UpdateNodeArgs {
-                    deactivated: Some(true),
-                    ..Default::default()
-                },
-            )],
-            &[&nodes[0].owner],
-        )
-        .await
-        .unwrap();
-    let mut tickets: Vec<(usize, Pubkey)> = vec![];
+    deactivate(&mut f, &nodes[0]).await;
+    // Every account IFX can be in: vaults, the penalty pool, the verifier pool, every staker's.
+    let mut holders: Vec<Pubkey> = vec![
+        penalty_vault_pda(),
+        f.w.verifier_pool,
+        f.w.ifx_account(&f.w.bank.payer().pubkey()),
+    ];
+    holders.extend(nodes.iter().map(|n| n.vault));
+    holders.extend(nodes.iter().map(|n| f.w.ifx_account(&n.owner.pubkey())));
+    let mut tickets: Vec<(usize, Pubkey, Keypair)> = vec![];
     let mut pending: Vec<[u8; 32]> = vec![];
     let mut evidence_counter = 0u32;
-    let mut applied = [0usize; 5];
+    let mut applied = [0usize; 6];
+    let mut sealed_era_reversals = 0;
     for step in 0..240 {
         let now = f.w.bank.now().await;
         f.w.bank
@@ -1617,7 +1629,7 @@ async fn vaults_always_equal_stakes_plus_unbonding_plus_pending_penalties() {
             .await;
         f.w.push_price(5_000_000, 0, -8).await.unwrap();
         let i = rng.below(nodes.len() as u64) as usize;
-        let outcome = match rng.below(5) {
+        let outcome = match rng.below(6) {
             0 => {
                 let blacklisted = f.w.node(&nodes[i].node).await.blacklisted;
                 let result = f.w.stake(&nodes[i], 1 + rng.below(500 * IFX)).await;
@@ -1641,7 +1653,7 @@ async fn vaults_always_equal_stakes_plus_unbonding_plus_pending_penalties() {
                 } else {
                     let (result, ticket) = f.w.unstake(&nodes[i], 1 + rng.below(free)).await;
                     result.map(|_| {
-                        tickets.push((i, ticket));
+                        tickets.push((i, ticket, nodes[i].owner.insecure_clone()));
                         1
                     })
                 }
@@ -1668,26 +1680,44 @@ async fn vaults_always_equal_stakes_plus_unbonding_plus_pending_penalties() {
                 let admin = f.w.admin.insecure_clone();
                 let window_open = f.w.bank.now().await < record.slashed_at + 7 * DAY;
                 let result = if window_open {
-                    f.w.bank
-                        .send(&[reverse_slash_ix(&f, &hash)], &[&admin])
-                        .await
+                    if record.era < f.w.node(&record.node).await.era {
+                        sealed_era_reversals += 1;
+                    }
+                    let reverse = f.w.reverse_slash_ix(&hash).await;
+                    f.w.bank.send(&[reverse], &[&admin]).await
                 } else {
                     f.w.bank.send(&[release_ix(&f, &hash)], &[]).await
                 };
                 result.map(|_| 3)
             }
-            _ if !tickets.is_empty() => {
-                let (owner, ticket) = tickets[rng.below(tickets.len() as u64) as usize];
+            4 if !tickets.is_empty() => {
+                let k = rng.below(tickets.len() as u64) as usize;
                 let state: node_staking::state::UnbondingTicket =
-                    f.w.bank.anchor_account(&ticket).await;
+                    f.w.bank.anchor_account(&tickets[k].1).await;
                 if f.w.bank.now().await < state.release_at {
                     Ok(usize::MAX)
                 } else {
-                    tickets.retain(|(_, t)| *t != ticket);
-                    f.w.withdraw(&nodes[owner].node, &ticket, &nodes[owner].owner)
+                    let (node, ticket, staker) = tickets.remove(k);
+                    f.w.withdraw(&nodes[node].node, &ticket, &staker)
                         .await
                         .map(|_| 4)
                 }
+            }
+            5 => {
+                // The worker's license changes hands; the buyer takes the node over at once.
+                let buyer = f.w.sell_license(&nodes[0]).await;
+                f.w.push_price(5_000_000, 0, -8).await.unwrap();
+                let previous_owner = nodes[0].owner.insecure_clone();
+                let (result, ticket) = f.w.take_over(&nodes[0].node, &buyer).await;
+                result.map(|_| {
+                    tickets.push((0, ticket, previous_owner));
+                    nodes[0] = NodeFixture {
+                        operator: buyer.insecure_clone(),
+                        owner: buyer,
+                        ..nodes[0].clone_keys()
+                    };
+                    5
+                })
             }
             _ => Ok(usize::MAX),
         };
@@ -1696,13 +1726,26 @@ async fn vaults_always_equal_stakes_plus_unbonding_plus_pending_penalties() {
             Ok(_) => {}
             Err(e) => panic!("step {step}: {e:?}"),
         }
+        if outcome.as_ref().is_ok_and(|kind| *kind == 5) {
+            let worker = nodes[0].clone_keys();
+            deactivate(&mut f, &worker).await;
+            f.w.fund_ifx(&worker.owner.pubkey(), 0).await;
+            holders.push(f.w.ifx_account(&worker.owner.pubkey()));
+        }
         for node in &nodes {
             let state = f.w.node(&node.node).await;
             assert_eq!(
                 f.w.bank.token_balance(&node.vault).await,
-                state.stake + state.unbonding.amount,
+                state.vault_balance(),
                 "step {step}: node vault"
             );
+            let mut sealed = 0;
+            for era in 0..state.era {
+                let address = inferix_sdk::pda::stake_era(&node.node, era);
+                let era: StakeEra = f.w.bank.anchor_account(&address).await;
+                sealed += era.unbonding.amount;
+            }
+            assert_eq!(sealed, state.sealed_unbonding, "step {step}: sealed eras");
         }
         let pending_total = f.w.config().await.pending_penalties;
         assert_eq!(
@@ -1710,14 +1753,23 @@ async fn vaults_always_equal_stakes_plus_unbonding_plus_pending_penalties() {
             pending_total,
             "step {step}: penalty vault"
         );
+        let mut held = 0;
+        for account in &holders {
+            held += f.w.bank.token_balance(account).await;
+        }
+        assert_eq!(
+            held,
+            f.w.bank.mint_supply(&f.w.ifx_mint).await,
+            "step {step}: IFX created or lost"
+        );
     }
     println!(
-        "applied: stakes {}, unstakes {}, slashes {}, reversals/releases {}, withdrawals {}",
-        applied[0], applied[1], applied[2], applied[3], applied[4]
+        "applied: stakes {}, unstakes {}, slashes {}, reversals/releases {} ({sealed_era_reversals} into a sealed era), withdrawals {}, take-overs {}",
+        applied[0], applied[1], applied[2], applied[3], applied[4], applied[5]
     );
     assert!(
-        applied.iter().all(|n| *n > 0),
-        "every kind of step ran: {applied:?}"
+        applied.iter().all(|n| *n > 0) && sealed_era_reversals > 0,
+        "every kind of step ran: {applied:?}, {sealed_era_reversals} sealed-era reversals"
     );
 }
 
