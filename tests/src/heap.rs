@@ -4,8 +4,9 @@
 //! programs' entry points runs to that invocation's total. Frees are not subtracted (the bump
 //! allocator never frees), a `realloc` counts its whole new size (it copies), and a nested
 //! invocation (CPI) counts on its own, as it gets its own heap on chain. What the host does for
-//! the program — logs, sysvars, CPI plumbing, the SPL programs running as BPF — is not the
-//! program's heap and is not counted. The entrypoint's account deserializer allocates outside
+//! the program — printing its logs (`msg!` formats on the program's heap, counted; printing it is
+//! a syscall on chain, and natively libtest's output capture grows a buffer), sysvars, CPI
+//! plumbing, the SPL programs running as BPF — is not the program's heap and is not counted. The entrypoint's account deserializer allocates outside
 //! `entry` natively, so its cost on chain (`ENTRYPOINT_BYTES_PER_ACCOUNT`) is added.
 //!
 //! An invocation over `SBF_HEAP_BYTES` fails like one that runs out of heap on chain, and every
@@ -271,6 +272,11 @@ impl solana_sysvar::program_stubs::SyscallStubs for UncountedSyscalls {
 struct Placeholder;
 impl solana_sysvar::program_stubs::SyscallStubs for Placeholder {}
 
+/// A program's log line, printed as the host's work (see `vendor/README.md`).
+fn print_log(message: &str) {
+    on_behalf(|| println!("{message}"))
+}
+
 extern "C" fn print_largest() {
     for (program, bytes, instruction) in largest() {
         eprintln!(
@@ -286,6 +292,7 @@ pub fn install() {
     INSTALL.call_once(|| {
         let inner = solana_sysvar::program_stubs::set_syscall_stubs(Box::new(Placeholder));
         solana_sysvar::program_stubs::set_syscall_stubs(Box::new(UncountedSyscalls { inner }));
+        solana_msg::set_host_logger(print_log);
         // SAFETY: registers a plain function with the C runtime, run once at exit.
         unsafe {
             libc::atexit(print_largest);

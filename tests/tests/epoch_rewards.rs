@@ -597,14 +597,20 @@ async fn claims_split_r_by_ibm_once_each_with_only_rounding_dust_left() {
     );
 }
 
-#[tokio::test]
-async fn a_claim_after_the_license_changed_hands_pays_the_new_holder() {
+/// The worker verified 600 IBM in epoch 0, which is over and finalized; nobody has claimed.
+async fn worked_epoch_zero_finalized() -> (Fixture, NodeFixture) {
     let mut f = fixture().await;
     let worker = f.worker.clone_keys();
     f.w.attest(&worker, 1, 600 * IBM).await.unwrap();
     let end = f.w.epoch(0).await.end_ts;
     f.w.bank().set_time(end + GRACE).await;
     f.w.finalize(0).await.unwrap();
+    (f, worker)
+}
+
+#[tokio::test]
+async fn a_claim_after_the_license_changed_hands_pays_the_new_holder() {
+    let (mut f, worker) = worked_epoch_zero_finalized().await;
     // A year later the license is unlocked and sold; nobody had claimed.
     let buyer = f.w.s.sell_license(&worker).await;
 
@@ -635,12 +641,7 @@ async fn a_claim_after_the_license_changed_hands_pays_the_new_holder() {
 /// can move it, and is refused with nothing moved.
 #[tokio::test]
 async fn a_claim_never_pays_a_program_held_license_without_its_signature() {
-    let mut f = fixture().await;
-    let worker = f.worker.clone_keys();
-    f.w.attest(&worker, 1, 600 * IBM).await.unwrap();
-    let end = f.w.epoch(0).await.end_ts;
-    f.w.bank().set_time(end + GRACE).await;
-    f.w.finalize(0).await.unwrap();
+    let (mut f, worker) = worked_epoch_zero_finalized().await;
     let escrow = Pubkey::find_program_address(&[b"escrow"], &Pubkey::new_unique()).0;
     f.w.s.transfer_license(&worker, &escrow).await;
     let before = f.state().await;
@@ -655,12 +656,8 @@ async fn a_claim_never_pays_a_program_held_license_without_its_signature() {
 
 #[tokio::test]
 async fn vesting_releases_linearly_and_withdrawals_sum_to_the_total() {
-    let mut f = fixture().await;
-    let worker = f.worker.clone_keys();
-    f.w.attest(&worker, 1, 600 * IBM).await.unwrap();
+    let (mut f, worker) = worked_epoch_zero_finalized().await;
     let end = f.w.epoch(0).await.end_ts;
-    f.w.bank().set_time(end + GRACE).await;
-    f.w.finalize(0).await.unwrap();
     let holder = worker.owner.insecure_clone();
     f.w.claim_worker(0, &worker, &holder.pubkey())
         .await
@@ -797,12 +794,7 @@ async fn pausing_stops_attestations_but_never_vesting_withdrawals() {
 
 #[tokio::test]
 async fn the_clawback_date_only_moves_later_and_then_ends_claims() {
-    let mut f = fixture().await;
-    let worker = f.worker.clone_keys();
-    f.w.attest(&worker, 1, 600 * IBM).await.unwrap();
-    let end = f.w.epoch(0).await.end_ts;
-    f.w.bank().set_time(end + GRACE).await;
-    f.w.finalize(0).await.unwrap();
+    let (mut f, worker) = worked_epoch_zero_finalized().await;
     let admin = f.w.s.admin.insecure_clone();
     let set = |at: i64| {
         rewards_ix(

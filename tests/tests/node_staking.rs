@@ -1132,41 +1132,10 @@ async fn the_new_license_holder_takes_over_and_the_old_stake_unbonds_to_its_stak
     let mut f = staked_fixture().await;
     let worker = f.worker.clone_keys();
     // A year later the license unlocks and is sold.
-    let record: node_license::state::LicenseRecord =
-        f.w.bank
-            .anchor_account(&license_record_pda(&worker.license_mint))
-            .await;
-    f.w.bank.set_time(record.unlocks_at).await;
+    let buyer = f.w.sell_license(&worker).await;
     f.w.push_price(5_000_000, 0, -8).await.unwrap();
-    f.w.bank
-        .send(
-            &[unlock_license_ix(
-                &worker.license_mint,
-                &worker.owner.pubkey(),
-            )],
-            &[],
-        )
-        .await
-        .unwrap();
-    let buyer = f.w.bank.new_wallet(1).await;
-    let destination =
-        f.w.bank
-            .ata(&buyer.pubkey(), &worker.license_mint, &TOKEN_2022_ID)
-            .await;
     let source = ata_address(&worker.owner.pubkey(), &worker.license_mint, &TOKEN_2022_ID);
-    let sell = spl_token_2022_interface::instruction::transfer_checked(
-        &TOKEN_2022_ID,
-        &source,
-        &worker.license_mint,
-        &destination,
-        &worker.owner.pubkey(),
-        &[],
-        1,
-        0,
-    )
-    .unwrap();
-    f.w.bank.send(&[sell], &[&worker.owner]).await.unwrap();
-
+    let destination = ata_address(&buyer.pubkey(), &worker.license_mint, &TOKEN_2022_ID);
     let take_over = |new_owner: &Keypair, license_account: Pubkey, ticket: Pubkey| {
         staking_ix(
             node_staking::accounts::TakeOver {

@@ -99,14 +99,8 @@ pub fn handler<'info>(
             let (from_stake, from_unbonding) = node.slash(slash_bps)?;
             (node.owner, node.era, from_stake, from_unbonding)
         } else {
-            let stake_era = accounts
-                .stake_era
-                .as_mut()
-                .ok_or(StakingError::StakeEraRequired)?;
-            require!(
-                stake_era.covers(args.issued_at),
-                StakingError::WrongStakeEra
-            );
+            let stake_era =
+                StakeEra::required(&mut accounts.stake_era, |era| era.covers(args.issued_at))?;
             let from_unbonding = stake_era.unbonding.slash(slash_bps)?;
             node.sealed_unbonding = checked_sub(node.sealed_unbonding, from_unbonding)?;
             (stake_era.staker, stake_era.era, 0, from_unbonding)

@@ -61,11 +61,7 @@ pub fn handler(mut ctx: Context<ReverseSlash>) -> Result<()> {
     let kept_in_node = if record.era == node.era {
         node.restore(record.from_stake, record.from_unbonding)?
     } else {
-        let stake_era = accounts
-            .stake_era
-            .as_mut()
-            .ok_or(StakingError::StakeEraRequired)?;
-        require!(stake_era.era == record.era, StakingError::WrongStakeEra);
+        let stake_era = StakeEra::required(&mut accounts.stake_era, |era| era.era == record.era)?;
         let kept = stake_era.unbonding.restore(amount)?;
         if kept {
             node.sealed_unbonding = checked_add(node.sealed_unbonding, amount)?;

@@ -52,14 +52,8 @@ pub fn handler(mut ctx: Context<Withdraw>) -> Result<()> {
     let amount = if accounts.ticket.era == accounts.node.era {
         accounts.node.unbonding.redeem(shares)?
     } else {
-        let stake_era = accounts
-            .stake_era
-            .as_mut()
-            .ok_or(StakingError::StakeEraRequired)?;
-        require!(
-            stake_era.era == accounts.ticket.era,
-            StakingError::WrongStakeEra
-        );
+        let ticket_era = accounts.ticket.era;
+        let stake_era = StakeEra::required(&mut accounts.stake_era, |era| era.era == ticket_era)?;
         let amount = stake_era.unbonding.redeem(shares)?;
         accounts.node.sealed_unbonding = checked_sub(accounts.node.sealed_unbonding, amount)?;
         amount

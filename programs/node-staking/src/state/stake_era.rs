@@ -1,3 +1,4 @@
+use crate::errors::StakingError;
 use crate::state::UnbondingPool;
 use anchor_lang::prelude::*;
 
@@ -22,5 +23,18 @@ impl StakeEra {
     /// Whether a message issued at `issued_at` belongs to this era.
     pub fn covers(&self, issued_at: i64) -> bool {
         self.started_at <= issued_at && issued_at < self.sealed_at
+    }
+
+    /// The sealed era an instruction concerns, from its optional account: required
+    /// (`StakeEraRequired`) and the right one (`WrongStakeEra`).
+    pub fn required<'a>(
+        account: &'a mut Option<Box<Account<'_, StakeEra>>>,
+        is_right: impl FnOnce(&StakeEra) -> bool,
+    ) -> Result<&'a mut StakeEra> {
+        let era: &mut StakeEra = account
+            .as_deref_mut()
+            .ok_or(StakingError::StakeEraRequired)?;
+        require!(is_right(era), StakingError::WrongStakeEra);
+        Ok(era)
     }
 }
