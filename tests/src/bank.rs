@@ -303,6 +303,33 @@ impl Bank {
         self.ctx.set_account(address, &account.into());
     }
 
+    /// Writes an empty token account of `mint` owned by `owner` at `address` (a program's vault
+    /// that the program which would create it is not deployed to create).
+    pub fn put_token_account(
+        &mut self,
+        address: &Pubkey,
+        mint: &Pubkey,
+        owner: &Pubkey,
+        token_program: &Pubkey,
+    ) {
+        let mut data = vec![0u8; spl_token_2022_interface::state::Account::LEN];
+        spl_token_2022_interface::state::Account {
+            mint: *mint,
+            owner: *owner,
+            state: spl_token_2022_interface::state::AccountState::Initialized,
+            ..Default::default()
+        }
+        .pack_into_slice(&mut data);
+        let account = Account {
+            lamports: LAMPORTS_PER_SOL,
+            data,
+            owner: *token_program,
+            executable: false,
+            rent_epoch: 0,
+        };
+        self.put_account(address, account);
+    }
+
     pub async fn lamports(&mut self, address: &Pubkey) -> u64 {
         self.account(address).await.map_or(0, |a| a.lamports)
     }

@@ -106,7 +106,9 @@ impl StakingWorld {
     }
 
     /// Deploys node-staking on `bank` (whose deployer is its upgrade authority) with the default
-    /// parameters, a 9-decimal IFX mint held by the bank payer and IFX pushed at $0.05.
+    /// parameters, a 9-decimal IFX mint held by the bank payer and IFX pushed at $0.05. Without
+    /// epoch-rewards deployed, its penalty-inflow vault is written into the bank as that program
+    /// would create it, so released penalties have their only allowed destination.
     pub async fn deploy(
         mut bank: Bank,
         license: LicenseAuthorities,
@@ -114,9 +116,13 @@ impl StakingWorld {
         verifier_sale: SaleFixture,
     ) -> Self {
         let ifx_mint = bank.create_mint(&anchor_spl::token::ID, IFX_DECIMALS).await;
-        let verifier_pool = bank
-            .ata(&Keypair::new().pubkey(), &ifx_mint, &anchor_spl::token::ID)
-            .await;
+        let verifier_pool = inferix_sdk::pda::penalty_inflow();
+        bank.put_token_account(
+            &verifier_pool,
+            &ifx_mint,
+            &inferix_sdk::pda::rewards_config(),
+            &anchor_spl::token::ID,
+        );
         Self::deploy_with(
             bank,
             license,

@@ -1504,34 +1504,52 @@ async fn admin_handover_and_parameter_bounds() {
 }
 
 #[tokio::test]
-async fn only_the_upgrade_authority_initializes_staking() {
+async fn only_the_upgrade_authority_initializes_staking_and_only_towards_epoch_rewards() {
     let mut bank = Bank::start().await;
     let squatter = bank.new_wallet(1).await;
+    let deployer = bank.deployer.insecure_clone();
     let mint = bank.create_mint(&anchor_spl::token::ID, 9).await;
-    let init = staking_ix(
-        node_staking::accounts::InitializeConfig {
-            admin: squatter.pubkey(),
-            config: staking_config_pda(),
-            pushed_price: pushed_price_pda(),
-            ifx_mint: mint,
-            penalty_vault: penalty_vault_pda(),
-            program_data: program_data_address(&node_staking::ID),
-            ifx_token_program: anchor_spl::token::ID,
-            system_program: anchor_lang::system_program::ID,
-        },
-        node_staking::instruction::InitializeConfig {
-            args: node_staking::instructions::InitializeConfigArgs {
-                pause_guardian: squatter.pubkey(),
-                buyback_authority: squatter.pubkey(),
-                managers: vec![squatter.pubkey()],
-                params: default_staking_params(squatter.pubkey(), squatter.pubkey()),
+    let init = |admin: &Keypair, verifier_pool: Pubkey| {
+        staking_ix(
+            node_staking::accounts::InitializeConfig {
+                admin: admin.pubkey(),
+                config: staking_config_pda(),
+                pushed_price: pushed_price_pda(),
+                ifx_mint: mint,
+                penalty_vault: penalty_vault_pda(),
+                program_data: program_data_address(&node_staking::ID),
+                ifx_token_program: anchor_spl::token::ID,
+                system_program: anchor_lang::system_program::ID,
             },
-        },
-    );
+            node_staking::instruction::InitializeConfig {
+                args: node_staking::instructions::InitializeConfigArgs {
+                    pause_guardian: admin.pubkey(),
+                    buyback_authority: admin.pubkey(),
+                    managers: vec![admin.pubkey()],
+                    params: default_staking_params(admin.pubkey(), verifier_pool),
+                },
+            },
+        )
+    };
     assert_error(
-        &bank.send(&[init], &[&squatter]).await,
+        &bank
+            .send(&[init(&squatter, penalty_inflow_pda())], &[&squatter])
+            .await,
         StakingError::NotUpgradeAuthority,
     );
+    // SPEC §10 item 8: even the upgrade authority cannot send matured penalties to its own
+    // account; they go to epoch-rewards' penalty-inflow vault or the config is not created.
+    let own = bank
+        .ata(&deployer.pubkey(), &mint, &anchor_spl::token::ID)
+        .await;
+    assert_error(
+        &bank.send(&[init(&deployer, own)], &[&deployer]).await,
+        StakingError::PenaltyDestinationNotInflow,
+    );
+    assert!(bank.account(&staking_config_pda()).await.is_none());
+    bank.send(&[init(&deployer, penalty_inflow_pda())], &[&deployer])
+        .await
+        .unwrap();
 }
 
 // ---------------------------------------------------------------- conservation

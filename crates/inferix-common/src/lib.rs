@@ -14,6 +14,7 @@ pub mod math;
 pub mod merkle;
 pub mod messages;
 pub mod price;
+pub mod program_ids;
 pub mod seeds;
 pub mod stake;
 pub mod token;

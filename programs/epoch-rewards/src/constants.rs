@@ -21,3 +21,16 @@ pub const DEFAULT_MIN_PARTICIPATION_MINUTES: u32 = 720;
 pub const DEFAULT_FUNDING_TIMEOUT_SECS: i64 = 7 * SECONDS_PER_DAY;
 /// Largest verifier quorum (the attestation transaction must fit in a packet).
 pub const MAX_QUORUM: u8 = 3;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_shared_program_id_is_this_programs() {
+        assert_eq!(inferix_common::program_ids::EPOCH_REWARDS, crate::ID);
+        let (inflow, _) = anchor_lang::prelude::Pubkey::find_program_address(
+            &[inferix_common::seeds::PENALTY_INFLOW],
+            &crate::ID,
+        );
+        assert_eq!(inferix_common::program_ids::penalty_inflow(), inflow);
+    }
+}

@@ -90,6 +90,8 @@ pub enum StakingError {
     OnlyWorkersBenchmarked,
     #[msg("The penalty destination is fixed at initialization")]
     PenaltyDestinationFixed,
+    #[msg("The penalty destination must be epoch-rewards' penalty-inflow vault")]
+    PenaltyDestinationNotInflow,
     #[msg("This concerns a sealed stake era: pass its StakeEra account")]
     StakeEraRequired,
     #[msg("The StakeEra account is not the era this concerns")]

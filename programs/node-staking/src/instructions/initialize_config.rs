@@ -53,6 +53,12 @@ pub struct InitializeConfig<'info> {
 pub fn handler(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Result<()> {
     args.params.validate()?;
     validate_managers(&args.managers, false)?;
+    // Matured penalties pay verifiers through epoch-rewards, and nowhere else (SPEC §10 item 8).
+    require_keys_eq!(
+        args.params.verifier_pool,
+        inferix_common::program_ids::penalty_inflow(),
+        StakingError::PenaltyDestinationNotInflow
+    );
     ctx.accounts.pushed_price.bump = ctx.bumps.pushed_price;
     ctx.accounts.config.set_inner(StakingConfig {
         admin: ctx.accounts.admin.key(),
