@@ -9,8 +9,9 @@
 //! plumbing, the SPL programs running as BPF — is not the program's heap and is not counted. The entrypoint's account deserializer allocates outside
 //! `entry` natively, so its cost on chain (`ENTRYPOINT_BYTES_PER_ACCOUNT`) is added.
 //!
-//! An invocation over `SBF_HEAP_BYTES` fails like one that runs out of heap on chain, and every
-//! test binary prints the largest invocation per program when it exits ("heap: …").
+//! An invocation over `SBF_HEAP_BYTES` fails like one that runs out of heap on chain, so the
+//! local cluster and every test refuse what a real cluster would; every process that started a
+//! bank prints the largest invocation per program when it exits ("heap: …").
 
 use anchor_lang::prelude::{AccountInfo, Pubkey};
 use anchor_lang::solana_program::entrypoint::ProgramResult;

@@ -1,0 +1,8 @@
+//! The Inferix local cluster (SPEC §11). `bank`: every Inferix program native on an embedded
+//! solana-program-test bank, with the SPL programs as real BPF, a controllable clock and the
+//! SDK's `Chain`; `heap`: the SBF heap limit enforced on every native invocation.
+
+#![allow(deprecated)] // program-test 3.1 marks its whole API "Agave Unstable API"
+
+pub mod bank;
+pub mod heap;
