@@ -5,6 +5,9 @@ use anchor_lang::solana_program::system_instruction;
 use anchor_lang::AccountDeserialize;
 use inferix_sdk::client::ChainError;
 use solana_account::Account;
+use solana_banks_interface::{
+    BanksTransactionResultWithMetadata, BanksTransactionResultWithSimulation,
+};
 use solana_clock::Clock;
 use solana_instruction::error::InstructionError;
 use solana_instruction::Instruction;
@@ -12,6 +15,7 @@ use solana_keypair::Keypair;
 use solana_program_pack::Pack;
 use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
 use solana_signer::Signer;
+use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 use spl_token_2022_interface::extension::StateWithExtensions;
@@ -213,6 +217,50 @@ impl Bank {
         self.named_accounts
             .extend(tx.message.account_keys.iter().copied());
         self.ctx.banks_client.process_transaction(tx).await
+    }
+
+    /// The bank's current slot.
+    pub async fn slot(&mut self) -> u64 {
+        self.ctx
+            .banks_client
+            .get_root_slot()
+            .await
+            .expect("bank serves its slot")
+    }
+
+    /// The blockhash a client signs with now.
+    pub async fn latest_blockhash(&mut self) -> solana_hash::Hash {
+        self.ctx
+            .banks_client
+            .get_latest_blockhash()
+            .await
+            .expect("bank serves a blockhash")
+    }
+
+    /// Runs a transaction without committing it: its result, logs and compute units.
+    pub async fn simulate(
+        &mut self,
+        tx: VersionedTransaction,
+    ) -> Result<BanksTransactionResultWithSimulation, BanksClientError> {
+        self.ctx.banks_client.simulate_transaction(tx).await
+    }
+
+    /// Processes a transaction signed elsewhere (an RPC client's), with its logs.
+    pub async fn process(
+        &mut self,
+        tx: VersionedTransaction,
+    ) -> Result<BanksTransactionResultWithMetadata, BanksClientError> {
+        self.named_accounts
+            .extend(tx.message.static_account_keys().iter().copied());
+        self.ctx
+            .banks_client
+            .process_transaction_with_metadata(tx)
+            .await
+    }
+
+    /// Every account a transaction named (the index behind `getProgramAccounts`).
+    pub fn named_accounts(&self) -> impl Iterator<Item = &Pubkey> {
+        self.named_accounts.iter()
     }
 
     /// A blockhash no earlier transaction used, so resending identical instructions is a new

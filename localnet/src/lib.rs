@@ -6,3 +6,4 @@
 
 pub mod bank;
 pub mod heap;
+pub mod rpc;

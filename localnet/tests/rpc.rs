@@ -1,0 +1,259 @@
+//! SPEC §11: the local cluster answers the Solana JSON-RPC API as a cluster does, checked with
+//! the standard Rust client (`solana-rpc-client`) and raw HTTP for what a client never sends.
+
+#![allow(deprecated)]
+
+use std::net::SocketAddr;
+
+use anchor_lang::prelude::Pubkey;
+use inferix_localnet::bank::{Bank, LAMPORTS_PER_SOL};
+use inferix_localnet::rpc::RpcServer;
+use serde_json::{json, Value};
+use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_rpc_client_types::request::RpcRequest;
+use solana_signer::Signer;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+async fn cluster() -> (RpcServer, RpcClient) {
+    let bank = Bank::start().await;
+    let any_port: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let server = RpcServer::start(bank, any_port).await.expect("serving");
+    let client = RpcClient::new_with_commitment(
+        server.url(),
+        solana_commitment_config::CommitmentConfig::confirmed(),
+    );
+    (server, client)
+}
+
+/// POSTs `body` as it is and returns the JSON answer.
+async fn post_raw(server: &RpcServer, body: &str) -> Value {
+    let mut stream = tokio::net::TcpStream::connect(server.address)
+        .await
+        .unwrap();
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        server.address,
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let (_, json) = response.split_once("\r\n\r\n").expect("an HTTP answer");
+    serde_json::from_str(json).expect("a JSON body")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_standard_client_reads_airdrops_and_sends_transactions() {
+    let (_server, client) = cluster().await;
+    assert_eq!(client.get_version().await.unwrap().solana_core, "3.1.12");
+    let first = client.get_slot().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1_000)).await;
+    assert!(
+        client.get_slot().await.unwrap() > first,
+        "slots advance in real time"
+    );
+
+    let alice = solana_keypair::Keypair::new();
+    let signature = client
+        .request_airdrop(&alice.pubkey(), 2 * LAMPORTS_PER_SOL)
+        .await
+        .unwrap();
+    assert!(client.confirm_transaction(&signature).await.unwrap());
+    assert_eq!(
+        client.get_balance(&alice.pubkey()).await.unwrap(),
+        2 * LAMPORTS_PER_SOL
+    );
+
+    let bob = Pubkey::new_unique();
+    let blockhash = client.get_latest_blockhash().await.unwrap();
+    let pay = solana_transaction::Transaction::new_signed_with_payer(
+        &[anchor_lang::solana_program::system_instruction::transfer(
+            &alice.pubkey(),
+            &bob,
+            LAMPORTS_PER_SOL,
+        )],
+        Some(&alice.pubkey()),
+        &[&alice],
+        blockhash,
+    );
+    client.send_and_confirm_transaction(&pay).await.unwrap();
+    let account = client.get_account(&bob).await.unwrap();
+    assert_eq!(account.lamports, LAMPORTS_PER_SOL);
+    let accounts = client
+        .get_multiple_accounts(&[bob, Pubkey::new_unique()])
+        .await
+        .unwrap();
+    assert!(accounts[0].is_some() && accounts[1].is_none());
+    let rent = client
+        .get_minimum_balance_for_rent_exemption(165)
+        .await
+        .unwrap();
+    assert_eq!(rent, 2_039_280);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_transaction_is_the_standard_preflight_error_with_its_logs() {
+    let (server, client) = cluster().await;
+    let poor = solana_keypair::Keypair::new();
+    let signature = client
+        .request_airdrop(&poor.pubkey(), LAMPORTS_PER_SOL / 10)
+        .await
+        .unwrap();
+    assert!(client.confirm_transaction(&signature).await.unwrap());
+    let blockhash = client.get_latest_blockhash().await.unwrap();
+    let overspend = solana_transaction::Transaction::new_signed_with_payer(
+        &[anchor_lang::solana_program::system_instruction::transfer(
+            &poor.pubkey(),
+            &Pubkey::new_unique(),
+            LAMPORTS_PER_SOL,
+        )],
+        Some(&poor.pubkey()),
+        &[&poor],
+        blockhash,
+    );
+    let wire = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        bincode::serialize(&overspend).unwrap(),
+    );
+    let answer = post_raw(
+        &server,
+        &json!({"jsonrpc": "2.0", "id": 7, "method": "sendTransaction",
+                "params": [wire, {"encoding": "base64"}]})
+        .to_string(),
+    )
+    .await;
+    assert_eq!(answer["id"], 7);
+    assert_eq!(answer["error"]["code"], -32002);
+    let logs = answer["error"]["data"]["logs"].as_array().unwrap();
+    assert!(
+        logs.iter()
+            .any(|l| l.as_str().unwrap().contains("insufficient lamports")),
+        "{logs:?}"
+    );
+    // The standard client reads it as the transaction's error.
+    let refused = client.send_transaction(&overspend).await.unwrap_err();
+    assert!(refused.get_transaction_error().is_some(), "{refused}");
+    assert_eq!(
+        client.get_balance(&poor.pubkey()).await.unwrap(),
+        LAMPORTS_PER_SOL / 10,
+        "nothing moved"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_the_standard_errors_and_the_server_keeps_serving() {
+    let (server, client) = cluster().await;
+    let call = |method: &str, params: Value| {
+        json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string()
+    };
+    let malformed = post_raw(&server, "{\"jsonrpc\": \"2.0\", \"method\": ").await;
+    assert_eq!(malformed["error"]["code"], -32700);
+    let unknown = post_raw(&server, &call("getEverything", json!([]))).await;
+    assert_eq!(unknown["error"]["code"], -32601);
+    let wrong = post_raw(&server, &call("getBalance", json!([42]))).await;
+    assert_eq!(wrong["error"]["code"], -32602);
+    let bad_key = post_raw(&server, &call("getBalance", json!(["not-a-key"]))).await;
+    assert_eq!(bad_key["error"]["code"], -32602);
+    let oversized =
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, vec![1u8; 1_300]);
+    let too_big = post_raw(
+        &server,
+        &call(
+            "sendTransaction",
+            json!([oversized, {"encoding": "base64"}]),
+        ),
+    )
+    .await;
+    assert_eq!(too_big["error"]["code"], -32602);
+    // A transaction whose signature does not match its message.
+    let alice = solana_keypair::Keypair::new();
+    let blockhash = client.get_latest_blockhash().await.unwrap();
+    let mut forged = solana_transaction::Transaction::new_signed_with_payer(
+        &[anchor_lang::solana_program::system_instruction::transfer(
+            &alice.pubkey(),
+            &Pubkey::new_unique(),
+            1,
+        )],
+        Some(&alice.pubkey()),
+        &[&alice],
+        blockhash,
+    );
+    forged.signatures[0] = solana_signature::Signature::from([7u8; 64]);
+    let wire = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        bincode::serialize(&forged).unwrap(),
+    );
+    let unsigned = post_raw(
+        &server,
+        &call("sendTransaction", json!([wire, {"encoding": "base64"}])),
+    )
+    .await;
+    assert_eq!(unsigned["error"]["code"], -32003);
+    // A batch answers each call; the server still serves.
+    let batch = post_raw(
+        &server,
+        &json!([
+            {"jsonrpc": "2.0", "id": 1, "method": "getHealth"},
+            {"jsonrpc": "2.0", "id": 2, "method": "nope"}
+        ])
+        .to_string(),
+    )
+    .await;
+    assert_eq!(batch[0]["result"], "ok");
+    assert_eq!(batch[1]["error"]["code"], -32601);
+    let health: String = client
+        .send(RpcRequest::GetHealth, Value::Null)
+        .await
+        .unwrap();
+    assert_eq!(health, "ok");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn program_accounts_are_found_by_owner_size_and_bytes() {
+    let (server, client) = cluster().await;
+    let payer = {
+        let cluster = server.cluster.clone();
+        cluster.payer().await
+    };
+    let owner = Pubkey::new_unique();
+    let blockhash = client.get_latest_blockhash().await.unwrap();
+    let mut accounts = vec![];
+    for fill in [1u8, 2] {
+        let account = solana_keypair::Keypair::new();
+        let create = anchor_lang::solana_program::system_instruction::create_account(
+            &payer.pubkey(),
+            &account.pubkey(),
+            LAMPORTS_PER_SOL,
+            8,
+            &owner,
+        );
+        let tx = solana_transaction::Transaction::new_signed_with_payer(
+            &[create],
+            Some(&payer.pubkey()),
+            &[&payer, &account],
+            blockhash,
+        );
+        client.send_and_confirm_transaction(&tx).await.unwrap();
+        accounts.push((account.pubkey(), fill));
+    }
+    let all = client.get_program_accounts(&owner).await.unwrap();
+    assert_eq!(all.len(), 2);
+    let sized = post_raw(
+        &server,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "getProgramAccounts",
+                "params": [owner.to_string(), {"encoding": "base64",
+                    "filters": [{"dataSize": 9}]}]})
+        .to_string(),
+    )
+    .await;
+    assert_eq!(sized["result"].as_array().unwrap().len(), 0);
+    let zeros = post_raw(
+        &server,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "getProgramAccounts",
+                "params": [owner.to_string(), {"encoding": "base64", "withContext": true,
+                    "filters": [{"dataSize": 8}, {"memcmp": {"offset": 0, "bytes": "11111111"}}]}]})
+        .to_string(),
+    )
+    .await;
+    assert_eq!(zeros["result"]["value"].as_array().unwrap().len(), 2);
+}
