@@ -89,9 +89,7 @@ async fn migrations_and_a_license_purchase_over_json_rpc() {
     let refused = inferix(
         &url,
         &alice.file,
-        &["license", "buy", "--kind", "worker", "--tier", "9"]
-            .map(String::from)
-            .to_vec(),
+        &["license", "buy", "--kind", "worker", "--tier", "9"].map(String::from),
     )
     .await
     .unwrap_err();
