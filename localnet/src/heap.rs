@@ -9,6 +9,10 @@
 //! plumbing, the SPL programs running as BPF — is not the program's heap and is not counted. The entrypoint's account deserializer allocates outside
 //! `entry` natively, so its cost on chain (`ENTRYPOINT_BYTES_PER_ACCOUNT`) is added.
 //!
+//! The same wrapper makes the logs read as a cluster's: `msg!` lines (printed natively) and
+//! `sol_log_data` events (dropped natively) reach the transaction's logs as `Program log: …` and
+//! `Program data: …` (`cluster_logs`).
+//!
 //! An invocation over `SBF_HEAP_BYTES` fails like one that runs out of heap on chain, so the
 //! local cluster and every test refuse what a real cluster would; every process that started a
 //! bank prints the largest invocation per program when it exits ("heap: …").
@@ -256,7 +260,18 @@ impl solana_sysvar::program_stubs::SyscallStubs for UncountedSyscalls {
         on_behalf(|| self.inner.sol_set_return_data(data))
     }
     fn sol_log_data(&self, fields: &[&[u8]]) {
-        on_behalf(|| self.inner.sol_log_data(fields))
+        // program-test records no `sol_log_data` (its stub prints it): log it marked, and
+        // `cluster_logs` turns it into the `Program data:` line a cluster writes.
+        on_behalf(|| {
+            let encoded: Vec<String> = fields
+                .iter()
+                .map(|field| {
+                    base64::Engine::encode(&base64::engine::general_purpose::STANDARD, field)
+                })
+                .collect();
+            self.inner
+                .sol_log(&format!("{PROGRAM_DATA_MARKER}{}", encoded.join(" ")))
+        })
     }
     fn sol_get_processed_sibling_instruction(
         &self,
@@ -273,9 +288,30 @@ impl solana_sysvar::program_stubs::SyscallStubs for UncountedSyscalls {
 struct Placeholder;
 impl solana_sysvar::program_stubs::SyscallStubs for Placeholder {}
 
-/// A program's log line, printed as the host's work (see `vendor/README.md`).
-fn print_log(message: &str) {
-    on_behalf(|| println!("{message}"))
+/// A program's `msg!` line (see `vendor/README.md`): inside an invocation it goes to the
+/// transaction's logs as `Program log: …`, as on a cluster; elsewhere it is printed.
+fn route_log(message: &str) {
+    let in_program = DEPTH.try_with(|depth| depth.get() > 0).unwrap_or(false);
+    if in_program {
+        solana_sysvar::program_stubs::sol_log(message);
+    } else {
+        println!("{message}");
+    }
+}
+
+/// Marks a `sol_log_data` line among program-test's `Program log:` lines.
+const PROGRAM_DATA_MARKER: &str = "\u{1}program-data: ";
+
+/// A transaction's logs as a cluster writes them: marked event data becomes `Program data: …`
+/// (what Anchor's and the SDK's event parsers read).
+pub fn cluster_logs(logs: Vec<String>) -> Vec<String> {
+    let marked = format!("Program log: {PROGRAM_DATA_MARKER}");
+    logs.into_iter()
+        .map(|line| match line.strip_prefix(&marked) {
+            Some(data) => format!("Program data: {data}"),
+            None => line,
+        })
+        .collect()
 }
 
 extern "C" fn print_largest() {
@@ -293,7 +329,7 @@ pub fn install() {
     INSTALL.call_once(|| {
         let inner = solana_sysvar::program_stubs::set_syscall_stubs(Box::new(Placeholder));
         solana_sysvar::program_stubs::set_syscall_stubs(Box::new(UncountedSyscalls { inner }));
-        solana_msg::set_host_logger(print_log);
+        solana_msg::set_host_logger(route_log);
         // SAFETY: registers a plain function with the C runtime, run once at exit.
         unsafe {
             libc::atexit(print_largest);

@@ -334,7 +334,7 @@ fn simulation_result(
 ) -> RpcSimulateTransactionResult {
     RpcSimulateTransactionResult {
         err: err.map(Into::into),
-        logs: Some(logs),
+        logs: Some(crate::heap::cluster_logs(logs)),
         accounts: None,
         units_consumed: Some(units_consumed),
         loaded_accounts_data_size: None,

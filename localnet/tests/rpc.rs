@@ -257,3 +257,74 @@ async fn program_accounts_are_found_by_owner_size_and_bytes() {
     .await;
     assert_eq!(zeros["result"]["value"].as_array().unwrap().len(), 2);
 }
+
+/// The programs' logs read as a cluster's: `msg!` lines as `Program log:` and Anchor events as
+/// `Program data:` (which native programs would otherwise print or drop), for event parsers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn program_logs_and_events_read_as_on_a_cluster() {
+    let bank = Bank::start().await;
+    let deployer = bank.deployer.insecure_clone();
+    let any_port: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let server = RpcServer::start(bank, any_port).await.unwrap();
+    let client = RpcClient::new(server.url());
+    let init = inferix_sdk::admin::license_initialize_config(
+        &deployer.pubkey(),
+        node_license::instructions::InitializeConfigArgs {
+            pause_guardian: deployer.pubkey(),
+            buyback_authority: deployer.pubkey(),
+            lock_duration_secs: 86_400,
+            user_code_discount_bps: 500,
+            user_code_commission_bps: 500,
+        },
+    );
+    let blockhash = client.get_latest_blockhash().await.unwrap();
+    let tx = solana_transaction::Transaction::new_signed_with_payer(
+        &[init],
+        Some(&deployer.pubkey()),
+        &[&deployer],
+        blockhash,
+    );
+    let simulated = client.simulate_transaction(&tx).await.unwrap().value;
+    assert!(simulated.err.is_none(), "{simulated:?}");
+    let logs = simulated.logs.unwrap();
+    let program = node_license::ID.to_string();
+    assert_eq!(logs[0], format!("Program {program} invoke [1]"));
+    assert!(logs.contains(&"Program log: Instruction: InitializeConfig".to_string()));
+    let event = logs
+        .iter()
+        .find_map(|line| line.strip_prefix("Program data: "))
+        .expect("the ConfigInitialized event");
+    let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, event).unwrap();
+    assert_eq!(
+        &bytes[..8],
+        <node_license::events::ConfigInitialized as anchor_lang::Discriminator>::DISCRIMINATOR
+    );
+    assert!(logs.last().unwrap().ends_with("success"), "{logs:?}");
+
+    // A refusal's preflight error carries the program's own explanation.
+    let again = client.send_and_confirm_transaction(&tx).await;
+    assert!(again.is_ok());
+    let blockhash = client.get_latest_blockhash().await.unwrap();
+    let squat = solana_keypair::Keypair::new();
+    let airdrop = client
+        .request_airdrop(&squat.pubkey(), LAMPORTS_PER_SOL)
+        .await
+        .unwrap();
+    assert!(client.confirm_transaction(&airdrop).await.unwrap());
+    let pause = solana_transaction::Transaction::new_signed_with_payer(
+        &[inferix_sdk::admin::license_set_paused(
+            &squat.pubkey(),
+            true,
+        )],
+        Some(&squat.pubkey()),
+        &[&squat],
+        blockhash,
+    );
+    let refused = client.simulate_transaction(&pause).await.unwrap().value;
+    let logs = refused.logs.unwrap();
+    assert!(
+        logs.iter()
+            .any(|l| l.starts_with("Program log: AnchorError")),
+        "{logs:?}"
+    );
+}

@@ -4,6 +4,7 @@ use crate::errors::RewardsError;
 use crate::events::EpochOpened;
 use crate::state::{Epoch, RewardsConfig};
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use inferix_common::seeds;
 use inferix_common::token::VaultTransfer;
 
@@ -26,7 +27,7 @@ pub fn open_current_epoch(
         epoch.start_ts = start_ts;
         epoch.end_ts = end_ts;
         epoch.bump = bump;
-        emit!(EpochOpened {
+        emit_event!(EpochOpened {
             epoch: index,
             start_ts,
             end_ts,

@@ -5,6 +5,7 @@ use crate::events::NodeStatusChanged;
 use crate::price_source::ifx_price;
 use crate::state::{Node, StakingConfig};
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use node_license::state::LicenseKind;
 
 /// The node's minimum stake now. A worker with a positive S(n) needs the IFX price, read from
@@ -28,7 +29,7 @@ pub fn required_stake(
 /// Re-evaluates `node` against `required`, emitting an event when its status changes.
 pub fn apply_status(node: &mut Node, node_key: Pubkey, required: u64, now: i64) {
     if node.evaluate(required, now) {
-        emit!(NodeStatusChanged {
+        emit_event!(NodeStatusChanged {
             node: node_key,
             status: node.status,
             stake: node.stake,

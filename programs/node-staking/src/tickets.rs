@@ -3,6 +3,7 @@
 use crate::events::UnbondingStarted;
 use crate::state::{Node, UnbondingTicket};
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 
 /// Who gets the ticket and who paid for it.
 pub struct TicketParties {
@@ -41,7 +42,7 @@ pub fn unbond_all(
         release_at,
         bump: ticket_bump,
     });
-    emit!(UnbondingStarted {
+    emit_event!(UnbondingStarted {
         node: node_key,
         ticket: ticket.key(),
         staker: parties.staker,

@@ -5,6 +5,7 @@ use crate::prices::ifx_price;
 use crate::state::{ifx_payout, BuybackVesting};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount};
+use inferix_common::emit_event;
 use inferix_common::math::checked_add;
 use inferix_common::seeds;
 
@@ -60,7 +61,7 @@ pub fn handler(ctx: Context<BuybackIfx>, min_amount_out: u64) -> Result<()> {
         withdrawn: 0,
         bump: ctx.bumps.vesting,
     });
-    emit!(BoughtBackEvent {
+    emit_event!(BoughtBackEvent {
         license_mint: accounts.common.license_mint.key(),
         holder: accounts.common.holder.key(),
         price_paid_usd,

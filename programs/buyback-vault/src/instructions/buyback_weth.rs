@@ -6,6 +6,7 @@ use crate::state::weth_payout;
 use anchor_lang::prelude::*;
 use anchor_spl::associated_token::AssociatedToken;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::emit_event;
 use inferix_common::seeds;
 use inferix_common::token::VaultTransfer;
 
@@ -58,7 +59,7 @@ pub fn handler(ctx: Context<BuybackWeth>, min_amount_out: u64) -> Result<()> {
         token_program: &accounts.weth_token_program,
     }
     .send(accounts.common.config.to_account_info(), signer, amount)?;
-    emit!(BoughtBackEvent {
+    emit_event!(BoughtBackEvent {
         license_mint: accounts.common.license_mint.key(),
         holder: accounts.common.holder.key(),
         price_paid_usd,

@@ -4,6 +4,7 @@ use crate::state::{BoughtBack, BuybackConfig, Custody};
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
 use anchor_spl::token_interface::{transfer_checked, Mint, TokenAccount, TransferChecked};
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 /// A bought-back license held by the buyback authority, moved by the admin.
@@ -39,7 +40,7 @@ impl<'info> Custodied<'info> {
             BuybackError::NotInCustody
         );
         self.bought_back.custody = custody;
-        emit!(CustodyChanged {
+        emit_event!(CustodyChanged {
             license_mint: self.license_mint.key(),
             custody: custody as u8,
             recipient,

@@ -4,6 +4,7 @@ use crate::state::{BuybackConfig, BuybackParams};
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::bpf_loader_upgradeable;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone)]
@@ -64,7 +65,7 @@ pub fn handler(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Re
         ifx_vault_bump: ctx.bumps.ifx_vault,
         weth_vault_bump: ctx.bumps.weth_vault,
     });
-    emit!(ConfigInitialized {
+    emit_event!(ConfigInitialized {
         admin: accounts.admin.key(),
         params: args.params,
     });

@@ -2,6 +2,7 @@ use crate::errors::BuybackError;
 use crate::events::PauseSet;
 use crate::instructions::config_admin::*;
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 
 /// The pause guardian or the admin pauses; only the admin unpauses. Pausing stops buybacks and
 /// custody moves, never the withdrawal of vested IFX.
@@ -11,6 +12,6 @@ pub fn handler(ctx: Context<ConfigAdmin>, paused: bool) -> Result<()> {
     let allowed = signer == config.admin || (paused && signer == config.pause_guardian);
     require!(allowed, BuybackError::NotPauseAuthority);
     config.paused = paused;
-    emit!(PauseSet { paused, by: signer });
+    emit_event!(PauseSet { paused, by: signer });
     Ok(())
 }

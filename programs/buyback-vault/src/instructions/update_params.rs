@@ -3,6 +3,7 @@ use crate::events::ParamsUpdated;
 use crate::instructions::config_admin::*;
 use crate::state::BuybackParams;
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 
 /// Replaces the parameters. The window's times only move later, and not once it has opened.
 pub fn handler(ctx: Context<ConfigAdmin>, params: BuybackParams) -> Result<()> {
@@ -15,6 +16,6 @@ pub fn handler(ctx: Context<ConfigAdmin>, params: BuybackParams) -> Result<()> {
         BuybackError::WindowOnlyLater
     );
     config.params = params;
-    emit!(ParamsUpdated { params });
+    emit_event!(ParamsUpdated { params });
     Ok(())
 }

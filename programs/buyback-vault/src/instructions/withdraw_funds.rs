@@ -3,6 +3,7 @@ use crate::events::FundsWithdrawn;
 use crate::state::BuybackConfig;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::emit_event;
 use inferix_common::seeds;
 use inferix_common::token::VaultTransfer;
 
@@ -61,7 +62,7 @@ pub fn handler(ctx: Context<WithdrawFunds>, amount: u64) -> Result<()> {
         token_program: &accounts.token_program,
     }
     .send(config.to_account_info(), signer, amount)?;
-    emit!(FundsWithdrawn {
+    emit_event!(FundsWithdrawn {
         mint: accounts.mint.key(),
         amount,
         destination: accounts.destination.key(),

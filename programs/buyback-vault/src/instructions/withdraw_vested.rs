@@ -2,6 +2,7 @@ use crate::events::VestedWithdrawn;
 use crate::state::{BuybackConfig, BuybackVesting};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::emit_event;
 use inferix_common::math::{checked_add, checked_sub};
 use inferix_common::seeds;
 use inferix_common::token::VaultTransfer;
@@ -43,7 +44,7 @@ pub fn handler(ctx: Context<WithdrawVested>) -> Result<()> {
     accounts.config.ifx_reserved = checked_sub(accounts.config.ifx_reserved, amount)?;
     let vesting = &mut accounts.vesting;
     vesting.withdrawn = checked_add(vesting.withdrawn, amount)?;
-    emit!(VestedWithdrawn {
+    emit_event!(VestedWithdrawn {
         license_mint: vesting.license_mint,
         beneficiary: vesting.beneficiary,
         amount,

@@ -1,6 +1,7 @@
 use crate::events::EpochLengthChanged;
 use crate::instructions::config_admin::*;
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 
 /// A new epoch length, in force from the next epoch boundary.
 pub fn handler(ctx: Context<ConfigAdmin>, length_secs: i64) -> Result<()> {
@@ -9,7 +10,7 @@ pub fn handler(ctx: Context<ConfigAdmin>, length_secs: i64) -> Result<()> {
     config
         .schedule
         .change_length(Clock::get()?.unix_timestamp, length_secs)?;
-    emit!(EpochLengthChanged {
+    emit_event!(EpochLengthChanged {
         schedule: config.schedule,
     });
     Ok(())

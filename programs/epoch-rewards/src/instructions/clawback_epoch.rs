@@ -2,6 +2,7 @@ use crate::errors::RewardsError;
 use crate::events::EpochClawedBack;
 use crate::state::{Epoch, RewardsConfig};
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 /// After the clawback date the admin returns a finalized epoch's unclaimed rewards to the
@@ -28,7 +29,7 @@ pub fn handler(ctx: Context<ClawbackEpoch>) -> Result<()> {
     let amount = epoch.unclaimed();
     epoch.clawed_back = true;
     accounts.config.release_commitment(amount)?;
-    emit!(EpochClawedBack {
+    emit_event!(EpochClawedBack {
         epoch: epoch.index,
         amount,
     });

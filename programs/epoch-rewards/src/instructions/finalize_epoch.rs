@@ -4,6 +4,7 @@ use crate::events::EpochFinalized;
 use crate::state::{funding_allows_finalization, rewards_due, worker_reward, Epoch, RewardsConfig};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::emit_event;
 use inferix_common::math::checked_add;
 use inferix_common::seeds;
 use inferix_common::token::VaultTransfer;
@@ -88,7 +89,7 @@ pub fn handler(ctx: Context<FinalizeEpoch>) -> Result<()> {
     epoch.finalized = true;
     let committed = checked_add(worker, epoch.verifier_reward)?;
     accounts.config.commit(committed)?;
-    emit!(EpochFinalized {
+    emit_event!(EpochFinalized {
         epoch: epoch.index,
         total_ibm_micros: epoch.total_ibm_micros,
         worker_reward: worker,

@@ -4,6 +4,7 @@ use crate::state::{RewardsConfig, RewardsParams};
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::bpf_loader_upgradeable;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::emit_event;
 use inferix_common::epoch::EpochSchedule;
 use inferix_common::managers::validate_managers;
 use inferix_common::seeds;
@@ -69,7 +70,7 @@ pub fn handler(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Re
         penalty_inflow_bump: ctx.bumps.penalty_inflow,
         vesting_vault_bump: ctx.bumps.vesting_vault,
     });
-    emit!(ConfigInitialized {
+    emit_event!(ConfigInitialized {
         admin: ctx.accounts.admin.key(),
         ifx_mint: ctx.accounts.ifx_mint.key(),
         schedule,

@@ -3,6 +3,7 @@ use crate::errors::RewardsError;
 use crate::events::VerifierEpochOpened;
 use crate::state::{Epoch, NodeRewards, RewardsConfig, VerifierEpoch};
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use inferix_common::seeds;
 use node_license::state::LicenseKind;
 use node_staking::state::Node;
@@ -70,7 +71,7 @@ pub fn handler(ctx: Context<OpenVerifierEpoch>, epoch_index: u32) -> Result<()> 
         rent_payer: accounts.payer.key(),
         bump: ctx.bumps.verifier_epoch,
     });
-    emit!(VerifierEpochOpened {
+    emit_event!(VerifierEpochOpened {
         epoch: epoch_index,
         verifier,
     });

@@ -5,6 +5,7 @@ use crate::state::{Epoch, RewardsConfig, Vesting};
 use anchor_lang::prelude::*;
 use anchor_spl::associated_token::AssociatedToken;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::emit_event;
 use inferix_common::math::{bps_floor, checked_add};
 use inferix_common::seeds;
 use inferix_common::token::VaultTransfer;
@@ -135,7 +136,7 @@ impl RewardPayout<'_> {
         self.config.release_commitment(share)?;
         self.config.vesting_outstanding =
             checked_add(self.config.vesting_outstanding, vesting_part)?;
-        emit!(RewardClaimed {
+        emit_event!(RewardClaimed {
             epoch: self.epoch.index,
             node: self.node.key(),
             recipient: self.recipient.key(),

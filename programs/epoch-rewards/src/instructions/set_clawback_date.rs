@@ -2,6 +2,7 @@ use crate::errors::RewardsError;
 use crate::events::ClawbackDateSet;
 use crate::instructions::config_admin::*;
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 
 /// Sets the date after which unclaimed rewards may be returned. It must lie in the future and,
 /// once set, can only move later.
@@ -16,6 +17,6 @@ pub fn handler(ctx: Context<ConfigAdmin>, clawback_at: i64) -> Result<()> {
         RewardsError::ClawbackOnlyLater
     );
     config.clawback_at = Some(clawback_at);
-    emit!(ClawbackDateSet { clawback_at });
+    emit_event!(ClawbackDateSet { clawback_at });
     Ok(())
 }

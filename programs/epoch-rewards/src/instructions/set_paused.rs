@@ -2,6 +2,7 @@ use crate::errors::RewardsError;
 use crate::events::PauseSet;
 use crate::instructions::config_admin::*;
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use inferix_common::managers::validate_managers;
 
 /// The pause guardian or the admin pauses; only the admin unpauses. Pausing stops attestations,
@@ -14,6 +15,6 @@ pub fn handler(ctx: Context<ConfigAdmin>, paused: bool) -> Result<()> {
     require!(allowed, RewardsError::NotPauseAuthority);
     validate_managers(&config.managers, paused)?;
     config.paused = paused;
-    emit!(PauseSet { paused, by: signer });
+    emit_event!(PauseSet { paused, by: signer });
     Ok(())
 }

@@ -6,6 +6,7 @@ use crate::state::{
 };
 use anchor_lang::prelude::*;
 use inferix_common::ed25519::{preceding_manager_signed_message, INSTRUCTIONS_SYSVAR_ID};
+use inferix_common::emit_event;
 use inferix_common::math::{checked_add, checked_sub};
 use inferix_common::messages::{PorAttestation, SignedMessage};
 use inferix_common::seeds;
@@ -170,7 +171,7 @@ pub fn handler<'info>(
     rewards.last_seq = att.seq;
     rewards.last_attestation_at = now;
 
-    emit!(AttestationAccepted {
+    emit_event!(AttestationAccepted {
         epoch: epoch_index,
         node: node_key,
         seq: att.seq,

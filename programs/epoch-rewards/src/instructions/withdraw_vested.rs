@@ -3,6 +3,7 @@ use crate::events::VestedWithdrawn;
 use crate::state::{RewardsConfig, Vesting};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::emit_event;
 use inferix_common::math::{checked_add, checked_sub};
 use inferix_common::seeds;
 use inferix_common::token::VaultTransfer;
@@ -52,7 +53,7 @@ pub fn handler(ctx: Context<WithdrawVested>) -> Result<()> {
     let vesting = &mut accounts.vesting;
     vesting.withdrawn = checked_add(vesting.withdrawn, amount)?;
     accounts.config.vesting_outstanding = checked_sub(accounts.config.vesting_outstanding, amount)?;
-    emit!(VestedWithdrawn {
+    emit_event!(VestedWithdrawn {
         beneficiary: vesting.beneficiary,
         epoch: vesting.epoch,
         amount,

@@ -2,6 +2,7 @@ use crate::errors::LicenseError;
 use crate::events::AdminAccepted;
 use crate::state::LicenseConfig;
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 /// Second step of the admin handover: the proposed admin signs, proving it controls the key.
@@ -23,7 +24,7 @@ pub fn handler(ctx: Context<AcceptAdmin>) -> Result<()> {
     let previous = config.admin;
     config.admin = pending;
     config.pending_admin = None;
-    emit!(AdminAccepted {
+    emit_event!(AdminAccepted {
         previous,
         admin: pending,
     });

@@ -7,6 +7,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::associated_token::AssociatedToken;
 use anchor_spl::token_2022::Token2022;
 use anchor_spl::token_interface::{Mint, TokenAccount};
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 /// Gives a free license from the sale's separate airdrop allocation (campaign winners). It is
@@ -90,7 +91,7 @@ pub fn handler(mut ctx: Context<AirdropLicense>) -> Result<()> {
     )?;
     let unlocks_at = record.unlocks_at;
     accounts.license_record.set_inner(record);
-    emit!(LicenseAirdropped {
+    emit_event!(LicenseAirdropped {
         sale: accounts.sale.key(),
         mint: accounts.license_mint.key(),
         recipient: accounts.recipient.key(),

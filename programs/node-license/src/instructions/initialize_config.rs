@@ -3,6 +3,7 @@ use crate::events::ConfigInitialized;
 use crate::state::{validate_lock_duration, validate_referral_rates, LicenseConfig};
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::bpf_loader_upgradeable;
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone)]
@@ -55,7 +56,7 @@ pub fn handler(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Re
         sale_count: 0,
         bump: ctx.bumps.config,
     });
-    emit!(ConfigInitialized {
+    emit_event!(ConfigInitialized {
         admin: config.admin,
         pause_guardian: config.pause_guardian,
         buyback_authority: config.buyback_authority,

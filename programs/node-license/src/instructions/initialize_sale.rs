@@ -4,6 +4,7 @@ use crate::events::SaleInitialized;
 use crate::state::{LicenseConfig, LicenseKind, Sale, SaleSchedule, Tier, TierParams};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone)]
@@ -82,7 +83,7 @@ pub fn handler(ctx: Context<InitializeSale>, args: InitializeSaleArgs) -> Result
         metadata_uri: args.metadata_uri,
         bump: ctx.bumps.sale,
     });
-    emit!(SaleInitialized {
+    emit_event!(SaleInitialized {
         sale: sale.key(),
         sale_id,
         kind: sale.kind,

@@ -10,6 +10,7 @@ use anchor_spl::token_2022::Token2022;
 use anchor_spl::token_interface::{
     transfer_checked, Mint, TokenAccount, TokenInterface, TransferChecked,
 };
+use inferix_common::emit_event;
 use inferix_common::math::{
     checked_add, checked_sub, usd_micros_to_stable_units_ceil, usd_micros_to_stable_units_floor,
 };
@@ -287,7 +288,7 @@ pub fn handler(mut ctx: Context<PurchaseLicense>, args: PurchaseLicenseArgs) -> 
     let unlocks_at = record.unlocks_at;
     accounts.license_record.set_inner(record);
 
-    emit!(LicensePurchased {
+    emit_event!(LicensePurchased {
         sale: accounts.sale.key(),
         mint: accounts.license_mint.key(),
         buyer: accounts.buyer.key(),
@@ -304,7 +305,7 @@ pub fn handler(mut ctx: Context<PurchaseLicense>, args: PurchaseLicenseArgs) -> 
         unlocks_at,
     });
     if let Some(opened) = opened_tier {
-        emit!(TierOpened {
+        emit_event!(TierOpened {
             sale: accounts.sale.key(),
             tier: opened,
             by_sell_out: true,

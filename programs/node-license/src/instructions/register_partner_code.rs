@@ -1,6 +1,7 @@
 use crate::events::PartnerCodeRegistered;
 use crate::state::{validate_partner_code, validate_referral_rates, LicenseConfig, PartnerCode};
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone)]
@@ -46,7 +47,7 @@ pub fn handler(ctx: Context<RegisterPartnerCode>, args: RegisterPartnerCodeArgs)
         commissions_usd: 0,
         bump: ctx.bumps.partner_code,
     });
-    emit!(PartnerCodeRegistered {
+    emit_event!(PartnerCodeRegistered {
         partner_code: partner_code.key(),
         code: args.code,
         receiver: args.receiver,

@@ -2,6 +2,7 @@ use crate::errors::LicenseError;
 use crate::events::LicenseReleasedForBuyback;
 use crate::instructions::license_holding::*;
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 
 /// Lifts the transfer lock of a license before its end, when the configured buyback authority
 /// (the buyback-vault program's PDA) signs: the buyback moves the license into its vault in the
@@ -21,7 +22,7 @@ pub fn handler(mut ctx: Context<ReleaseForBuyback>) -> Result<()> {
         LicenseError::NotBuybackAuthority
     );
     accounts.holding.lift_lock()?;
-    emit!(LicenseReleasedForBuyback {
+    emit_event!(LicenseReleasedForBuyback {
         mint: accounts.holding.license_mint.key(),
         holder_account: accounts.holding.holder_account.key(),
         buyback_authority: accounts.buyback_authority.key(),

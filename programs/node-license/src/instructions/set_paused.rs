@@ -2,6 +2,7 @@ use crate::errors::LicenseError;
 use crate::events::PauseSet;
 use crate::state::LicenseConfig;
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 /// The pause guardian (a fast key) or the admin may pause; only the admin may unpause.
@@ -19,6 +20,6 @@ pub fn handler(ctx: Context<SetPaused>, paused: bool) -> Result<()> {
     let allowed = signer == config.admin || (paused && signer == config.pause_guardian);
     require!(allowed, LicenseError::NotPauseAuthority);
     config.paused = paused;
-    emit!(PauseSet { paused, by: signer });
+    emit_event!(PauseSet { paused, by: signer });
     Ok(())
 }

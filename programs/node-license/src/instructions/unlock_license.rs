@@ -2,6 +2,7 @@ use crate::errors::LicenseError;
 use crate::events::LicenseUnlocked;
 use crate::instructions::license_holding::*;
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 
 /// Permissionless: once the transfer lock has ended, anyone may unlock the license. Not
 /// blocked by pause, since the license is already its holder's.
@@ -14,7 +15,7 @@ pub fn handler(mut ctx: Context<LicenseHolding>) -> Result<()> {
         LicenseError::LicenseStillLocked
     );
     accounts.lift_lock()?;
-    emit!(LicenseUnlocked {
+    emit_event!(LicenseUnlocked {
         mint: accounts.license_mint.key(),
         holder_account: accounts.holder_account.key(),
     });

@@ -1,6 +1,7 @@
 use crate::events::ConfigUpdated;
 use crate::state::{validate_lock_duration, validate_referral_rates, LicenseConfig};
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 /// Each `Some` replaces the current value. A new lock duration applies to licenses minted later.
@@ -38,7 +39,7 @@ pub fn handler(ctx: Context<UpdateConfig>, args: UpdateConfigArgs) -> Result<()>
     config.lock_duration_secs = lock_duration_secs;
     config.user_code_discount_bps = discount_bps;
     config.user_code_commission_bps = commission_bps;
-    emit!(ConfigUpdated {
+    emit_event!(ConfigUpdated {
         pause_guardian: config.pause_guardian,
         buyback_authority: config.buyback_authority,
         lock_duration_secs,

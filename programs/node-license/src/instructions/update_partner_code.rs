@@ -1,6 +1,7 @@
 use crate::events::PartnerCodeUpdated;
 use crate::state::{validate_referral_rates, LicenseConfig, PartnerCode};
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone)]
@@ -31,7 +32,7 @@ pub fn handler(ctx: Context<UpdatePartnerCode>, args: UpdatePartnerCodeArgs) -> 
     partner_code.discount_bps = args.discount_bps;
     partner_code.commission_bps = args.commission_bps;
     partner_code.enabled = args.enabled;
-    emit!(PartnerCodeUpdated {
+    emit_event!(PartnerCodeUpdated {
         partner_code: partner_code.key(),
         receiver: args.receiver,
         discount_bps: args.discount_bps,

@@ -2,6 +2,7 @@ use crate::events::SaleScheduleUpdated;
 use crate::instructions::sale_admin::*;
 use crate::state::SaleSchedule;
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 
 /// Moves the sale windows; a window that has started keeps its times.
 pub fn handler(ctx: Context<SaleAdmin>, schedule: SaleSchedule) -> Result<()> {
@@ -10,7 +11,7 @@ pub fn handler(ctx: Context<SaleAdmin>, schedule: SaleSchedule) -> Result<()> {
     sale.schedule
         .validate_change_to(&schedule, Clock::get()?.unix_timestamp)?;
     sale.schedule = schedule;
-    emit!(SaleScheduleUpdated {
+    emit_event!(SaleScheduleUpdated {
         sale: sale.key(),
         schedule,
     });

@@ -2,6 +2,7 @@ use crate::errors::StakingError;
 use crate::events::AdminAccepted;
 use crate::instructions::config_admin::*;
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 
 /// Second step of the admin handover: the proposed admin signs.
 pub fn handler(ctx: Context<ConfigAdmin>) -> Result<()> {
@@ -15,7 +16,7 @@ pub fn handler(ctx: Context<ConfigAdmin>) -> Result<()> {
     let previous = config.admin;
     config.admin = pending;
     config.pending_admin = None;
-    emit!(AdminAccepted {
+    emit_event!(AdminAccepted {
         previous,
         admin: pending,
     });

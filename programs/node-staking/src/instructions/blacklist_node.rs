@@ -3,6 +3,7 @@ use crate::events::NodeBlacklisted;
 use crate::node_status::apply_status;
 use crate::state::{Node, StakingConfig};
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 /// A node the admin acts on directly. Its status is judged against the last evaluated minimum,
@@ -27,7 +28,7 @@ pub fn handler(mut ctx: Context<AdminNode>) -> Result<()> {
     node.blacklisted_at = now;
     let (node_key, required) = (node.key(), node.required_stake);
     apply_status(node, node_key, required, now);
-    emit!(NodeBlacklisted {
+    emit_event!(NodeBlacklisted {
         node: node_key,
         by_admin: true,
     });

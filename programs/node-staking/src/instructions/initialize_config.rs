@@ -4,6 +4,7 @@ use crate::state::{PushedPrice, StakingConfig, StakingParams};
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::bpf_loader_upgradeable;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::emit_event;
 use inferix_common::managers::validate_managers;
 use inferix_common::seeds;
 
@@ -75,7 +76,7 @@ pub fn handler(ctx: Context<InitializeConfig>, args: InitializeConfigArgs) -> Re
         bump: ctx.bumps.config,
         penalty_vault_bump: ctx.bumps.penalty_vault,
     });
-    emit!(ConfigInitialized {
+    emit_event!(ConfigInitialized {
         admin: ctx.accounts.admin.key(),
         ifx_mint: ctx.accounts.ifx_mint.key(),
         managers: args.managers,

@@ -2,6 +2,7 @@ use crate::errors::StakingError;
 use crate::events::PricePushed;
 use crate::state::{PushedPrice, StakingConfig};
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 /// The price authority publishes the IFX/USD price (`price × 10^exponent` USD ± `conf`), dated
@@ -27,7 +28,7 @@ pub fn handler(ctx: Context<PushPrice>, price: i64, conf: u64, exponent: i32) ->
     pushed.conf = conf;
     pushed.exponent = exponent;
     pushed.publish_time = publish_time;
-    emit!(PricePushed {
+    emit_event!(PricePushed {
         price,
         conf,
         exponent,

@@ -4,6 +4,7 @@ use crate::node_status::apply_status;
 use crate::state::{Node, NodeStatus, StakingConfig, UnbondingPool, FIRST_TAKE_OVER_TICKET_ID};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::emit_event;
 use inferix_common::seeds;
 use node_license::state::{LicenseKind, LicenseRecord};
 
@@ -114,7 +115,7 @@ pub fn handler(mut ctx: Context<RegisterNode>, args: RegisterNodeArgs) -> Result
     };
     let node_key = node.key();
     apply_status(node, node_key, required, now);
-    emit!(NodeRegistered {
+    emit_event!(NodeRegistered {
         node: node_key,
         license_mint: node.license_mint,
         owner,

@@ -4,6 +4,7 @@ use crate::state::{SlashRecord, SlashStatus, StakingConfig};
 use crate::vault::{StakingVaults, VaultTransfer};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::emit_event;
 use inferix_common::math::checked_sub;
 use inferix_common::seeds;
 
@@ -48,7 +49,7 @@ pub fn handler(mut ctx: Context<ReleasePenalty>) -> Result<()> {
     .send_from_penalty_vault(&accounts.config, amount)?;
     accounts.config.pending_penalties = checked_sub(accounts.config.pending_penalties, amount)?;
     record.status = SlashStatus::Released;
-    emit!(PenaltyReleased {
+    emit_event!(PenaltyReleased {
         slash: record.key(),
         amount,
         verifier_pool: accounts.verifier_pool.key(),

@@ -7,6 +7,7 @@ use crate::vault::{StakingVaults, VaultTransfer};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use inferix_common::ed25519::INSTRUCTIONS_SYSVAR_ID;
+use inferix_common::emit_event;
 use inferix_common::math::{checked_add, checked_sub};
 use inferix_common::messages::{SignedMessage, Violation, ViolationKind};
 use inferix_common::seeds;
@@ -136,7 +137,7 @@ pub fn handler<'info>(
         blacklisted_node: blacklists,
         bump: ctx.bumps.slash_record,
     });
-    emit!(NodeSlashed {
+    emit_event!(NodeSlashed {
         node: node_key,
         slash: accounts.slash_record.key(),
         staker,
@@ -152,7 +153,7 @@ pub fn handler<'info>(
         verifiers: vouchers.verifiers,
     });
     if blacklists {
-        emit!(NodeBlacklisted {
+        emit_event!(NodeBlacklisted {
             node: node_key,
             by_admin: false,
         });

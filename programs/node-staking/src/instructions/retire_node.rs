@@ -4,6 +4,7 @@ use crate::node_status::apply_status;
 use crate::state::{Node, NodeStatus, StakingConfig, UnbondingTicket, RETIREMENT_TICKET_ID};
 use crate::tickets::{unbond_all, TicketParties};
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 /// The buyback authority retires the node of a license it bought back; the node's stake starts
@@ -61,7 +62,7 @@ pub fn handler(mut ctx: Context<RetireNode>) -> Result<()> {
     node.status = NodeStatus::Retired;
     let required = node.required_stake;
     apply_status(node, node_key, required, now);
-    emit!(NodeRetired {
+    emit_event!(NodeRetired {
         node: node_key,
         unbonding_ticket: Some(accounts.ticket.key()),
     });

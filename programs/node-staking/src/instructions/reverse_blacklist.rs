@@ -3,6 +3,7 @@ use crate::events::BlacklistReversed;
 use crate::instructions::blacklist_node::*;
 use crate::node_status::apply_status;
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 
 /// The admin lifts a blacklist within the appeal window that started when it was imposed.
 pub fn handler(mut ctx: Context<AdminNode>) -> Result<()> {
@@ -20,6 +21,6 @@ pub fn handler(mut ctx: Context<AdminNode>) -> Result<()> {
     node.blacklisted = false;
     let (node_key, required) = (node.key(), node.required_stake);
     apply_status(node, node_key, required, now);
-    emit!(BlacklistReversed { node: node_key });
+    emit_event!(BlacklistReversed { node: node_key });
     Ok(())
 }

@@ -5,6 +5,7 @@ use crate::state::{Node, SlashRecord, SlashStatus, StakeEra, StakingConfig};
 use crate::vault::{StakingVaults, VaultTransfer};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::emit_event;
 use inferix_common::math::{checked_add, checked_sub};
 use inferix_common::seeds;
 
@@ -95,7 +96,7 @@ pub fn handler(mut ctx: Context<ReverseSlash>) -> Result<()> {
     // `refresh_node` brings it up to the current price.
     let (node_key, required) = (node.key(), node.required_stake);
     apply_status(node, node_key, required, now);
-    emit!(SlashReversed {
+    emit_event!(SlashReversed {
         node: node_key,
         slash: record.key(),
         staker: record.staker,

@@ -6,6 +6,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{
     transfer_checked, Mint, TokenAccount, TokenInterface, TransferChecked,
 };
+use inferix_common::emit_event;
 use inferix_common::math::checked_add;
 use inferix_common::seeds;
 
@@ -66,7 +67,7 @@ pub fn handler(mut ctx: Context<Stake>, amount: u64) -> Result<()> {
         &accounts.price,
         Clock::get()?.unix_timestamp,
     )?;
-    emit!(Staked {
+    emit_event!(Staked {
         node: node_key,
         staker: accounts.owner.key(),
         amount,

@@ -5,6 +5,7 @@ use crate::state::{Node, NodeStatus, StakeEra, StakingConfig, UnbondingTicket};
 use crate::tickets::{unbond_all, TicketParties};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenAccount;
+use inferix_common::emit_event;
 use inferix_common::math::checked_add;
 use inferix_common::seeds;
 
@@ -96,7 +97,7 @@ pub fn handler(mut ctx: Context<TakeOver>) -> Result<()> {
     node.deactivated = false;
     let required = node.required_stake;
     apply_status(node, node_key, required, now);
-    emit!(NodeTakenOver {
+    emit_event!(NodeTakenOver {
         node: node_key,
         previous_owner,
         owner: new_owner,

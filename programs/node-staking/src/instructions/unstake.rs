@@ -3,6 +3,7 @@ use crate::events::UnbondingStarted;
 use crate::node_status::{apply_status, required_stake};
 use crate::state::{Node, NodeStatus, StakingConfig, UnbondingTicket};
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use inferix_common::seeds;
 
 /// The owner moves `amount` of stake into unbonding (still slashable). Unless the node is
@@ -67,7 +68,7 @@ pub fn handler(mut ctx: Context<Unstake>, amount: u64) -> Result<()> {
         bump: ctx.bumps.ticket,
     });
     apply_status(node, node_key, required, now);
-    emit!(UnbondingStarted {
+    emit_event!(UnbondingStarted {
         node: node_key,
         ticket: accounts.ticket.key(),
         staker: accounts.owner.key(),

@@ -3,6 +3,7 @@ use crate::events::ConfigUpdated;
 use crate::instructions::config_admin::*;
 use crate::state::StakingParams;
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone)]
 pub struct UpdateConfigArgs {
@@ -26,7 +27,7 @@ pub fn handler(ctx: Context<ConfigAdmin>, args: UpdateConfigArgs) -> Result<()> 
     config.pause_guardian = args.pause_guardian;
     config.buyback_authority = args.buyback_authority;
     config.params = args.params;
-    emit!(ConfigUpdated {
+    emit_event!(ConfigUpdated {
         pause_guardian: args.pause_guardian,
         buyback_authority: args.buyback_authority,
         params: args.params,

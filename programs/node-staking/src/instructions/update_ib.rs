@@ -5,6 +5,7 @@ use crate::quorum::verify_quorum;
 use crate::state::{Node, NodeStatus, StakingConfig};
 use anchor_lang::prelude::*;
 use inferix_common::ed25519::INSTRUCTIONS_SYSVAR_ID;
+use inferix_common::emit_event;
 use inferix_common::messages::{Benchmark, SignedMessage};
 use inferix_common::seeds;
 use node_license::state::LicenseKind;
@@ -79,7 +80,7 @@ pub fn handler<'info>(mut ctx: Context<'info, UpdateIb<'info>>, args: BenchmarkA
     node.ib_micros = args.ib_micros;
     node.last_benchmark_at = args.issued_at;
     reevaluate(config, node, node_key, &accounts.price, now)?;
-    emit!(IbUpdated {
+    emit_event!(IbUpdated {
         node: node_key,
         previous_ib_micros,
         ib_micros: args.ib_micros,

@@ -3,6 +3,7 @@ use crate::events::NodeUpdated;
 use crate::instructions::node_owner::*;
 use crate::node_status::reevaluate;
 use anchor_lang::prelude::*;
+use inferix_common::emit_event;
 use node_license::state::LicenseKind;
 
 /// Each `Some` replaces the current value.
@@ -38,7 +39,7 @@ pub fn handler(mut ctx: Context<NodeOwner>, args: UpdateNodeArgs) -> Result<()> 
         &accounts.price,
         Clock::get()?.unix_timestamp,
     )?;
-    emit!(NodeUpdated {
+    emit_event!(NodeUpdated {
         node: node_key,
         operator: node.operator,
         price_per_ibm_usd_micros: node.price_per_ibm_usd_micros,

@@ -4,6 +4,7 @@ use crate::state::{Node, StakeEra, StakingConfig, UnbondingTicket};
 use crate::vault::{StakingVaults, VaultTransfer};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use inferix_common::emit_event;
 use inferix_common::math::checked_sub;
 use inferix_common::seeds;
 
@@ -65,7 +66,7 @@ pub fn handler(mut ctx: Context<Withdraw>) -> Result<()> {
         token_program: &accounts.ifx_token_program,
     }
     .send_from_node(&accounts.node, amount)?;
-    emit!(Withdrawn {
+    emit_event!(Withdrawn {
         node: accounts.node.key(),
         ticket: accounts.ticket.key(),
         staker: accounts.staker.key(),
