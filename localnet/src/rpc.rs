@@ -7,7 +7,7 @@
 //! new blockhash, and sets its clock to the wall clock plus the development offset that
 //! `inferixWarpClock` moves (tests and demos jump over epochs with it).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -58,6 +58,7 @@ const METHOD_NOT_FOUND: i64 = -32601;
 const INVALID_PARAMS: i64 = -32602;
 const PREFLIGHT_FAILURE: i64 = -32002;
 const SIGNATURE_VERIFICATION_FAILURE: i64 = -32003;
+const BLOCK_NOT_AVAILABLE: i64 = -32004;
 
 /// A JSON-RPC error object.
 #[derive(Debug)]
@@ -102,6 +103,8 @@ pub struct Cluster {
     signatures: Mutex<HashMap<Signature, ProcessedTransaction>>,
     /// Seconds added to the wall clock (`inferixWarpClock`).
     clock_offset_secs: Mutex<i64>,
+    /// The last `BLOCKHASH_VALID_SLOTS` slots: (slot, blockhash, unix time).
+    recent_slots: Mutex<VecDeque<(u64, solana_hash::Hash, i64)>>,
 }
 
 impl Cluster {
@@ -110,6 +113,7 @@ impl Cluster {
             bank: Mutex::new(bank),
             signatures: Mutex::new(HashMap::new()),
             clock_offset_secs: Mutex::new(0),
+            recent_slots: Mutex::new(VecDeque::new()),
         })
     }
 
@@ -126,7 +130,55 @@ impl Cluster {
         if now > bank.now().await {
             bank.set_time(now).await;
         }
-        bank.fresh_blockhash().await;
+        let blockhash = bank.fresh_blockhash().await;
+        let (slot, time) = (bank.slot().await, bank.now().await);
+        // Recorded before the bank is released, so a client never sees a blockhash it is
+        // then told is invalid.
+        let mut recent = self.recent_slots.lock().await;
+        recent.push_back((slot, blockhash, time));
+        while recent.len() as u64 > BLOCKHASH_VALID_SLOTS {
+            recent.pop_front();
+        }
+    }
+
+    /// The token account or mint at `address`, decoded.
+    async fn token_state<
+        T: solana_program_pack::Pack + spl_token_2022_interface::extension::BaseState,
+    >(
+        &self,
+        address: &Pubkey,
+        what: &str,
+    ) -> Result<T, RpcError> {
+        let account = self.bank.lock().await.account(address).await;
+        let is_token_program = |owner: &Pubkey| {
+            *owner == anchor_spl::token::ID || *owner == anchor_spl::token_2022::ID
+        };
+        account
+            .filter(|a| is_token_program(&a.owner))
+            .and_then(|a| {
+                spl_token_2022_interface::extension::StateWithExtensions::<T>::unpack(&a.data)
+                    .ok()
+                    .map(|state| state.base)
+            })
+            .ok_or_else(|| RpcError::invalid_params(format!("Invalid param: not a Token {what}")))
+    }
+
+    /// `amount` of `mint` as the API shows token amounts.
+    async fn token_amount(
+        &self,
+        amount: u64,
+        mint: &Pubkey,
+    ) -> Result<solana_account_decoder::parse_token::UiTokenAmount, RpcError> {
+        let mint: spl_token_2022_interface::state::Mint = self.token_state(mint, "mint").await?;
+        Ok(
+            solana_account_decoder::parse_token::token_amount_to_ui_amount_v3(
+                amount,
+                &solana_account_decoder::parse_account_data::SplTokenAdditionalDataV2 {
+                    decimals: mint.decimals,
+                    ..Default::default()
+                },
+            ),
+        )
     }
 
     async fn context(&self) -> RpcResponseContext {
@@ -549,6 +601,94 @@ async fn dispatch(cluster: &Cluster, method: &str, params: &[Value]) -> Result<V
             );
             drop(bank);
             send(cluster, tx.into(), false).await
+        }
+        "isBlockhashValid" => {
+            let text: String = param(params, 0)?;
+            let blockhash = solana_hash::Hash::from_str(&text)
+                .map_err(|_| RpcError::invalid_params(format!("Invalid blockhash: {text}")))?;
+            let valid = cluster
+                .recent_slots
+                .lock()
+                .await
+                .iter()
+                .any(|(_, hash, _)| *hash == blockhash);
+            cluster.with_context(valid).await
+        }
+        "getBlockTime" => {
+            let slot: u64 = param(params, 0)?;
+            let recent = cluster.recent_slots.lock().await;
+            match recent.iter().find(|(s, _, _)| *s == slot) {
+                Some((_, _, time)) => to_value(time),
+                None => Err(RpcError::new(
+                    BLOCK_NOT_AVAILABLE,
+                    format!("Block not available for slot {slot}"),
+                )),
+            }
+        }
+        "getRecentPrioritizationFees" => {
+            // No fee market on a local cluster: every recent slot's fee is 0.
+            let slot = cluster.bank.lock().await.slot().await;
+            Ok(json!([{"slot": slot, "prioritizationFee": 0}]))
+        }
+        "getTokenAccountBalance" => {
+            let address = pubkey(&param::<String>(params, 0)?)?;
+            let account: spl_token_2022_interface::state::Account =
+                cluster.token_state(&address, "account").await?;
+            let amount = cluster.token_amount(account.amount, &account.mint).await?;
+            cluster.with_context(amount).await
+        }
+        "getTokenSupply" => {
+            let mint_address = pubkey(&param::<String>(params, 0)?)?;
+            let mint: spl_token_2022_interface::state::Mint =
+                cluster.token_state(&mint_address, "mint").await?;
+            let supply = cluster.token_amount(mint.supply, &mint_address).await?;
+            cluster.with_context(supply).await
+        }
+        "getTokenAccountsByOwner" => {
+            let owner = pubkey(&param::<String>(params, 0)?)?;
+            let which: Value = param(params, 1)?;
+            let mint = which
+                .get("mint")
+                .and_then(Value::as_str)
+                .map(pubkey)
+                .transpose()?;
+            let program = which
+                .get("programId")
+                .and_then(Value::as_str)
+                .map(pubkey)
+                .transpose()?;
+            if mint.is_none() && program.is_none() {
+                return Err(RpcError::invalid_params(
+                    "Invalid param: the second parameter names a mint or a programId",
+                ));
+            }
+            let config: RpcAccountInfoConfig = config(params, 2)?;
+            let mut bank = cluster.bank.lock().await;
+            let addresses: Vec<Pubkey> = bank.named_accounts().copied().collect();
+            let mut found = vec![];
+            for address in addresses {
+                let Some(account) = bank.account(&address).await else {
+                    continue;
+                };
+                let token_program = account.owner == anchor_spl::token::ID
+                    || account.owner == anchor_spl::token_2022::ID;
+                if !token_program || program.is_some_and(|p| p != account.owner) {
+                    continue;
+                }
+                let Ok(state) = spl_token_2022_interface::extension::StateWithExtensions::<
+                    spl_token_2022_interface::state::Account,
+                >::unpack(&account.data) else {
+                    continue;
+                };
+                if state.base.owner == owner && mint.is_none_or(|m| m == state.base.mint) {
+                    found.push(RpcKeyedAccount {
+                        pubkey: address.to_string(),
+                        account: encode_account(&address, &account, &config)?,
+                    });
+                }
+            }
+            drop(bank);
+            cluster.with_context(found).await
         }
         "inferixWarpClock" => {
             let secs: i64 = param(params, 0)?;

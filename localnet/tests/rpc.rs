@@ -328,3 +328,57 @@ async fn program_logs_and_events_read_as_on_a_cluster() {
         "{logs:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_balances_supply_and_accounts_by_owner() {
+    let mut bank = Bank::start().await;
+    let token = anchor_spl::token::ID;
+    let mint = bank.create_mint(&token, 6).await;
+    let holder = Pubkey::new_unique();
+    let account = bank.fund_tokens(&holder, &mint, &token, 2_500_000).await;
+    let any_port: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let server = RpcServer::start(bank, any_port).await.unwrap();
+    let client = RpcClient::new(server.url());
+
+    let balance = client.get_token_account_balance(&account).await.unwrap();
+    assert_eq!(
+        (
+            balance.amount.as_str(),
+            balance.decimals,
+            balance.ui_amount_string.as_str()
+        ),
+        ("2500000", 6, "2.5")
+    );
+    let supply = client.get_token_supply(&mint).await.unwrap();
+    assert_eq!(supply.amount, "2500000");
+    let owned = client
+        .get_token_accounts_by_owner(
+            &holder,
+            solana_rpc_client_types::request::TokenAccountsFilter::Mint(mint),
+        )
+        .await
+        .unwrap();
+    assert_eq!(owned.len(), 1);
+    assert_eq!(owned[0].pubkey, account.to_string());
+    let not_token = client.get_token_account_balance(&holder).await;
+    assert!(not_token.is_err(), "a wallet is not a token account");
+
+    let blockhash = client.get_latest_blockhash().await.unwrap();
+    assert!(client
+        .is_blockhash_valid(
+            &blockhash,
+            solana_commitment_config::CommitmentConfig::confirmed()
+        )
+        .await
+        .unwrap());
+    assert!(!client
+        .is_blockhash_valid(
+            &solana_hash::Hash::new_unique(),
+            solana_commitment_config::CommitmentConfig::confirmed()
+        )
+        .await
+        .unwrap());
+    let slot = client.get_slot().await.unwrap();
+    let time = client.get_block_time(slot).await.unwrap();
+    assert!(time > 0);
+}
