@@ -258,9 +258,21 @@ impl Bank {
             .await
     }
 
-    /// Every account a transaction named (the index behind `getProgramAccounts`).
-    pub fn named_accounts(&self) -> impl Iterator<Item = &Pubkey> {
-        self.named_accounts.iter()
+    /// The accounts any transaction named that `keep` selects: the bank's stand-in for a node's
+    /// account index (`getProgramAccounts`, `getTokenAccountsByOwner`).
+    pub async fn named_accounts_where(
+        &mut self,
+        keep: impl Fn(&Account) -> bool,
+    ) -> Vec<(Pubkey, Account)> {
+        let mut found = vec![];
+        for address in self.named_accounts.clone() {
+            if let Some(account) = self.account(&address).await {
+                if keep(&account) {
+                    found.push((address, account));
+                }
+            }
+        }
+        found
     }
 
     /// A blockhash no earlier transaction used, so resending identical instructions is a new
@@ -593,18 +605,14 @@ impl inferix_sdk::client::Chain for Bank {
         program: &Pubkey,
         filters: &[(usize, &[u8])],
     ) -> Result<Vec<(Pubkey, Account)>, ChainError> {
-        let mut found = vec![];
-        for address in self.named_accounts.clone() {
-            if let Some(account) = inferix_sdk::client::Chain::account(self, &address).await? {
+        Ok(self
+            .named_accounts_where(|account| {
                 let holds = |(offset, bytes): &(usize, &[u8])| {
                     account.data.get(*offset..offset + bytes.len()) == Some(*bytes)
                 };
-                if account.owner == *program && filters.iter().all(holds) {
-                    found.push((address, account));
-                }
-            }
-        }
-        Ok(found)
+                account.owner == *program && filters.iter().all(holds)
+            })
+            .await)
     }
 
     async fn unix_timestamp(&mut self) -> Result<i64, ChainError> {

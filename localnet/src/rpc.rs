@@ -30,6 +30,7 @@ use solana_rpc_client_types::response::{
     RpcVersionInfo,
 };
 use solana_signature::Signature;
+use solana_signer::Signer;
 use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction_error::TransactionError;
 use solana_transaction_status_client_types::{
@@ -150,9 +151,6 @@ impl Cluster {
         what: &str,
     ) -> Result<T, RpcError> {
         let account = self.bank.lock().await.account(address).await;
-        let is_token_program = |owner: &Pubkey| {
-            *owner == anchor_spl::token::ID || *owner == anchor_spl::token_2022::ID
-        };
         account
             .filter(|a| is_token_program(&a.owner))
             .and_then(|a| {
@@ -349,6 +347,26 @@ fn encode_account(
     ))
 }
 
+fn is_token_program(owner: &Pubkey) -> bool {
+    *owner == anchor_spl::token::ID || *owner == anchor_spl::token_2022::ID
+}
+
+/// Accounts as `getProgramAccounts` and `getTokenAccountsByOwner` list them.
+fn keyed_accounts(
+    accounts: Vec<(Pubkey, solana_account::Account)>,
+    config: &RpcAccountInfoConfig,
+) -> Result<Vec<RpcKeyedAccount>, RpcError> {
+    accounts
+        .iter()
+        .map(|(address, account)| {
+            Ok(RpcKeyedAccount {
+                pubkey: address.to_string(),
+                account: encode_account(address, account, config)?,
+            })
+        })
+        .collect()
+}
+
 /// Decodes a wire transaction as `sendTransaction` and `simulateTransaction` receive it.
 fn decode_transaction(
     text: &str,
@@ -499,27 +517,20 @@ async fn dispatch(cluster: &Cluster, method: &str, params: &[Value]) -> Result<V
                     .verify()
                     .map_err(|e| RpcError::invalid_params(format!("invalid filter: {e}")))?;
             }
-            let mut bank = cluster.bank.lock().await;
-            let addresses: Vec<Pubkey> = bank.named_accounts().copied().collect();
-            let mut found = vec![];
-            for address in addresses {
-                let Some(account) = bank.account(&address).await else {
-                    continue;
-                };
-                let matches = account.owner == program
-                    && filters.iter().all(|filter| match filter {
-                        RpcFilterType::DataSize(size) => account.data.len() as u64 == *size,
-                        RpcFilterType::Memcmp(memcmp) => memcmp.bytes_match(&account.data),
-                        RpcFilterType::TokenAccountState => false,
-                    });
-                if matches {
-                    found.push(RpcKeyedAccount {
-                        pubkey: address.to_string(),
-                        account: encode_account(&address, &account, &config.account_config)?,
-                    });
-                }
-            }
-            drop(bank);
+            let matching = cluster
+                .bank
+                .lock()
+                .await
+                .named_accounts_where(|account| {
+                    account.owner == program
+                        && filters.iter().all(|filter| match filter {
+                            RpcFilterType::DataSize(size) => account.data.len() as u64 == *size,
+                            RpcFilterType::Memcmp(memcmp) => memcmp.bytes_match(&account.data),
+                            RpcFilterType::TokenAccountState => false,
+                        })
+                })
+                .await;
+            let found = keyed_accounts(matching, &config.account_config)?;
             if config.with_context.unwrap_or(false) {
                 cluster.with_context(found).await
             } else {
@@ -591,11 +602,11 @@ async fn dispatch(cluster: &Cluster, method: &str, params: &[Value]) -> Result<V
             let blockhash = bank.latest_blockhash().await;
             let tx = solana_transaction::Transaction::new_signed_with_payer(
                 &[anchor_lang::solana_program::system_instruction::transfer(
-                    &payer_pubkey(&payer),
+                    &payer.pubkey(),
                     &address,
                     lamports,
                 )],
-                Some(&payer_pubkey(&payer)),
+                Some(&payer.pubkey()),
                 &[&payer],
                 blockhash,
             );
@@ -663,31 +674,23 @@ async fn dispatch(cluster: &Cluster, method: &str, params: &[Value]) -> Result<V
                 ));
             }
             let config: RpcAccountInfoConfig = config(params, 2)?;
-            let mut bank = cluster.bank.lock().await;
-            let addresses: Vec<Pubkey> = bank.named_accounts().copied().collect();
-            let mut found = vec![];
-            for address in addresses {
-                let Some(account) = bank.account(&address).await else {
-                    continue;
-                };
-                let token_program = account.owner == anchor_spl::token::ID
-                    || account.owner == anchor_spl::token_2022::ID;
-                if !token_program || program.is_some_and(|p| p != account.owner) {
-                    continue;
-                }
-                let Ok(state) = spl_token_2022_interface::extension::StateWithExtensions::<
-                    spl_token_2022_interface::state::Account,
-                >::unpack(&account.data) else {
-                    continue;
-                };
-                if state.base.owner == owner && mint.is_none_or(|m| m == state.base.mint) {
-                    found.push(RpcKeyedAccount {
-                        pubkey: address.to_string(),
-                        account: encode_account(&address, &account, &config)?,
-                    });
-                }
-            }
-            drop(bank);
+            let matching = cluster
+                .bank
+                .lock()
+                .await
+                .named_accounts_where(|account| {
+                    let in_program = is_token_program(&account.owner)
+                        && program.is_none_or(|p| p == account.owner);
+                    in_program
+                        && spl_token_2022_interface::extension::StateWithExtensions::<
+                            spl_token_2022_interface::state::Account,
+                        >::unpack(&account.data)
+                        .is_ok_and(|state| {
+                            state.base.owner == owner && mint.is_none_or(|m| m == state.base.mint)
+                        })
+                })
+                .await;
+            let found = keyed_accounts(matching, &config)?;
             cluster.with_context(found).await
         }
         "inferixWarpClock" => {
@@ -710,10 +713,6 @@ async fn dispatch(cluster: &Cluster, method: &str, params: &[Value]) -> Result<V
             format!("Method not found: {other}"),
         )),
     }
-}
-
-fn payer_pubkey(payer: &solana_keypair::Keypair) -> Pubkey {
-    solana_signer::Signer::pubkey(payer)
 }
 
 /// Processes `tx` after a preflight simulation (unless skipped), recording its status; a failed

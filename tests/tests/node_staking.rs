@@ -2067,6 +2067,46 @@ async fn a_reversal_after_a_take_over_returns_to_the_slashed_staker() {
 }
 
 #[tokio::test]
+async fn a_ticket_is_withdrawn_only_from_its_own_era() {
+    let (mut f, b, _, [a_ticket, _]) = handed_over_fixture().await;
+    // B sells on to C: B's time becomes era 1.
+    let c = f.w.sell_license(&b).await;
+    f.w.push_price(5_000_000, 0, -8).await.unwrap();
+    f.w.take_over(&f.worker.node, &c).await.0.unwrap();
+    let release_at = f.w.bank.now().await + DEFAULT_UNBONDING_SECS;
+    f.w.bank.set_time(release_at).await;
+    let a = f.worker.owner.insecure_clone();
+    let ticket: node_staking::state::UnbondingTicket = f.w.bank.anchor_account(&a_ticket).await;
+    let withdraw_from = |era: Option<u32>| {
+        inferix_sdk::instructions::withdraw(
+            &a.pubkey(),
+            &f.worker.node,
+            &a_ticket,
+            &ticket.rent_payer,
+            era.map(|era| inferix_sdk::pda::stake_era(&f.worker.node, era)),
+            &f.w.ifx_account(&a.pubkey()),
+            &f.w.ifx(),
+        )
+    };
+    let (wrong_era, no_era) = (withdraw_from(Some(1)), withdraw_from(None));
+    let mut watched = f.balances().await;
+    let eras = [0, 1].map(|era| inferix_sdk::pda::stake_era(&f.worker.node, era));
+    watched.extend(f.w.bank.snapshot(&eras).await);
+    assert_error(
+        &f.w.bank.send(&[wrong_era], &[&a]).await,
+        StakingError::WrongStakeEra,
+    );
+    assert_error(
+        &f.w.bank.send(&[no_era], &[&a]).await,
+        StakingError::StakeEraRequired,
+    );
+    let mut after = f.balances().await;
+    after.extend(f.w.bank.snapshot(&eras).await);
+    assert_eq!(after, watched, "nothing moved");
+    f.w.withdraw(&f.worker.node, &a_ticket, &a).await.unwrap();
+}
+
+#[tokio::test]
 async fn a_reversal_with_no_ticket_left_pays_the_staker_directly() {
     let mut f = staked_fixture().await;
     f.w.update_params(|params| params.unbonding_secs = DAY)
