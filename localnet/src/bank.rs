@@ -237,6 +237,17 @@ impl Bank {
             .expect("bank serves a blockhash")
     }
 
+    /// Whether the bank still accepts transactions signed with `blockhash` (it prices a
+    /// message only while its blockhash is valid).
+    pub async fn is_blockhash_valid(&mut self, blockhash: &solana_hash::Hash) -> bool {
+        let payer = self.ctx.payer.pubkey();
+        let message = solana_message::Message::new_with_blockhash(&[], Some(&payer), blockhash);
+        matches!(
+            self.ctx.banks_client.get_fee_for_message(message).await,
+            Ok(Some(_))
+        )
+    }
+
     /// Runs a transaction without committing it: its result, logs and compute units.
     pub async fn simulate(
         &mut self,

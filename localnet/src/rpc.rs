@@ -104,8 +104,8 @@ pub struct Cluster {
     signatures: Mutex<HashMap<Signature, ProcessedTransaction>>,
     /// Seconds added to the wall clock (`inferixWarpClock`).
     clock_offset_secs: Mutex<i64>,
-    /// The last `BLOCKHASH_VALID_SLOTS` slots: (slot, blockhash, unix time).
-    recent_slots: Mutex<VecDeque<(u64, solana_hash::Hash, i64)>>,
+    /// The last `BLOCKHASH_VALID_SLOTS` slots and their unix times (`getBlockTime`).
+    recent_slots: Mutex<VecDeque<(u64, i64)>>,
 }
 
 impl Cluster {
@@ -131,12 +131,11 @@ impl Cluster {
         if now > bank.now().await {
             bank.set_time(now).await;
         }
-        let blockhash = bank.fresh_blockhash().await;
+        bank.fresh_blockhash().await;
         let (slot, time) = (bank.slot().await, bank.now().await);
-        // Recorded before the bank is released, so a client never sees a blockhash it is
-        // then told is invalid.
+        drop(bank);
         let mut recent = self.recent_slots.lock().await;
-        recent.push_back((slot, blockhash, time));
+        recent.push_back((slot, time));
         while recent.len() as u64 > BLOCKHASH_VALID_SLOTS {
             recent.pop_front();
         }
@@ -214,6 +213,8 @@ impl RpcServer {
         let listener = TcpListener::bind(address).await?;
         let address = listener.local_addr()?;
         let cluster = Cluster::new(bank);
+        // The first slot is recorded before any client can ask for its time.
+        cluster.tick().await;
         let (shutdown, mut stopped) = watch::channel(false);
         let ticker = cluster.clone();
         let mut ticker_stopped = stopped.clone();
@@ -618,18 +619,18 @@ async fn dispatch(cluster: &Cluster, method: &str, params: &[Value]) -> Result<V
             let blockhash = solana_hash::Hash::from_str(&text)
                 .map_err(|_| RpcError::invalid_params(format!("Invalid blockhash: {text}")))?;
             let valid = cluster
-                .recent_slots
+                .bank
                 .lock()
                 .await
-                .iter()
-                .any(|(_, hash, _)| *hash == blockhash);
+                .is_blockhash_valid(&blockhash)
+                .await;
             cluster.with_context(valid).await
         }
         "getBlockTime" => {
             let slot: u64 = param(params, 0)?;
             let recent = cluster.recent_slots.lock().await;
-            match recent.iter().find(|(s, _, _)| *s == slot) {
-                Some((_, _, time)) => to_value(time),
+            match recent.iter().find(|(s, _)| *s == slot) {
+                Some((_, time)) => to_value(time),
                 None => Err(RpcError::new(
                     BLOCK_NOT_AVAILABLE,
                     format!("Block not available for slot {slot}"),
