@@ -23,6 +23,8 @@ use spl_token_2022_interface::extension::StateWithExtensions;
 pub const SPL_TOKEN_ID: Pubkey = anchor_spl::token::ID;
 pub const TOKEN_2022_ID: Pubkey = anchor_spl::token_2022::ID;
 pub const LAMPORTS_PER_SOL: u64 = 1_000_000_000;
+/// The owner of every sysvar account.
+const SYSVAR_OWNER: Pubkey = Pubkey::from_str_const("Sysvar1111111111111111111111111111111111111");
 
 // Anchor's entry wants one lifetime for the slice and its items; program-test's is shorter.
 fn node_license_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
@@ -96,6 +98,8 @@ fn quiet_logs_unless_asked() {
 pub struct Bank {
     pub ctx: ProgramTestContext,
     pub deployer: Keypair,
+    /// The authority of the test mints (IFX, USD stablecoin, wETH): the faucet signs with it.
+    pub faucet: Keypair,
     /// The clock's `unix_timestamp`: it moves only when a test moves it.
     time: i64,
     /// Send with the current blockhash instead of warping to a fresh one, for runs whose
@@ -112,8 +116,13 @@ pub type TxResult = Result<(), BanksClientError>;
 
 impl Bank {
     pub async fn start() -> Self {
+        Self::start_with(Keypair::new(), Keypair::new()).await
+    }
+
+    /// A bank whose programs' upgrade authority is `deployer` and whose test mints' authority is
+    /// `faucet` (a restarted cluster keeps both).
+    pub async fn start_with(deployer: Keypair, faucet: Keypair) -> Self {
         quiet_logs_unless_asked();
-        let deployer = Keypair::new();
         let mut pt = ProgramTest::default();
         pt.prefer_bpf(false);
         pt.add_program(
@@ -154,6 +163,7 @@ impl Bank {
         Self {
             ctx,
             deployer,
+            faucet,
             time: clock.unix_timestamp,
             reuse_blockhash: false,
             named_accounts: Default::default(),
@@ -286,6 +296,45 @@ impl Bank {
         found
     }
 
+    /// Loads `accounts` as a restarted cluster's ledger kept them and moves past `slot`, so
+    /// slots never go back. A kept account with no lamports was closed: it stays absent.
+    pub async fn restore(&mut self, accounts: Vec<(Pubkey, Account)>, slot: u64) {
+        for (address, account) in accounts {
+            if account.lamports > 0 {
+                self.named_accounts.insert(address);
+                self.ctx.set_account(&address, &account.into());
+            }
+        }
+        let current = self.slot().await;
+        if slot >= current {
+            self.ctx
+                .warp_to_slot(slot + 1)
+                .expect("warping past the ledger's slot");
+            self.pin_clock().await;
+        }
+    }
+
+    /// The accounts at `addresses` as a ledger keeps them: programs and sysvars are the bank's
+    /// own and left out; a missing (closed) account is kept as an empty one.
+    pub async fn kept_accounts(
+        &mut self,
+        addresses: impl IntoIterator<Item = Pubkey>,
+    ) -> Vec<(Pubkey, Account)> {
+        let mut kept = vec![];
+        for address in addresses {
+            let account = self.account(&address).await.unwrap_or_default();
+            if !account.executable && account.owner != SYSVAR_OWNER {
+                kept.push((address, account));
+            }
+        }
+        kept
+    }
+
+    /// Every account a transaction has named so far.
+    pub fn named_accounts(&self) -> Vec<Pubkey> {
+        self.named_accounts.iter().copied().collect()
+    }
+
     /// A blockhash no earlier transaction used, so resending identical instructions is a new
     /// transaction. Warping a slot yields one at once (waiting for the next slot would take a
     /// real-time slot); the warp would also let the bank's clock drift, so it is pinned back to
@@ -405,9 +454,9 @@ impl Bank {
         self.account(address).await.map_or(0, |a| a.lamports)
     }
 
-    /// Creates a mint of `token_program` (SPL Token or Token-2022) with the payer as authority.
+    /// Creates a mint of `token_program` (SPL Token or Token-2022) with the faucet as authority.
     pub async fn create_mint(&mut self, token_program: &Pubkey, decimals: u8) -> Pubkey {
-        let payer = self.payer().pubkey();
+        let payer = self.faucet.pubkey();
         self.create_token_state(
             token_program,
             spl_token_2022_interface::state::Mint::LEN,
@@ -497,7 +546,7 @@ impl Bank {
         address
     }
 
-    /// Mints `amount` of a payer-controlled mint into any token account (a program's vault).
+    /// Mints `amount` of a faucet-controlled mint into any token account (a program's vault).
     pub async fn mint_to(
         &mut self,
         mint: &Pubkey,
@@ -505,18 +554,18 @@ impl Bank {
         account: &Pubkey,
         amount: u64,
     ) {
-        let payer = self.payer();
+        let faucet = self.faucet.insecure_clone();
         self.send(
             &[spl_token_2022_interface::instruction::mint_to(
                 token_program,
                 mint,
                 account,
-                &payer.pubkey(),
+                &faucet.pubkey(),
                 &[],
                 amount,
             )
             .unwrap()],
-            &[],
+            &[&faucet],
         )
         .await
         .expect("minting test tokens");

@@ -6,4 +6,15 @@
 
 pub mod bank;
 pub mod heap;
+pub mod ledger;
+pub mod network;
 pub mod rpc;
+mod ws;
+
+/// The Inferix programs, in the order a ledger records them.
+pub const PROGRAMS: [anchor_lang::prelude::Pubkey; 4] = [
+    node_license::ID,
+    node_staking::ID,
+    epoch_rewards::ID,
+    buyback_vault::ID,
+];

@@ -7,7 +7,7 @@
 //! new blockhash, and sets its clock to the wall clock plus the development offset that
 //! `inferixWarpClock` moves (tests and demos jump over epochs with it).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -22,24 +22,28 @@ use serde_json::{json, Value};
 use solana_account_decoder::{encode_ui_account, UiAccountEncoding};
 use solana_rpc_client_types::config::{
     RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSendTransactionConfig,
-    RpcSimulateTransactionConfig,
+    RpcSignaturesForAddressConfig, RpcSimulateTransactionConfig,
 };
 use solana_rpc_client_types::filter::RpcFilterType;
 use solana_rpc_client_types::response::{
-    Response, RpcBlockhash, RpcKeyedAccount, RpcResponseContext, RpcSimulateTransactionResult,
-    RpcVersionInfo,
+    Response, RpcBlockhash, RpcConfirmedTransactionStatusWithSignature, RpcKeyedAccount,
+    RpcResponseContext, RpcSimulateTransactionResult, RpcVersionInfo,
 };
 use solana_signature::Signature;
 use solana_signer::Signer;
 use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction_error::TransactionError;
 use solana_transaction_status_client_types::{
-    TransactionConfirmationStatus, TransactionStatus, UiTransactionEncoding,
+    EncodedConfirmedTransactionWithStatusMeta, EncodedTransaction,
+    EncodedTransactionWithStatusMeta, TransactionBinaryEncoding, TransactionConfirmationStatus,
+    TransactionStatus, TransactionStatusMeta, UiCompiledInstruction, UiMessage, UiRawMessage,
+    UiTransaction, UiTransactionEncoding,
 };
 use tokio::net::TcpListener;
-use tokio::sync::{watch, Mutex};
+use tokio::sync::{broadcast, watch, Mutex};
 
 use crate::bank::{Bank, LAMPORTS_PER_SOL};
+use crate::ledger::{ClusterState, Ledger, LedgerError, TransactionRecord};
 
 /// The target slot time of a Solana cluster.
 pub const SLOT_MILLIS: u64 = 400;
@@ -53,24 +57,29 @@ const LAMPORTS_PER_SIGNATURE: u64 = 5_000;
 const MAX_MULTIPLE_ACCOUNTS: usize = 100;
 
 // The standard JSON-RPC 2.0 and Solana error codes.
-const PARSE_ERROR: i64 = -32700;
-const INVALID_REQUEST: i64 = -32600;
-const METHOD_NOT_FOUND: i64 = -32601;
+pub(crate) const PARSE_ERROR: i64 = -32700;
+pub(crate) const INVALID_REQUEST: i64 = -32600;
+pub(crate) const METHOD_NOT_FOUND: i64 = -32601;
 const INVALID_PARAMS: i64 = -32602;
 const PREFLIGHT_FAILURE: i64 = -32002;
 const SIGNATURE_VERIFICATION_FAILURE: i64 = -32003;
 const BLOCK_NOT_AVAILABLE: i64 = -32004;
+const INTERNAL_ERROR: i64 = -32603;
+/// The most signatures one `getSignaturesForAddress` returns, as on a real node.
+const MAX_SIGNATURES_FOR_ADDRESS: usize = 1_000;
+/// Events a slow WebSocket subscriber may fall behind before it misses some.
+const EVENT_BACKLOG: usize = 4_096;
 
 /// A JSON-RPC error object.
 #[derive(Debug)]
 pub struct RpcError {
-    code: i64,
-    message: String,
+    pub(crate) code: i64,
+    pub(crate) message: String,
     data: Option<Value>,
 }
 
 impl RpcError {
-    fn new(code: i64, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: i64, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
@@ -78,11 +87,15 @@ impl RpcError {
         }
     }
 
-    fn invalid_params(message: impl Into<String>) -> Self {
+    pub(crate) fn invalid_params(message: impl Into<String>) -> Self {
         Self::new(INVALID_PARAMS, message)
     }
 
-    fn to_json(&self) -> Value {
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub(crate) fn to_json(&self) -> Value {
         let mut error = json!({"code": self.code, "message": self.message});
         if let Some(data) = &self.data {
             error["data"] = data.clone();
@@ -91,36 +104,98 @@ impl RpcError {
     }
 }
 
-/// What became of a transaction the cluster processed.
+/// What the cluster tells its WebSocket subscribers.
 #[derive(Clone, Debug)]
-struct ProcessedTransaction {
-    slot: u64,
-    err: Option<TransactionError>,
+pub enum ClusterEvent {
+    Slot(u64),
+    /// A committed transaction and the accounts it named, as it left them.
+    Processed {
+        signature: Signature,
+        slot: u64,
+        err: Option<TransactionError>,
+        accounts: Arc<Vec<(Pubkey, solana_account::Account)>>,
+    },
 }
 
-/// The bank behind the API, with the history it keeps for status queries.
+/// A mint the faucet (`inferixFaucet`) hands out.
+#[derive(Clone, Debug)]
+pub struct FaucetMint {
+    pub symbol: String,
+    pub mint: Pubkey,
+    pub decimals: u8,
+    /// The most one request may mint, in base units.
+    pub max_per_request: u64,
+}
+
+/// The bank behind the API, its ledger (history; accounts too with `--ledger`) and its events.
 pub struct Cluster {
     bank: Mutex<Bank>,
-    signatures: Mutex<HashMap<Signature, ProcessedTransaction>>,
+    pub(crate) ledger: Ledger,
     /// Seconds added to the wall clock (`inferixWarpClock`).
     clock_offset_secs: Mutex<i64>,
     /// The last `BLOCKHASH_VALID_SLOTS` slots and their unix times (`getBlockTime`).
     recent_slots: Mutex<VecDeque<(u64, i64)>>,
+    events: broadcast::Sender<ClusterEvent>,
+    faucet_mints: std::sync::Mutex<Vec<FaucetMint>>,
 }
 
 impl Cluster {
-    pub fn new(bank: Bank) -> Arc<Self> {
+    pub fn new(bank: Bank, ledger: Ledger, clock_offset_secs: i64) -> Arc<Self> {
         Arc::new(Self {
             bank: Mutex::new(bank),
-            signatures: Mutex::new(HashMap::new()),
-            clock_offset_secs: Mutex::new(0),
+            ledger,
+            clock_offset_secs: Mutex::new(clock_offset_secs),
             recent_slots: Mutex::new(VecDeque::new()),
+            events: broadcast::channel(EVENT_BACKLOG).0,
+            faucet_mints: Default::default(),
         })
+    }
+
+    /// A cluster with its history in memory only.
+    pub async fn in_memory(bank: Bank) -> Arc<Self> {
+        let ledger = Ledger::in_memory(&crate::PROGRAMS)
+            .await
+            .expect("an in-memory ledger opens");
+        Self::new(bank, ledger, 0)
     }
 
     /// The bank's fee payer (funded at genesis), for faucets and demos.
     pub async fn payer(&self) -> solana_keypair::Keypair {
         self.bank.lock().await.payer()
+    }
+
+    /// The blockhash a client signs with now.
+    pub async fn latest_blockhash(&self) -> solana_hash::Hash {
+        self.bank.lock().await.latest_blockhash().await
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<ClusterEvent> {
+        self.events.subscribe()
+    }
+
+    /// The mints `inferixFaucet` serves.
+    pub fn set_faucet_mints(&self, mints: Vec<FaucetMint>) {
+        *self.faucet_mints.lock().expect("faucet mints") = mints;
+    }
+
+    /// What a restart needs besides the accounts.
+    async fn state(&self, bank: &mut Bank) -> ClusterState {
+        ClusterState {
+            deployer: bank.deployer.to_bytes().to_vec(),
+            faucet: bank.faucet.to_bytes().to_vec(),
+            slot: bank.slot().await,
+            clock_offset_secs: *self.clock_offset_secs.lock().await,
+        }
+    }
+
+    /// Keeps every account any transaction named, and the cluster state (after the start-up
+    /// migrations, which run on the bank directly, and at a clean stop).
+    pub async fn checkpoint(&self) -> Result<(), LedgerError> {
+        let mut bank = self.bank.lock().await;
+        let named = bank.named_accounts();
+        let accounts = bank.kept_accounts(named).await;
+        let state = self.state(&mut bank).await;
+        self.ledger.checkpoint(&accounts, &state).await
     }
 
     /// One slot: a new blockhash, and the clock at wall time plus the development offset.
@@ -139,6 +214,135 @@ impl Cluster {
         while recent.len() as u64 > BLOCKHASH_VALID_SLOTS {
             recent.pop_front();
         }
+        drop(recent);
+        let _ = self.events.send(ClusterEvent::Slot(slot));
+    }
+
+    /// Processes `tx` after a preflight simulation (unless skipped), records it in the ledger
+    /// with the accounts it left behind, then tells subscribers. A failed preflight is the
+    /// standard `-32002` error carrying the simulation and its logs; a transaction the bank
+    /// could not even load (unknown blockhash, already processed, fee payer without funds) is
+    /// refused the same way, as no fee was charged and nothing was recorded.
+    pub async fn submit(
+        &self,
+        tx: VersionedTransaction,
+        skip_preflight: bool,
+    ) -> Result<Signature, RpcError> {
+        let signature = tx.signatures[0];
+        let mut bank = self.bank.lock().await;
+        if !skip_preflight {
+            let simulated = bank
+                .simulate(tx.clone())
+                .await
+                .map_err(|e| RpcError::new(INVALID_REQUEST, e.to_string()))?;
+            if let Some(Err(err)) = simulated.result {
+                let (logs, units) = simulated
+                    .simulation_details
+                    .map_or((vec![], 0), |d| (d.logs, d.units_consumed));
+                return Err(preflight_failure(err, logs, units));
+            }
+        }
+        let keys = tx.message.static_account_keys().to_vec();
+        let mut pre_balances = Vec::with_capacity(keys.len());
+        for key in &keys {
+            pre_balances.push(bank.lamports(key).await);
+        }
+        let processed = bank
+            .process(tx.clone())
+            .await
+            .map_err(|e| RpcError::new(INVALID_REQUEST, e.to_string()))?;
+        let Some(metadata) = processed.metadata else {
+            let err = processed
+                .result
+                .err()
+                .unwrap_or(TransactionError::AccountNotFound);
+            return Err(preflight_failure(err, vec![], 0));
+        };
+        let mut post_balances = Vec::with_capacity(keys.len());
+        for key in &keys {
+            post_balances.push(bank.lamports(key).await);
+        }
+        let accounts = bank.kept_accounts(keys.iter().copied()).await;
+        let state = self.state(&mut bank).await;
+        let err = processed.result.err();
+        let record = TransactionRecord {
+            slot: state.slot,
+            block_time: bank.now().await,
+            err: err.clone(),
+            fee: LAMPORTS_PER_SIGNATURE * tx.signatures.len() as u64,
+            transaction: tx,
+            pre_balances,
+            post_balances,
+            logs: crate::heap::cluster_logs(metadata.log_messages),
+            units_consumed: metadata.compute_units_consumed,
+        };
+        // Recorded before the bank is released and before the client hears of it.
+        self.ledger
+            .record(&record, &accounts, &state)
+            .await
+            .map_err(|e| RpcError::new(INTERNAL_ERROR, e.to_string()))?;
+        drop(bank);
+        let _ = self.events.send(ClusterEvent::Processed {
+            signature,
+            slot: record.slot,
+            err,
+            accounts: Arc::new(accounts),
+        });
+        Ok(signature)
+    }
+
+    /// Mints `amount` base units of the faucet's `symbol` token into `wallet`'s associated
+    /// account (created if missing).
+    pub async fn faucet(
+        &self,
+        wallet: &Pubkey,
+        symbol: &str,
+        amount: u64,
+    ) -> Result<Signature, RpcError> {
+        let mints = self.faucet_mints.lock().expect("faucet mints").clone();
+        let Some(mint) = mints.iter().find(|m| m.symbol.eq_ignore_ascii_case(symbol)) else {
+            let known: Vec<&str> = mints.iter().map(|m| m.symbol.as_str()).collect();
+            return Err(RpcError::invalid_params(format!(
+                "FaucetUnknownToken: the faucet hands out {}, not {symbol}",
+                known.join(", ")
+            )));
+        };
+        if amount == 0 || amount > mint.max_per_request {
+            return Err(RpcError::invalid_params(format!(
+                "FaucetLimitExceeded: one request mints between 1 and {} base units of {}",
+                mint.max_per_request, mint.symbol
+            )));
+        }
+        let mut bank = self.bank.lock().await;
+        let (payer, faucet) = (bank.payer(), bank.faucet.insecure_clone());
+        let blockhash = bank.latest_blockhash().await;
+        drop(bank);
+        let token_program = anchor_spl::token::ID;
+        let account = crate::bank::ata_address(wallet, &mint.mint, &token_program);
+        let instructions = [
+            spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent(
+                &payer.pubkey(),
+                wallet,
+                &mint.mint,
+                &token_program,
+            ),
+            spl_token_2022_interface::instruction::mint_to(
+                &token_program,
+                &mint.mint,
+                &account,
+                &faucet.pubkey(),
+                &[],
+                amount,
+            )
+            .map_err(|e| RpcError::new(INTERNAL_ERROR, e.to_string()))?,
+        ];
+        let tx = solana_transaction::Transaction::new_signed_with_payer(
+            &instructions,
+            Some(&payer.pubkey()),
+            &[&payer, &faucet],
+            blockhash,
+        );
+        self.submit(tx.into(), false).await
     }
 
     /// The token account or mint at `address`, decoded.
@@ -203,19 +407,33 @@ fn to_value<T: serde::Serialize>(value: T) -> Result<Value, RpcError> {
 /// A running API server; dropping it (or `stop`) ends the ticker and the server.
 pub struct RpcServer {
     pub address: SocketAddr,
+    /// The WebSocket (PubSub) address; WebSocket upgrades are also served on `address`.
+    pub ws_address: SocketAddr,
     pub cluster: Arc<Cluster>,
     shutdown: watch::Sender<bool>,
 }
 
 impl RpcServer {
-    /// Serves `bank` on `address` (port 0: a free one) until stopped.
+    /// Serves `bank`, its history in memory, on `address` (port 0: a free one) and WebSocket
+    /// on the next free port, until stopped.
     pub async fn start(bank: Bank, address: SocketAddr) -> std::io::Result<Self> {
+        let cluster = Cluster::in_memory(bank).await;
+        let ws_address = SocketAddr::new(address.ip(), 0);
+        Self::serve(cluster, address, ws_address).await
+    }
+
+    /// Serves `cluster` over HTTP on `address` and WebSocket on `ws_address` until stopped.
+    pub async fn serve(
+        cluster: Arc<Cluster>,
+        address: SocketAddr,
+        ws_address: SocketAddr,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(address).await?;
-        let address = listener.local_addr()?;
-        let cluster = Cluster::new(bank);
+        let ws_listener = TcpListener::bind(ws_address).await?;
+        let (address, ws_address) = (listener.local_addr()?, ws_listener.local_addr()?);
         // The first slot is recorded before any client can ask for its time.
         cluster.tick().await;
-        let (shutdown, mut stopped) = watch::channel(false);
+        let (shutdown, stopped) = watch::channel(false);
         let ticker = cluster.clone();
         let mut ticker_stopped = stopped.clone();
         tokio::spawn(async move {
@@ -228,17 +446,21 @@ impl RpcServer {
             }
         });
         let app = Router::new()
-            .route("/", post(handle))
+            .route("/", post(handle).get(crate::ws::websocket))
             .with_state(cluster.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.changed().await;
-                })
-                .await;
-        });
+        for listener in [listener, ws_listener] {
+            let (app, mut stopped) = (app.clone(), stopped.clone());
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.changed().await;
+                    })
+                    .await;
+            });
+        }
         Ok(Self {
             address,
+            ws_address,
             cluster,
             shutdown,
         })
@@ -246,6 +468,10 @@ impl RpcServer {
 
     pub fn url(&self) -> String {
         format!("http://{}", self.address)
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}", self.ws_address)
     }
 
     pub fn stop(&self) {
@@ -301,7 +527,10 @@ async fn answer(cluster: &Cluster, call: Value) -> Value {
 }
 
 /// Parameter `index`, or an invalid-params error naming it.
-fn param<T: serde::de::DeserializeOwned>(params: &[Value], index: usize) -> Result<T, RpcError> {
+pub(crate) fn param<T: serde::de::DeserializeOwned>(
+    params: &[Value],
+    index: usize,
+) -> Result<T, RpcError> {
     let value = params
         .get(index)
         .ok_or_else(|| RpcError::invalid_params(format!("missing parameter {index}")))?;
@@ -310,7 +539,7 @@ fn param<T: serde::de::DeserializeOwned>(params: &[Value], index: usize) -> Resu
 }
 
 /// Optional parameter `index` (a config object), default when absent or null.
-fn config<T: serde::de::DeserializeOwned + Default>(
+pub(crate) fn config<T: serde::de::DeserializeOwned + Default>(
     params: &[Value],
     index: usize,
 ) -> Result<T, RpcError> {
@@ -320,11 +549,102 @@ fn config<T: serde::de::DeserializeOwned + Default>(
     }
 }
 
-fn pubkey(text: &str) -> Result<Pubkey, RpcError> {
+pub(crate) fn signature(text: &str) -> Result<Signature, RpcError> {
+    Signature::from_str(text)
+        .map_err(|_| RpcError::invalid_params(format!("Invalid param: {text} is not a signature")))
+}
+
+fn internal(e: LedgerError) -> RpcError {
+    RpcError::new(INTERNAL_ERROR, e.to_string())
+}
+
+/// A recorded transaction as `getTransaction` serves it, in the encoding the client asked for.
+fn encode_transaction(
+    record: TransactionRecord,
+    encoding: UiTransactionEncoding,
+) -> Result<EncodedConfirmedTransactionWithStatusMeta, RpcError> {
+    let version = match record.transaction.version() {
+        solana_transaction::versioned::TransactionVersion::Legacy(_) => {
+            solana_transaction::versioned::TransactionVersion::LEGACY
+        }
+        number => number,
+    };
+    let transaction = match encoding {
+        UiTransactionEncoding::Json => {
+            let message = &record.transaction.message;
+            EncodedTransaction::Json(UiTransaction {
+                signatures: record
+                    .transaction
+                    .signatures
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+                message: UiMessage::Raw(UiRawMessage {
+                    header: *message.header(),
+                    account_keys: message
+                        .static_account_keys()
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect(),
+                    recent_blockhash: message.recent_blockhash().to_string(),
+                    instructions: message
+                        .instructions()
+                        .iter()
+                        .map(|ix| UiCompiledInstruction::from(ix, None))
+                        .collect(),
+                    address_table_lookups: None,
+                }),
+            })
+        }
+        UiTransactionEncoding::Base64 | UiTransactionEncoding::Base58 => {
+            let bytes = bincode::serialize(&record.transaction)
+                .map_err(|e| RpcError::new(INTERNAL_ERROR, e.to_string()))?;
+            match encoding {
+                UiTransactionEncoding::Base64 => EncodedTransaction::Binary(
+                    base64::engine::general_purpose::STANDARD.encode(bytes),
+                    TransactionBinaryEncoding::Base64,
+                ),
+                _ => EncodedTransaction::Binary(
+                    bs58::encode(bytes).into_string(),
+                    TransactionBinaryEncoding::Base58,
+                ),
+            }
+        }
+        other => {
+            return Err(RpcError::invalid_params(format!(
+                "unsupported encoding: {other}. Supported encodings: json, base58, base64"
+            )))
+        }
+    };
+    let meta = TransactionStatusMeta {
+        status: record.err.clone().map_or(Ok(()), Err),
+        fee: record.fee,
+        pre_balances: record.pre_balances,
+        post_balances: record.post_balances,
+        inner_instructions: Some(vec![]),
+        log_messages: Some(record.logs),
+        pre_token_balances: Some(vec![]),
+        post_token_balances: Some(vec![]),
+        rewards: Some(vec![]),
+        compute_units_consumed: Some(record.units_consumed),
+        ..Default::default()
+    };
+    Ok(EncodedConfirmedTransactionWithStatusMeta {
+        slot: record.slot,
+        transaction: EncodedTransactionWithStatusMeta {
+            transaction,
+            meta: Some(meta.into()),
+            version: Some(version),
+        },
+        block_time: Some(record.block_time),
+    })
+}
+
+pub(crate) fn pubkey(text: &str) -> Result<Pubkey, RpcError> {
     Pubkey::from_str(text).map_err(|_| RpcError::invalid_params(format!("Invalid pubkey: {text}")))
 }
 
-fn encode_account(
+pub(crate) fn encode_account(
     address: &Pubkey,
     account: &solana_account::Account,
     config: &RpcAccountInfoConfig,
@@ -548,7 +868,8 @@ async fn dispatch(cluster: &Cluster, method: &str, params: &[Value]) -> Result<V
                     "Transaction signature verification failure",
                 ));
             }
-            send(cluster, tx, config.skip_preflight).await
+            let signature = cluster.submit(tx, config.skip_preflight).await?;
+            to_value(signature.to_string())
         }
         "simulateTransaction" => {
             let text: String = param(params, 0)?;
@@ -574,21 +895,79 @@ async fn dispatch(cluster: &Cluster, method: &str, params: &[Value]) -> Result<V
         }
         "getSignatureStatuses" => {
             let texts: Vec<String> = param(params, 0)?;
-            let signatures = cluster.signatures.lock().await;
             let mut statuses = Vec::with_capacity(texts.len());
             for text in &texts {
-                let signature = Signature::from_str(text)
-                    .map_err(|_| RpcError::invalid_params(format!("Invalid signature: {text}")))?;
-                statuses.push(signatures.get(&signature).map(|t| TransactionStatus {
-                    slot: t.slot,
+                let status = cluster
+                    .ledger
+                    .status(&signature(text)?)
+                    .await
+                    .map_err(internal)?;
+                statuses.push(status.map(|(slot, err)| TransactionStatus {
+                    slot,
                     confirmations: None,
-                    status: t.err.clone().map_or(Ok(()), Err),
-                    err: t.err.clone(),
+                    status: err.clone().map_or(Ok(()), Err),
+                    err,
                     confirmation_status: Some(TransactionConfirmationStatus::Finalized),
                 }));
             }
-            drop(signatures);
             cluster.with_context(statuses).await
+        }
+        "getTransaction" => {
+            let signature = signature(&param::<String>(params, 0)?)?;
+            let config: Value = config(params, 1)?;
+            let encoding = match config
+                .get("encoding")
+                .or(params.get(1).filter(|p| p.is_string()))
+            {
+                None | Some(Value::Null) => UiTransactionEncoding::Json,
+                Some(value) => serde_json::from_value(value.clone())
+                    .map_err(|e| RpcError::invalid_params(format!("encoding: {e}")))?,
+            };
+            let record = cluster
+                .ledger
+                .transaction(&signature)
+                .await
+                .map_err(internal)?;
+            match record {
+                Some(record) => to_value(encode_transaction(record, encoding)?),
+                None => Ok(Value::Null),
+            }
+        }
+        "getSignaturesForAddress" => {
+            let address = pubkey(&param::<String>(params, 0)?)?;
+            let config: RpcSignaturesForAddressConfig = config(params, 1)?;
+            let limit = config.limit.unwrap_or(MAX_SIGNATURES_FOR_ADDRESS);
+            if limit == 0 || limit > MAX_SIGNATURES_FOR_ADDRESS {
+                return Err(RpcError::invalid_params(format!(
+                    "Invalid limit; max {MAX_SIGNATURES_FOR_ADDRESS}"
+                )));
+            }
+            let before = config.before.as_deref().map(signature).transpose()?;
+            let until = config.until.as_deref().map(signature).transpose()?;
+            let found = cluster
+                .ledger
+                .signatures_for_address(&address, before.as_ref(), until.as_ref(), limit)
+                .await
+                .map_err(internal)?;
+            let statuses: Vec<RpcConfirmedTransactionStatusWithSignature> = found
+                .into_iter()
+                .map(|found| RpcConfirmedTransactionStatusWithSignature {
+                    signature: found.signature.to_string(),
+                    slot: found.slot,
+                    err: found.err.map(Into::into),
+                    memo: None,
+                    block_time: Some(found.block_time),
+                    confirmation_status: Some(TransactionConfirmationStatus::Finalized),
+                })
+                .collect();
+            to_value(statuses)
+        }
+        "inferixFaucet" => {
+            let wallet = pubkey(&param::<String>(params, 0)?)?;
+            let symbol: String = param(params, 1)?;
+            let amount: u64 = param(params, 2)?;
+            let signature = cluster.faucet(&wallet, &symbol, amount).await?;
+            to_value(signature.to_string())
         }
         "requestAirdrop" => {
             let address = pubkey(&param::<String>(params, 0)?)?;
@@ -612,7 +991,8 @@ async fn dispatch(cluster: &Cluster, method: &str, params: &[Value]) -> Result<V
                 blockhash,
             );
             drop(bank);
-            send(cluster, tx.into(), false).await
+            let signature = cluster.submit(tx.into(), false).await?;
+            to_value(signature.to_string())
         }
         "isBlockhashValid" => {
             let text: String = param(params, 0)?;
@@ -707,6 +1087,12 @@ async fn dispatch(cluster: &Cluster, method: &str, params: &[Value]) -> Result<V
             let mut bank = cluster.bank.lock().await;
             let current = bank.now().await;
             bank.set_time(now.max(current)).await;
+            let state = cluster.state(&mut bank).await;
+            cluster
+                .ledger
+                .save_cluster_state(&state)
+                .await
+                .map_err(internal)?;
             to_value(bank.now().await)
         }
         other => Err(RpcError::new(
@@ -716,43 +1102,11 @@ async fn dispatch(cluster: &Cluster, method: &str, params: &[Value]) -> Result<V
     }
 }
 
-/// Processes `tx` after a preflight simulation (unless skipped), recording its status; a failed
-/// preflight is the standard `-32002` error carrying the simulation and its logs.
-async fn send(
-    cluster: &Cluster,
-    tx: VersionedTransaction,
-    skip_preflight: bool,
-) -> Result<Value, RpcError> {
-    let signature = tx.signatures[0];
-    let mut bank = cluster.bank.lock().await;
-    if !skip_preflight {
-        let simulated = bank
-            .simulate(tx.clone())
-            .await
-            .map_err(|e| RpcError::new(INVALID_REQUEST, e.to_string()))?;
-        if let Some(Err(err)) = simulated.result {
-            let (logs, units) = simulated
-                .simulation_details
-                .map_or((vec![], 0), |d| (d.logs, d.units_consumed));
-            return Err(RpcError {
-                code: PREFLIGHT_FAILURE,
-                message: format!("Transaction simulation failed: {err}"),
-                data: Some(to_value(simulation_result(Some(err), logs, units))?),
-            });
-        }
+/// The standard `-32002` error: the simulation, its error and its logs.
+fn preflight_failure(err: TransactionError, logs: Vec<String>, units: u64) -> RpcError {
+    RpcError {
+        code: PREFLIGHT_FAILURE,
+        message: format!("Transaction simulation failed: {err}"),
+        data: to_value(simulation_result(Some(err), logs, units)).ok(),
     }
-    let processed = bank
-        .process(tx)
-        .await
-        .map_err(|e| RpcError::new(INVALID_REQUEST, e.to_string()))?;
-    let slot = bank.slot().await;
-    drop(bank);
-    cluster.signatures.lock().await.insert(
-        signature,
-        ProcessedTransaction {
-            slot,
-            err: processed.result.err(),
-        },
-    );
-    to_value(signature.to_string())
 }

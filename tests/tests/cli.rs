@@ -12,7 +12,7 @@ use inferix_sdk::node_staking::state::{Node, NodeStatus};
 use inferix_sdk::pda;
 use inferix_tests::buyback::pyth_price_account;
 use inferix_tests::license::transfer_license;
-use inferix_tests::localnet::{ifx_text, LocalNet, Verifier, Wallet, IFX};
+use inferix_tests::localnet::{ifx_text, LocalNet, Participants, Verifier, Wallet, IFX};
 use inferix_worker::chain::work::WorkRecord;
 
 const HOUR: i64 = 3_600;

@@ -13,7 +13,7 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 fn the_main_job_runs_the_whole_network_and_prints_every_step() {
     let out = std::env::temp_dir().join(format!("inferix-main-job-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    let output = Command::new(env!("CARGO_BIN_EXE_inferix-localnet"))
+    let output = Command::new(env!("CARGO_BIN_EXE_inferix-demo"))
         .args([
             "--out",
             out.to_str().unwrap(),
@@ -23,7 +23,7 @@ fn the_main_job_runs_the_whole_network_and_prints_every_step() {
             "8",
         ])
         .output()
-        .expect("running inferix-localnet");
+        .expect("running inferix-demo");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");

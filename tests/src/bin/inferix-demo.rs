@@ -7,7 +7,7 @@
 //! and sells the worker's license back when the buyback window opens — printing each step with
 //! its on-chain figures and writing the rendered frames to a folder it names.
 //!
-//! `inferix-localnet [--out DIR] [--frame WIDTHxHEIGHT] [--spp N]` (CI runs small frames).
+//! `inferix-demo [--out DIR] [--frame WIDTHxHEIGHT] [--spp N]` (CI runs small frames).
 
 #![allow(deprecated)]
 
@@ -22,7 +22,7 @@ use inferix_sdk::epoch_rewards::state::Epoch;
 use inferix_sdk::node_license::state::LicenseRecord;
 use inferix_sdk::node_staking::state::Node;
 use inferix_sdk::pda;
-use inferix_tests::localnet::{ifx_text, LocalNet, Wallet, IFX_DECIMALS};
+use inferix_tests::localnet::{ifx_text, LocalNet, Participants, Wallet, IFX_DECIMALS};
 use inferix_worker::bench::{scene_set_hash, BenchReference};
 use inferix_worker::chain::work::{job_ibm_micros, unit_samples_per_minute, WorkRecord};
 use inferix_worker::frame::write_png_rgb8;
