@@ -382,3 +382,94 @@ async fn token_balances_supply_and_accounts_by_owner() {
     let time = client.get_block_time(slot).await.unwrap();
     assert!(time > 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_serves_transactions_with_logs_newest_first() {
+    let (_server, client) = cluster().await;
+    let alice = solana_keypair::Keypair::new();
+    let first = client
+        .request_airdrop(&alice.pubkey(), 2 * LAMPORTS_PER_SOL)
+        .await
+        .unwrap();
+    let second = client
+        .request_airdrop(&alice.pubkey(), LAMPORTS_PER_SOL)
+        .await
+        .unwrap();
+
+    let found = client
+        .get_signatures_for_address(&alice.pubkey())
+        .await
+        .unwrap();
+    let listed: Vec<&str> = found.iter().map(|s| s.signature.as_str()).collect();
+    assert_eq!(listed, [second.to_string(), first.to_string()]);
+    assert!(found
+        .iter()
+        .all(|s| s.err.is_none() && s.block_time.is_some()));
+
+    for encoding in [
+        solana_transaction_status_client_types::UiTransactionEncoding::Json,
+        solana_transaction_status_client_types::UiTransactionEncoding::Base64,
+    ] {
+        let tx = client.get_transaction(&first, encoding).await.unwrap();
+        let meta = tx.transaction.meta.expect("a status meta");
+        assert!(meta.err.is_none());
+        let logs: Option<Vec<String>> = meta.log_messages.into();
+        assert!(
+            logs.unwrap()
+                .iter()
+                .any(|l| l == "Program 11111111111111111111111111111111 success"),
+            "the transaction's logs are kept"
+        );
+        assert_eq!(
+            meta.post_balances[1] - meta.pre_balances[1],
+            2 * LAMPORTS_PER_SOL
+        );
+    }
+    let unknown = solana_signature::Signature::from([7; 64]);
+    let missing = client
+        .send::<Value>(
+            RpcRequest::GetTransaction,
+            json!([unknown.to_string(), {"encoding": "json"}]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(missing, Value::Null, "an unknown signature is null");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn websocket_subscribers_hear_slots_signatures_and_accounts() {
+    use futures_util::StreamExt;
+    use solana_pubsub_client::nonblocking::pubsub_client::PubsubClient;
+
+    let (server, client) = cluster().await;
+    let pubsub = PubsubClient::new(&server.ws_url())
+        .await
+        .expect("connecting");
+
+    let (mut slots, stop_slots) = pubsub.slot_subscribe().await.unwrap();
+    let first = slots.next().await.expect("a slot").slot;
+    let next = slots.next().await.expect("another slot").slot;
+    assert!(next > first, "slots are notified as they advance");
+    stop_slots().await;
+
+    let alice = solana_keypair::Keypair::new();
+    let (mut account, stop_account) = pubsub
+        .account_subscribe(&alice.pubkey(), None)
+        .await
+        .unwrap();
+    let signature = client
+        .request_airdrop(&alice.pubkey(), 3 * LAMPORTS_PER_SOL)
+        .await
+        .unwrap();
+    let changed = account.next().await.expect("an account notification");
+    assert_eq!(changed.value.lamports, 3 * LAMPORTS_PER_SOL);
+    stop_account().await;
+
+    // A signature processed before the subscription is notified at once.
+    let (mut status, _) = pubsub.signature_subscribe(&signature, None).await.unwrap();
+    let heard = status.next().await.expect("a signature notification");
+    assert!(matches!(
+        heard.value,
+        solana_rpc_client_types::response::RpcSignatureResult::ProcessedSignature(ref r) if r.err.is_none()
+    ));
+}
