@@ -571,7 +571,7 @@ impl Bank {
         .expect("minting test tokens");
     }
 
-    /// Mints `amount` of a payer-controlled mint into `owner`'s associated account.
+    /// Mints `amount` of a faucet-controlled mint into `owner`'s associated account.
     pub async fn fund_tokens(
         &mut self,
         owner: &Pubkey,

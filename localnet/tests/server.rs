@@ -2,64 +2,18 @@
 //! `--ledger` keeping the network across a kill and a restart, foreign and corrupt ledgers
 //! refused by name and left untouched.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use anchor_lang::prelude::Pubkey;
 use inferix_localnet::bank::LAMPORTS_PER_SOL;
 use serde_json::{json, Value};
-use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client_types::request::RpcRequest;
 use solana_signer::Signer;
 
-/// A running `inferix-localnet`; killed when dropped.
-struct Server {
-    child: Child,
-    rpc: RpcClient,
-    cluster_file: String,
-}
+mod server_harness;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts the server on free ports with `args`, returning once it says where it serves.
-fn start(args: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_inferix-localnet"))
-        .args(["--rpc-port", "0", "--ws-port", "0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("starting inferix-localnet");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let (mut url, mut cluster_file) = (None, None);
-    for line in lines.by_ref() {
-        let line = line.expect("reading the banner");
-        if let Some(rest) = line.trim().strip_prefix("RPC URL") {
-            url = Some(rest.trim().to_string());
-        }
-        if let Some(rest) = line.trim().strip_prefix("cluster file") {
-            cluster_file = Some(rest.trim().to_string());
-            break;
-        }
-    }
-    // Keep draining its output so the server never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    let url = url.expect("the banner names the RPC URL");
-    Server {
-        child,
-        rpc: RpcClient::new_with_commitment(
-            url,
-            solana_commitment_config::CommitmentConfig::confirmed(),
-        ),
-        cluster_file: cluster_file.expect("the banner names the cluster file"),
-    }
-}
+use server_harness::{start, Server};
 
 fn mint_of(cluster_file: &str, key: &str) -> Pubkey {
     let text = std::fs::read_to_string(cluster_file).expect("the cluster file");

@@ -157,30 +157,17 @@ impl BuybackWorld {
 
     /// Mints `ifx` IFX and `weth` wETH base units into the vaults.
     pub async fn fund(&mut self, ifx: u64, weth: u64) {
-        let payer = self.bank().payer().pubkey();
-        let mut ixs = vec![];
+        let (ifx_mint, weth_mint) = (self.r.s.ifx_mint, self.weth_mint);
         for (mint, vault, amount) in [
-            (self.r.s.ifx_mint, ifx_vault_pda(), ifx),
-            (self.weth_mint, weth_vault_pda(), weth),
+            (ifx_mint, ifx_vault_pda(), ifx),
+            (weth_mint, weth_vault_pda(), weth),
         ] {
             if amount > 0 {
-                ixs.push(
-                    spl_token_2022_interface::instruction::mint_to(
-                        &anchor_spl::token::ID,
-                        &mint,
-                        &vault,
-                        &payer,
-                        &[],
-                        amount,
-                    )
-                    .unwrap(),
-                );
+                self.bank()
+                    .mint_to(&mint, &anchor_spl::token::ID, &vault, amount)
+                    .await;
             }
         }
-        self.bank()
-            .send(&ixs, &[])
-            .await
-            .expect("funding the buyback vaults");
     }
 
     /// Publishes IFX at `ifx_price` (pushed) and ETH at `eth_price` (Pyth), both ×10⁻⁸ USD, now.

@@ -181,22 +181,11 @@ impl RewardsWorld {
 
     /// Mints `amount` IFX into the reward vault (the Ecosystem Fund's transfer).
     pub async fn fund_rewards(&mut self, amount: u64) {
-        let payer = self.s.bank.payer();
         let mint = self.s.ifx_mint;
-        let fund = spl_token_2022_interface::instruction::mint_to(
-            &anchor_spl::token::ID,
-            &mint,
-            &reward_vault_pda(),
-            &payer.pubkey(),
-            &[],
-            amount,
-        )
-        .unwrap();
         self.s
             .bank
-            .send(&[fund], &[])
-            .await
-            .expect("funding the reward vault");
+            .mint_to(&mint, &anchor_spl::token::ID, &reward_vault_pda(), amount)
+            .await;
     }
 
     /// The submit_attestation instruction for epoch `index`, paid by `operator`, with
