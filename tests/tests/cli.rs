@@ -187,11 +187,9 @@ async fn migrations_create_every_config_once_and_a_second_run_changes_nothing() 
     // A deployment that differs from what is live is reported, never applied.
     let changed = net.out.join("changed.toml");
     let text = std::fs::read_to_string(&net.deployment_file).unwrap();
-    std::fs::write(
-        &changed,
-        text.replace("grace_secs = 21_600", "grace_secs = 7_200"),
-    )
-    .unwrap();
+    let shorter_grace = text.replace("grace_secs = 21600", "grace_secs = 7200");
+    assert_ne!(shorter_grace, text, "the deployment names a 6-h grace");
+    std::fs::write(&changed, shorter_grace).unwrap();
     let cluster = net.cluster_file.display().to_string();
     let report = net
         .run(
