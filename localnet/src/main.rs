@@ -18,8 +18,8 @@ use clap::Parser;
 use inferix_cli::deployment::{Cluster as ClusterFile, Kind};
 use inferix_localnet::bank::Bank;
 use inferix_localnet::ledger::Ledger;
-use inferix_localnet::network::{LocalNet, Profile, IFX, IFX_PRICE, USD_DECIMALS};
-use inferix_localnet::rpc::{Cluster, FaucetMint, RpcServer};
+use inferix_localnet::network::{faucet_mints, ifx_price_push, LocalNet, Profile};
+use inferix_localnet::rpc::{Cluster, RpcServer};
 use inferix_localnet::PROGRAMS;
 use inferix_sdk::keypair::read_keypair_file;
 use solana_keypair::Keypair;
@@ -96,20 +96,7 @@ async fn run(args: Args) -> Result<(), String> {
             (cluster, network, false)
         }
     };
-    cluster.set_faucet_mints(vec![
-        FaucetMint {
-            symbol: "IFX".into(),
-            mint: network.ifx_mint,
-            decimals: inferix_localnet::network::IFX_DECIMALS,
-            max_per_request: 1_000_000 * IFX,
-        },
-        FaucetMint {
-            symbol: "USDC".into(),
-            mint: network.usd_mint,
-            decimals: USD_DECIMALS,
-            max_per_request: 1_000_000 * 10u64.pow(u32::from(USD_DECIMALS)),
-        },
-    ]);
+    cluster.set_faucet_mints(faucet_mints(network.ifx_mint, network.usd_mint));
     let server = RpcServer::serve(
         cluster.clone(),
         SocketAddr::new(args.bind, args.rpc_port),
@@ -192,12 +179,7 @@ async fn push_prices(cluster: Arc<Cluster>, authority: Keypair, interval: Durati
     let mut ticks = tokio::time::interval(interval);
     loop {
         ticks.tick().await;
-        let push = inferix_sdk::admin::push_price(
-            &authority.pubkey(),
-            IFX_PRICE.0,
-            IFX_PRICE.1,
-            IFX_PRICE.2,
-        );
+        let push = ifx_price_push(&authority.pubkey());
         let blockhash = cluster.latest_blockhash().await;
         let tx = solana_transaction::Transaction::new_signed_with_payer(
             &[push],

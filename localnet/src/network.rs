@@ -18,6 +18,7 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 use crate::bank::Bank;
+use crate::rpc::FaucetMint;
 
 /// How often the price authority pushes IFX/USD when a profile does not say.
 const DEFAULT_PRICE_PUSH_SECS: u64 = 20;
@@ -252,12 +253,7 @@ impl LocalNet {
 
     /// The price authority pushes IFX/USD at $0.05 (prices older than a minute are refused).
     pub async fn push_price(&mut self) {
-        let push = admin::push_price(
-            &self.price_authority.pubkey(),
-            IFX_PRICE.0,
-            IFX_PRICE.1,
-            IFX_PRICE.2,
-        );
+        let push = ifx_price_push(&self.price_authority.pubkey());
         let authority = self.price_authority.keypair.insecure_clone();
         Chain::send(&mut self.bank, &[push], &authority, &[])
             .await
@@ -281,6 +277,30 @@ impl LocalNet {
         let whitelist = self.deployment.license.sales[0].whitelist_duration_secs;
         self.bank.set_time(self.start_ts + whitelist).await;
     }
+}
+
+/// The price authority's push of IFX/USD at [`IFX_PRICE`].
+pub fn ifx_price_push(price_authority: &Pubkey) -> solana_instruction::Instruction {
+    admin::push_price(price_authority, IFX_PRICE.0, IFX_PRICE.1, IFX_PRICE.2)
+}
+
+/// What the faucet (`inferixFaucet`) hands out: IFX and the USD stablecoin, up to a million
+/// tokens a request (generous for tests, bounded so a typo cannot overflow a balance).
+pub fn faucet_mints(ifx_mint: Pubkey, usd_mint: Pubkey) -> Vec<FaucetMint> {
+    vec![
+        FaucetMint {
+            symbol: "IFX".into(),
+            mint: ifx_mint,
+            decimals: IFX_DECIMALS,
+            max_per_request: 1_000_000 * IFX,
+        },
+        FaucetMint {
+            symbol: "USDC".into(),
+            mint: usd_mint,
+            decimals: USD_DECIMALS,
+            max_per_request: 1_000_000 * 10u64.pow(u32::from(USD_DECIMALS)),
+        },
+    ]
 }
 
 /// A profile laid over `migrations/deployment.toml` (`migrations/profiles/local.toml` for the

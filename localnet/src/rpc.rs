@@ -200,10 +200,18 @@ impl Cluster {
 
     /// One slot: a new blockhash, and the clock at wall time plus the development offset.
     async fn tick(&self) {
-        let offset = *self.clock_offset_secs.lock().await;
         let mut bank = self.bank.lock().await;
-        let now = wall_clock_secs() + offset;
-        if now > bank.now().await {
+        let current = bank.now().await;
+        let now = {
+            let mut offset = self.clock_offset_secs.lock().await;
+            // A clock already ahead of wall time (moved before serving) runs on from there.
+            let wall = wall_clock_secs();
+            if wall + *offset < current {
+                *offset = current - wall;
+            }
+            wall + *offset
+        };
+        if now > current {
             bank.set_time(now).await;
         }
         bank.fresh_blockhash().await;
@@ -1079,14 +1087,15 @@ async fn dispatch(cluster: &Cluster, method: &str, params: &[Value]) -> Result<V
             if secs < 0 {
                 return Err(RpcError::invalid_params("the clock only moves forward"));
             }
-            let now = {
-                let mut offset = cluster.clock_offset_secs.lock().await;
-                *offset += secs;
-                wall_clock_secs() + *offset
-            };
+            // From the cluster's current time, which may run ahead of the wall clock (a bank
+            // deployed in-process and moved before serving); slots then follow from there.
             let mut bank = cluster.bank.lock().await;
             let current = bank.now().await;
-            bank.set_time(now.max(current)).await;
+            let mut offset = cluster.clock_offset_secs.lock().await;
+            let target = current.max(wall_clock_secs() + *offset) + secs;
+            *offset = target - wall_clock_secs();
+            drop(offset);
+            bank.set_time(target).await;
             let state = cluster.state(&mut bank).await;
             cluster
                 .ledger

@@ -9,6 +9,7 @@ pub mod buyback;
 pub mod license;
 pub mod localnet;
 pub mod rewards;
+pub mod rpcnet;
 pub mod staking;
 
 /// The embedded bank, from the local cluster's crate.

@@ -1,14 +1,19 @@
 //! The network's participants as the tests and the main job drive them: verifiers, benchmarks
-//! and attestations signed with the worker's chain code. The network itself is
-//! `inferix_localnet::network`.
+//! and attestations signed with the worker's chain code — on the embedded bank in-process
+//! ([`LocalNet`], from `inferix_localnet::network`) or over JSON-RPC ([`RpcNet`]), the same flows
+//! either way.
 
 use anchor_lang::prelude::Pubkey;
+use inferix_cli::deployment::Deployment;
 use inferix_cli::error::CliError;
+use inferix_cli::output::Report;
 use inferix_sdk::client::Chain;
 use inferix_sdk::node_staking::instructions::BenchmarkArgs;
 use inferix_sdk::{instructions, pda};
 use inferix_worker::chain::work::{work_root, WorkRecord};
 use inferix_worker::chain::{self, Cosigner};
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
 
 pub use inferix_localnet::network::*;
 
@@ -27,52 +32,26 @@ impl Verifier {
     }
 }
 
-/// What the tests and the main job do on a [`LocalNet`] beyond the CLI.
+/// What the tests and the main job do on a network beyond the CLI, built on a few primitives
+/// each network provides.
 #[allow(async_fn_in_trait)]
 pub trait Participants {
-    /// Buys a license of `kind` (`worker` or `verifier`) in tier 1 as `who`; returns its mint.
-    async fn buy_license(
-        &mut self,
-        who: &Wallet,
-        kind: &str,
-        extra: &[&str],
-    ) -> Result<Pubkey, CliError>;
-    /// A verifier through the CLI: buys its license, registers, stakes the minimum and opens its
-    /// credit account of epoch 0.
-    async fn verifier(&mut self, name: &'static str) -> Result<Verifier, CliError>;
-    /// `open_verifier_epoch`, paid by the verifier.
-    async fn open_verifier_epoch(
-        &mut self,
-        verifier: &Wallet,
-        node: &Pubkey,
-        epoch: u32,
-    ) -> Result<(), CliError>;
-    /// A `Benchmark` of `ib_micros` for `node` signed by the manager and `verifiers`, submitted
-    /// by `payer`.
-    async fn benchmark(
-        &mut self,
-        payer: &Wallet,
-        node: &Pubkey,
-        ib_micros: u64,
-        scene_set_hash: [u8; 32],
-        verifiers: &[Verifier],
-    ) -> Result<(), CliError>;
-    /// A `PorAttestation` of `records` (the node's whole work in `epoch` so far) signed by the
-    /// manager and `verifiers`, paid and signed by the node's operator.
-    #[allow(clippy::too_many_arguments)]
-    async fn attest(
-        &mut self,
-        operator: &Wallet,
-        node: &Pubkey,
-        epoch: u32,
-        seq: u32,
-        ib_micros: u64,
-        records: &[WorkRecord],
-        verifiers: &[Verifier],
-    ) -> Result<(), CliError>;
-}
+    /// Runs an `inferix` command as `who`.
+    async fn inferix(&mut self, who: &Wallet, args: &[&str]) -> Result<Report, CliError>;
+    /// A new wallet with 10 SOL, 1,000 USD and `ifx` IFX, and its keypair file.
+    async fn wallet(&mut self, name: &'static str, ifx: u64) -> Wallet;
+    /// Signs `instructions` with `payer` (the fee payer) and sends them.
+    async fn send(&mut self, instructions: &[Instruction], payer: &Keypair)
+        -> Result<(), CliError>;
+    /// The cluster's clock, Unix seconds.
+    async fn now(&mut self) -> i64;
+    /// The price authority pushes IFX/USD at $0.05.
+    async fn push_price(&mut self);
+    /// The job manager's key (SPEC §10), which co-signs benchmarks and attestations.
+    fn manager(&self) -> &Keypair;
+    fn deployment(&self) -> &Deployment;
 
-impl Participants for LocalNet {
+    /// Buys a license of `kind` (`worker` or `verifier`) in tier 1 as `who`; returns its mint.
     async fn buy_license(
         &mut self,
         who: &Wallet,
@@ -87,8 +66,10 @@ impl Participants for LocalNet {
             .expect("a mint address"))
     }
 
+    /// A verifier through the CLI: buys its license, registers, stakes the minimum and opens its
+    /// credit account of epoch 0.
     async fn verifier(&mut self, name: &'static str) -> Result<Verifier, CliError> {
-        let minimum = self.deployment.staking.verifier_min_stake;
+        let minimum = self.deployment().staking.verifier_min_stake;
         let wallet = self.wallet(name, minimum).await;
         let license = self
             .buy_license(&wallet, "verifier", &[])
@@ -106,7 +87,7 @@ impl Participants for LocalNet {
             ],
         )
         .await?;
-        let amount = crate::localnet::ifx_text(minimum);
+        let amount = ifx_text(minimum);
         self.inferix(
             &wallet,
             &["stake", "--license", &license, "--amount", &amount],
@@ -117,6 +98,7 @@ impl Participants for LocalNet {
         Ok(Verifier { wallet, node })
     }
 
+    /// `open_verifier_epoch`, paid by the verifier.
     async fn open_verifier_epoch(
         &mut self,
         verifier: &Wallet,
@@ -124,10 +106,11 @@ impl Participants for LocalNet {
         epoch: u32,
     ) -> Result<(), CliError> {
         let open = instructions::open_verifier_epoch(&verifier.pubkey(), node, epoch);
-        Chain::send(&mut self.bank, &[open], &verifier.keypair, &[]).await?;
-        Ok(())
+        self.send(&[open], &verifier.keypair).await
     }
 
+    /// A `Benchmark` of `ib_micros` for `node` signed by the manager and `verifiers`, submitted
+    /// by `payer`.
     async fn benchmark(
         &mut self,
         payer: &Wallet,
@@ -137,7 +120,7 @@ impl Participants for LocalNet {
         verifiers: &[Verifier],
     ) -> Result<(), CliError> {
         self.push_price().await;
-        let issued_at = self.bank.now().await;
+        let issued_at = self.now().await;
         let cosigners: Vec<Cosigner> = verifiers.iter().map(Verifier::cosigner).collect();
         let instructions = chain::benchmark_instructions(
             node,
@@ -147,13 +130,14 @@ impl Participants for LocalNet {
                 scene_set_hash,
                 issued_at,
             },
-            &self.manager.keypair,
+            self.manager(),
             &cosigners,
         );
-        Chain::send(&mut self.bank, &instructions, &payer.keypair, &[]).await?;
-        Ok(())
+        self.send(&instructions, &payer.keypair).await
     }
 
+    /// A `PorAttestation` of `records` (the node's whole work in `epoch` so far) signed by the
+    /// manager and `verifiers`, paid and signed by the node's operator.
     #[allow(clippy::too_many_arguments)]
     async fn attest(
         &mut self,
@@ -165,7 +149,7 @@ impl Participants for LocalNet {
         records: &[WorkRecord],
         verifiers: &[Verifier],
     ) -> Result<(), CliError> {
-        let issued_at = self.bank.now().await;
+        let issued_at = self.now().await;
         let attestation = chain::attestation(
             *node,
             epoch,
@@ -180,10 +164,44 @@ impl Participants for LocalNet {
         let instructions = chain::attestation_instructions(
             &operator.pubkey(),
             &attestation,
-            &self.manager.keypair,
+            self.manager(),
             &cosigners,
         );
-        Chain::send(&mut self.bank, &instructions, &operator.keypair, &[]).await?;
+        self.send(&instructions, &operator.keypair).await
+    }
+}
+
+impl Participants for LocalNet {
+    async fn inferix(&mut self, who: &Wallet, args: &[&str]) -> Result<Report, CliError> {
+        LocalNet::inferix(self, who, args).await
+    }
+
+    async fn wallet(&mut self, name: &'static str, ifx: u64) -> Wallet {
+        LocalNet::wallet(self, name, ifx).await
+    }
+
+    async fn send(
+        &mut self,
+        instructions: &[Instruction],
+        payer: &Keypair,
+    ) -> Result<(), CliError> {
+        Chain::send(&mut self.bank, instructions, payer, &[]).await?;
         Ok(())
+    }
+
+    async fn now(&mut self) -> i64 {
+        self.bank.now().await
+    }
+
+    async fn push_price(&mut self) {
+        LocalNet::push_price(self).await
+    }
+
+    fn manager(&self) -> &Keypair {
+        &self.manager.keypair
+    }
+
+    fn deployment(&self) -> &Deployment {
+        &self.deployment
     }
 }

@@ -1,6 +1,9 @@
 //! The `inferix-localnet` binary as the tests start it: free ports, the banner read for its
 //! URLs and cluster file, killed when dropped.
 
+// Each test binary compiles this module and reads only the fields it needs.
+#![allow(dead_code)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
