@@ -9,6 +9,7 @@ use inferix_cli::error::CliError;
 use inferix_cli::output::Report;
 use inferix_sdk::client::Chain;
 use inferix_sdk::node_staking::instructions::BenchmarkArgs;
+use inferix_sdk::node_staking::state::Node;
 use inferix_sdk::{instructions, pda};
 use inferix_worker::chain::work::{work_root, WorkRecord};
 use inferix_worker::chain::{self, Cosigner};
@@ -32,6 +33,13 @@ impl Verifier {
     }
 }
 
+/// A worker node taking part: its holder's wallet (also its operator key), licence and node.
+pub struct Worker {
+    pub wallet: Wallet,
+    pub license: Pubkey,
+    pub node: Pubkey,
+}
+
 /// What the tests and the main job do on a network beyond the CLI, built on a few primitives
 /// each network provides.
 #[allow(async_fn_in_trait)]
@@ -47,9 +55,13 @@ pub trait Participants {
     async fn now(&mut self) -> i64;
     /// The price authority pushes IFX/USD at $0.05.
     async fn push_price(&mut self);
+    /// Mints `amount` IFX base units to `owner`'s IFX account.
+    async fn fund_ifx(&mut self, owner: &Pubkey, amount: u64);
     /// The job manager's key (SPEC §10), which co-signs benchmarks and attestations.
     fn manager(&self) -> &Keypair;
     fn deployment(&self) -> &Deployment;
+    /// The node's S(n), as its last benchmark set it.
+    async fn required_stake(&mut self, node: &Pubkey) -> u64;
 
     /// Buys a license of `kind` (`worker` or `verifier`) in tier 1 as `who`; returns its mint.
     async fn buy_license(
@@ -96,6 +108,47 @@ pub trait Participants {
         let node = pda::node(&license.parse().expect("a mint address"));
         self.open_verifier_epoch(&wallet, &node, 0).await?;
         Ok(Verifier { wallet, node })
+    }
+
+    /// A worker through the CLI: buys its licence, registers at $0.04 per IBM, is benchmarked
+    /// at `ib_micros` by the manager and `verifiers`, and stakes S(n).
+    async fn worker(
+        &mut self,
+        name: &'static str,
+        ib_micros: u64,
+        verifiers: &[Verifier],
+    ) -> Result<Worker, CliError> {
+        let wallet = self.wallet(name, 0).await;
+        let license = self.buy_license(&wallet, "worker", &[]).await?;
+        let mint = license.to_string();
+        self.inferix(
+            &wallet,
+            &[
+                "node",
+                "register",
+                "--license",
+                &mint,
+                "--price-per-ibm",
+                "0.04",
+            ],
+        )
+        .await?;
+        let node = pda::node(&license);
+        self.benchmark(&wallet, &node, ib_micros, [3; 32], verifiers)
+            .await?;
+        let required = self.required_stake(&node).await;
+        self.fund_ifx(&wallet.pubkey(), required).await;
+        let amount = ifx_text(required);
+        self.inferix(
+            &wallet,
+            &["stake", "--license", &mint, "--amount", &amount],
+        )
+        .await?;
+        Ok(Worker {
+            wallet,
+            license,
+            node,
+        })
     }
 
     /// `open_verifier_epoch`, paid by the verifier.
@@ -195,6 +248,14 @@ impl Participants for LocalNet {
 
     async fn push_price(&mut self) {
         LocalNet::push_price(self).await
+    }
+
+    async fn fund_ifx(&mut self, owner: &Pubkey, amount: u64) {
+        LocalNet::fund_ifx(self, owner, amount).await
+    }
+
+    async fn required_stake(&mut self, node: &Pubkey) -> u64 {
+        self.bank.anchor_account::<Node>(node).await.required_stake
     }
 
     fn manager(&self) -> &Keypair {

@@ -12,11 +12,13 @@ use inferix_cli::error::CliError;
 use inferix_cli::output::Report;
 use inferix_cli::Cli;
 use inferix_localnet::rpc::{Cluster, RpcServer};
-use inferix_sdk::client::{Chain, RpcChain};
+use inferix_sdk::client::{Chain, ChainError, RpcChain};
+use inferix_sdk::node_staking::state::Node;
 use inferix_sdk::pda;
 use serde_json::json;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
+use solana_transaction_error::TransactionError;
 use solana_program_pack::Pack;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client_types::request::RpcRequest;
@@ -194,9 +196,23 @@ impl Participants for RpcNet {
     async fn push_price(&mut self) {
         let authority = self.price_authority.keypair.insecure_clone();
         let push = ifx_price_push(&authority.pubkey());
-        self.send(&[push], &authority)
-            .await
-            .expect("pushing the IFX price");
+        match self.chain.send(&[push], &authority, &[]).await {
+            // The same push already landed in this slot (same blockhash, same signature).
+            Ok(_)
+            | Err(ChainError::Refused {
+                error: TransactionError::AlreadyProcessed,
+                ..
+            }) => {}
+            Err(e) => panic!("pushing the IFX price: {e}"),
+        }
+    }
+
+    async fn fund_ifx(&mut self, owner: &Pubkey, amount: u64) {
+        self.faucet(owner, "IFX", amount).await;
+    }
+
+    async fn required_stake(&mut self, node: &Pubkey) -> u64 {
+        self.anchor_account::<Node>(node).await.required_stake
     }
 
     fn manager(&self) -> &Keypair {

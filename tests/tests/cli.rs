@@ -65,47 +65,15 @@ async fn worker_world(test: &str, buyback_in: i64) -> WorkerWorld {
         net.verifier("verifier-1").await.unwrap(),
         net.verifier("verifier-2").await.unwrap(),
     ];
-    let bob = net.wallet("bob", 0).await;
-    let mint = net.buy_license(&bob, "worker", &[]).await.unwrap();
-    let license = mint.to_string();
-    net.inferix(
-        &bob,
-        &[
-            "node",
-            "register",
-            "--license",
-            &license,
-            "--price-per-ibm",
-            "0.04",
-        ],
-    )
-    .await
-    .unwrap();
-    let node = pda::node(&mint);
-    net.benchmark(&bob, &node, ONE_IB, [3; 32], &verifiers)
-        .await
-        .unwrap();
-    let required = net.bank.anchor_account::<Node>(&node).await.required_stake;
-    net.fund_ifx(&bob.pubkey(), required).await;
-    net.inferix(
-        &bob,
-        &[
-            "stake",
-            "--license",
-            &license,
-            "--amount",
-            &ifx_text(required),
-        ],
-    )
-    .await
-    .unwrap();
+    let bob = net.worker("bob", ONE_IB, &verifiers).await.unwrap();
     WorkerWorld {
         net,
-        bob,
-        license,
-        node,
+        license: bob.license.to_string(),
+        node: bob.node,
+        bob: bob.wallet,
         verifiers,
     }
+}
 }
 
 impl WorkerWorld {

@@ -6,9 +6,9 @@
 
 use inferix_sdk::client::Chain;
 use inferix_sdk::epoch_rewards::state::Epoch;
-use inferix_sdk::node_staking::state::Node;
+use inferix_sdk::node_staking::state::{Node, NodeStatus};
 use inferix_sdk::pda;
-use inferix_tests::localnet::{ifx_text, LocalNet, Participants, Wallet};
+use inferix_tests::localnet::{LocalNet, Participants, Wallet, Worker};
 use inferix_tests::rpcnet::RpcNet;
 use inferix_worker::chain::work::WorkRecord;
 
@@ -95,44 +95,19 @@ async fn a_node_works_is_rewarded_and_sold_back_through_the_cli_over_json_rpc() 
     ];
 
     // Bob buys a worker licence, registers his node, is benchmarked at 1 IB and stakes S(n).
-    let bob = net.wallet("bob", 0).await;
-    let mint = net.buy_license(&bob, "worker", &[]).await.expect("buying");
+    let Worker {
+        wallet: bob,
+        license: mint,
+        node,
+    } = net
+        .worker("bob", ONE_IB, &verifiers)
+        .await
+        .expect("a staked worker");
     let license = mint.to_string();
-    net.inferix(
-        &bob,
-        &[
-            "node",
-            "register",
-            "--license",
-            &license,
-            "--price-per-ibm",
-            "0.04",
-        ],
-    )
-    .await
-    .expect("registering");
-    let node = pda::node(&mint);
-    net.benchmark(&bob, &node, ONE_IB, [3; 32], &verifiers)
-        .await
-        .expect("benchmarking");
-    let required = net.anchor_account::<Node>(&node).await.required_stake;
-    assert!(required > 0, "S(n) is set by the benchmark");
-    net.faucet(&bob.pubkey(), "IFX", required).await;
-    let staked = net
-        .inferix(
-            &bob,
-            &[
-                "stake",
-                "--license",
-                &license,
-                "--amount",
-                &ifx_text(required),
-            ],
-        )
-        .await
-        .expect("staking");
-    assert_eq!(staked.json["stake"], required);
-    assert_eq!(staked.json["status"], "Active");
+    let staked: Node = net.anchor_account(&node).await;
+    assert!(staked.required_stake > 0, "S(n) is set by the benchmark");
+    assert_eq!(staked.stake, staked.required_stake);
+    assert_eq!(staked.status, NodeStatus::Active);
 
     // An hour of rendering, attested with the manager's and both verifiers' signatures.
     net.warp_clock(2 * HOUR).await;

@@ -12,10 +12,9 @@ use std::time::{Duration, Instant};
 
 use anchor_lang::prelude::Pubkey;
 use inferix_sdk::epoch_rewards::state::NodeRewards;
-use inferix_sdk::node_staking::state::Node;
 use inferix_sdk::pda;
 use inferix_tests::bank::Bank;
-use inferix_tests::localnet::{ifx_text, LocalNet, Participants, Profile, Verifier};
+use inferix_tests::localnet::{LocalNet, Participants, Profile, Verifier, Worker};
 use inferix_tests::rpcnet::RpcNet;
 use inferix_worker::chain::{self, Cosigner};
 use solana_keypair::Keypair;
@@ -147,43 +146,14 @@ async fn main() {
         "worker-1", "worker-2", "worker-3", "worker-4", "worker-5", "worker-6", "worker-7",
         "worker-8",
     ] {
-        let wallet = net.wallet(name, 0).await;
-        let mint = net
-            .buy_license(&wallet, "worker", &[])
+        let Worker {
+            wallet,
+            license: mint,
+            node,
+        } = net
+            .worker(name, ONE_IB, &verifiers)
             .await
-            .expect("buying");
-        let license = mint.to_string();
-        net.inferix(
-            &wallet,
-            &[
-                "node",
-                "register",
-                "--license",
-                &license,
-                "--price-per-ibm",
-                "0.04",
-            ],
-        )
-        .await
-        .expect("registering");
-        let node = pda::node(&mint);
-        net.benchmark(&wallet, &node, ONE_IB, [3; 32], &verifiers)
-            .await
-            .expect("benchmarking");
-        let required = net.anchor_account::<Node>(&node).await.required_stake;
-        net.faucet(&wallet.pubkey(), "IFX", required).await;
-        net.inferix(
-            &wallet,
-            &[
-                "stake",
-                "--license",
-                &license,
-                "--amount",
-                &ifx_text(required),
-            ],
-        )
-        .await
-        .expect("staking");
+            .expect("a staked worker");
         addresses.extend([node, mint, pda::license_record(&mint), wallet.pubkey()]);
         senders.push(Sender {
             url: net.url.clone(),
