@@ -139,11 +139,8 @@ pub trait Participants {
         let required = self.required_stake(&node).await;
         self.fund_ifx(&wallet.pubkey(), required).await;
         let amount = ifx_text(required);
-        self.inferix(
-            &wallet,
-            &["stake", "--license", &mint, "--amount", &amount],
-        )
-        .await?;
+        self.inferix(&wallet, &["stake", "--license", &mint, "--amount", &amount])
+            .await?;
         Ok(Worker {
             wallet,
             license,

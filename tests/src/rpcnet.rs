@@ -18,11 +18,11 @@ use inferix_sdk::pda;
 use serde_json::json;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
-use solana_transaction_error::TransactionError;
 use solana_program_pack::Pack;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client_types::request::RpcRequest;
 use solana_signer::Signer;
+use solana_transaction_error::TransactionError;
 
 use crate::localnet::{faucet_mints, ifx_price_push, LocalNet, Participants, Wallet};
 

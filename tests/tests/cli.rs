@@ -74,7 +74,6 @@ async fn worker_world(test: &str, buyback_in: i64) -> WorkerWorld {
         verifiers,
     }
 }
-}
 
 impl WorkerWorld {
     /// Two hours into the current epoch, an attestation of `ibm_micros` for `epoch`.
