@@ -1,7 +1,7 @@
 //! The network's participants as the tests and the main job drive them: verifiers, benchmarks
 //! and attestations signed with the worker's chain code — on the embedded bank in-process
-//! ([`LocalNet`], from `inferix_localnet::network`) or over JSON-RPC ([`RpcNet`]), the same flows
-//! either way.
+//! ([`LocalNet`], from `inferix_localnet::network`) or over JSON-RPC
+//! ([`RpcNet`](crate::rpcnet::RpcNet)), the same flows either way.
 
 use anchor_lang::prelude::Pubkey;
 use inferix_cli::deployment::Deployment;
