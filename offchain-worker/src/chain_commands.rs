@@ -1,30 +1,160 @@
-//! `inferix-worker chain …`: sign and submit attestations, benchmarks and violations.
+//! `inferix-worker chain …`: each party signs attestations, benchmarks and violations with its
+//! own key (`chain sign`); the submitter assembles the endorsements and sends.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use clap::{Args, Subcommand};
 use inferix_common::messages::ViolationKind;
+use inferix_common::messages::{PorAttestation, SignedMessage};
+use inferix_sdk::instructions::IfxToken;
 use inferix_sdk::keypair::{read_keypair_file, write_keypair_file};
 use inferix_sdk::node_staking::instructions::{BenchmarkArgs, ViolationArgs};
-use inferix_worker::chain::{self, Cosigner};
+use inferix_worker::chain::{self, Endorsement};
 use inferix_worker::por::job::from_hex;
 use inferix_worker::WorkerError;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
+/// A `PorAttestation`'s fields, as every party signs them.
+#[derive(Args)]
+pub struct AttestationFields {
+    #[arg(long)]
+    node: String,
+    #[arg(long)]
+    epoch: u32,
+    #[arg(long)]
+    seq: u32,
+    #[arg(long)]
+    ib_micros: u64,
+    #[arg(long)]
+    cumulative_ibm_micros: u64,
+    #[arg(long)]
+    jobs_verified: u32,
+    /// Merkle root over the verified job records, 64 hex digits.
+    #[arg(long)]
+    work_root: String,
+    /// Unix time the message is issued at: every party signs the same value.
+    #[arg(long)]
+    issued_at: i64,
+}
+
+impl AttestationFields {
+    fn attestation(&self) -> Result<PorAttestation, WorkerError> {
+        Ok(chain::attestation(
+            pubkey("--node", &self.node)?,
+            self.epoch,
+            self.seq,
+            self.ib_micros,
+            self.cumulative_ibm_micros,
+            self.jobs_verified,
+            hash32("--work-root", &self.work_root)?,
+            self.issued_at,
+        ))
+    }
+}
+
+/// A `Benchmark`'s fields, as every party signs them.
+#[derive(Args)]
+pub struct BenchmarkFields {
+    #[arg(long)]
+    node: String,
+    #[arg(long)]
+    ib_micros: u64,
+    #[arg(long)]
+    scene_set_hash: String,
+    /// Unix time the message is issued at: every party signs the same value.
+    #[arg(long)]
+    issued_at: i64,
+}
+
+impl BenchmarkFields {
+    fn parts(&self) -> Result<(Pubkey, BenchmarkArgs), WorkerError> {
+        Ok((
+            pubkey("--node", &self.node)?,
+            BenchmarkArgs {
+                ib_micros: self.ib_micros,
+                scene_set_hash: hash32("--scene-set-hash", &self.scene_set_hash)?,
+                issued_at: self.issued_at,
+            },
+        ))
+    }
+}
+
+/// A `Violation`'s fields, as every party signs them.
+#[derive(Args)]
+pub struct ViolationFields {
+    #[arg(long)]
+    node: String,
+    #[arg(long)]
+    epoch: u32,
+    /// failed-por, liveness or bad-result.
+    #[arg(long)]
+    kind: String,
+    /// The verdict's evidence hash, 64 hex digits.
+    #[arg(long)]
+    evidence_hash: String,
+    /// Unix time the message is issued at: every party signs the same value.
+    #[arg(long)]
+    issued_at: i64,
+}
+
+impl ViolationFields {
+    fn parts(&self) -> Result<(Pubkey, ViolationArgs), WorkerError> {
+        let kind = match self.kind.as_str() {
+            "failed-por" => ViolationKind::FailedPoR,
+            "liveness" => ViolationKind::Liveness,
+            "bad-result" => ViolationKind::BadResult,
+            other => {
+                return Err(WorkerError::InvalidSettings(format!(
+                    "--kind '{other}': choose failed-por, liveness or bad-result"
+                )))
+            }
+        };
+        Ok((
+            pubkey("--node", &self.node)?,
+            ViolationArgs {
+                epoch: self.epoch,
+                kind: kind as u8,
+                evidence_hash: hash32("--evidence-hash", &self.evidence_hash)?,
+                issued_at: self.issued_at,
+            },
+        ))
+    }
+}
+
+/// The message one party signs.
+#[derive(Subcommand)]
+pub enum Message {
+    Attestation(AttestationFields),
+    Benchmark(BenchmarkFields),
+    Violation(ViolationFields),
+}
+
+impl Message {
+    fn signed_bytes(&self) -> Result<Vec<u8>, WorkerError> {
+        Ok(match self {
+            Message::Attestation(fields) => fields.attestation()?.to_signed_bytes(),
+            Message::Benchmark(fields) => {
+                let (node, args) = fields.parts()?;
+                chain::benchmark_message(&node, &args)
+            }
+            Message::Violation(fields) => {
+                let (node, args) = fields.parts()?;
+                chain::violation_message(&node, &args)
+            }
+        })
+    }
+}
+
 #[derive(Args)]
 pub struct Submission {
-    /// Keypair file of one of the deployment's managers, who signs first (SPEC §10; the
-    /// manager daemon will hold this key and co-sign through its relay).
-    #[arg(long)]
-    manager_keypair: PathBuf,
-    /// A co-signing verifier: its node address and its operator keypair file, NODE=KEYPAIR
-    /// (repeat for each verifier, in the order the program should see them).
-    #[arg(long = "cosigner", value_name = "NODE=KEYPAIR")]
-    cosigners: Vec<String>,
+    /// An endorsement file written by `chain sign` on its signer's host: the manager's first,
+    /// then each verifier's, in the order the program should see them (SPEC §10).
+    #[arg(long = "endorsement", value_name = "FILE", required = true)]
+    endorsements: Vec<PathBuf>,
     /// Keypair file paying the fees of a benchmark or violation (an attestation is always paid
     /// by the node's operator).
     #[arg(long)]
@@ -35,9 +165,6 @@ pub struct Submission {
     /// Print the signed transaction instead of sending it (no network needed).
     #[arg(long)]
     dry_run: bool,
-    /// Unix time the message is issued at (default: now).
-    #[arg(long)]
-    issued_at: Option<i64>,
 }
 
 #[derive(Subcommand)]
@@ -47,55 +174,45 @@ pub enum ChainCommand {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Submit a PorAttestation signed by a manager and the verifiers, paid and signed by the
+    /// Sign one message with one key — on the host that holds it — and write the endorsement
+    /// file the submitter assembles. No key ever leaves its host.
+    Sign {
+        /// The signer's keypair file: a manager's, or a verifier node's registered operator.
+        #[arg(long)]
+        keypair: PathBuf,
+        /// Sign as this node's verifier; without it, as a manager.
+        #[arg(long)]
+        verifier_node: Option<String>,
+        /// Where to write the endorsement (JSON: signer, node, signature).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(subcommand)]
+        message: Message,
+    },
+    /// Submit a PorAttestation endorsed by a manager and the verifiers, paid and signed by the
     /// node's operator.
     Attest {
         #[arg(long)]
         operator_keypair: PathBuf,
-        #[arg(long)]
-        node: String,
-        #[arg(long)]
-        epoch: u32,
-        #[arg(long)]
-        seq: u32,
-        #[arg(long)]
-        ib_micros: u64,
-        #[arg(long)]
-        cumulative_ibm_micros: u64,
-        #[arg(long)]
-        jobs_verified: u32,
-        /// Merkle root over the verified job records, 64 hex digits.
-        #[arg(long)]
-        work_root: String,
+        #[command(flatten)]
+        fields: AttestationFields,
         #[command(flatten)]
         submission: Submission,
     },
-    /// Submit a Benchmark (new IB) signed by a manager and the verifiers.
+    /// Submit a Benchmark (new IB) endorsed by a manager and the verifiers.
     Benchmark {
-        #[arg(long)]
-        node: String,
-        #[arg(long)]
-        ib_micros: u64,
-        #[arg(long)]
-        scene_set_hash: String,
+        #[command(flatten)]
+        fields: BenchmarkFields,
         /// The deployment's IFX price account.
         #[arg(long)]
         price: String,
         #[command(flatten)]
         submission: Submission,
     },
-    /// Submit a Violation signed by a manager and the verifiers (slashes the node's stake).
+    /// Submit a Violation endorsed by a manager and the verifiers (slashes the node's stake).
     Violation {
-        #[arg(long)]
-        node: String,
-        #[arg(long)]
-        epoch: u32,
-        /// failed-por, liveness or bad-result.
-        #[arg(long)]
-        kind: String,
-        /// The verdict's evidence hash, 64 hex digits.
-        #[arg(long)]
-        evidence_hash: String,
+        #[command(flatten)]
+        fields: ViolationFields,
         #[arg(long)]
         ifx_mint: String,
         /// Token program of the IFX mint.
@@ -126,35 +243,19 @@ fn hash32(what: &str, text: &str) -> Result<[u8; 32], WorkerError> {
     })
 }
 
-fn cosigners(specs: &[String]) -> Result<Vec<(Pubkey, Keypair)>, WorkerError> {
-    specs
+fn read_endorsements(files: &[PathBuf]) -> Result<Vec<Endorsement>, WorkerError> {
+    files
         .iter()
-        .map(|spec| {
-            let (node, path) = spec.split_once('=').ok_or_else(|| {
-                WorkerError::InvalidSettings(format!("--cosigner '{spec}' is not NODE=KEYPAIR"))
-            })?;
-            Ok((
-                pubkey("cosigner node", node)?,
-                read_keypair_file(Path::new(path))?,
-            ))
+        .map(|file| {
+            let named = |reason: String| {
+                WorkerError::Chain(format!("endorsement file {}: {reason}", file.display()))
+            };
+            let text = std::fs::read_to_string(file).map_err(|e| named(e.to_string()))?;
+            let value: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| named(format!("not JSON ({e}); `chain sign` writes it")))?;
+            Endorsement::from_json(&value).map_err(named)
         })
         .collect()
-}
-
-fn as_cosigners(verifiers: &[(Pubkey, Keypair)]) -> Vec<Cosigner<'_>> {
-    verifiers
-        .iter()
-        .map(|(node, operator)| Cosigner {
-            node: *node,
-            operator,
-        })
-        .collect()
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 fn submit(
@@ -185,15 +286,35 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
             println!("{} written to {}", keypair.pubkey(), out.display());
             Ok(())
         }
+        ChainCommand::Sign {
+            keypair,
+            verifier_node,
+            out,
+            message,
+        } => {
+            let key = read_keypair_file(&keypair)?;
+            let node = match verifier_node {
+                Some(node) => Some(pubkey("--verifier-node", &node)?),
+                None => None,
+            };
+            let endorsement = Endorsement::sign(&message.signed_bytes()?, &key, node);
+            let text = serde_json::to_string_pretty(&endorsement.to_json())
+                .expect("an endorsement serializes");
+            std::fs::write(&out, text + "\n").map_err(|e| WorkerError::Output {
+                path: out.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            let role = node.map_or("manager".to_string(), |n| format!("verifier of {n}"));
+            println!(
+                "{} signed as {role}: endorsement written to {}",
+                endorsement.signer,
+                out.display()
+            );
+            Ok(())
+        }
         ChainCommand::Attest {
             operator_keypair,
-            node,
-            epoch,
-            seq,
-            ib_micros,
-            cumulative_ibm_micros,
-            jobs_verified,
-            work_root,
+            fields,
             submission,
         } => {
             if submission.payer.is_some() {
@@ -202,92 +323,52 @@ pub fn run(command: ChainCommand) -> Result<(), WorkerError> {
                 ));
             }
             let operator = read_keypair_file(&operator_keypair)?;
-            let manager = read_keypair_file(&submission.manager_keypair)?;
-            let verifiers = cosigners(&submission.cosigners)?;
-            let attestation = chain::attestation(
-                pubkey("--node", &node)?,
-                epoch,
-                seq,
-                ib_micros,
-                cumulative_ibm_micros,
-                jobs_verified,
-                hash32("--work-root", &work_root)?,
-                submission.issued_at.unwrap_or_else(now),
-            );
-            let cosigners = as_cosigners(&verifiers);
-            let ixs = chain::attestation_instructions(
+            let endorsements = read_endorsements(&submission.endorsements)?;
+            let ixs = chain::endorsed_attestation_instructions(
                 &operator.pubkey(),
-                &attestation,
-                &manager,
-                &cosigners,
-            );
+                &fields.attestation()?,
+                &endorsements,
+            )?;
             submit(&submission, &operator, &ixs)
         }
         ChainCommand::Benchmark {
-            node,
-            ib_micros,
-            scene_set_hash,
+            fields,
             price,
             submission,
         } => {
-            let manager = read_keypair_file(&submission.manager_keypair)?;
-            let verifiers = cosigners(&submission.cosigners)?;
+            let (node, args) = fields.parts()?;
+            let endorsements = read_endorsements(&submission.endorsements)?;
             let payer = required_payer(&submission)?;
-            let args = BenchmarkArgs {
-                ib_micros,
-                scene_set_hash: hash32("--scene-set-hash", &scene_set_hash)?,
-                issued_at: submission.issued_at.unwrap_or_else(now),
-            };
-            let cosigners = as_cosigners(&verifiers);
-            let ixs = chain::benchmark_instructions(
-                &pubkey("--node", &node)?,
+            let ixs = chain::endorsed_benchmark_instructions(
+                &node,
                 &pubkey("--price", &price)?,
                 args,
-                &manager,
-                &cosigners,
-            );
+                &endorsements,
+            )?;
             submit(&submission, &payer, &ixs)
         }
         ChainCommand::Violation {
-            node,
-            epoch,
-            kind,
-            evidence_hash,
+            fields,
             ifx_mint,
             ifx_token_program,
             stake_era,
             submission,
         } => {
-            let kind = match kind.as_str() {
-                "failed-por" => ViolationKind::FailedPoR,
-                "liveness" => ViolationKind::Liveness,
-                "bad-result" => ViolationKind::BadResult,
-                other => {
-                    return Err(WorkerError::InvalidSettings(format!(
-                        "--kind '{other}': choose failed-por, liveness or bad-result"
-                    )))
-                }
-            };
-            let manager = read_keypair_file(&submission.manager_keypair)?;
-            let verifiers = cosigners(&submission.cosigners)?;
+            let (node, args) = fields.parts()?;
+            let endorsements = read_endorsements(&submission.endorsements)?;
             let payer = required_payer(&submission)?;
-            let args = ViolationArgs {
-                epoch,
-                kind: kind as u8,
-                evidence_hash: hash32("--evidence-hash", &evidence_hash)?,
-                issued_at: submission.issued_at.unwrap_or_else(now),
+            let ifx = IfxToken {
+                mint: pubkey("--ifx-mint", &ifx_mint)?,
+                token_program: pubkey("--ifx-token-program", &ifx_token_program)?,
             };
-            let cosigners = as_cosigners(&verifiers);
-            let ixs = chain::violation_instructions(
+            let ixs = chain::endorsed_violation_instructions(
                 &payer.pubkey(),
-                &pubkey("--node", &node)?,
-                &pubkey("--ifx-mint", &ifx_mint)?,
-                &pubkey("--ifx-token-program", &ifx_token_program)?,
+                &node,
+                &ifx,
                 args,
                 stake_era,
-                &manager,
-                &cosigners,
-            );
+                &endorsements,
+            )?;
             submit(&submission, &payer, &ixs)
         }
     }

@@ -1,8 +1,10 @@
-//! Chain role (SPEC §5, §7, §10): signs `PorAttestation`, `Benchmark` and `Violation` messages
-//! with keypair files, assembles the Ed25519 precompile instruction — the manager's signature
-//! first, then each verifier's — plus the program instruction, and hands the signed transaction
-//! to an RPC node, or prints it (`--dry-run`). An attestation is paid and signed by the node's
-//! operator. Tests and the local demo submit the very same transaction to the embedded bank.
+//! Chain role (SPEC §5, §7, §10): signs `PorAttestation`, `Benchmark` and `Violation` messages,
+//! assembles the Ed25519 precompile instruction — the manager's signature first, then each
+//! verifier's — plus the program instruction, and hands the signed transaction to an RPC node, or
+//! prints it (`--dry-run`). An attestation is paid and signed by the node's operator. Each party
+//! signs on its own host ([`Endorsement`]); the submitter assembles what they sent, checking each
+//! signature. Tests and the local demo, which hold every key, submit the very same transaction to
+//! the embedded bank.
 
 pub mod work;
 
@@ -30,23 +32,129 @@ pub struct Cosigner<'a> {
     pub operator: &'a Keypair,
 }
 
-fn sign_all(message: &[u8], keys: &[&Keypair]) -> Vec<(Pubkey, [u8; 64])> {
-    keys.iter()
-        .map(|k| (k.pubkey(), k.sign_message(message).into()))
-        .collect()
-}
-
-/// The precompile instruction with the manager's signature and then the verifiers' over
-/// `message`, and the verifiers' nodes in the same order.
+/// The precompile with the manager's signature and then the verifiers' over `message`, and the
+/// verifiers' nodes in the same order — for a process that holds every key (tests, the demo).
 fn vouched(
     message: &[u8],
     manager: &Keypair,
     verifiers: &[Cosigner],
 ) -> (Instruction, Vec<Pubkey>) {
-    let mut keys = vec![manager];
-    keys.extend(verifiers.iter().map(|v| v.operator));
-    let nodes = verifiers.iter().map(|v| v.node).collect();
-    (signed::co_signed(message, &sign_all(message, &keys)), nodes)
+    let mut endorsements = vec![Endorsement::sign(message, manager, None)];
+    endorsements.extend(
+        verifiers
+            .iter()
+            .map(|v| Endorsement::sign(message, v.operator, Some(v.node))),
+    );
+    endorsed(message, &endorsements).expect("fresh signatures in order verify")
+}
+
+/// One party's signature over a message: the manager's (`node` is `None`) or a verifier's (the
+/// staking node whose registered operator key signed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endorsement {
+    pub signer: Pubkey,
+    pub node: Option<Pubkey>,
+    pub signature: [u8; 64],
+}
+
+impl Endorsement {
+    /// `key` signs `message`, as the manager (`node` `None`) or as `node`'s verifier.
+    pub fn sign(message: &[u8], key: &Keypair, node: Option<Pubkey>) -> Self {
+        Self {
+            signer: key.pubkey(),
+            node,
+            signature: key.sign_message(message).into(),
+        }
+    }
+
+    pub fn verifies(&self, message: &[u8]) -> bool {
+        solana_signature::Signature::from(self.signature).verify(self.signer.as_ref(), message)
+    }
+
+    /// The file form: `{"signer", "node", "signature"}`, base58.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "signer": self.signer.to_string(),
+            "node": self.node.map(|n| n.to_string()),
+            "signature": solana_signature::Signature::from(self.signature).to_string(),
+        })
+    }
+
+    pub fn from_json(value: &serde_json::Value) -> Result<Self, String> {
+        let text = |field: &str| value.get(field).and_then(serde_json::Value::as_str);
+        let address = |field: &str, text: &str| {
+            text.parse::<Pubkey>()
+                .map_err(|_| format!("its {field} '{text}' is not a base58 address"))
+        };
+        let signer = address("signer", text("signer").ok_or("it names no signer")?)?;
+        let node = match text("node") {
+            Some(node) => Some(address("node", node)?),
+            None => None,
+        };
+        let signature: solana_signature::Signature = text("signature")
+            .ok_or("it holds no signature")?
+            .parse()
+            .map_err(|_| "its signature is not a base58 Ed25519 signature".to_string())?;
+        Ok(Self {
+            signer,
+            node,
+            signature: signature.into(),
+        })
+    }
+}
+
+/// The precompile with `endorsements` over `message` — the manager's first, then the verifiers'
+/// — and the verifiers' nodes in the same order; each signature is checked before it is used.
+fn endorsed(
+    message: &[u8],
+    endorsements: &[Endorsement],
+) -> Result<(Instruction, Vec<Pubkey>), WorkerError> {
+    let Some((manager, verifiers)) = endorsements.split_first() else {
+        return Err(WorkerError::Chain(
+            "no endorsements: the manager's signature comes first, then the verifiers'".into(),
+        ));
+    };
+    if manager.node.is_some() {
+        return Err(WorkerError::Chain(format!(
+            "the first endorsement must be the manager's, but {} signed as node {}'s verifier",
+            manager.signer,
+            manager.node.unwrap_or_default()
+        )));
+    }
+    let mut nodes = vec![];
+    for verifier in verifiers {
+        nodes.push(verifier.node.ok_or_else(|| {
+            WorkerError::Chain(format!(
+                "{} signed as a manager: only the first endorsement is the manager's",
+                verifier.signer
+            ))
+        })?);
+    }
+    if let Some(wrong) = endorsements.iter().find(|e| !e.verifies(message)) {
+        return Err(WorkerError::Chain(format!(
+            "the endorsement of {} does not sign this message: every party must sign the same \
+             fields, --issued-at included",
+            wrong.signer
+        )));
+    }
+    let signatures: Vec<(Pubkey, [u8; 64])> = endorsements
+        .iter()
+        .map(|e| (e.signer, e.signature))
+        .collect();
+    Ok((signed::co_signed(message, &signatures), nodes))
+}
+
+/// [`attestation_instructions`] from the parties' endorsements.
+pub fn endorsed_attestation_instructions(
+    operator: &Pubkey,
+    attestation: &PorAttestation,
+    endorsements: &[Endorsement],
+) -> Result<Vec<Instruction>, WorkerError> {
+    let (precompile, nodes) = endorsed(&attestation.to_signed_bytes(), endorsements)?;
+    Ok(vec![
+        precompile,
+        instructions::submit_attestation(operator, &attestation.node, attestation.epoch, &nodes),
+    ])
 }
 
 /// The two instructions of an attestation: the precompile with the manager's signature then
@@ -98,19 +206,50 @@ pub fn benchmark_instructions(
     manager: &Keypair,
     verifiers: &[Cosigner],
 ) -> Vec<Instruction> {
-    let message = Benchmark {
+    let (precompile, nodes) = vouched(&benchmark_message(node, &args), manager, verifiers);
+    vec![
+        precompile,
+        instructions::update_ib(node, price, args, &nodes),
+    ]
+}
+
+/// The bytes a `Benchmark` of `node` is signed as.
+pub fn benchmark_message(node: &Pubkey, args: &BenchmarkArgs) -> Vec<u8> {
+    Benchmark {
         config: pda::staking_config(),
         node: *node,
         ib_micros: args.ib_micros,
         scene_set_hash: args.scene_set_hash,
         issued_at: args.issued_at,
     }
-    .to_signed_bytes();
-    let (precompile, nodes) = vouched(&message, manager, verifiers);
-    vec![
+    .to_signed_bytes()
+}
+
+/// [`benchmark_instructions`] from the parties' endorsements.
+pub fn endorsed_benchmark_instructions(
+    node: &Pubkey,
+    price: &Pubkey,
+    args: BenchmarkArgs,
+    endorsements: &[Endorsement],
+) -> Result<Vec<Instruction>, WorkerError> {
+    let (precompile, nodes) = endorsed(&benchmark_message(node, &args), endorsements)?;
+    Ok(vec![
         precompile,
         instructions::update_ib(node, price, args, &nodes),
-    ]
+    ])
+}
+
+/// The bytes a `Violation` of `node` is signed as.
+pub fn violation_message(node: &Pubkey, args: &ViolationArgs) -> Vec<u8> {
+    Violation {
+        config: pda::staking_config(),
+        node: *node,
+        epoch: args.epoch,
+        kind: args.kind,
+        evidence_hash: args.evidence_hash,
+        issued_at: args.issued_at,
+    }
+    .to_signed_bytes()
 }
 
 /// The precompile with the manager's and the verifiers' signatures over a `Violation`, and
@@ -127,30 +266,45 @@ pub fn violation_instructions(
     manager: &Keypair,
     verifiers: &[Cosigner],
 ) -> Vec<Instruction> {
-    let message = Violation {
-        config: pda::staking_config(),
-        node: *node,
-        epoch: args.epoch,
-        kind: args.kind,
-        evidence_hash: args.evidence_hash,
-        issued_at: args.issued_at,
-    }
-    .to_signed_bytes();
-    let (precompile, nodes) = vouched(&message, manager, verifiers);
+    let (precompile, nodes) = vouched(&violation_message(node, &args), manager, verifiers);
+    let ifx = IfxToken {
+        mint: *ifx_mint,
+        token_program: *ifx_token_program,
+    };
     vec![
         precompile,
         instructions::report_violation(
             payer,
             node,
-            &IfxToken {
-                mint: *ifx_mint,
-                token_program: *ifx_token_program,
-            },
+            &ifx,
             args,
             stake_era.map(|era| pda::stake_era(node, era)),
             &nodes,
         ),
     ]
+}
+
+/// [`violation_instructions`] from the parties' endorsements.
+pub fn endorsed_violation_instructions(
+    payer: &Pubkey,
+    node: &Pubkey,
+    ifx: &IfxToken,
+    args: ViolationArgs,
+    stake_era: Option<u32>,
+    endorsements: &[Endorsement],
+) -> Result<Vec<Instruction>, WorkerError> {
+    let (precompile, nodes) = endorsed(&violation_message(node, &args), endorsements)?;
+    Ok(vec![
+        precompile,
+        instructions::report_violation(
+            payer,
+            node,
+            ifx,
+            args,
+            stake_era.map(|era| pda::stake_era(node, era)),
+            &nodes,
+        ),
+    ])
 }
 
 /// Signs `instructions` into a transaction paid by `payer`, refusing one over the size limit.
@@ -240,5 +394,21 @@ mod tests {
                 other.map(|t| wire_bytes(&t).len())
             ),
         }
+    }
+
+    #[test]
+    fn an_endorsement_survives_its_file_and_verifies_only_its_message() {
+        let key = Keypair::new();
+        let node = Pubkey::new_unique();
+        let endorsement = Endorsement::sign(b"attestation bytes", &key, Some(node));
+        let read = Endorsement::from_json(&endorsement.to_json()).unwrap();
+        assert_eq!(read, endorsement);
+        assert!(read.verifies(b"attestation bytes"));
+        assert!(!read.verifies(b"other bytes"));
+        let manager = Endorsement::sign(b"m", &key, None);
+        assert_eq!(
+            Endorsement::from_json(&manager.to_json()).unwrap().node,
+            None
+        );
     }
 }
