@@ -114,11 +114,10 @@ fn endorsed(
             "no endorsements: the manager's signature comes first, then the verifiers'".into(),
         ));
     };
-    if manager.node.is_some() {
+    if let Some(node) = manager.node {
         return Err(WorkerError::Chain(format!(
-            "the first endorsement must be the manager's, but {} signed as node {}'s verifier",
-            manager.signer,
-            manager.node.unwrap_or_default()
+            "the first endorsement must be the manager's, but {} signed as node {node}'s verifier",
+            manager.signer
         )));
     }
     let mut nodes = vec![];
