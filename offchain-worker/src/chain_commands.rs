@@ -11,6 +11,7 @@ use inferix_common::messages::{PorAttestation, SignedMessage, ViolationKind};
 use inferix_sdk::instructions::IfxToken;
 use inferix_sdk::keypair::{read_keypair_file, write_keypair_file};
 use inferix_sdk::node_staking::instructions::{BenchmarkArgs, ViolationArgs};
+use inferix_sdk::signed::{benchmark_message, violation_message};
 use inferix_worker::chain::{self, Endorsement};
 use inferix_worker::por::job::from_hex;
 use inferix_worker::WorkerError;
@@ -138,11 +139,11 @@ impl Message {
             Message::Attestation(fields) => fields.attestation()?.to_signed_bytes(),
             Message::Benchmark(fields) => {
                 let (node, args) = fields.parts()?;
-                chain::benchmark_message(&node, &args)
+                benchmark_message(&node, &args)
             }
             Message::Violation(fields) => {
                 let (node, args) = fields.parts()?;
-                chain::violation_message(&node, &args)
+                violation_message(&node, &args)
             }
         })
     }

@@ -6,7 +6,6 @@ use crate::license::{license_world, LicenseAuthorities, Referral, SaleFixture};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
 use inferix_common::ed25519::new_instruction;
-use inferix_common::messages::{Benchmark, SignedMessage, Violation};
 use inferix_common::price::PriceRules;
 use inferix_sdk::instructions as sdk;
 use node_license::state::LicenseKind;
@@ -596,28 +595,7 @@ pub struct ViolationIssued {
     pub stake_era: Option<u32>,
 }
 
-pub fn benchmark_message(node: &Pubkey, args: &BenchmarkArgs) -> Vec<u8> {
-    Benchmark {
-        config: staking_config_pda(),
-        node: *node,
-        ib_micros: args.ib_micros,
-        scene_set_hash: args.scene_set_hash,
-        issued_at: args.issued_at,
-    }
-    .to_signed_bytes()
-}
-
-pub fn violation_message(node: &Pubkey, args: &ViolationArgs) -> Vec<u8> {
-    Violation {
-        config: staking_config_pda(),
-        node: *node,
-        epoch: args.epoch,
-        kind: args.kind,
-        evidence_hash: args.evidence_hash,
-        issued_at: args.issued_at,
-    }
-    .to_signed_bytes()
-}
+pub use inferix_sdk::signed::{benchmark_message, violation_message};
 
 /// The manager key every test deployment registers in epoch-rewards and node-staking.
 pub fn test_manager() -> Keypair {

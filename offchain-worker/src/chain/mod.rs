@@ -11,11 +11,12 @@ pub mod work;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use base64::Engine;
-use inferix_common::messages::{Benchmark, PorAttestation, SignedMessage, Violation};
+use inferix_common::messages::{PorAttestation, SignedMessage};
 use inferix_sdk::client::{self, ChainError};
 use inferix_sdk::instructions::IfxToken;
 use inferix_sdk::node_staking::instructions::{BenchmarkArgs, ViolationArgs};
-use inferix_sdk::{instructions, pda, signed};
+use inferix_sdk::signed::{self, benchmark_message, violation_message};
+use inferix_sdk::{instructions, pda};
 use solana_hash::Hash;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -45,7 +46,7 @@ fn vouched(
             .iter()
             .map(|v| Endorsement::sign(message, v.operator, Some(v.node))),
     );
-    endorsed(message, &endorsements).expect("fresh signatures in order verify")
+    assemble(message, &endorsements)
 }
 
 /// One party's signature over a message: the manager's (`node` is `None`) or a verifier's (the
@@ -120,14 +121,11 @@ fn endorsed(
             manager.signer
         )));
     }
-    let mut nodes = vec![];
-    for verifier in verifiers {
-        nodes.push(verifier.node.ok_or_else(|| {
-            WorkerError::Chain(format!(
-                "{} signed as a manager: only the first endorsement is the manager's",
-                verifier.signer
-            ))
-        })?);
+    if let Some(manager) = verifiers.iter().find(|v| v.node.is_none()) {
+        return Err(WorkerError::Chain(format!(
+            "{} signed as a manager: only the first endorsement is the manager's",
+            manager.signer
+        )));
     }
     if let Some(wrong) = endorsements.iter().find(|e| !e.verifies(message)) {
         return Err(WorkerError::Chain(format!(
@@ -136,11 +134,18 @@ fn endorsed(
             wrong.signer
         )));
     }
+    Ok(assemble(message, endorsements))
+}
+
+/// The precompile over `message` with `endorsements` in order, and the verifiers' nodes (the
+/// manager's endorsement, first, names none).
+fn assemble(message: &[u8], endorsements: &[Endorsement]) -> (Instruction, Vec<Pubkey>) {
     let signatures: Vec<(Pubkey, [u8; 64])> = endorsements
         .iter()
         .map(|e| (e.signer, e.signature))
         .collect();
-    Ok((signed::co_signed(message, &signatures), nodes))
+    let nodes = endorsements.iter().filter_map(|e| e.node).collect();
+    (signed::co_signed(message, &signatures), nodes)
 }
 
 /// [`attestation_instructions`] from the parties' endorsements.
@@ -212,18 +217,6 @@ pub fn benchmark_instructions(
     ]
 }
 
-/// The bytes a `Benchmark` of `node` is signed as.
-pub fn benchmark_message(node: &Pubkey, args: &BenchmarkArgs) -> Vec<u8> {
-    Benchmark {
-        config: pda::staking_config(),
-        node: *node,
-        ib_micros: args.ib_micros,
-        scene_set_hash: args.scene_set_hash,
-        issued_at: args.issued_at,
-    }
-    .to_signed_bytes()
-}
-
 /// [`benchmark_instructions`] from the parties' endorsements.
 pub fn endorsed_benchmark_instructions(
     node: &Pubkey,
@@ -236,19 +229,6 @@ pub fn endorsed_benchmark_instructions(
         precompile,
         instructions::update_ib(node, price, args, &nodes),
     ])
-}
-
-/// The bytes a `Violation` of `node` is signed as.
-pub fn violation_message(node: &Pubkey, args: &ViolationArgs) -> Vec<u8> {
-    Violation {
-        config: pda::staking_config(),
-        node: *node,
-        epoch: args.epoch,
-        kind: args.kind,
-        evidence_hash: args.evidence_hash,
-        issued_at: args.issued_at,
-    }
-    .to_signed_bytes()
 }
 
 /// The precompile with the manager's and the verifiers' signatures over a `Violation`, and
