@@ -63,6 +63,13 @@ async fn migrations_and_a_license_purchase_over_json_rpc() {
     assert_eq!(record.owner, inferix_sdk::node_license::ID);
 
     // A program's refusal comes back named through the RPC preflight error, nothing paid.
+    let sol_before = net
+        .chain
+        .account(&alice.pubkey())
+        .await
+        .unwrap()
+        .unwrap()
+        .lamports;
     let refused = net
         .inferix(
             &alice,
@@ -74,6 +81,14 @@ async fn migrations_and_a_license_purchase_over_json_rpc() {
         refused.to_string().contains("(TierNotOpen, error 6015)"),
         "{refused}"
     );
+    let sol_after = net
+        .chain
+        .account(&alice.pubkey())
+        .await
+        .unwrap()
+        .unwrap()
+        .lamports;
+    assert_eq!(sol_after, sol_before, "no fee, no payment");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
