@@ -1,0 +1,759 @@
+//! Jobs from intake to verified frame: scenes and jobs in, leases out (deadlines from the job's
+//! cost and the worker's IB), frames back, the worker's committee's verdicts, and a sweeper
+//! that takes back expired leases and backs off workers that keep losing them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anchor_lang::prelude::Pubkey;
+use axum::http::StatusCode;
+use base64::Engine;
+use inferix_node_api::committee::committee;
+use inferix_node_api::wire::{
+    AcceptedJob, Heartbeat, JobLease, JobRequest, JobStatus, ResultUpload, SceneUploaded,
+    VerdictPost, VerificationTask,
+};
+use inferix_node_api::{hex, random_bytes, sha256, unix_now};
+use inferix_worker::chain::work::job_ibm_micros;
+use inferix_worker::por::job::{Commitment, Job, VerificationKey};
+use inferix_worker::por::manager::create_job;
+use inferix_worker::por::tiles::frame_root;
+use inferix_worker::scene::builtin;
+use inferix_worker::{RenderSettings, Scene, WorkerError};
+use sqlx::Row;
+
+use crate::server::{ApiErr, Manager};
+use crate::store::{self, JobRow};
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+fn bad(name: &str, message: impl Into<String>) -> ApiErr {
+    ApiErr::new(StatusCode::UNPROCESSABLE_ENTITY, name, message)
+}
+
+fn new_id() -> String {
+    hex(&random_bytes::<16>())
+}
+
+/// A scene upload: a GLB, or a self-contained glTF (JSON with embedded buffers), loaded once
+/// to refuse what the renderer cannot draw; stored by content hash.
+pub async fn store_scene(m: &Manager, bytes: Vec<u8>) -> Result<SceneUploaded, ApiErr> {
+    let extension = if bytes.starts_with(b"glTF") {
+        "glb"
+    } else if serde_json::from_slice::<serde_json::Value>(&bytes)
+        .is_ok_and(|v| v.get("asset").is_some())
+    {
+        "gltf"
+    } else {
+        return Err(bad(
+            "NotGltf",
+            "the upload is neither a GLB (magic 'glTF') nor a glTF JSON document with an 'asset'",
+        ));
+    };
+    let hash = hex(&sha256(&bytes));
+    let key = format!("scenes/{hash}.{extension}");
+    let size = bytes.len() as u64;
+    if !m.objects.exists(&key) {
+        let staged = m.objects.path(&format!("tmp/{hash}.{extension}"));
+        std::fs::write(&staged, &bytes).map_err(ApiErr::internal)?;
+        let path = staged.clone();
+        let loaded = tokio::task::spawn_blocking(move || Scene::load(&path.to_string_lossy(), 1.0))
+            .await
+            .map_err(ApiErr::internal)?;
+        let scene = match loaded {
+            Ok(scene) => scene,
+            Err(e) => {
+                let _ = std::fs::remove_file(&staged);
+                return Err(scene_error(e));
+            }
+        };
+        std::fs::rename(&staged, m.objects.path(&key)).map_err(ApiErr::internal)?;
+        sqlx::query(
+            "INSERT INTO scenes (hash, extension, bytes, triangles, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(&hash)
+        .bind(extension)
+        .bind(size as i64)
+        .bind(scene.triangles.len() as i64)
+        .bind(unix_now())
+        .execute(&m.db)
+        .await?;
+    }
+    let triangles: i64 = sqlx::query_scalar("SELECT triangles FROM scenes WHERE hash = ?")
+        .bind(&hash)
+        .fetch_one(&m.db)
+        .await?;
+    Ok(SceneUploaded {
+        scene: format!("sha256:{hash}"),
+        bytes: size,
+        triangles: triangles as u64,
+    })
+}
+
+fn scene_error(e: WorkerError) -> ApiErr {
+    match e {
+        WorkerError::UnsupportedGltf { feature, .. } => bad(
+            "UnsupportedFeature",
+            format!("the scene uses {feature}, which the renderer does not support"),
+        ),
+        WorkerError::CorruptScene { reason, .. } => bad(
+            "CorruptScene",
+            format!("the glTF could not be read: {reason}"),
+        ),
+        WorkerError::SceneTooLarge { .. } => bad("SceneTooLarge", e.to_string()),
+        other => bad("InvalidScene", other.to_string()),
+    }
+}
+
+/// Validates a job, places its PoR noise with the manager's secret and queues it. Nothing is
+/// queued unless every check passed.
+pub async fn submit_job(m: &Manager, customer: &str, r: JobRequest) -> Result<JobStatus, ApiErr> {
+    let settings = RenderSettings::new(r.width, r.height, r.samples_per_pixel, 0);
+    settings
+        .validate()
+        .map_err(|e| bad("InvalidSettings", e.to_string()))?;
+    let samples = r.width as u64 * r.height as u64 * r.samples_per_pixel as u64;
+    if samples > m.config.max_samples_per_job {
+        return Err(bad(
+            "JobTooLarge",
+            format!(
+                "{samples} samples (width × height × samples per pixel); this manager takes at most {}",
+                m.config.max_samples_per_job
+            ),
+        ));
+    }
+    let (spec, asset, extension) = match r.scene.strip_prefix("sha256:") {
+        Some(hash) => {
+            let extension: Option<String> =
+                sqlx::query_scalar("SELECT extension FROM scenes WHERE hash = ?")
+                    .bind(hash)
+                    .fetch_optional(&m.db)
+                    .await?;
+            let extension = extension.ok_or_else(|| {
+                bad(
+                    "UnknownScene",
+                    format!("no scene was uploaded with hash {hash}: POST it to /v1/scenes first"),
+                )
+            })?;
+            let path = m.objects.path(&format!("scenes/{hash}.{extension}"));
+            (
+                path.to_string_lossy().into_owned(),
+                Some(hash.to_string()),
+                Some(extension),
+            )
+        }
+        None if builtin::by_name(&r.scene).is_some() => (r.scene.clone(), None, None),
+        None => {
+            return Err(bad(
+                "UnknownScene",
+                format!(
+                    "'{}' is neither a built-in scene ({}) nor an uploaded 'sha256:<hash>'",
+                    r.scene,
+                    builtin::NAMES.join(", ")
+                ),
+            ))
+        }
+    };
+    let job_id = random_bytes::<32>();
+    let renderer = m.renderer.clone();
+    let secret = m.secret.clone();
+    let noise = m.config.noise_objects;
+    let seed_settings = RenderSettings::new(
+        r.width,
+        r.height,
+        r.samples_per_pixel,
+        u64::from_le_bytes(job_id[..8].try_into().expect("8 bytes")),
+    );
+    let started = std::time::Instant::now();
+    let created = tokio::task::spawn_blocking(move || {
+        let renderer = renderer.lock().expect("renderer");
+        create_job(&renderer, &spec, &seed_settings, &secret, job_id, noise)
+    })
+    .await
+    .map_err(ApiErr::internal)?
+    .map_err(|e| match e {
+        WorkerError::PorPlacement(reason) => bad(
+            "PorPlacementFailed",
+            format!("the PoR noise cannot be placed in this scene at this size: {reason}"),
+        ),
+        other => scene_error(other),
+    })?;
+    m.metrics.add(
+        "manager_cpu_seconds_total",
+        started.elapsed().as_millis() as u64 / 1000,
+    );
+    let mut job = created.job;
+    // Nodes load an uploaded scene from their own cache; the path here is the manager's.
+    if let (Some(hash), Some(ext)) = (&asset, &extension) {
+        job.scene = format!("{hash}.{ext}");
+    }
+    let ibm_micros = job_ibm_micros(r.width, r.height, r.samples_per_pixel, &m.reference);
+    sqlx::query(
+        "INSERT INTO jobs (id, customer, scene, asset, asset_extension, width, height, samples_per_pixel, ibm_micros, job_json, key_json, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)",
+    )
+    .bind(&job.job_id)
+    .bind(customer)
+    .bind(&r.scene)
+    .bind(&asset)
+    .bind(&extension)
+    .bind(r.width as i64)
+    .bind(r.height as i64)
+    .bind(r.samples_per_pixel as i64)
+    .bind(ibm_micros as i64)
+    .bind(serde_json::to_string(&job).expect("jobs serialize"))
+    .bind(serde_json::to_string(&created.key).expect("keys serialize"))
+    .bind(unix_now())
+    .execute(&m.db)
+    .await?;
+    m.metrics.inc("jobs_submitted_total");
+    tracing::info!(job = %job.job_id, customer, scene = %r.scene, width = r.width, height = r.height, spp = r.samples_per_pixel, prerender_ms = created.prerender_ms, "job queued");
+    job_status(m, customer, &job.job_id).await
+}
+
+pub async fn job_status(m: &Manager, customer: &str, id: &str) -> Result<JobStatus, ApiErr> {
+    let job = customer_job(m, customer, id).await?;
+    let verified = match &job.verified_attempt {
+        Some(attempt) => sqlx::query("SELECT worker, epoch FROM attempts WHERE id = ?")
+            .bind(attempt)
+            .fetch_optional(&m.db)
+            .await?
+            .map(|r| {
+                (
+                    r.get::<String, _>("worker"),
+                    r.get::<i64, _>("epoch") as u32,
+                )
+            }),
+        None => None,
+    };
+    Ok(JobStatus {
+        job_id: job.id.clone(),
+        status: job.status.clone(),
+        scene: job.scene.clone(),
+        width: job.width,
+        height: job.height,
+        samples_per_pixel: job.samples_per_pixel,
+        ibm_micros: job.ibm_micros,
+        attempts: job.attempts,
+        frame_ready: verified.is_some(),
+        worker: verified.as_ref().map(|v| v.0.clone()),
+        epoch: verified.map(|v| v.1),
+    })
+}
+
+async fn customer_job(m: &Manager, customer: &str, id: &str) -> Result<JobRow, ApiErr> {
+    store::job(&m.db, id)
+        .await?
+        .filter(|j| j.customer == customer)
+        .ok_or_else(|| {
+            ApiErr::new(
+                StatusCode::NOT_FOUND,
+                "UnknownJob",
+                format!("you have no job {id}"),
+            )
+        })
+}
+
+/// The frame, only once the committee accepted it.
+pub async fn verified_frame(m: &Manager, customer: &str, id: &str) -> Result<Vec<u8>, ApiErr> {
+    let job = customer_job(m, customer, id).await?;
+    let attempt = job.verified_attempt.ok_or_else(|| {
+        ApiErr::new(
+            StatusCode::CONFLICT,
+            "FrameNotVerified",
+            format!(
+                "job {id} is {}: its frame is released once the verifier committee accepts it",
+                job.status
+            ),
+        )
+    })?;
+    m.objects
+        .get(&format!("frames/{attempt}.png"))
+        .map_err(ApiErr::internal)
+}
+
+/// Hands the oldest queued job this worker has not failed to verify on, unless the worker is
+/// backed off. The deadline: the job's minutes at the worker's IB, times the cost factor,
+/// plus the slack.
+pub async fn lease_job(
+    m: &Manager,
+    worker: &Pubkey,
+    ib_micros: u64,
+) -> Result<Option<JobLease>, ApiErr> {
+    let worker_text = worker.to_string();
+    let now = unix_now();
+    let _guard = m.dispatch.lock().await;
+    let backoff: Option<i64> =
+        sqlx::query_scalar("SELECT backoff_until FROM worker_failures WHERE worker = ?")
+            .bind(&worker_text)
+            .fetch_optional(&m.db)
+            .await?;
+    if let Some(until) = backoff.filter(|u| *u > now) {
+        return Err(ApiErr::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "WorkerBackedOff",
+            format!(
+                "this worker let {} leases expire in a row; it gets jobs again in {} s",
+                m.config.failures_before_backoff,
+                until - now
+            ),
+        ));
+    }
+    let mut tx = m.db.begin().await?;
+    let row = sqlx::query(
+        "SELECT * FROM jobs WHERE status = 'queued' AND NOT EXISTS (
+             SELECT 1 FROM attempts a WHERE a.job_id = jobs.id AND a.worker = ? AND a.status IN ('rejected', 'disputed'))
+         ORDER BY created_at, id LIMIT 1",
+    )
+    .bind(&worker_text)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(job) = row.as_ref().map(JobRow::from_row) else {
+        return Ok(None);
+    };
+    let minutes = job.ibm_micros as f64 / ib_micros.max(1) as f64;
+    let deadline = now
+        + m.config.lease_slack_secs
+        + (m.config.lease_cost_factor * minutes * 60.0).ceil() as i64;
+    let lease_id = new_id();
+    sqlx::query("INSERT INTO attempts (id, job_id, worker, leased_at, deadline, status) VALUES (?, ?, ?, ?, ?, 'leased')")
+        .bind(&lease_id)
+        .bind(&job.id)
+        .bind(&worker_text)
+        .bind(now)
+        .bind(deadline)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE jobs SET status = 'leased', attempts = attempts + 1 WHERE id = ?")
+        .bind(&job.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    m.metrics.inc("jobs_leased_total");
+    tracing::info!(job = %job.id, lease = %lease_id, worker = %worker, deadline, "job leased");
+    Ok(Some(JobLease {
+        lease_id,
+        job: serde_json::from_str(&job.job_json).map_err(ApiErr::internal)?,
+        asset: job.asset,
+        asset_extension: job.asset_extension,
+        deadline,
+        ibm_micros: job.ibm_micros,
+    }))
+}
+
+pub async fn scene_asset(m: &Manager, hash: &str) -> Result<Vec<u8>, ApiErr> {
+    let extension: Option<String> =
+        sqlx::query_scalar("SELECT extension FROM scenes WHERE hash = ?")
+            .bind(hash)
+            .fetch_optional(&m.db)
+            .await?;
+    let extension = extension.ok_or_else(|| {
+        ApiErr::new(
+            StatusCode::NOT_FOUND,
+            "UnknownAsset",
+            format!("no scene {hash}"),
+        )
+    })?;
+    m.objects
+        .get(&format!("scenes/{hash}.{extension}"))
+        .map_err(ApiErr::internal)
+}
+
+/// The worker's attempt under `lease_id`, refused unless it is this worker's and still live.
+async fn live_attempt(
+    m: &Manager,
+    worker: &Pubkey,
+    lease_id: &str,
+) -> Result<(String, i64), ApiErr> {
+    let row = sqlx::query("SELECT job_id, worker, status, deadline FROM attempts WHERE id = ?")
+        .bind(lease_id)
+        .fetch_optional(&m.db)
+        .await?
+        .filter(|r| r.get::<String, _>("worker") == worker.to_string())
+        .ok_or_else(|| {
+            ApiErr::new(
+                StatusCode::NOT_FOUND,
+                "UnknownLease",
+                format!("this worker holds no lease {lease_id}"),
+            )
+        })?;
+    let deadline: i64 = row.get("deadline");
+    if row.get::<String, _>("status") != "leased" || deadline < unix_now() {
+        return Err(ApiErr::new(
+            StatusCode::GONE,
+            "LeaseExpired",
+            format!("lease {lease_id} ended (deadline {deadline}): the job went back to the queue"),
+        ));
+    }
+    Ok((row.get("job_id"), deadline))
+}
+
+pub async fn heartbeat(
+    m: &Manager,
+    worker: &Pubkey,
+    lease_id: &str,
+    beat: &Heartbeat,
+) -> Result<(), ApiErr> {
+    live_attempt(m, worker, lease_id).await?;
+    sqlx::query("UPDATE attempts SET rows_done = ? WHERE id = ?")
+        .bind(beat.rows_done as i64)
+        .bind(lease_id)
+        .execute(&m.db)
+        .await?;
+    Ok(())
+}
+
+/// A frame under a live lease: checked against its commitment and the job, stored, and handed
+/// to the worker's committee for this epoch.
+pub async fn upload_result(
+    m: &Manager,
+    worker: &Pubkey,
+    lease_id: &str,
+    upload: ResultUpload,
+) -> Result<serde_json::Value, ApiErr> {
+    let (job_id, _) = live_attempt(m, worker, lease_id).await?;
+    let job = store::job(&m.db, &job_id)
+        .await?
+        .ok_or_else(|| ApiErr::internal("lease without job"))?;
+    let c = &upload.commitment;
+    let png = B64
+        .decode(&upload.frame_png_base64)
+        .map_err(|_| bad("MalformedFrame", "frame_png_base64 is not base64"))?;
+    let (width, height, rgb8) = decode_png(&png)?;
+    if c.job_id != job.id
+        || (width, height) != (job.width, job.height)
+        || (c.width, c.height) != (job.width, job.height)
+    {
+        return Err(bad(
+            "ResultMismatch",
+            format!(
+                "the commitment or frame is for job {} at {}×{}; the lease is for job {} at {}×{}",
+                c.job_id, width, height, job.id, job.width, job.height
+            ),
+        ));
+    }
+    let root = hex(&frame_root(width, height, &rgb8));
+    if root != c.frame_root {
+        return Err(bad(
+            "FrameMismatch",
+            format!(
+                "the frame's root is {root}, the commitment says {}",
+                c.frame_root
+            ),
+        ));
+    }
+    let (epoch, _) = m
+        .chain
+        .epoch_now()
+        .await
+        .inspect_err(|_| m.metrics.inc("rpc_errors_total"))?;
+    let verifiers = m
+        .chain
+        .active_verifiers()
+        .await
+        .inspect_err(|_| m.metrics.inc("rpc_errors_total"))?;
+    let drawn = committee(epoch, worker, &verifiers, m.config.committee_size);
+    m.objects
+        .put(&format!("frames/{lease_id}.png"), &png)
+        .map_err(ApiErr::internal)?;
+    let _guard = m.dispatch.lock().await;
+    let mut tx = m.db.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE attempts SET status = 'verifying', epoch = ?, commitment_json = ?, job_hash = ?, frame_root = ?, uploaded_at = ? WHERE id = ? AND status = 'leased'",
+    )
+    .bind(epoch as i64)
+    .bind(serde_json::to_string(c).expect("commitments serialize"))
+    .bind(&c.job_hash)
+    .bind(&root)
+    .bind(unix_now())
+    .bind(lease_id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(ApiErr::new(
+            StatusCode::GONE,
+            "LeaseExpired",
+            format!("lease {lease_id} ended while the frame was uploading"),
+        ));
+    }
+    sqlx::query("UPDATE jobs SET status = 'verifying' WHERE id = ?")
+        .bind(&job.id)
+        .execute(&mut *tx)
+        .await?;
+    for verifier in &drawn {
+        sqlx::query(
+            "INSERT INTO verifications (id, attempt_id, verifier, status) VALUES (?, ?, ?, 'open')",
+        )
+        .bind(new_id())
+        .bind(lease_id)
+        .bind(verifier.to_string())
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE worker_failures SET failures = 0 WHERE worker = ?")
+        .bind(worker.to_string())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    m.metrics.inc("results_uploaded_total");
+    tracing::info!(job = %job.id, lease = %lease_id, worker = %worker, epoch, committee = ?drawn.iter().map(|v| v.to_string()).collect::<Vec<_>>(), "frame uploaded, committee verifying");
+    Ok(
+        serde_json::json!({ "epoch": epoch, "committee": drawn.iter().map(|v| v.to_string()).collect::<Vec<_>>() }),
+    )
+}
+
+fn decode_png(png: &[u8]) -> Result<(u32, u32, Vec<u8>), ApiErr> {
+    let staged = std::env::temp_dir().join(format!("ifx-frame-{}.png", hex(&random_bytes::<8>())));
+    std::fs::write(&staged, png).map_err(ApiErr::internal)?;
+    let decoded = inferix_worker::frame::read_png_rgb8(&staged);
+    let _ = std::fs::remove_file(&staged);
+    decoded.map_err(|e| {
+        bad(
+            "MalformedFrame",
+            format!("the frame is not an 8-bit RGB PNG: {e}"),
+        )
+    })
+}
+
+pub async fn accepted_work(
+    m: &Manager,
+    worker: &Pubkey,
+    epoch: u32,
+) -> Result<Vec<AcceptedJob>, ApiErr> {
+    let rows = sqlx::query(
+        "SELECT a.job_id, a.job_hash, a.frame_root, a.epoch, j.ibm_micros FROM attempts a JOIN jobs j ON j.id = a.job_id
+         WHERE a.worker = ? AND a.status = 'accepted' AND a.epoch = ? ORDER BY a.uploaded_at, a.job_id",
+    )
+    .bind(worker.to_string())
+    .bind(epoch as i64)
+    .fetch_all(&m.db)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| AcceptedJob {
+            job_id: r.get("job_id"),
+            job_hash: r.get("job_hash"),
+            frame_root: r.get("frame_root"),
+            ibm_micros: r.get::<i64, _>("ibm_micros") as u64,
+            epoch: r.get::<i64, _>("epoch") as u32,
+        })
+        .collect())
+}
+
+/// The oldest open (or abandoned) verification of this verifier, with the key and the frame.
+pub async fn lease_verification(
+    m: &Manager,
+    verifier: &Pubkey,
+) -> Result<Option<VerificationTask>, ApiErr> {
+    let now = unix_now();
+    let deadline = now + m.config.verification_deadline_secs;
+    let _guard = m.dispatch.lock().await;
+    let row = sqlx::query(
+        "SELECT v.id, v.attempt_id, a.worker, a.epoch, a.commitment_json, j.* FROM verifications v
+         JOIN attempts a ON a.id = v.attempt_id JOIN jobs j ON j.id = a.job_id
+         WHERE v.verifier = ? AND (v.status = 'open' OR (v.status = 'leased' AND v.deadline < ?))
+         ORDER BY a.uploaded_at, v.id LIMIT 1",
+    )
+    .bind(verifier.to_string())
+    .bind(now)
+    .fetch_optional(&m.db)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let task_id: String = row.get(0);
+    let attempt_id: String = row.get(1);
+    sqlx::query("UPDATE verifications SET status = 'leased', deadline = ? WHERE id = ?")
+        .bind(deadline)
+        .bind(&task_id)
+        .execute(&m.db)
+        .await?;
+    let job = JobRow::from_row(&row);
+    let commitment: Commitment =
+        serde_json::from_str(&row.get::<String, _>("commitment_json")).map_err(ApiErr::internal)?;
+    let png = m
+        .objects
+        .get(&format!("frames/{attempt_id}.png"))
+        .map_err(ApiErr::internal)?;
+    Ok(Some(VerificationTask {
+        task_id,
+        job_id: job.id.clone(),
+        worker: row
+            .get::<String, _>("worker")
+            .parse()
+            .map_err(ApiErr::internal)?,
+        epoch: row.get::<i64, _>("epoch") as u32,
+        ibm_micros: job.ibm_micros,
+        job: serde_json::from_str::<Job>(&job.job_json).map_err(ApiErr::internal)?,
+        key: serde_json::from_str::<VerificationKey>(&job.key_json).map_err(ApiErr::internal)?,
+        asset: job.asset,
+        asset_extension: job.asset_extension,
+        commitment,
+        frame_png_base64: B64.encode(png),
+        deadline,
+    }))
+}
+
+/// Records a verdict; once the whole committee has answered, the frame is accepted (every
+/// verdict accepts), rejected (every verdict rejects: a Violation goes to the committee for
+/// signatures) or disputed; a job not accepted goes back to the queue for another worker.
+pub async fn post_verdict(
+    m: &Manager,
+    verifier: &Pubkey,
+    task_id: &str,
+    verdict: VerdictPost,
+) -> Result<(), ApiErr> {
+    let _guard = m.dispatch.lock().await;
+    let row = sqlx::query("SELECT attempt_id, verifier, status FROM verifications WHERE id = ?")
+        .bind(task_id)
+        .fetch_optional(&m.db)
+        .await?
+        .filter(|r| r.get::<String, _>("verifier") == verifier.to_string())
+        .ok_or_else(|| {
+            ApiErr::new(
+                StatusCode::NOT_FOUND,
+                "UnknownTask",
+                format!("no verification task {task_id} for this verifier"),
+            )
+        })?;
+    if row.get::<String, _>("status") == "done" {
+        return Err(ApiErr::new(
+            StatusCode::CONFLICT,
+            "VerdictAlreadyPosted",
+            format!("task {task_id} already has this verifier's verdict"),
+        ));
+    }
+    let attempt_id: String = row.get("attempt_id");
+    let mut tx = m.db.begin().await?;
+    sqlx::query("UPDATE verifications SET status = 'done', accepted = ?, reasons = ?, evidence_hash = ? WHERE id = ?")
+        .bind(verdict.accepted)
+        .bind(serde_json::to_string(&verdict.reasons).expect("strings serialize"))
+        .bind(&verdict.evidence_hash)
+        .bind(task_id)
+        .execute(&mut *tx)
+        .await?;
+    let tallies = sqlx::query("SELECT status, accepted FROM verifications WHERE attempt_id = ?")
+        .bind(&attempt_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    let pending = tallies
+        .iter()
+        .any(|r| r.get::<String, _>("status") != "done");
+    let accepting = tallies
+        .iter()
+        .filter(|r| r.get::<Option<bool>, _>("accepted") == Some(true))
+        .count();
+    m.metrics.inc("verdicts_total");
+    tracing::info!(task = %task_id, attempt = %attempt_id, verifier = %verifier, accepted = verdict.accepted, reasons = ?verdict.reasons, "verdict");
+    let mut violation = None;
+    if !pending {
+        let attempt = sqlx::query("SELECT a.job_id, a.worker, a.epoch, a.job_hash, a.frame_root, j.ibm_micros FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE a.id = ?")
+            .bind(&attempt_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let job_id: String = attempt.get("job_id");
+        let outcome = if accepting == tallies.len() {
+            "accepted"
+        } else if accepting == 0 {
+            "rejected"
+        } else {
+            "disputed"
+        };
+        sqlx::query("UPDATE attempts SET status = ? WHERE id = ?")
+            .bind(outcome)
+            .bind(&attempt_id)
+            .execute(&mut *tx)
+            .await?;
+        if outcome == "accepted" {
+            sqlx::query("UPDATE jobs SET status = 'verified', verified_attempt = ? WHERE id = ?")
+                .bind(&attempt_id)
+                .bind(&job_id)
+                .execute(&mut *tx)
+                .await?;
+            m.metrics.inc("jobs_verified_total");
+            m.metrics.add(
+                "ibm_accepted_micros_total",
+                attempt.get::<i64, _>("ibm_micros") as u64,
+            );
+        } else {
+            sqlx::query("UPDATE jobs SET status = 'queued' WHERE id = ?")
+                .bind(&job_id)
+                .execute(&mut *tx)
+                .await?;
+            m.metrics.inc("jobs_rejected_total");
+            if outcome == "rejected" {
+                violation = Some((
+                    job_id.clone(),
+                    attempt.get::<String, _>("worker"),
+                    attempt.get::<i64, _>("epoch") as u32,
+                    attempt.get::<String, _>("job_hash"),
+                    attempt.get::<String, _>("frame_root"),
+                ));
+            }
+        }
+        tracing::info!(job = %job_id, attempt = %attempt_id, outcome, "committee decided");
+    }
+    tx.commit().await?;
+    if let Some((job_id, worker, epoch, job_hash, frame_root)) = violation {
+        crate::relay::propose_violation(
+            m,
+            &attempt_id,
+            &job_id,
+            &worker,
+            epoch,
+            &job_hash,
+            &frame_root,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Every second: leases past their deadline go back to the queue (and count against their
+/// worker), abandoned verifications reopen, old nonces are forgotten.
+pub async fn sweep_forever(m: Arc<Manager>) {
+    loop {
+        if let Err(e) = sweep(&m).await {
+            tracing::warn!(error = %e, "sweep failed");
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+async fn sweep(m: &Manager) -> sqlx::Result<()> {
+    let now = unix_now();
+    let _guard = m.dispatch.lock().await;
+    let expired = sqlx::query(
+        "SELECT id, job_id, worker FROM attempts WHERE status = 'leased' AND deadline < ?",
+    )
+    .bind(now)
+    .fetch_all(&m.db)
+    .await?;
+    for row in expired {
+        let (id, job_id, worker): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+        let mut tx = m.db.begin().await?;
+        sqlx::query("UPDATE attempts SET status = 'expired' WHERE id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE jobs SET status = 'queued' WHERE id = ? AND status = 'leased'")
+            .bind(&job_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO worker_failures (worker, failures, backoff_until) VALUES (?, 1, 0)
+             ON CONFLICT (worker) DO UPDATE SET failures = failures + 1",
+        )
+        .bind(&worker)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE worker_failures SET backoff_until = ?, failures = 0 WHERE worker = ? AND failures >= ?")
+            .bind(now + m.config.backoff_secs)
+            .bind(&worker)
+            .bind(m.config.failures_before_backoff)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        m.metrics.inc("leases_expired_total");
+        tracing::warn!(lease = %id, job = %job_id, worker = %worker, "lease expired; job queued again");
+    }
+    store::forget_nonces(&m.db, now).await
+}

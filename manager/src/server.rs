@@ -1,0 +1,385 @@
+//! The manager process: its state, the node authentication every node route goes through,
+//! errors as named JSON, the background loops and a graceful stop.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anchor_lang::prelude::Pubkey;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use inferix_node_api::auth::{AuthError, RequestSignature, MAX_SKEW_SECS};
+use inferix_node_api::chain_view::{kind_name, ChainView};
+use inferix_node_api::ops::{MetricKind, Metrics};
+use inferix_node_api::wire::ApiError;
+use inferix_node_api::{hex, sha256, unix_now};
+use inferix_sdk::client::ChainError;
+use inferix_sdk::node_license::state::LicenseKind;
+use inferix_sdk::node_staking::state::Node;
+use inferix_worker::bench::BenchReference;
+use inferix_worker::gpu::Gpu;
+use inferix_worker::por::manager::check_secret;
+use inferix_worker::Renderer;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+use crate::config::ManagerConfig;
+use crate::objects::Objects;
+use crate::store::{self, Db};
+
+pub const METRICS: &[(&str, MetricKind, &str)] = &[
+    (
+        "jobs_submitted_total",
+        MetricKind::Counter,
+        "Jobs customers submitted.",
+    ),
+    (
+        "jobs_leased_total",
+        MetricKind::Counter,
+        "Job leases handed to workers.",
+    ),
+    (
+        "leases_expired_total",
+        MetricKind::Counter,
+        "Leases that passed their deadline; the job went back to the queue.",
+    ),
+    (
+        "results_uploaded_total",
+        MetricKind::Counter,
+        "Frames workers uploaded under a valid lease.",
+    ),
+    (
+        "verdicts_total",
+        MetricKind::Counter,
+        "Verdicts verifiers posted.",
+    ),
+    (
+        "jobs_verified_total",
+        MetricKind::Counter,
+        "Jobs whose committee accepted the frame.",
+    ),
+    (
+        "jobs_rejected_total",
+        MetricKind::Counter,
+        "Frames the committee rejected (or split on); the job was queued again.",
+    ),
+    (
+        "ibm_accepted_micros_total",
+        MetricKind::Counter,
+        "IBM (millionths) of the jobs verified.",
+    ),
+    (
+        "attestations_cosigned_total",
+        MetricKind::Counter,
+        "Attestations the manager co-signed.",
+    ),
+    (
+        "violations_submitted_total",
+        MetricKind::Counter,
+        "Violations that landed on chain.",
+    ),
+    (
+        "violations_failed_total",
+        MetricKind::Counter,
+        "Violation submissions the chain refused or that failed.",
+    ),
+    (
+        "requests_refused_total",
+        MetricKind::Counter,
+        "Node requests refused (authentication, replay, state).",
+    ),
+    (
+        "rpc_errors_total",
+        MetricKind::Counter,
+        "Errors talking to the RPC node.",
+    ),
+    (
+        "lease_latency_seconds",
+        MetricKind::Histogram,
+        "Time to answer a job lease request.",
+    ),
+    (
+        "manager_cpu_seconds_total",
+        MetricKind::Counter,
+        "CPU seconds the manager spent on PoR preparation (noise placement pre-renders).",
+    ),
+];
+
+/// An API error: HTTP status, name and what to do.
+#[derive(Debug)]
+pub struct ApiErr {
+    pub status: StatusCode,
+    pub name: String,
+    pub message: String,
+}
+
+impl ApiErr {
+    pub fn new(status: StatusCode, name: &str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            name: name.to_string(),
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal", e.to_string())
+    }
+}
+
+impl From<sqlx::Error> for ApiErr {
+    fn from(e: sqlx::Error) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "DatabaseError",
+            e.to_string(),
+        )
+    }
+}
+
+impl From<ChainError> for ApiErr {
+    fn from(e: ChainError) -> Self {
+        Self::new(StatusCode::BAD_GATEWAY, "ChainUnavailable", e.to_string())
+    }
+}
+
+impl From<AuthError> for ApiErr {
+    fn from(e: AuthError) -> Self {
+        let status = match e {
+            AuthError::UnregisteredNode(_)
+            | AuthError::WrongNodeKind { .. }
+            | AuthError::NodeNotActive(_)
+            | AuthError::NodeBlacklisted(_) => StatusCode::FORBIDDEN,
+            _ => StatusCode::UNAUTHORIZED,
+        };
+        Self::new(status, e.name(), e.to_string())
+    }
+}
+
+impl IntoResponse for ApiErr {
+    fn into_response(self) -> Response {
+        let body = ApiError {
+            error: self.name,
+            message: self.message,
+        };
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+pub struct Manager {
+    pub config: ManagerConfig,
+    pub db: Db,
+    pub chain: ChainView,
+    pub key: Keypair,
+    pub secret: Vec<u8>,
+    pub renderer: Arc<std::sync::Mutex<Renderer>>,
+    pub reference: BenchReference,
+    pub metrics: Arc<Metrics>,
+    pub objects: Objects,
+    /// Serializes the changes that pick a row (leases, verdicts) so no two requests take the
+    /// same one.
+    pub dispatch: tokio::sync::Mutex<()>,
+    nodes: std::sync::Mutex<HashMap<Pubkey, (Node, Instant)>>,
+}
+
+/// Which nodes a route accepts.
+#[derive(Clone, Copy)]
+pub enum Caller {
+    Worker,
+    Verifier,
+    AnyNode,
+}
+
+impl Manager {
+    /// The node a request comes from, after checking its signature, its freshness, its nonce
+    /// and the node on chain (registered, the right kind, active, not blacklisted).
+    pub async fn authenticate(
+        &self,
+        caller: Caller,
+        method: &axum::http::Method,
+        path_and_query: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<(Pubkey, Node), ApiErr> {
+        let result = self
+            .check_request(caller, method, path_and_query, headers, body)
+            .await;
+        if result.is_err() {
+            self.metrics.inc("requests_refused_total");
+        }
+        result
+    }
+
+    async fn check_request(
+        &self,
+        caller: Caller,
+        method: &axum::http::Method,
+        path_and_query: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<(Pubkey, Node), ApiErr> {
+        let signature =
+            RequestSignature::from_headers(|name| headers.get(name).and_then(|v| v.to_str().ok()))?;
+        let node = self.node(&signature.node).await?;
+        signature.check(
+            &node.operator,
+            method.as_str(),
+            path_and_query,
+            body,
+            unix_now(),
+        )?;
+        let expected = match caller {
+            Caller::Worker => Some(LicenseKind::Worker),
+            Caller::Verifier => Some(LicenseKind::Verifier),
+            Caller::AnyNode => None,
+        };
+        if let Some(expected) = expected.filter(|k| *k != node.kind) {
+            return Err(AuthError::WrongNodeKind {
+                node: signature.node,
+                expected: kind_name(expected),
+                found: kind_name(node.kind),
+            }
+            .into());
+        }
+        if node.blacklisted {
+            return Err(AuthError::NodeBlacklisted(signature.node).into());
+        }
+        if !node.is_active() {
+            return Err(AuthError::NodeNotActive(signature.node).into());
+        }
+        let fresh = store::use_nonce(
+            &self.db,
+            &signature.node.to_string(),
+            &signature.nonce,
+            signature.timestamp + 2 * MAX_SKEW_SECS,
+        )
+        .await?;
+        if !fresh {
+            return Err(AuthError::ReplayedRequest {
+                nonce: signature.nonce,
+            }
+            .into());
+        }
+        Ok((signature.node, node))
+    }
+
+    /// The node at `address`, from the chain at most `node_cache_secs` ago.
+    async fn node(&self, address: &Pubkey) -> Result<Node, ApiErr> {
+        let ttl = Duration::from_secs(self.config.node_cache_secs);
+        if let Some((node, at)) = self.nodes.lock().expect("node cache").get(address) {
+            if at.elapsed() < ttl {
+                return Ok(node.clone());
+            }
+        }
+        let node = match self.chain.node(address).await {
+            Ok(Some(node)) => node,
+            Ok(None) | Err(ChainError::BadAccount { .. }) => {
+                return Err(AuthError::UnregisteredNode(*address).into())
+            }
+            Err(e) => {
+                self.metrics.inc("rpc_errors_total");
+                return Err(e.into());
+            }
+        };
+        self.nodes
+            .lock()
+            .expect("node cache")
+            .insert(*address, (node.clone(), Instant::now()));
+        Ok(node)
+    }
+
+    /// The manager's own view for `/health`.
+    pub async fn health(&self) -> serde_json::Value {
+        let jobs = store::count_by_status(&self.db, "jobs")
+            .await
+            .unwrap_or_default();
+        let chain = self.chain.now().await;
+        serde_json::json!({
+            "status": if chain.is_ok() { "ok" } else { "degraded" },
+            "role": "manager",
+            "manager": self.key.pubkey().to_string(),
+            "rpc": { "url": self.chain.url, "reachable": chain.is_ok() },
+            "jobs": jobs.into_iter().collect::<HashMap<_, _>>(),
+            "adapter": self.renderer.lock().expect("renderer").gpu.adapter.label(),
+        })
+    }
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex(&sha256(token.as_bytes()))
+}
+
+fn read_secret(path: &Path) -> Result<Vec<u8>, String> {
+    let secret = std::fs::read(path).map_err(|e| format!("secret_file {}: {e}", path.display()))?;
+    check_secret(&secret).map_err(|e| format!("secret_file {}: {e}", path.display()))?;
+    Ok(secret)
+}
+
+pub async fn issue_token(config: &Path, customer: &str) -> Result<(), String> {
+    let config = ManagerConfig::load(config).map_err(|e| e.to_string())?;
+    let db = store::open(&config.database)
+        .await
+        .map_err(|e| e.to_string())?;
+    let token = format!("ifx_{}", hex(&inferix_node_api::random_bytes::<24>()));
+    store::add_customer(&db, &token_hash(&token), customer, unix_now())
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("{token}");
+    Ok(())
+}
+
+pub async fn serve(config_path: &Path) -> Result<(), String> {
+    inferix_node_api::ops::init_logging();
+    let config = ManagerConfig::load(config_path).map_err(|e| e.to_string())?;
+    let key =
+        inferix_sdk::keypair::read_keypair_file(&config.keypair).map_err(|e| e.to_string())?;
+    let secret = read_secret(&config.secret_file)?;
+    let db = store::open(&config.database)
+        .await
+        .map_err(|e| e.to_string())?;
+    let objects = Objects::open(&config.objects)
+        .map_err(|e| format!("objects folder {}: {e}", config.objects.display()))?;
+    let adapter = (!config.adapter.is_empty()).then_some(config.adapter.as_str());
+    let renderer = Renderer::new(Gpu::open(adapter, None).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(&config.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let manager = Arc::new(Manager {
+        chain: ChainView::new(&config.rpc_url),
+        reference: BenchReference::load(None).map_err(|e| e.to_string())?,
+        metrics: Arc::new(Metrics::new("manager", METRICS)),
+        renderer: Arc::new(std::sync::Mutex::new(renderer)),
+        dispatch: tokio::sync::Mutex::new(()),
+        nodes: std::sync::Mutex::new(HashMap::new()),
+        config,
+        db,
+        key,
+        secret,
+        objects,
+    });
+    let background = [
+        tokio::spawn(crate::dispatch::sweep_forever(manager.clone())),
+        tokio::spawn(crate::relay::submit_violations_forever(manager.clone())),
+    ];
+    tracing::info!(
+        %address,
+        manager = %manager.key.pubkey(),
+        rpc = %manager.config.rpc_url,
+        "manager listening"
+    );
+    println!("inferix-manager listening on http://{address}");
+    let app = crate::api::router(manager.clone());
+    axum::serve(listener, app)
+        .with_graceful_shutdown(inferix_node_api::ops::shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    for task in background {
+        task.abort();
+    }
+    manager.db.close().await;
+    tracing::info!("manager stopped");
+    Ok(())
+}
