@@ -503,11 +503,7 @@ pub async fn upload_result(
 }
 
 fn decode_png(png: &[u8]) -> Result<(u32, u32, Vec<u8>), ApiErr> {
-    let staged = std::env::temp_dir().join(format!("ifx-frame-{}.png", hex(&random_bytes::<8>())));
-    std::fs::write(&staged, png).map_err(ApiErr::internal)?;
-    let decoded = inferix_worker::frame::read_png_rgb8(&staged);
-    let _ = std::fs::remove_file(&staged);
-    decoded.map_err(|e| {
+    inferix_worker::frame::decode_png_rgb8(png).map_err(|e| {
         bad(
             "MalformedFrame",
             format!("the frame is not an 8-bit RGB PNG: {e}"),

@@ -72,30 +72,36 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WorkerError> {
 }
 
 pub fn write_png_rgb8(path: &Path, width: u32, height: u32, rgb: &[u8]) -> Result<(), WorkerError> {
+    let encoded = encode_png_rgb8(width, height, rgb).map_err(|e| output_error(path, e))?;
+    write_file(path, &encoded)
+}
+
+/// An 8-bit sRGB RGB PNG of `rgb` (how frames travel between nodes and the manager).
+pub fn encode_png_rgb8(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
     let mut encoded = Vec::new();
     {
         let mut encoder = png::Encoder::new(&mut encoded, width, height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
         encoder.set_source_srgb(png::SrgbRenderingIntent::Perceptual);
-        let mut writer = encoder.write_header().map_err(|e| output_error(path, e))?;
-        writer
-            .write_image_data(rgb)
-            .map_err(|e| output_error(path, e))?;
+        encoder.write_header()?.write_image_data(rgb)?;
     }
-    write_file(path, &encoded)
+    Ok(encoded)
 }
 
 /// Reads an 8-bit PNG as RGB (alpha dropped, grey expanded).
 pub fn read_png_rgb8(path: &Path) -> Result<(u32, u32, Vec<u8>), WorkerError> {
     let bytes = std::fs::read(path).map_err(|e| WorkerError::from_io(path, e))?;
-    let image =
-        image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).map_err(|e| {
-            WorkerError::Io {
-                path: path.display().to_string(),
-                reason: format!("not a readable PNG: {e}"),
-            }
-        })?;
+    decode_png_rgb8(&bytes).map_err(|reason| WorkerError::Io {
+        path: path.display().to_string(),
+        reason,
+    })
+}
+
+/// Decodes PNG bytes as 8-bit RGB: width, height, pixels.
+pub fn decode_png_rgb8(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), String> {
+    let image = image::load_from_memory_with_format(bytes, image::ImageFormat::Png)
+        .map_err(|e| format!("not a readable PNG: {e}"))?;
     let rgb = image.to_rgb8();
     Ok((rgb.width(), rgb.height(), rgb.into_raw()))
 }
