@@ -499,6 +499,12 @@ impl Worker {
             .await
             .map_err(|e| self.rpc_error(e))?
             .ok_or("the node is not registered")?;
+        // The chain credits at most IB × the minutes elapsed in the epoch: wait until it would.
+        let (epoch_start, _) = config.schedule.bounds(epoch).map_err(|e| e.to_string())?;
+        let minutes = ((chain_now - epoch_start) / 60).max(0) as u128;
+        if cumulative as u128 > node_account.ib_micros as u128 * minutes {
+            return Ok(());
+        }
         let proposal = AttestationProposal {
             epoch,
             seq: last_seq + 1,

@@ -6,6 +6,7 @@
 
 pub mod assertions;
 pub mod buyback;
+pub mod daemons;
 pub mod license;
 pub mod localnet;
 pub mod rewards;

@@ -1,0 +1,403 @@
+//! The node software as separate processes: `inferix-manager`, three `inferix-verifier-daemon`s
+//! and an `inferix-worker-daemon` against a network served over JSON-RPC, each with its own
+//! config file, database and key, on ports of 127.0.0.1. Every process is killed when its
+//! [`Daemon`] is dropped.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use anchor_lang::prelude::Pubkey;
+use inferix_localnet::bank::Bank;
+use inferix_localnet::network::{LocalNet, Profile};
+use inferix_node_api::wire::{ApiError, JobRequest, JobStatus, SceneUploaded};
+use solana_signer::Signer;
+
+use crate::localnet::{Participants, Verifier, Worker};
+use crate::rpcnet::RpcNet;
+
+pub const ONE_IB: u64 = 1_000_000;
+
+/// The workspace's binaries, built once per test process (a no-op when they are fresh).
+pub fn binary(name: &str) -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let dir = BUILT.get_or_init(|| {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "inferix-manager", "-p", "inferix-node-daemons"])
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+            .status()
+            .expect("running cargo build for the daemons");
+        assert!(status.success(), "building the daemons failed");
+        let exe = std::env::current_exe().expect("the test's path");
+        exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf()
+    });
+    dir.join(name)
+}
+
+/// A free port on 127.0.0.1 (bound, then released for the daemon to take).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// One running daemon: its process, the URL it announced, its log.
+pub struct Daemon {
+    pub name: String,
+    bin: PathBuf,
+    args: Vec<String>,
+    child: Option<Child>,
+    pub url: String,
+    pub log: PathBuf,
+}
+
+impl Daemon {
+    /// Starts `bin args…` and waits for it to announce `http://…` on stdout.
+    pub fn start(name: &str, bin: &Path, args: &[String], dir: &Path) -> Daemon {
+        let mut daemon = Daemon {
+            name: name.to_string(),
+            bin: bin.to_path_buf(),
+            args: args.to_vec(),
+            child: None,
+            url: String::new(),
+            log: dir.join(format!("{name}.log")),
+        };
+        daemon.spawn();
+        daemon
+    }
+
+    fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .expect("a log file");
+        let mut child = Command::new(&self.bin)
+            .args(&self.args)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {}: {e}", self.bin.display()));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(at) = line.find("http://") {
+                    let _ = tx.send(line[at..].trim().to_string());
+                }
+            }
+        });
+        self.url = rx
+            .recv_timeout(Duration::from_secs(120))
+            .unwrap_or_else(|_| panic!("{} did not start; its log:\n{}", self.name, self.log_text()));
+        self.child = Some(child);
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// `kill -9`: no chance to clean up.
+    pub fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// SIGTERM, then the exit status.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let mut child = self.child.take().expect("a running daemon");
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        child.wait().expect("waiting for the daemon")
+    }
+
+    /// The same command again (same config, database and port).
+    pub fn restart(&mut self) {
+        self.kill9();
+        self.spawn();
+    }
+
+    pub async fn get(&self, path: &str) -> String {
+        reqwest::get(format!("{}{path}", self.url))
+            .await
+            .and_then(|r| r.error_for_status())
+            .unwrap_or_else(|e| panic!("{} {path}: {e}", self.name))
+            .text()
+            .await
+            .expect("a body")
+    }
+
+    /// A metric's value from `/metrics`.
+    pub async fn metric(&self, name: &str) -> f64 {
+        let text = self.get("/metrics").await;
+        text.lines()
+            .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{} exposes no metric {name}", self.name))
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+pub struct Options {
+    pub verifiers: usize,
+    /// The manager's `lease_slack_secs` (a killed worker's job returns after about this).
+    pub lease_slack_secs: i64,
+    /// Start the worker daemon with the network.
+    pub worker_daemon: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            verifiers: 3,
+            lease_slack_secs: 60,
+            worker_daemon: true,
+        }
+    }
+}
+
+/// A network with its node software running as processes.
+pub struct DaemonNet {
+    pub net: RpcNet,
+    pub dir: PathBuf,
+    pub manager: Daemon,
+    pub manager_db: PathBuf,
+    pub verifiers: Vec<Verifier>,
+    pub verifier_daemons: Vec<Daemon>,
+    pub worker: Worker,
+    pub worker_daemon: Option<Daemon>,
+    pub worker_config: PathBuf,
+    pub token: String,
+    http: reqwest::Client,
+}
+
+fn write(path: &Path, text: &str) -> PathBuf {
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    path.to_path_buf()
+}
+
+impl DaemonNet {
+    /// Deploys with the local profile (10-minute epochs), registers and stakes the verifiers and
+    /// a worker (IB 1) through the CLI, and starts the manager and the daemons.
+    pub async fn start(test: &str, options: Options) -> DaemonNet {
+        if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
+            std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
+        }
+        let dir = std::env::temp_dir().join(format!("inferix-daemons-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("the test folder");
+        let profile = Profile::load(&Profile::local_path()).expect("the local profile");
+        let mut local = LocalNet::with_profile(Bank::start().await, &dir, &profile).await;
+        local.verbose = false;
+        local.deploy().await;
+        let mut net = RpcNet::serve(local).await;
+        let names = ["verifier-1", "verifier-2", "verifier-3", "verifier-4"];
+        let mut verifiers = vec![];
+        for name in names.iter().take(options.verifiers) {
+            verifiers.push(net.verifier(name).await.expect("a verifier"));
+        }
+        let worker = net
+            .worker("worker", ONE_IB, &verifiers)
+            .await
+            .expect("a worker");
+        // Sixty seconds into the epoch, so a minute of work is plausible on chain.
+        net.warp_clock(60).await;
+
+        let manager_port = free_port();
+        std::fs::write(dir.join("manager-secret.bin"), inferix_node_api::random_bytes::<32>()).expect("secret");
+        let manager_config = write(
+            &dir.join("manager.toml"),
+            &format!(
+                "bind = \"127.0.0.1:{manager_port}\"\nrpc_url = \"{}\"\nkeypair = \"{}\"\nsecret_file = \"manager-secret.bin\"\n\
+                 database = \"manager.sqlite\"\nobjects = \"objects\"\nlease_slack_secs = {}\nlease_cost_factor = 3.0\n\
+                 verification_deadline_secs = 60\nnode_cache_secs = 2\n",
+                net.url,
+                net.manager.file.display(),
+                options.lease_slack_secs
+            ),
+        );
+        let token = Command::new(binary("inferix-manager"))
+            .args(["issue-token", "--config", &manager_config.display().to_string(), "--customer", "studio"])
+            .output()
+            .expect("issuing a token");
+        assert!(token.status.success(), "{}", String::from_utf8_lossy(&token.stderr));
+        let token = String::from_utf8(token.stdout).expect("utf-8").trim().to_string();
+        let manager = Daemon::start(
+            "manager",
+            &binary("inferix-manager"),
+            &["serve".into(), "--config".into(), manager_config.display().to_string()],
+            &dir,
+        );
+        let mut verifier_daemons = vec![];
+        for (i, v) in verifiers.iter().enumerate() {
+            let config = node_config(&dir, &format!("verifier-{}", i + 1), &manager.url, &net.url, &v.wallet.file, &v.node);
+            verifier_daemons.push(Daemon::start(
+                &format!("verifier-{}", i + 1),
+                &binary("inferix-verifier-daemon"),
+                &["--config".into(), config.display().to_string()],
+                &dir,
+            ));
+        }
+        let worker_config = node_config(&dir, "worker", &manager.url, &net.url, &worker.wallet.file, &worker.node);
+        let mut this = DaemonNet {
+            manager_db: dir.join("manager.sqlite"),
+            net,
+            dir,
+            manager,
+            verifiers,
+            verifier_daemons,
+            worker,
+            worker_daemon: None,
+            worker_config,
+            token,
+            http: reqwest::Client::new(),
+        };
+        if options.worker_daemon {
+            this.start_worker();
+        }
+        this
+    }
+
+    pub fn start_worker(&mut self) {
+        self.worker_daemon = Some(Daemon::start(
+            "worker",
+            &binary("inferix-worker-daemon"),
+            &["--config".into(), self.worker_config.display().to_string()],
+            &self.dir,
+        ));
+    }
+
+    pub fn worker_daemon(&mut self) -> &mut Daemon {
+        self.worker_daemon.as_mut().expect("the worker daemon runs")
+    }
+
+    async fn customer_call(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, (u16, ApiError)> {
+        let response = request.bearer_auth(&self.token).send().await.expect("the manager answers");
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        Err((
+            status,
+            serde_json::from_str(&text).unwrap_or(ApiError { error: "HttpError".into(), message: text }),
+        ))
+    }
+
+    /// `POST /v1/jobs` as the customer.
+    pub async fn submit(&self, scene: &str, width: u32, height: u32, samples_per_pixel: u32) -> Result<JobStatus, (u16, ApiError)> {
+        let body = JobRequest { scene: scene.into(), width, height, samples_per_pixel };
+        let response = self.customer_call(self.http.post(format!("{}/v1/jobs", self.manager.url)).json(&body)).await?;
+        Ok(response.json().await.expect("a job status"))
+    }
+
+    /// `POST /v1/scenes` as the customer.
+    pub async fn upload(&self, bytes: Vec<u8>) -> Result<SceneUploaded, (u16, ApiError)> {
+        let response = self.customer_call(self.http.post(format!("{}/v1/scenes", self.manager.url)).body(bytes)).await?;
+        Ok(response.json().await.expect("an upload answer"))
+    }
+
+    pub async fn job(&self, id: &str) -> JobStatus {
+        let response = self.customer_call(self.http.get(format!("{}/v1/jobs/{id}", self.manager.url))).await.expect("the job");
+        response.json().await.expect("a job status")
+    }
+
+    pub async fn frame(&self, id: &str) -> Result<Vec<u8>, (u16, ApiError)> {
+        let response = self.customer_call(self.http.get(format!("{}/v1/jobs/{id}/frame", self.manager.url))).await?;
+        Ok(response.bytes().await.expect("frame bytes").to_vec())
+    }
+
+    /// Waits until every job in `ids` is verified; panics with the daemons' logs otherwise.
+    pub async fn wait_verified(&self, ids: &[String], timeout: Duration) -> Vec<JobStatus> {
+        let started = Instant::now();
+        loop {
+            let mut statuses = vec![];
+            for id in ids {
+                statuses.push(self.job(id).await);
+            }
+            if statuses.iter().all(|s| s.status == "verified") {
+                return statuses;
+            }
+            if started.elapsed() > timeout {
+                panic!("jobs not verified in {timeout:?}: {statuses:?}\n{}", self.logs());
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
+    /// Waits until `node`'s tally in `epoch` on chain reaches `ibm_micros`.
+    pub async fn wait_credited(&mut self, node: &Pubkey, epoch: u32, ibm_micros: u64, timeout: Duration) -> inferix_sdk::epoch_rewards::state::NodeEpoch {
+        let started = Instant::now();
+        let address = inferix_sdk::pda::node_epoch(epoch, node);
+        loop {
+            let account = inferix_sdk::client::Chain::account(&mut self.net.chain, &address).await.expect("RPC");
+            if let Some(account) = account {
+                let tally: inferix_sdk::epoch_rewards::state::NodeEpoch =
+                    anchor_lang::AccountDeserialize::try_deserialize(&mut account.data.as_slice()).expect("a tally");
+                if tally.cumulative_ibm_micros >= ibm_micros {
+                    return tally;
+                }
+            }
+            if started.elapsed() > timeout {
+                panic!("{ibm_micros} IBM micros not credited in {timeout:?}\n{}", self.logs());
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
+    /// Every daemon's log, for a failure message.
+    pub fn logs(&self) -> String {
+        let mut all = vec![&self.manager];
+        all.extend(self.verifier_daemons.iter());
+        all.extend(self.worker_daemon.iter());
+        all.iter()
+            .map(|d| {
+                let log = d.log_text();
+                let tail: Vec<&str> = log.lines().rev().take(25).collect();
+                format!("--- {} ---\n{}", d.name, tail.into_iter().rev().collect::<Vec<_>>().join("\n"))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The worker's operator key (the test plays its node when it needs to misbehave).
+    pub fn worker_operator(&self) -> solana_keypair::Keypair {
+        self.worker.wallet.keypair.insecure_clone()
+    }
+
+    pub fn worker_pubkey(&self) -> Pubkey {
+        self.worker.wallet.keypair.pubkey()
+    }
+}
+
+impl Drop for DaemonNet {
+    fn drop(&mut self) {
+        // Daemons first (their Drop kills them), then the folder.
+        self.worker_daemon.take();
+        self.verifier_daemons.clear();
+        self.manager.kill9();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn node_config(dir: &Path, name: &str, manager_url: &str, rpc_url: &str, keypair: &Path, node: &Pubkey) -> PathBuf {
+    write(
+        &dir.join(format!("{name}.toml")),
+        &format!(
+            "manager_url = \"{manager_url}\"\nrpc_url = \"{rpc_url}\"\nkeypair = \"{}\"\nnode = \"{node}\"\n\
+             database = \"{name}.sqlite\"\ncache = \"{name}-cache\"\nops_bind = \"127.0.0.1:0\"\npoll_interval_ms = 300\n",
+            keypair.display()
+        ),
+    )
+}
