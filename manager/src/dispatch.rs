@@ -388,6 +388,9 @@ async fn live_attempt(
     Ok((row.get("job_id"), deadline))
 }
 
+/// Progress from a live lease. A worker still advancing keeps its lease at least
+/// `lease_slack_secs` ahead, so a slower adapter than its IB says is not cut off mid-render; a
+/// worker that stops (killed, hung) loses it once the deadline passes.
 pub async fn heartbeat(
     m: &Manager,
     worker: &Pubkey,
@@ -395,11 +398,15 @@ pub async fn heartbeat(
     beat: &Heartbeat,
 ) -> Result<(), ApiErr> {
     live_attempt(m, worker, lease_id).await?;
-    sqlx::query("UPDATE attempts SET rows_done = ? WHERE id = ?")
-        .bind(beat.rows_done as i64)
-        .bind(lease_id)
-        .execute(&m.db)
-        .await?;
+    sqlx::query(
+        "UPDATE attempts SET samples_done = ?, deadline = MAX(deadline, ?) WHERE id = ? AND samples_done < ?",
+    )
+    .bind(beat.samples_done as i64)
+    .bind(unix_now() + m.config.lease_slack_secs)
+    .bind(lease_id)
+    .bind(beat.samples_done as i64)
+    .execute(&m.db)
+    .await?;
     Ok(())
 }
 

@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS attempts (
     job_hash TEXT,
     frame_root TEXT,
     uploaded_at INTEGER,
-    rows_done INTEGER NOT NULL DEFAULT 0
+    samples_done INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS attempts_by_worker ON attempts (worker, status, epoch);
 CREATE INDEX IF NOT EXISTS attempts_by_status ON attempts (status, deadline);

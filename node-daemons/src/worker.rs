@@ -273,7 +273,7 @@ impl Worker {
             lease.asset_extension.as_deref(),
         )
         .await?;
-        let progress = Arc::new(Mutex::new((0u32, job.height)));
+        let progress = Arc::new(Mutex::new((0u32, job.samples_per_pixel)));
         let renderer = self.renderer.clone();
         let render_progress = progress.clone();
         let started = Instant::now();
@@ -296,13 +296,13 @@ impl Worker {
                     if *stop.borrow() {
                         return Err("stopping mid-render; the lease will expire".into());
                     }
-                    let (rows_done, rows_total) = *progress.lock().expect("progress");
-                    let percent = rows_done * 100 / rows_total.max(1);
+                    let (samples_done, samples_total) = *progress.lock().expect("progress");
+                    let percent = samples_done * 100 / samples_total.max(1);
                     if percent >= logged_percent + 25 {
                         logged_percent = percent;
                         tracing::info!(lease = %lease.lease_id, percent, "rendering");
                     }
-                    let beat = Heartbeat { rows_done, rows_total };
+                    let beat = Heartbeat { samples_done, samples_total };
                     let path = format!("/v1/node/leases/{}/heartbeat", lease.lease_id);
                     if let Err(e) = self.client.call::<serde_json::Value>(Method::POST, &path, Some(&beat)).await {
                         if e.name() == Some("LeaseExpired") {

@@ -25,13 +25,16 @@ pub fn binary(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let dir = BUILT.get_or_init(|| {
         let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "inferix-manager", "-p", "inferix-node-daemons"])
+            .args(["build", "--quiet", "--workspace", "--bins"])
             .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
             .status()
             .expect("running cargo build for the daemons");
         assert!(status.success(), "building the daemons failed");
         let exe = std::env::current_exe().expect("the test's path");
-        exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf()
+        exe.parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>")
+            .to_path_buf()
     });
     dir.join(name)
 }
@@ -93,7 +96,9 @@ impl Daemon {
         });
         self.url = rx
             .recv_timeout(Duration::from_secs(120))
-            .unwrap_or_else(|_| panic!("{} did not start; its log:\n{}", self.name, self.log_text()));
+            .unwrap_or_else(|_| {
+                panic!("{} did not start; its log:\n{}", self.name, self.log_text())
+            });
         self.child = Some(child);
     }
 
@@ -155,6 +160,8 @@ pub struct Options {
     pub lease_slack_secs: i64,
     /// Start the worker daemon with the network.
     pub worker_daemon: bool,
+    /// The worker reaches the RPC node through a [`TcpProxy`] the test can take down.
+    pub worker_rpc_proxy: bool,
 }
 
 impl Default for Options {
@@ -163,6 +170,7 @@ impl Default for Options {
             verifiers: 3,
             lease_slack_secs: 60,
             worker_daemon: true,
+            worker_rpc_proxy: false,
         }
     }
 }
@@ -179,6 +187,7 @@ pub struct DaemonNet {
     pub worker_daemon: Option<Daemon>,
     pub worker_config: PathBuf,
     pub token: String,
+    pub worker_rpc: Option<TcpProxy>,
     http: reqwest::Client,
 }
 
@@ -194,7 +203,8 @@ impl DaemonNet {
         if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
             std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
         }
-        let dir = std::env::temp_dir().join(format!("inferix-daemons-{test}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("inferix-daemons-{test}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("the test folder");
         let profile = Profile::load(&Profile::local_path()).expect("the local profile");
@@ -215,7 +225,11 @@ impl DaemonNet {
         net.warp_clock(60).await;
 
         let manager_port = free_port();
-        std::fs::write(dir.join("manager-secret.bin"), inferix_node_api::random_bytes::<32>()).expect("secret");
+        std::fs::write(
+            dir.join("manager-secret.bin"),
+            inferix_node_api::random_bytes::<32>(),
+        )
+        .expect("secret");
         let manager_config = write(
             &dir.join("manager.toml"),
             &format!(
@@ -228,20 +242,44 @@ impl DaemonNet {
             ),
         );
         let token = Command::new(binary("inferix-manager"))
-            .args(["issue-token", "--config", &manager_config.display().to_string(), "--customer", "studio"])
+            .args([
+                "issue-token",
+                "--config",
+                &manager_config.display().to_string(),
+                "--customer",
+                "studio",
+            ])
             .output()
             .expect("issuing a token");
-        assert!(token.status.success(), "{}", String::from_utf8_lossy(&token.stderr));
-        let token = String::from_utf8(token.stdout).expect("utf-8").trim().to_string();
+        assert!(
+            token.status.success(),
+            "{}",
+            String::from_utf8_lossy(&token.stderr)
+        );
+        let token = String::from_utf8(token.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_string();
         let manager = Daemon::start(
             "manager",
             &binary("inferix-manager"),
-            &["serve".into(), "--config".into(), manager_config.display().to_string()],
+            &[
+                "serve".into(),
+                "--config".into(),
+                manager_config.display().to_string(),
+            ],
             &dir,
         );
         let mut verifier_daemons = vec![];
         for (i, v) in verifiers.iter().enumerate() {
-            let config = node_config(&dir, &format!("verifier-{}", i + 1), &manager.url, &net.url, &v.wallet.file, &v.node);
+            let config = node_config(
+                &dir,
+                &format!("verifier-{}", i + 1),
+                &manager.url,
+                &net.url,
+                &v.wallet.file,
+                &v.node,
+            );
             verifier_daemons.push(Daemon::start(
                 &format!("verifier-{}", i + 1),
                 &binary("inferix-verifier-daemon"),
@@ -249,7 +287,21 @@ impl DaemonNet {
                 &dir,
             ));
         }
-        let worker_config = node_config(&dir, "worker", &manager.url, &net.url, &worker.wallet.file, &worker.node);
+        let worker_rpc = match options.worker_rpc_proxy {
+            true => Some(TcpProxy::start(&net.url).await),
+            false => None,
+        };
+        let rpc = worker_rpc
+            .as_ref()
+            .map_or(net.url.clone(), |p| p.url.clone());
+        let worker_config = node_config(
+            &dir,
+            "worker",
+            &manager.url,
+            &rpc,
+            &worker.wallet.file,
+            &worker.node,
+        );
         let mut this = DaemonNet {
             manager_db: dir.join("manager.sqlite"),
             net,
@@ -261,6 +313,7 @@ impl DaemonNet {
             worker_daemon: None,
             worker_config,
             token,
+            worker_rpc,
             http: reqwest::Client::new(),
         };
         if options.worker_daemon {
@@ -282,8 +335,15 @@ impl DaemonNet {
         self.worker_daemon.as_mut().expect("the worker daemon runs")
     }
 
-    async fn customer_call(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, (u16, ApiError)> {
-        let response = request.bearer_auth(&self.token).send().await.expect("the manager answers");
+    async fn customer_call(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, (u16, ApiError)> {
+        let response = request
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("the manager answers");
         if response.status().is_success() {
             return Ok(response);
         }
@@ -291,30 +351,64 @@ impl DaemonNet {
         let text = response.text().await.unwrap_or_default();
         Err((
             status,
-            serde_json::from_str(&text).unwrap_or(ApiError { error: "HttpError".into(), message: text }),
+            serde_json::from_str(&text).unwrap_or(ApiError {
+                error: "HttpError".into(),
+                message: text,
+            }),
         ))
     }
 
     /// `POST /v1/jobs` as the customer.
-    pub async fn submit(&self, scene: &str, width: u32, height: u32, samples_per_pixel: u32) -> Result<JobStatus, (u16, ApiError)> {
-        let body = JobRequest { scene: scene.into(), width, height, samples_per_pixel };
-        let response = self.customer_call(self.http.post(format!("{}/v1/jobs", self.manager.url)).json(&body)).await?;
+    pub async fn submit(
+        &self,
+        scene: &str,
+        width: u32,
+        height: u32,
+        samples_per_pixel: u32,
+    ) -> Result<JobStatus, (u16, ApiError)> {
+        let body = JobRequest {
+            scene: scene.into(),
+            width,
+            height,
+            samples_per_pixel,
+        };
+        let response = self
+            .customer_call(
+                self.http
+                    .post(format!("{}/v1/jobs", self.manager.url))
+                    .json(&body),
+            )
+            .await?;
         Ok(response.json().await.expect("a job status"))
     }
 
     /// `POST /v1/scenes` as the customer.
     pub async fn upload(&self, bytes: Vec<u8>) -> Result<SceneUploaded, (u16, ApiError)> {
-        let response = self.customer_call(self.http.post(format!("{}/v1/scenes", self.manager.url)).body(bytes)).await?;
+        let response = self
+            .customer_call(
+                self.http
+                    .post(format!("{}/v1/scenes", self.manager.url))
+                    .body(bytes),
+            )
+            .await?;
         Ok(response.json().await.expect("an upload answer"))
     }
 
     pub async fn job(&self, id: &str) -> JobStatus {
-        let response = self.customer_call(self.http.get(format!("{}/v1/jobs/{id}", self.manager.url))).await.expect("the job");
+        let response = self
+            .customer_call(self.http.get(format!("{}/v1/jobs/{id}", self.manager.url)))
+            .await
+            .expect("the job");
         response.json().await.expect("a job status")
     }
 
     pub async fn frame(&self, id: &str) -> Result<Vec<u8>, (u16, ApiError)> {
-        let response = self.customer_call(self.http.get(format!("{}/v1/jobs/{id}/frame", self.manager.url))).await?;
+        let response = self
+            .customer_call(
+                self.http
+                    .get(format!("{}/v1/jobs/{id}/frame", self.manager.url)),
+            )
+            .await?;
         Ok(response.bytes().await.expect("frame bytes").to_vec())
     }
 
@@ -330,27 +424,42 @@ impl DaemonNet {
                 return statuses;
             }
             if started.elapsed() > timeout {
-                panic!("jobs not verified in {timeout:?}: {statuses:?}\n{}", self.logs());
+                panic!(
+                    "jobs not verified in {timeout:?}: {statuses:?}\n{}",
+                    self.logs()
+                );
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
     }
 
     /// Waits until `node`'s tally in `epoch` on chain reaches `ibm_micros`.
-    pub async fn wait_credited(&mut self, node: &Pubkey, epoch: u32, ibm_micros: u64, timeout: Duration) -> inferix_sdk::epoch_rewards::state::NodeEpoch {
+    pub async fn wait_credited(
+        &mut self,
+        node: &Pubkey,
+        epoch: u32,
+        ibm_micros: u64,
+        timeout: Duration,
+    ) -> inferix_sdk::epoch_rewards::state::NodeEpoch {
         let started = Instant::now();
         let address = inferix_sdk::pda::node_epoch(epoch, node);
         loop {
-            let account = inferix_sdk::client::Chain::account(&mut self.net.chain, &address).await.expect("RPC");
+            let account = inferix_sdk::client::Chain::account(&mut self.net.chain, &address)
+                .await
+                .expect("RPC");
             if let Some(account) = account {
                 let tally: inferix_sdk::epoch_rewards::state::NodeEpoch =
-                    anchor_lang::AccountDeserialize::try_deserialize(&mut account.data.as_slice()).expect("a tally");
+                    anchor_lang::AccountDeserialize::try_deserialize(&mut account.data.as_slice())
+                        .expect("a tally");
                 if tally.cumulative_ibm_micros >= ibm_micros {
                     return tally;
                 }
             }
             if started.elapsed() > timeout {
-                panic!("{ibm_micros} IBM micros not credited in {timeout:?}\n{}", self.logs());
+                panic!(
+                    "{ibm_micros} IBM micros not credited in {timeout:?}\n{}",
+                    self.logs()
+                );
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
@@ -365,7 +474,11 @@ impl DaemonNet {
             .map(|d| {
                 let log = d.log_text();
                 let tail: Vec<&str> = log.lines().rev().take(25).collect();
-                format!("--- {} ---\n{}", d.name, tail.into_iter().rev().collect::<Vec<_>>().join("\n"))
+                format!(
+                    "--- {} ---\n{}",
+                    d.name,
+                    tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                )
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -391,7 +504,14 @@ impl Drop for DaemonNet {
     }
 }
 
-fn node_config(dir: &Path, name: &str, manager_url: &str, rpc_url: &str, keypair: &Path, node: &Pubkey) -> PathBuf {
+fn node_config(
+    dir: &Path,
+    name: &str,
+    manager_url: &str,
+    rpc_url: &str,
+    keypair: &Path,
+    node: &Pubkey,
+) -> PathBuf {
     write(
         &dir.join(format!("{name}.toml")),
         &format!(
@@ -400,4 +520,87 @@ fn node_config(dir: &Path, name: &str, manager_url: &str, rpc_url: &str, keypair
             keypair.display()
         ),
     )
+}
+
+/// A TCP forwarder in front of the RPC node that a test can take down: while down, open
+/// connections are cut and new ones closed at once, as a node that went away would.
+pub struct TcpProxy {
+    pub url: String,
+    down: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TcpProxy {
+    pub async fn start(target_url: &str) -> TcpProxy {
+        let target = target_url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a proxy port");
+        let url = format!("http://{}", listener.local_addr().expect("an address"));
+        let (down, watch) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if *watch.borrow() {
+                    continue;
+                }
+                let target = target.clone();
+                let mut cut = watch.clone();
+                tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                        tokio::select! {
+                            _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                            _ = cut.wait_for(|down| *down) => {}
+                        }
+                    }
+                });
+            }
+        });
+        TcpProxy { url, down, task }
+    }
+
+    pub fn set_down(&self, down: bool) {
+        self.down.send_replace(down);
+    }
+}
+
+impl Drop for TcpProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A connection to a daemon's SQLite file (what an operator would open to look).
+pub async fn sqlite(db: &Path) -> sqlx::SqliteConnection {
+    use sqlx::Connection;
+    sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", db.display()))
+}
+
+/// One number from a daemon's database.
+pub async fn count(db: &Path, sql: &str) -> i64 {
+    let mut conn = sqlite(db).await;
+    sqlx::query_scalar(sql)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// Polls `check` every half second until it holds; panics after `timeout` with `what`.
+pub async fn wait_until<F, Fut>(what: &str, timeout: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while !check().await {
+        assert!(
+            started.elapsed() < timeout,
+            "timed out waiting until {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }

@@ -18,7 +18,29 @@ async fn jobs_are_rendered_verified_by_the_committee_attested_and_credited() {
         assert!(!job.frame_ready);
         ids.push(job.job_id);
     }
-    let jobs = net.wait_verified(&ids, Duration::from_secs(240)).await;
+    // A customer's own model: uploaded once, fetched by every node into its cache by hash.
+    let duck =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/scenes/Duck/Duck.glb");
+    match std::fs::read(&duck) {
+        Ok(bytes) => {
+            let uploaded = net.upload(bytes.clone()).await.expect("a GLB upload");
+            assert!(uploaded.scene.starts_with("sha256:") && uploaded.triangles > 0);
+            let again = net.upload(bytes).await.unwrap();
+            assert_eq!(again.scene, uploaded.scene, "stored once, by content hash");
+            let job = net
+                .submit(&uploaded.scene, w, h, spp)
+                .await
+                .expect("a job on the upload");
+            let (status, e) = net.frame(&job.job_id).await.err().expect("not yet");
+            assert_eq!((status, e.error.as_str()), (409, "FrameNotVerified"));
+            ids.push(job.job_id);
+        }
+        Err(_) => eprintln!(
+            "{} is absent: the uploaded-model job is skipped",
+            duck.display()
+        ),
+    }
+    let jobs = net.wait_verified(&ids, Duration::from_secs(300)).await;
     let total: u64 = jobs.iter().map(|j| j.ibm_micros).sum();
     let worker = net.worker.node.to_string();
     for job in &jobs {
@@ -33,28 +55,55 @@ async fn jobs_are_rendered_verified_by_the_committee_attested_and_credited() {
     // the relay, the worker's operator submitted.
     let epoch = jobs[0].epoch.expect("credited in an epoch");
     let node = net.worker.node;
-    let tally = net.wait_credited(&node, epoch, total, Duration::from_secs(120)).await;
+    let tally = net
+        .wait_credited(&node, epoch, total, Duration::from_secs(120))
+        .await;
     assert_eq!(tally.cumulative_ibm_micros, total, "credited exactly once");
-    assert_eq!(tally.jobs_verified, 2);
+    assert_eq!(tally.jobs_verified as usize, ids.len());
     let worker_daemon = net.worker_daemon.as_ref().expect("running");
-    assert!(worker_daemon.metric("inferix_worker_attestations_submitted_total").await >= 1.0);
-    assert_eq!(worker_daemon.metric("inferix_worker_jobs_rendered_total").await, 2.0);
-    let health: serde_json::Value = serde_json::from_str(&worker_daemon.get("/health").await).unwrap();
+    assert!(
+        worker_daemon
+            .metric("inferix_worker_attestations_submitted_total")
+            .await
+            >= 1.0
+    );
+    assert_eq!(
+        worker_daemon
+            .metric("inferix_worker_jobs_rendered_total")
+            .await,
+        ids.len() as f64
+    );
+    let health: serde_json::Value =
+        serde_json::from_str(&worker_daemon.get("/health").await).unwrap();
     assert_eq!(health["role"], "worker");
     for verifier in &net.verifier_daemons {
-        assert_eq!(verifier.metric("inferix_verifier_jobs_verified_total").await, 2.0);
+        assert_eq!(
+            verifier
+                .metric("inferix_verifier_jobs_verified_total")
+                .await,
+            ids.len() as f64
+        );
         assert!(verifier.metric("inferix_verifier_cosigned_total").await >= 1.0);
     }
-    assert_eq!(net.manager.metric("inferix_manager_jobs_verified_total").await, 2.0);
-    let health: serde_json::Value = serde_json::from_str(&net.manager.get("/health").await).unwrap();
+    assert_eq!(
+        net.manager
+            .metric("inferix_manager_jobs_verified_total")
+            .await,
+        ids.len() as f64
+    );
+    let health: serde_json::Value =
+        serde_json::from_str(&net.manager.get("/health").await).unwrap();
     assert_eq!(health["rpc"]["reachable"], true);
 
     // Every committee member's verifier-epoch account got the credit.
     for v in &net.verifiers {
-        let credits = inferix_sdk::client::Chain::account(&mut net.net.chain, &inferix_sdk::pda::verifier_epoch(epoch, &v.node))
-            .await
-            .unwrap()
-            .expect("the verifier opened its epoch account");
+        let credits = inferix_sdk::client::Chain::account(
+            &mut net.net.chain,
+            &inferix_sdk::pda::verifier_epoch(epoch, &v.node),
+        )
+        .await
+        .unwrap()
+        .expect("the verifier opened its epoch account");
         let credits: inferix_sdk::epoch_rewards::state::VerifierEpoch =
             anchor_lang::AccountDeserialize::try_deserialize(&mut credits.data.as_slice()).unwrap();
         assert_eq!(credits.credits_ibm_micros, total);
@@ -65,13 +114,22 @@ async fn jobs_are_rendered_verified_by_the_committee_attested_and_credited() {
     assert!(net.manager.terminate().success());
 }
 
-fn refused<T>(r: Result<T, (u16, inferix_node_api::wire::ApiError)>) -> (u16, inferix_node_api::wire::ApiError) {
+fn refused<T>(
+    r: Result<T, (u16, inferix_node_api::wire::ApiError)>,
+) -> (u16, inferix_node_api::wire::ApiError) {
     r.err().expect("a refusal")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_customer_input_gets_a_named_error_and_queues_nothing() {
-    let net = DaemonNet::start("customer", Options { worker_daemon: false, ..Options::default() }).await;
+    let net = DaemonNet::start(
+        "customer",
+        Options {
+            worker_daemon: false,
+            ..Options::default()
+        },
+    )
+    .await;
 
     let (status, e) = refused(net.upload(b"solid 0 0 0\nendsolid".to_vec()).await);
     assert_eq!((status, e.error.as_str()), (422, "NotGltf"));
@@ -87,32 +145,28 @@ async fn bad_customer_input_gets_a_named_error_and_queues_nothing() {
     assert_eq!((status, e.error.as_str()), (422, "JobTooLarge"));
     let (status, e) = refused(net.submit("sha256:00", 64, 64, 4).await);
     assert_eq!((status, e.error.as_str()), (422, "UnknownScene"));
-    assert_eq!(net.manager.metric("inferix_manager_jobs_submitted_total").await, 0.0, "nothing queued");
-
-    // A real glTF from the shared scenes is accepted and renders as a job.
-    let scenes = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/scenes");
-    match std::fs::read_dir(&scenes) {
-        Ok(entries) => {
-            let glb = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .find(|p| p.extension().is_some_and(|x| x == "glb"))
-                .expect("a .glb in shared/scenes");
-            let uploaded = net.upload(std::fs::read(&glb).unwrap()).await.expect("a GLB upload");
-            assert!(uploaded.scene.starts_with("sha256:") && uploaded.triangles > 0);
-            let again = net.upload(std::fs::read(&glb).unwrap()).await.unwrap();
-            assert_eq!(again.scene, uploaded.scene, "stored once by content hash");
-            let job = net.submit(&uploaded.scene, 96, 96, 4).await.expect("a job on the upload");
-            let (status, e) = refused(net.frame(&job.job_id).await);
-            assert_eq!((status, e.error.as_str()), (409, "FrameNotVerified"));
-        }
-        Err(_) => eprintln!("shared/scenes is absent: the GLB upload part of this test is skipped"),
-    }
+    assert_eq!(
+        net.manager
+            .metric("inferix_manager_jobs_submitted_total")
+            .await,
+        0.0,
+        "nothing queued"
+    );
 
     // No token, a wrong token.
-    let response = reqwest::Client::new().post(format!("{}/v1/jobs", net.manager.url)).json(&serde_json::json!({})).send().await.unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/v1/jobs", net.manager.url))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 401);
-    let response = reqwest::Client::new().get(format!("{}/v1/jobs/x", net.manager.url)).bearer_auth("ifx_wrong").send().await.unwrap();
+    let response = reqwest::Client::new()
+        .get(format!("{}/v1/jobs/x", net.manager.url))
+        .bearer_auth("ifx_wrong")
+        .send()
+        .await
+        .unwrap();
     let e: inferix_node_api::wire::ApiError = response.json().await.unwrap();
     assert_eq!(e.error, "UnknownToken");
 }

@@ -84,8 +84,9 @@ pub struct JobLease {
 /// `POST /v1/node/leases/{id}/heartbeat`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Heartbeat {
-    pub rows_done: u32,
-    pub rows_total: u32,
+    /// Samples per pixel rendered so far, of `samples_total`.
+    pub samples_done: u32,
+    pub samples_total: u32,
 }
 
 /// `POST /v1/node/leases/{id}/result`: the commitment and the frame it commits to.
