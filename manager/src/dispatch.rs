@@ -299,7 +299,7 @@ pub async fn lease_job(
             ),
         ));
     }
-    let mut tx = m.db.begin().await?;
+    let mut tx = m.db.begin_with("BEGIN IMMEDIATE").await?;
     let row = sqlx::query(
         "SELECT * FROM jobs WHERE status = 'queued' AND NOT EXISTS (
              SELECT 1 FROM attempts a WHERE a.job_id = jobs.id AND a.worker = ? AND a.status IN ('rejected', 'disputed'))
@@ -464,7 +464,7 @@ pub async fn upload_result(
         .put(&format!("frames/{lease_id}.png"), &png)
         .map_err(ApiErr::internal)?;
     let _guard = m.dispatch.lock().await;
-    let mut tx = m.db.begin().await?;
+    let mut tx = m.db.begin_with("BEGIN IMMEDIATE").await?;
     let updated = sqlx::query(
         "UPDATE attempts SET status = 'verifying', epoch = ?, commitment_json = ?, job_hash = ?, frame_root = ?, uploaded_at = ? WHERE id = ? AND status = 'leased'",
     )
@@ -625,7 +625,7 @@ pub async fn post_verdict(
         ));
     }
     let attempt_id: String = row.get("attempt_id");
-    let mut tx = m.db.begin().await?;
+    let mut tx = m.db.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query("UPDATE verifications SET status = 'done', accepted = ?, reasons = ?, evidence_hash = ? WHERE id = ?")
         .bind(verdict.accepted)
         .bind(serde_json::to_string(&verdict.reasons).expect("strings serialize"))
@@ -732,7 +732,7 @@ async fn sweep(m: &Manager) -> sqlx::Result<()> {
     .await?;
     for row in expired {
         let (id, job_id, worker): (String, String, String) = (row.get(0), row.get(1), row.get(2));
-        let mut tx = m.db.begin().await?;
+        let mut tx = m.db.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query("UPDATE attempts SET status = 'expired' WHERE id = ?")
             .bind(&id)
             .execute(&mut *tx)

@@ -604,3 +604,81 @@ where
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
+
+impl DaemonNet {
+    /// What a compromised manager could do: put an attestation for the worker before its
+    /// committee without any of the manager's checks (straight into the relay's table).
+    pub async fn relay_unchecked(
+        &self,
+        proposal: inferix_node_api::wire::AttestationProposal,
+    ) -> String {
+        let request_id = inferix_node_api::hex(&inferix_node_api::random_bytes::<16>());
+        let task = inferix_node_api::wire::CosignTask {
+            request_id: request_id.clone(),
+            subject: self.worker.node,
+            attestation: Some(proposal),
+            violation: None,
+        };
+        let committee: Vec<String> = self.verifiers.iter().map(|v| v.node.to_string()).collect();
+        let manager_key = &self.net.manager.keypair;
+        let endorsement = inferix_worker::chain::Endorsement::sign(b"unchecked", manager_key, None);
+        let mut conn = sqlite(&self.manager_db).await;
+        sqlx::query(
+            "INSERT INTO cosign_requests (id, kind, subject, task_json, message_hex, committee, manager_endorsement, status, created_at)
+             VALUES (?, 'attestation', ?, ?, '', ?, ?, 'open', 0)",
+        )
+        .bind(&request_id)
+        .bind(self.worker.node.to_string())
+        .bind(serde_json::to_string(&task).expect("a task"))
+        .bind(committee.join(","))
+        .bind(endorsement.to_json().to_string())
+        .execute(&mut conn)
+        .await
+        .expect("inserting into the relay");
+        request_id
+    }
+
+    /// The worker's signed client for the manager (the test plays the worker's node).
+    pub fn worker_client(&self) -> inferix_node_api::client::NodeClient {
+        inferix_node_api::client::NodeClient::new(
+            &self.manager.url,
+            self.worker.node,
+            self.worker_operator(),
+        )
+    }
+
+    /// Waits until every committee member answered relay request `id` (read from the manager's
+    /// database); asserts none signed and returns the refusals.
+    pub async fn refusals(&self, id: &str) -> Vec<inferix_node_api::wire::Refusal> {
+        let started = Instant::now();
+        loop {
+            let mut conn = sqlite(&self.manager_db).await;
+            let answers: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+                "SELECT verifier, endorsement, refusal FROM cosign_answers WHERE request_id = ?",
+            )
+            .bind(id)
+            .fetch_all(&mut conn)
+            .await
+            .expect("the relay's answers");
+            if answers.len() >= self.verifiers.len() {
+                assert!(
+                    answers.iter().all(|a| a.1.is_none()),
+                    "a verifier signed: {answers:?}"
+                );
+                return answers
+                    .into_iter()
+                    .map(|(verifier, _, reason)| inferix_node_api::wire::Refusal {
+                        verifier,
+                        reason: reason.unwrap_or_default(),
+                    })
+                    .collect();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the committee did not answer\n{}",
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+}

@@ -109,6 +109,42 @@ async fn jobs_are_rendered_verified_by_the_committee_attested_and_credited() {
         assert_eq!(credits.credits_ibm_micros, total);
     }
 
+    // A verifier never signs a seq it already signed, even for work it verified.
+    let accepted: Vec<inferix_node_api::wire::AcceptedJob> = net
+        .worker_client()
+        .call(
+            reqwest::Method::GET,
+            &format!("/v1/node/work?epoch={epoch}"),
+            None::<&()>,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let records: Vec<inferix_worker::chain::work::WorkRecord> = accepted
+        .iter()
+        .map(|j| inferix_worker::chain::work::WorkRecord {
+            job_hash: inferix_worker::por::job::from_hex(&j.job_hash).unwrap(),
+            frame_root: inferix_worker::por::job::from_hex(&j.frame_root).unwrap(),
+            ibm_micros: j.ibm_micros,
+        })
+        .collect();
+    let replay = inferix_node_api::wire::AttestationProposal {
+        epoch,
+        seq: 1,
+        ib_micros: inferix_tests::daemons::ONE_IB,
+        cumulative_ibm_micros: total,
+        jobs_verified: records.len() as u32,
+        work_root: inferix_node_api::hex(&inferix_worker::chain::work::work_root(&records)),
+        issued_at: inferix_tests::localnet::Participants::now(&mut net.net).await,
+        job_ids: accepted.iter().map(|j| j.job_id.clone()).collect(),
+    };
+    let id = net.relay_unchecked(replay).await;
+    let refusals = net.refusals(&id).await;
+    assert!(
+        refusals.iter().all(|r| r.reason.starts_with("SeqNotAbove")),
+        "{refusals:?}"
+    );
+
     // SIGTERM stops each daemon cleanly.
     assert!(net.worker_daemon().terminate().success());
     assert!(net.manager.terminate().success());

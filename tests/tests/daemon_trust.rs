@@ -1,0 +1,242 @@
+//! SPEC §12's trust: a cheating worker is rejected by its committee and slashed through a
+//! Violation; node requests that are forged, replayed, stale, from an unregistered key or of the
+//! wrong kind are refused by name; verifiers co-sign only what their own ledger supports.
+
+use std::time::Duration;
+
+use inferix_node_api::auth::RequestSignature;
+use inferix_node_api::client::NodeClient;
+use inferix_node_api::wire::{ApiError, AttestationProposal, JobLease, ResultUpload};
+use inferix_node_api::{hex, unix_now, violation_evidence};
+use inferix_sdk::node_staking::state::{Node, SlashRecord};
+use inferix_sdk::pda;
+use inferix_tests::daemons::{count, wait_until, DaemonNet, Options};
+use inferix_worker::gpu::Gpu;
+use inferix_worker::por::job::{Commitment, COMMITMENT_FORMAT};
+use inferix_worker::por::tiles::{frame_root, TILE_SIZE};
+use inferix_worker::{Renderer, Scene};
+use reqwest::Method;
+use solana_keypair::Keypair;
+
+fn refusal<T: std::fmt::Debug>(r: Result<T, inferix_node_api::client::ClientError>) -> String {
+    r.expect_err("a refusal")
+        .name()
+        .expect("a named refusal")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cheating_worker_is_rejected_and_slashed_and_bad_requests_are_refused_by_name() {
+    let mut net = DaemonNet::start(
+        "cheat",
+        Options {
+            worker_daemon: false,
+            ..Options::default()
+        },
+    )
+    .await;
+    let job_id = net
+        .submit("cornell-box", 128, 96, 8)
+        .await
+        .expect("queued")
+        .job_id;
+    let worker = net.worker_client();
+
+    // The worker commits honestly to the job hash but renders another scene, without the
+    // manager's noise objects.
+    let lease: JobLease = worker
+        .call(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
+        .await
+        .unwrap()
+        .expect("a lease");
+    let job = &lease.job;
+    let clean = job.load_clean_scene(std::path::Path::new(".")).unwrap();
+    let job_hash = hex(&job.hash(&job.noised_scene(&clean, std::path::Path::new(".")).unwrap()));
+    let renderer = Renderer::new(Gpu::open(None, None).unwrap()).unwrap();
+    let other = renderer
+        .upload(&Scene::load("neon-night", job.aspect()).unwrap())
+        .unwrap();
+    let rgb8 = renderer
+        .render(&other, &job.settings(), &mut |_, _| {})
+        .unwrap()
+        .srgb8();
+    let root = hex(&frame_root(job.width, job.height, &rgb8));
+    let commitment = Commitment {
+        format: COMMITMENT_FORMAT.into(),
+        job_id: job.job_id.clone(),
+        job_hash: job_hash.clone(),
+        width: job.width,
+        height: job.height,
+        tile_size: TILE_SIZE,
+        frame_root: root.clone(),
+        adapter: renderer.gpu.adapter.label(),
+        render_ms: 1.0,
+    };
+    let png = inferix_worker::frame::encode_png_rgb8(job.width, job.height, &rgb8).unwrap();
+    let upload = ResultUpload {
+        commitment,
+        frame_png_base64: base64_encode(&png),
+    };
+    let stake_before = net.net.anchor_account::<Node>(&net.worker.node).await.stake;
+    worker
+        .call::<serde_json::Value>(
+            Method::POST,
+            &format!("/v1/node/leases/{}/result", lease.lease_id),
+            Some(&upload),
+        )
+        .await
+        .unwrap();
+
+    let db = net.manager_db.clone();
+    wait_until("the Violation lands", Duration::from_secs(180), || {
+        let db = db.clone();
+        async move { count(&db, "SELECT COUNT(*) FROM cosign_requests WHERE kind = 'violation' AND status = 'submitted'").await == 1 }
+    })
+    .await;
+    let evidence = violation_evidence(&job_hash, &root);
+    let record: SlashRecord = net.net.anchor_account(&pda::slash_record(&evidence)).await;
+    let node: Node = net.net.anchor_account(&net.worker.node).await;
+    assert!(
+        node.stake < stake_before,
+        "slashed: {} → {}",
+        stake_before,
+        node.stake
+    );
+    assert_eq!(record.node, net.worker.node);
+    for verifier in &net.verifier_daemons {
+        assert_eq!(
+            verifier
+                .metric("inferix_verifier_jobs_rejected_total")
+                .await,
+            1.0
+        );
+    }
+    let status = net.job(&job_id).await;
+    assert_eq!(
+        (status.status.as_str(), status.attempts, status.frame_ready),
+        ("queued", 1, false),
+        "queued for another worker, no frame released"
+    );
+    assert_eq!(
+        net.manager
+            .metric("inferix_manager_violations_submitted_total")
+            .await,
+        1.0
+    );
+
+    // The cheater never gets that job again, and cannot claim it as work.
+    let again = worker
+        .call::<JobLease>(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
+        .await;
+    assert!(matches!(again, Ok(None)) || refusal(again) == "NodeNotActive");
+    let (epoch, now) = (
+        0,
+        inferix_tests::localnet::Participants::now(&mut net.net).await,
+    );
+    let claim = AttestationProposal {
+        epoch,
+        seq: 1,
+        ib_micros: node.ib_micros,
+        cumulative_ibm_micros: lease.ibm_micros,
+        jobs_verified: 1,
+        work_root: hex(&[0; 32]),
+        issued_at: now,
+        job_ids: vec![job_id.clone()],
+    };
+    let refused = worker
+        .call::<serde_json::Value>(Method::POST, "/v1/node/attestations", Some(&claim))
+        .await;
+    assert!(["JobsNotAccepted", "NodeNotActive"].contains(&refusal(refused).as_str()));
+    // Even past a manager that skips its checks, no verifier signs work it rejected.
+    let id = net.relay_unchecked(claim).await;
+    let refusals = net.refusals(&id).await;
+    assert_eq!(refusals.len(), 3);
+    assert!(
+        refusals
+            .iter()
+            .all(|r| r.reason.starts_with("NotVerifiedByMe")),
+        "{refusals:?}"
+    );
+
+    // Requests the manager refuses by name.
+    let stranger = NodeClient::new(
+        &net.manager.url,
+        solana_pubkey::Pubkey::new_unique(),
+        Keypair::new(),
+    );
+    assert_eq!(
+        refusal(
+            stranger
+                .call::<JobLease>(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
+                .await
+        ),
+        "UnregisteredNode"
+    );
+    let forger = NodeClient::new(&net.manager.url, net.worker.node, Keypair::new());
+    assert_eq!(
+        refusal(
+            forger
+                .call::<JobLease>(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
+                .await
+        ),
+        "ForgedRequest"
+    );
+    let verifier = NodeClient::new(
+        &net.manager.url,
+        net.verifiers[0].node,
+        net.verifiers[0].wallet.keypair.insecure_clone(),
+    );
+    let wrong_kind = verifier
+        .call::<JobLease>(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
+        .await;
+    assert_eq!(refusal(wrong_kind), "WrongNodeKind");
+    let http = reqwest::Client::new();
+    let url = format!("{}/v1/node/cosign", net.manager.url);
+    let operator = net.verifiers[0].wallet.keypair.insecure_clone();
+    let send = |signature: RequestSignature| {
+        let mut request = http.get(&url);
+        for (name, value) in signature.headers() {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    let signed = RequestSignature::sign(
+        &operator,
+        net.verifiers[0].node,
+        "GET",
+        "/v1/node/cosign",
+        b"",
+        unix_now(),
+    );
+    assert_eq!(send(signed.clone()).await.unwrap().status(), 200);
+    assert_eq!(
+        error_name(send(signed).await.unwrap()).await,
+        "ReplayedRequest"
+    );
+    let stale = RequestSignature::sign(
+        &operator,
+        net.verifiers[0].node,
+        "GET",
+        "/v1/node/cosign",
+        b"",
+        unix_now() - 600,
+    );
+    assert_eq!(error_name(send(stale).await.unwrap()).await, "StaleRequest");
+    assert_eq!(
+        error_name(http.get(&url).send().await.unwrap()).await,
+        "MissingHeader"
+    );
+}
+
+async fn error_name(response: reqwest::Response) -> String {
+    response
+        .json::<ApiError>()
+        .await
+        .expect("a named error")
+        .error
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
