@@ -33,6 +33,7 @@ pub fn router(manager: Arc<Manager>) -> Router {
         .route("/v1/node/assets/{hash}", get(asset))
         .route("/v1/node/leases/{id}/heartbeat", post(heartbeat))
         .route("/v1/node/leases/{id}/result", post(upload_result))
+        .route("/v1/node/benchmark", post(start_benchmark))
         .route("/v1/node/work", get(accepted_work))
         .route("/v1/node/verifications/lease", post(lease_verification))
         .route("/v1/node/verifications/{id}/verdict", post(post_verdict))
@@ -152,14 +153,14 @@ async fn lease_job(
     let started = std::time::Instant::now();
     let (worker, node) = m
         .authenticate(
-            Caller::Worker,
+            Caller::WorkerActiveOrNot,
             &method,
             &path_and_query(&uri),
             &headers,
             &body,
         )
         .await?;
-    let lease = dispatch::lease_job(&m, &worker, node.ib_micros).await?;
+    let lease = dispatch::lease_job(&m, &worker, &node).await?;
     m.metrics
         .observe("lease_latency_seconds", started.elapsed().as_secs_f64());
     Ok(maybe(lease))
@@ -193,7 +194,7 @@ async fn heartbeat(
 ) -> Result<Response, ApiErr> {
     let (worker, _) = m
         .authenticate(
-            Caller::Worker,
+            Caller::WorkerActiveOrNot,
             &method,
             &path_and_query(&uri),
             &headers,
@@ -215,7 +216,7 @@ async fn upload_result(
 ) -> Result<Response, ApiErr> {
     let (worker, _) = m
         .authenticate(
-            Caller::Worker,
+            Caller::WorkerActiveOrNot,
             &method,
             &path_and_query(&uri),
             &headers,
@@ -225,6 +226,26 @@ async fn upload_result(
     let upload: ResultUpload = json_body(&body)?;
     let accepted = dispatch::upload_result(&m, &worker, &id, upload).await?;
     Ok((StatusCode::ACCEPTED, Json(accepted)).into_response())
+}
+
+async fn start_benchmark(
+    State(m): Shared,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiErr> {
+    let (worker, _) = m
+        .authenticate(
+            Caller::WorkerActiveOrNot,
+            &method,
+            &path_and_query(&uri),
+            &headers,
+            &body,
+        )
+        .await?;
+    let started = dispatch::start_benchmark(&m, &worker).await?;
+    Ok((StatusCode::CREATED, Json(started)).into_response())
 }
 
 #[derive(Deserialize)]

@@ -10,10 +10,12 @@ use axum::http::StatusCode;
 use base64::Engine;
 use inferix_node_api::committee::committee;
 use inferix_node_api::wire::{
-    AcceptedJob, Heartbeat, JobLease, JobRequest, JobStatus, ResultUpload, SceneUploaded,
-    VerdictPost, VerificationTask,
+    AcceptedJob, BenchmarkStarted, Heartbeat, JobLease, JobRequest, JobStatus, ResultUpload,
+    SceneUploaded, VerdictPost, VerificationTask,
 };
 use inferix_node_api::{hex, random_bytes, sha256, unix_now};
+use inferix_sdk::node_staking::state::Node;
+use inferix_worker::bench::ib_micros_from_frame_times;
 use inferix_worker::chain::work::job_ibm_micros;
 use inferix_worker::por::job::{Commitment, Job, VerificationKey};
 use inferix_worker::por::manager::create_job;
@@ -30,6 +32,9 @@ const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STA
 fn bad(name: &str, message: impl Into<String>) -> ApiErr {
     ApiErr::new(StatusCode::UNPROCESSABLE_ENTITY, name, message)
 }
+
+/// The slowest IB a lease's deadline assumes (a node not yet benchmarked has IB 0).
+const LEASE_IB_FLOOR_MICROS: u64 = 50_000;
 
 fn new_id() -> String {
     hex(&random_bytes::<16>())
@@ -154,20 +159,55 @@ pub async fn submit_job(m: &Manager, customer: &str, r: JobRequest) -> Result<Jo
             ))
         }
     };
+    let id = queue_job(
+        m,
+        NewJob {
+            customer,
+            scene: &r.scene,
+            spec,
+            asset,
+            extension,
+            width: r.width,
+            height: r.height,
+            samples_per_pixel: r.samples_per_pixel,
+            benchmark: None,
+        },
+    )
+    .await?;
+    m.metrics.inc("jobs_submitted_total");
+    job_status(m, customer, &id).await
+}
+
+/// A job to prepare and queue: a customer's, or one of a worker's benchmark run.
+struct NewJob<'a> {
+    customer: &'a str,
+    /// As the customer named it.
+    scene: &'a str,
+    /// What the manager loads: a built-in's name or the uploaded file's path here.
+    spec: String,
+    asset: Option<String>,
+    extension: Option<String>,
+    width: u32,
+    height: u32,
+    samples_per_pixel: u32,
+    /// `(benchmark id, worker)` for a benchmark job, reserved for that worker.
+    benchmark: Option<(&'a str, &'a Pubkey)>,
+}
+
+/// Places the job's PoR noise with the manager's secret (a pre-render on its adapter), then
+/// stores job and key in one row; returns the job's id.
+async fn queue_job(m: &Manager, new: NewJob<'_>) -> Result<String, ApiErr> {
     let job_id = random_bytes::<32>();
     let renderer = m.renderer.clone();
     let secret = m.secret.clone();
     let noise = m.config.noise_objects;
-    let seed_settings = RenderSettings::new(
-        r.width,
-        r.height,
-        r.samples_per_pixel,
-        u64::from_le_bytes(job_id[..8].try_into().expect("8 bytes")),
-    );
+    let seed = u64::from_le_bytes(job_id[..8].try_into().expect("8 bytes"));
+    let settings = RenderSettings::new(new.width, new.height, new.samples_per_pixel, seed);
+    let spec = new.spec.clone();
     let started = std::time::Instant::now();
     let created = tokio::task::spawn_blocking(move || {
         let renderer = renderer.lock().expect("renderer");
-        create_job(&renderer, &spec, &seed_settings, &secret, job_id, noise)
+        create_job(&renderer, &spec, &settings, &secret, job_id, noise)
     })
     .await
     .map_err(ApiErr::internal)?
@@ -178,37 +218,95 @@ pub async fn submit_job(m: &Manager, customer: &str, r: JobRequest) -> Result<Jo
         ),
         other => scene_error(other),
     })?;
-    m.metrics.add(
-        "manager_cpu_seconds_total",
-        started.elapsed().as_millis() as u64 / 1000,
-    );
+    let preparation_ms = started.elapsed().as_millis() as u64;
+    m.metrics
+        .add("por_preparation_milliseconds_total", preparation_ms);
     let mut job = created.job;
     // Nodes load an uploaded scene from their own cache; the path here is the manager's.
-    if let (Some(hash), Some(ext)) = (&asset, &extension) {
+    if let (Some(hash), Some(ext)) = (&new.asset, &new.extension) {
         job.scene = format!("{hash}.{ext}");
     }
-    let ibm_micros = job_ibm_micros(r.width, r.height, r.samples_per_pixel, &m.reference);
+    let ibm_micros = job_ibm_micros(new.width, new.height, new.samples_per_pixel, &m.reference);
+    let (kind, benchmark_id, reserved_for) = match new.benchmark {
+        Some((id, worker)) => ("benchmark", Some(id), Some(worker.to_string())),
+        None => ("render", None, None),
+    };
     sqlx::query(
-        "INSERT INTO jobs (id, customer, scene, asset, asset_extension, width, height, samples_per_pixel, ibm_micros, job_json, key_json, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)",
+        "INSERT INTO jobs (id, customer, scene, asset, asset_extension, width, height, samples_per_pixel, ibm_micros, job_json, key_json, status, created_at, kind, benchmark_id, reserved_for)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
     )
     .bind(&job.job_id)
-    .bind(customer)
-    .bind(&r.scene)
-    .bind(&asset)
-    .bind(&extension)
-    .bind(r.width as i64)
-    .bind(r.height as i64)
-    .bind(r.samples_per_pixel as i64)
+    .bind(new.customer)
+    .bind(new.scene)
+    .bind(&new.asset)
+    .bind(&new.extension)
+    .bind(new.width as i64)
+    .bind(new.height as i64)
+    .bind(new.samples_per_pixel as i64)
     .bind(ibm_micros as i64)
     .bind(serde_json::to_string(&job).expect("jobs serialize"))
     .bind(serde_json::to_string(&created.key).expect("keys serialize"))
     .bind(unix_now())
+    .bind(kind)
+    .bind(benchmark_id)
+    .bind(reserved_for)
     .execute(&m.db)
     .await?;
-    m.metrics.inc("jobs_submitted_total");
-    tracing::info!(job = %job.job_id, customer, scene = %r.scene, width = r.width, height = r.height, spp = r.samples_per_pixel, prerender_ms = created.prerender_ms, "job queued");
-    job_status(m, customer, &job.job_id).await
+    tracing::info!(job = %job.job_id, customer = new.customer, kind, scene = new.scene, width = new.width, height = new.height, spp = new.samples_per_pixel, preparation_ms, "job queued");
+    Ok(job.job_id)
+}
+
+/// Queues the benchmark set (the IB reference's scenes, a fresh seed and fresh noise each)
+/// for `worker` alone; its lease-to-result times give the worker's IB once the committee
+/// accepted every frame. A run already under way is returned as is.
+pub async fn start_benchmark(m: &Manager, worker: &Pubkey) -> Result<BenchmarkStarted, ApiErr> {
+    let _guard = m.benchmarks.lock().await;
+    let running: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM benchmarks WHERE worker = ? AND status IN ('running', 'signing')",
+    )
+    .bind(worker.to_string())
+    .fetch_optional(&m.db)
+    .await?;
+    let id = match running {
+        Some(id) => id,
+        None => {
+            let id = new_id();
+            for scene in &m.reference.scene {
+                queue_job(
+                    m,
+                    NewJob {
+                        customer: "benchmark",
+                        scene: &scene.name,
+                        spec: scene.name.clone(),
+                        asset: None,
+                        extension: None,
+                        width: scene.width,
+                        height: scene.height,
+                        samples_per_pixel: scene.samples_per_pixel,
+                        benchmark: Some((&id, worker)),
+                    },
+                )
+                .await?;
+            }
+            sqlx::query("INSERT INTO benchmarks (id, worker, status, created_at) VALUES (?, ?, 'running', ?)")
+                .bind(&id)
+                .bind(worker.to_string())
+                .bind(unix_now())
+                .execute(&m.db)
+                .await?;
+            tracing::info!(benchmark = %id, worker = %worker, scenes = m.reference.scene.len(), "benchmark queued");
+            id
+        }
+    };
+    let jobs =
+        sqlx::query_scalar("SELECT id FROM jobs WHERE benchmark_id = ? ORDER BY created_at, id")
+            .bind(&id)
+            .fetch_all(&m.db)
+            .await?;
+    Ok(BenchmarkStarted {
+        benchmark_id: id,
+        jobs,
+    })
 }
 
 pub async fn job_status(m: &Manager, customer: &str, id: &str) -> Result<JobStatus, ApiErr> {
@@ -272,13 +370,14 @@ pub async fn verified_frame(m: &Manager, customer: &str, id: &str) -> Result<Vec
         .map_err(ApiErr::internal)
 }
 
-/// Hands the oldest queued job this worker has not failed to verify on, unless the worker is
-/// backed off. The deadline: the job's minutes at the worker's IB, times the cost factor,
-/// plus the slack.
+/// Hands the worker its own queued benchmark jobs first, then (when it is active) the oldest
+/// queued job it has not failed verification on, unless the worker is backed off. The
+/// deadline: the job's minutes at the worker's IB (at least [`LEASE_IB_FLOOR_MICROS`]), times
+/// the cost factor, plus the slack.
 pub async fn lease_job(
     m: &Manager,
     worker: &Pubkey,
-    ib_micros: u64,
+    node: &Node,
 ) -> Result<Option<JobLease>, ApiErr> {
     let worker_text = worker.to_string();
     let now = unix_now();
@@ -301,27 +400,34 @@ pub async fn lease_job(
     }
     let mut tx = m.db.begin_with("BEGIN IMMEDIATE").await?;
     let row = sqlx::query(
-        "SELECT * FROM jobs WHERE status = 'queued' AND NOT EXISTS (
-             SELECT 1 FROM attempts a WHERE a.job_id = jobs.id AND a.worker = ? AND a.status IN ('rejected', 'disputed'))
-         ORDER BY created_at, id LIMIT 1",
+        "SELECT * FROM jobs WHERE status = 'queued' AND (reserved_for = ? OR (reserved_for IS NULL AND ?))
+         AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.job_id = jobs.id AND a.worker = ? AND a.status IN ('rejected', 'disputed'))
+         ORDER BY reserved_for IS NULL, created_at, id LIMIT 1",
     )
+    .bind(&worker_text)
+    .bind(node.is_active())
     .bind(&worker_text)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(job) = row.as_ref().map(JobRow::from_row) else {
+        if !node.is_active() {
+            return Err(inferix_node_api::auth::AuthError::NodeNotActive(*worker).into());
+        }
         return Ok(None);
     };
+    let ib_micros = node.ib_micros.max(LEASE_IB_FLOOR_MICROS);
     let minutes = job.ibm_micros as f64 / ib_micros.max(1) as f64;
     let deadline = now
         + m.config.lease_slack_secs
         + (m.config.lease_cost_factor * minutes * 60.0).ceil() as i64;
     let lease_id = new_id();
-    sqlx::query("INSERT INTO attempts (id, job_id, worker, leased_at, deadline, status) VALUES (?, ?, ?, ?, ?, 'leased')")
+    sqlx::query("INSERT INTO attempts (id, job_id, worker, leased_at, deadline, status, leased_at_ms) VALUES (?, ?, ?, ?, ?, 'leased', ?)")
         .bind(&lease_id)
         .bind(&job.id)
         .bind(&worker_text)
         .bind(now)
         .bind(deadline)
+        .bind(inferix_node_api::unix_now_ms())
         .execute(&mut *tx)
         .await?;
     sqlx::query("UPDATE jobs SET status = 'leased', attempts = attempts + 1 WHERE id = ?")
@@ -466,13 +572,14 @@ pub async fn upload_result(
     let _guard = m.dispatch.lock().await;
     let mut tx = m.db.begin_with("BEGIN IMMEDIATE").await?;
     let updated = sqlx::query(
-        "UPDATE attempts SET status = 'verifying', epoch = ?, commitment_json = ?, job_hash = ?, frame_root = ?, uploaded_at = ? WHERE id = ? AND status = 'leased'",
+        "UPDATE attempts SET status = 'verifying', epoch = ?, commitment_json = ?, job_hash = ?, frame_root = ?, uploaded_at = ?, uploaded_at_ms = ? WHERE id = ? AND status = 'leased'",
     )
     .bind(epoch as i64)
     .bind(serde_json::to_string(c).expect("commitments serialize"))
     .bind(&c.job_hash)
     .bind(&root)
     .bind(unix_now())
+    .bind(inferix_node_api::unix_now_ms())
     .bind(lease_id)
     .execute(&mut *tx)
     .await?;
@@ -525,7 +632,7 @@ pub async fn accepted_work(
 ) -> Result<Vec<AcceptedJob>, ApiErr> {
     let rows = sqlx::query(
         "SELECT a.job_id, a.job_hash, a.frame_root, a.epoch, j.ibm_micros FROM attempts a JOIN jobs j ON j.id = a.job_id
-         WHERE a.worker = ? AND a.status = 'accepted' AND a.epoch = ? ORDER BY a.uploaded_at, a.job_id",
+         WHERE a.worker = ? AND a.status = 'accepted' AND a.epoch = ? AND j.kind = 'render' ORDER BY a.uploaded_at, a.job_id",
     )
     .bind(worker.to_string())
     .bind(epoch as i64)
@@ -592,6 +699,7 @@ pub async fn lease_verification(
         commitment,
         frame_png_base64: B64.encode(png),
         deadline,
+        benchmark: job.kind == "benchmark",
     }))
 }
 
@@ -647,12 +755,15 @@ pub async fn post_verdict(
     m.metrics.inc("verdicts_total");
     tracing::info!(task = %task_id, attempt = %attempt_id, verifier = %verifier, accepted = verdict.accepted, reasons = ?verdict.reasons, "verdict");
     let mut violation = None;
+    let mut benchmark = None;
+    let mut accepted = false;
     if !pending {
-        let attempt = sqlx::query("SELECT a.job_id, a.worker, a.epoch, a.job_hash, a.frame_root, j.ibm_micros FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE a.id = ?")
+        let attempt = sqlx::query("SELECT a.job_id, a.worker, a.epoch, a.job_hash, a.frame_root, j.ibm_micros, j.kind, j.benchmark_id FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE a.id = ?")
             .bind(&attempt_id)
             .fetch_one(&mut *tx)
             .await?;
         let job_id: String = attempt.get("job_id");
+        benchmark = attempt.get::<Option<String>, _>("benchmark_id");
         let outcome = if accepting == tallies.len() {
             "accepted"
         } else if accepting == 0 {
@@ -665,7 +776,8 @@ pub async fn post_verdict(
             .bind(&attempt_id)
             .execute(&mut *tx)
             .await?;
-        if outcome == "accepted" {
+        accepted = outcome == "accepted";
+        if accepted {
             sqlx::query("UPDATE jobs SET status = 'verified', verified_attempt = ? WHERE id = ?")
                 .bind(&attempt_id)
                 .bind(&job_id)
@@ -677,8 +789,19 @@ pub async fn post_verdict(
                 attempt.get::<i64, _>("ibm_micros") as u64,
             );
         } else {
-            sqlx::query("UPDATE jobs SET status = 'queued' WHERE id = ?")
+            // A customer's job goes to another worker; a benchmark job fails its run.
+            let (job_status, run_status) = match &benchmark {
+                Some(_) => ("failed", "failed"),
+                None => ("queued", "running"),
+            };
+            sqlx::query("UPDATE jobs SET status = ? WHERE id = ?")
+                .bind(job_status)
                 .bind(&job_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE benchmarks SET status = ? WHERE id = ?")
+                .bind(run_status)
+                .bind(&benchmark)
                 .execute(&mut *tx)
                 .await?;
             m.metrics.inc("jobs_rejected_total");
@@ -695,6 +818,9 @@ pub async fn post_verdict(
         tracing::info!(job = %job_id, attempt = %attempt_id, outcome, "committee decided");
     }
     tx.commit().await?;
+    if let Some(id) = benchmark.filter(|_| accepted) {
+        finish_benchmark(m, &id).await?;
+    }
     if let Some((job_id, worker, epoch, job_hash, frame_root)) = violation {
         crate::relay::propose_violation(
             m,
@@ -706,6 +832,51 @@ pub async fn post_verdict(
             &frame_root,
         )
         .await?;
+    }
+    Ok(())
+}
+
+/// Once every frame of a benchmark run is accepted: the worker's IB from the lease-to-result
+/// times of the accepted attempts (geometric mean of T0 / T over the set), signed by the
+/// manager and relayed to the committee that checked the frames.
+async fn finish_benchmark(m: &Manager, id: &str) -> Result<(), ApiErr> {
+    let rows = sqlx::query(
+        "SELECT j.id, j.scene, j.status, a.worker, a.leased_at_ms, a.uploaded_at_ms FROM jobs j
+         LEFT JOIN attempts a ON a.id = j.verified_attempt WHERE j.benchmark_id = ? ORDER BY j.created_at, j.id",
+    )
+    .bind(id)
+    .fetch_all(&m.db)
+    .await?;
+    if rows
+        .iter()
+        .any(|r| r.get::<String, _>("status") != "verified")
+    {
+        return Ok(());
+    }
+    let mut frame_ms = vec![];
+    for scene in &m.reference.scene {
+        let row = rows
+            .iter()
+            .find(|r| r.get::<String, _>("scene") == scene.name)
+            .ok_or_else(|| ApiErr::internal(format!("benchmark {id} has no {} job", scene.name)))?;
+        let leased: i64 = row.get("leased_at_ms");
+        let uploaded: Option<i64> = row.get("uploaded_at_ms");
+        frame_ms.push((uploaded.unwrap_or(leased) - leased) as f64);
+    }
+    let ib_micros = ib_micros_from_frame_times(&m.reference, &frame_ms);
+    let worker: Pubkey = rows[0]
+        .get::<String, _>("worker")
+        .parse()
+        .map_err(ApiErr::internal)?;
+    let job_ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect();
+    let updated = sqlx::query("UPDATE benchmarks SET status = 'signing', ib_micros = ? WHERE id = ? AND status = 'running'")
+        .bind(ib_micros as i64)
+        .bind(id)
+        .execute(&m.db)
+        .await?;
+    if updated.rows_affected() == 1 {
+        tracing::info!(benchmark = id, worker = %worker, ib_micros, ?frame_ms, "benchmark timed; the committee co-signs the IB");
+        crate::relay::propose_benchmark(m, &worker, ib_micros, job_ids).await?;
     }
     Ok(())
 }

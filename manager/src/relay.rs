@@ -12,15 +12,19 @@ use axum::http::StatusCode;
 use inferix_common::messages::{SignedMessage, ViolationKind};
 use inferix_node_api::committee::committee;
 use inferix_node_api::wire::{
-    AttestationProposal, CosignAnswer, CosignState, CosignTask, Refusal, ViolationProposal,
+    AttestationProposal, BenchmarkProposal, CosignAnswer, CosignState, CosignTask, Refusal,
+    ViolationProposal,
 };
 use inferix_node_api::{hex, random_bytes, unix_now, violation_evidence};
 use inferix_sdk::instructions::IfxToken;
-use inferix_sdk::node_staking::instructions::ViolationArgs;
-use inferix_sdk::signed::violation_message;
+use inferix_sdk::node_staking::instructions::{BenchmarkArgs, ViolationArgs};
+use inferix_sdk::pda;
+use inferix_sdk::signed::{benchmark_message, violation_message};
+use inferix_worker::bench::scene_set_hash;
 use inferix_worker::chain::work::{work_root, WorkRecord};
 use inferix_worker::chain::{self, Endorsement};
 use inferix_worker::por::job::{from_hex, hex_bytes};
+use inferix_worker::Scene;
 use sqlx::Row;
 
 use crate::server::{ApiErr, Manager};
@@ -110,6 +114,7 @@ pub async fn propose_attestation(
         subject: *worker,
         attestation: Some(p),
         violation: None,
+        benchmark: None,
     };
     open_request(m, &task, "attestation", &message, &drawn, None).await?;
     m.metrics.inc("attestations_cosigned_total");
@@ -178,8 +183,61 @@ pub async fn propose_violation(
         subject: worker,
         attestation: None,
         violation: Some(proposal),
+        benchmark: None,
     };
     open_request(m, &task, "violation", &message, &verifiers, Some(attempt)).await
+}
+
+/// A `Benchmark` of `worker` at `ib_micros`, signed by the manager and relayed to the
+/// verifiers that checked the benchmark frames.
+pub async fn propose_benchmark(
+    m: &Manager,
+    worker: &Pubkey,
+    ib_micros: u64,
+    job_ids: Vec<String>,
+) -> Result<(), ApiErr> {
+    let scenes: Vec<Scene> = m
+        .reference
+        .scene
+        .iter()
+        .map(|s| Scene::load(&s.name, s.width as f32 / s.height as f32))
+        .collect::<Result<_, _>>()
+        .map_err(ApiErr::internal)?;
+    let proposal = BenchmarkProposal {
+        ib_micros,
+        scene_set_hash: hex(&scene_set_hash(&m.reference, &scenes)),
+        issued_at: m.chain.now().await?,
+        job_ids,
+    };
+    let message = benchmark_message(worker, &benchmark_args(&proposal));
+    let mut verifiers: Vec<Pubkey> = vec![];
+    for job in &proposal.job_ids {
+        let drawn: Vec<String> = sqlx::query_scalar(
+            "SELECT v.verifier FROM verifications v JOIN jobs j ON j.verified_attempt = v.attempt_id WHERE j.id = ?",
+        )
+        .bind(job)
+        .fetch_all(&m.db)
+        .await?;
+        verifiers.extend(drawn.iter().filter_map(|v| v.parse::<Pubkey>().ok()));
+    }
+    verifiers.sort();
+    verifiers.dedup();
+    let task = CosignTask {
+        request_id: hex(&random_bytes::<16>()),
+        subject: *worker,
+        attestation: None,
+        violation: None,
+        benchmark: Some(proposal),
+    };
+    open_request(m, &task, "benchmark", &message, &verifiers, None).await
+}
+
+fn benchmark_args(p: &BenchmarkProposal) -> BenchmarkArgs {
+    BenchmarkArgs {
+        ib_micros: p.ib_micros,
+        scene_set_hash: from_hex(&p.scene_set_hash).unwrap_or_default(),
+        issued_at: p.issued_at,
+    }
 }
 
 fn violation_args(p: &ViolationProposal) -> ViolationArgs {
@@ -311,19 +369,19 @@ pub async fn answer(
     Ok(())
 }
 
-/// Every two seconds: each open Violation with a quorum of verifier signatures is submitted
-/// (paid by the manager key); a transport failure is retried, a refusal recorded.
-pub async fn submit_violations_forever(m: Arc<Manager>) {
+/// Every two seconds: each open Violation or Benchmark with a quorum of verifier signatures is
+/// submitted (paid by the manager key); a transport failure is retried, a refusal recorded.
+pub async fn submit_relayed_forever(m: Arc<Manager>) {
     loop {
-        if let Err(e) = submit_violations(&m).await {
-            tracing::warn!(error = %e.message, "violation submission pass failed");
+        if let Err(e) = submit_relayed(&m).await {
+            tracing::warn!(error = %e.message, "relay submission pass failed");
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
 }
 
-async fn submit_violations(m: &Manager) -> Result<(), ApiErr> {
-    let open = sqlx::query("SELECT id, subject, task_json, committee FROM cosign_requests WHERE kind = 'violation' AND status = 'open' ORDER BY created_at")
+async fn submit_relayed(m: &Manager) -> Result<(), ApiErr> {
+    let open = sqlx::query("SELECT id, kind, subject, task_json FROM cosign_requests WHERE kind IN ('violation', 'benchmark') AND status = 'open' ORDER BY created_at")
         .fetch_all(&m.db)
         .await?;
     if open.is_empty() {
@@ -332,14 +390,16 @@ async fn submit_violations(m: &Manager) -> Result<(), ApiErr> {
     let staking = m.chain.staking_config().await?;
     for row in open {
         let id: String = row.get("id");
+        let kind: String = row.get("kind");
         let subject: Pubkey = row
             .get::<String, _>("subject")
             .parse()
             .map_err(ApiErr::internal)?;
         let state = state(m, &subject, &id).await?;
         let signed = state.endorsements.len() - 1;
+        let everyone = signed + state.refusals.len() >= state.committee.len();
         if signed < staking.params.quorum as usize {
-            if state.refusals.len() + signed >= state.committee.len() {
+            if everyone {
                 close(
                     m,
                     &id,
@@ -348,48 +408,79 @@ async fn submit_violations(m: &Manager) -> Result<(), ApiErr> {
                     Some("the committee did not reach the quorum"),
                 )
                 .await?;
+                finish_run(m, &kind, &subject, "failed").await?;
             }
             continue;
         }
         let task: CosignTask =
             serde_json::from_str(&row.get::<String, _>("task_json")).map_err(ApiErr::internal)?;
-        let proposal = task
-            .violation
-            .ok_or_else(|| ApiErr::internal("violation request without violation"))?;
         let endorsements: Vec<Endorsement> = state
             .endorsements
             .iter()
             .filter_map(|e| Endorsement::from_json(e).ok())
             .collect();
-        let ifx = IfxToken {
-            mint: staking.ifx_mint,
-            token_program: staking.ifx_token_program,
-        };
-        let instructions = chain::endorsed_violation_instructions(
-            &m.key_pubkey(),
-            &subject,
-            &ifx,
-            violation_args(&proposal),
-            None,
-            &endorsements,
-        )
+        let instructions = match (task.violation, task.benchmark) {
+            (Some(violation), None) => {
+                let ifx = IfxToken {
+                    mint: staking.ifx_mint,
+                    token_program: staking.ifx_token_program,
+                };
+                chain::endorsed_violation_instructions(
+                    &m.key_pubkey(),
+                    &subject,
+                    &ifx,
+                    violation_args(&violation),
+                    None,
+                    &endorsements,
+                )
+            }
+            (None, Some(benchmark)) => chain::endorsed_benchmark_instructions(
+                &subject,
+                &pda::pushed_price(),
+                benchmark_args(&benchmark),
+                &endorsements,
+            ),
+            _ => {
+                return Err(ApiErr::internal(format!(
+                    "relay request {id} holds no {kind}"
+                )))
+            }
+        }
         .map_err(|e| ApiErr::internal(e.to_string()))?;
         match m.chain.send(&instructions, &m.key).await {
             Ok(signature) => {
-                m.metrics.inc("violations_submitted_total");
-                tracing::info!(request = %id, node = %subject, job = %proposal.job_id, %signature, "violation landed: the worker was slashed");
+                m.metrics.inc(if kind == "violation" {
+                    "violations_submitted_total"
+                } else {
+                    "benchmarks_submitted_total"
+                });
+                tracing::info!(request = %id, kind, node = %subject, %signature, "landed on chain");
                 close(m, &id, "submitted", Some(&signature), None).await?;
+                finish_run(m, &kind, &subject, "submitted").await?;
             }
             Err(inferix_sdk::client::ChainError::Unreachable(reason)) => {
                 m.metrics.inc("rpc_errors_total");
-                tracing::warn!(request = %id, reason, "RPC unreachable; the violation stays queued");
+                tracing::warn!(request = %id, reason, "RPC unreachable; the request stays queued");
             }
             Err(e) => {
                 m.metrics.inc("violations_failed_total");
-                tracing::warn!(request = %id, error = %e, "the chain refused the violation");
+                tracing::warn!(request = %id, kind, error = %e, "the chain refused it");
                 close(m, &id, "failed", None, Some(&e.to_string())).await?;
+                finish_run(m, &kind, &subject, "failed").await?;
             }
         }
+    }
+    Ok(())
+}
+
+/// A benchmark's run ends with its relay request.
+async fn finish_run(m: &Manager, kind: &str, worker: &Pubkey, status: &str) -> Result<(), ApiErr> {
+    if kind == "benchmark" {
+        sqlx::query("UPDATE benchmarks SET status = ? WHERE worker = ? AND status = 'signing'")
+            .bind(status)
+            .bind(worker.to_string())
+            .execute(&m.db)
+            .await?;
     }
     Ok(())
 }

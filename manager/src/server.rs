@@ -100,9 +100,14 @@ pub const METRICS: &[(&str, MetricKind, &str)] = &[
         "Time to answer a job lease request.",
     ),
     (
-        "manager_cpu_seconds_total",
+        "por_preparation_milliseconds_total",
         MetricKind::Counter,
-        "CPU seconds the manager spent on PoR preparation (noise placement pre-renders).",
+        "Time spent preparing PoR jobs (placing the noise: a pre-render on the manager's adapter).",
+    ),
+    (
+        "benchmarks_submitted_total",
+        MetricKind::Counter,
+        "Benchmarks (update_ib) that landed on chain.",
     ),
 ];
 
@@ -180,13 +185,18 @@ pub struct Manager {
     /// Serializes the changes that pick a row (leases, verdicts) so no two requests take the
     /// same one.
     pub dispatch: tokio::sync::Mutex<()>,
+    /// One benchmark run per worker at a time.
+    pub benchmarks: tokio::sync::Mutex<()>,
     nodes: std::sync::Mutex<HashMap<Pubkey, (Node, Instant)>>,
 }
 
-/// Which nodes a route accepts.
+/// Which nodes a route accepts. Every caller is registered and not blacklisted; only the
+/// benchmark path (lease, heartbeat, result, assets) is open to a worker not yet active — it
+/// cannot stake S(n) before it has an IB.
 #[derive(Clone, Copy)]
 pub enum Caller {
     Worker,
+    WorkerActiveOrNot,
     Verifier,
     AnyNode,
 }
@@ -229,10 +239,11 @@ impl Manager {
             body,
             unix_now(),
         )?;
-        let expected = match caller {
-            Caller::Worker => Some(LicenseKind::Worker),
-            Caller::Verifier => Some(LicenseKind::Verifier),
-            Caller::AnyNode => None,
+        let (expected, must_be_active) = match caller {
+            Caller::Worker => (Some(LicenseKind::Worker), true),
+            Caller::WorkerActiveOrNot => (Some(LicenseKind::Worker), false),
+            Caller::Verifier => (Some(LicenseKind::Verifier), true),
+            Caller::AnyNode => (None, false),
         };
         if let Some(expected) = expected.filter(|k| *k != node.kind) {
             return Err(AuthError::WrongNodeKind {
@@ -245,7 +256,7 @@ impl Manager {
         if node.blacklisted {
             return Err(AuthError::NodeBlacklisted(signature.node).into());
         }
-        if !node.is_active() {
+        if must_be_active && !node.is_active() {
             return Err(AuthError::NodeNotActive(signature.node).into());
         }
         let fresh = store::use_nonce(
@@ -353,6 +364,7 @@ pub async fn serve(config_path: &Path) -> Result<(), String> {
         metrics: Arc::new(Metrics::new("manager", METRICS)),
         renderer: Arc::new(std::sync::Mutex::new(renderer)),
         dispatch: tokio::sync::Mutex::new(()),
+        benchmarks: tokio::sync::Mutex::new(()),
         nodes: std::sync::Mutex::new(HashMap::new()),
         config,
         db,
@@ -362,7 +374,7 @@ pub async fn serve(config_path: &Path) -> Result<(), String> {
     });
     let background = [
         tokio::spawn(crate::dispatch::sweep_forever(manager.clone())),
-        tokio::spawn(crate::relay::submit_violations_forever(manager.clone())),
+        tokio::spawn(crate::relay::submit_relayed_forever(manager.clone())),
     ];
     tracing::info!(
         %address,

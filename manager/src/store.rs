@@ -36,7 +36,10 @@ CREATE TABLE IF NOT EXISTS jobs (
     status TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     verified_attempt TEXT,
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'render',
+    benchmark_id TEXT,
+    reserved_for TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, created_at);
 CREATE TABLE IF NOT EXISTS attempts (
@@ -51,7 +54,9 @@ CREATE TABLE IF NOT EXISTS attempts (
     job_hash TEXT,
     frame_root TEXT,
     uploaded_at INTEGER,
-    samples_done INTEGER NOT NULL DEFAULT 0
+    samples_done INTEGER NOT NULL DEFAULT 0,
+    leased_at_ms INTEGER NOT NULL DEFAULT 0,
+    uploaded_at_ms INTEGER
 );
 CREATE INDEX IF NOT EXISTS attempts_by_worker ON attempts (worker, status, epoch);
 CREATE INDEX IF NOT EXISTS attempts_by_status ON attempts (status, deadline);
@@ -67,6 +72,13 @@ CREATE TABLE IF NOT EXISTS verifications (
     UNIQUE (attempt_id, verifier)
 );
 CREATE INDEX IF NOT EXISTS verifications_by_verifier ON verifications (verifier, status);
+CREATE TABLE IF NOT EXISTS benchmarks (
+    id TEXT PRIMARY KEY,
+    worker TEXT NOT NULL,
+    status TEXT NOT NULL,
+    ib_micros INTEGER,
+    created_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS worker_failures (
     worker TEXT PRIMARY KEY,
     failures INTEGER NOT NULL,
@@ -146,6 +158,8 @@ pub struct JobRow {
     pub status: String,
     pub attempts: u32,
     pub verified_attempt: Option<String>,
+    /// `render` (a customer's) or `benchmark` (timed for a worker's IB, never credited).
+    pub kind: String,
 }
 
 impl JobRow {
@@ -165,6 +179,7 @@ impl JobRow {
             status: row.get("status"),
             attempts: row.get::<i64, _>("attempts") as u32,
             verified_attempt: row.get("verified_attempt"),
+            kind: row.get("kind"),
         }
     }
 }

@@ -14,11 +14,12 @@ use inferix_node_api::chain_view::ChainView;
 use inferix_node_api::client::NodeClient;
 use inferix_node_api::ops::{MetricKind, Metrics};
 use inferix_node_api::wire::{
-    AttestationProposal, CosignAnswer, CosignTask, VerdictPost, VerificationTask, ViolationProposal,
+    AttestationProposal, BenchmarkProposal, CosignAnswer, CosignTask, VerdictPost,
+    VerificationTask, ViolationProposal,
 };
 use inferix_node_api::{hex, random_bytes, unix_now, violation_evidence};
-use inferix_sdk::node_staking::instructions::ViolationArgs;
-use inferix_sdk::signed::violation_message;
+use inferix_sdk::node_staking::instructions::{BenchmarkArgs, ViolationArgs};
+use inferix_sdk::signed::{benchmark_message, violation_message};
 use inferix_sdk::{instructions, pda};
 use inferix_worker::chain::work::{work_root, WorkRecord};
 use inferix_worker::chain::{self, Endorsement};
@@ -121,7 +122,8 @@ CREATE TABLE IF NOT EXISTS verdicts (
     reasons TEXT NOT NULL,
     evidence_hash TEXT NOT NULL,
     posted INTEGER NOT NULL DEFAULT 0,
-    decided_at INTEGER NOT NULL
+    decided_at INTEGER NOT NULL,
+    benchmark INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS verdicts_by_worker ON verdicts (worker, epoch, accepted);
 CREATE TABLE IF NOT EXISTS signed (
@@ -287,8 +289,8 @@ impl Verifier {
             },
         };
         sqlx::query(
-            "INSERT INTO verdicts (task_id, job_id, worker, epoch, job_hash, frame_root, ibm_micros, accepted, reasons, evidence_hash, decided_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO verdicts (task_id, job_id, worker, epoch, job_hash, frame_root, ibm_micros, accepted, reasons, evidence_hash, decided_at, benchmark)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         )
         .bind(&task.task_id)
         .bind(&task.job_id)
@@ -301,6 +303,7 @@ impl Verifier {
         .bind(serde_json::to_string(&verdict.reasons).expect("strings serialize"))
         .bind(&verdict.evidence_hash)
         .bind(unix_now())
+        .bind(task.benchmark)
         .execute(&self.db)
         .await
         .map_err(|e| e.to_string())?;
@@ -407,13 +410,16 @@ impl Verifier {
     }
 
     async fn answer(&self, task: &CosignTask) -> Result<(), String> {
-        let decision = match (&task.attestation, &task.violation) {
-            (Some(p), None) => self.judge_attestation(&task.subject, p).await?,
-            (None, Some(p)) => {
+        let decision = match (&task.attestation, &task.violation, &task.benchmark) {
+            (Some(p), None, None) => self.judge_attestation(&task.subject, p).await?,
+            (None, Some(p), None) => {
                 self.judge_violation(&task.subject, p, &task.request_id)
                     .await?
             }
-            _ => Err("the request carries neither an attestation nor a violation".to_string()),
+            (None, None, Some(p)) => self.judge_benchmark(&task.subject, p).await?,
+            _ => Err(
+                "the request carries not exactly one attestation, violation or benchmark".into(),
+            ),
         };
         let answer = match decision {
             Ok(message) => {
@@ -449,7 +455,7 @@ impl Verifier {
         worker: &Pubkey,
         p: &AttestationProposal,
     ) -> Result<Result<Vec<u8>, String>, String> {
-        let rows = sqlx::query("SELECT job_id, job_hash, frame_root, ibm_micros, accepted FROM verdicts WHERE worker = ? AND epoch = ?")
+        let rows = sqlx::query("SELECT job_id, job_hash, frame_root, ibm_micros, accepted FROM verdicts WHERE worker = ? AND epoch = ? AND benchmark = 0")
             .bind(worker.to_string())
             .bind(p.epoch as i64)
             .fetch_all(&self.db)
@@ -509,6 +515,34 @@ impl Verifier {
             p.issued_at,
         )
         .to_signed_bytes()))
+    }
+
+    /// The Benchmark's bytes when this verifier accepted every frame of the run: it vouches
+    /// that the frames were rendered; the manager, which timed them, vouches for the times.
+    async fn judge_benchmark(
+        &self,
+        worker: &Pubkey,
+        p: &BenchmarkProposal,
+    ) -> Result<Result<Vec<u8>, String>, String> {
+        for id in &p.job_ids {
+            let accepted: Option<bool> = sqlx::query_scalar(
+                "SELECT accepted FROM verdicts WHERE worker = ? AND job_id = ? AND benchmark = 1",
+            )
+            .bind(worker.to_string())
+            .bind(id)
+            .fetch_optional(&self.db)
+            .await
+            .map_err(|e| e.to_string())?;
+            if accepted != Some(true) {
+                return Ok(Err(format!("NotVerifiedByMe: benchmark job {id} is not in this verifier's ledger as accepted for worker {worker}")));
+            }
+        }
+        let args = BenchmarkArgs {
+            ib_micros: p.ib_micros,
+            scene_set_hash: from_hex(&p.scene_set_hash).ok_or("a malformed scene set hash")?,
+            issued_at: p.issued_at,
+        };
+        Ok(Ok(benchmark_message(worker, &args)))
     }
 
     /// The Violation's bytes when this verifier rejected the job it names, else why not.

@@ -13,7 +13,8 @@ use inferix_node_api::chain_view::ChainView;
 use inferix_node_api::client::{ClientError, NodeClient};
 use inferix_node_api::ops::{MetricKind, Metrics};
 use inferix_node_api::wire::{
-    AcceptedJob, AttestationProposal, CosignState, Heartbeat, JobLease, ResultUpload,
+    AcceptedJob, AttestationProposal, BenchmarkStarted, CosignState, Heartbeat, JobLease,
+    ResultUpload,
 };
 use inferix_node_api::{hex, unix_now};
 use inferix_sdk::client::ChainError;
@@ -361,7 +362,18 @@ impl Worker {
 
     async fn attestation_loop(self: Arc<Self>, stop: watch::Receiver<bool>) {
         loop {
-            if let Err(e) = self.attestation_step().await {
+            let creditable = match self.ensure_benchmarked().await {
+                Ok(creditable) => creditable,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot ask for a benchmark yet");
+                    false
+                }
+            };
+            if !creditable {
+                tracing::debug!(
+                    "not active on chain (no IB yet, or stake below S(n)): nothing to attest"
+                );
+            } else if let Err(e) = self.attestation_step().await {
                 tracing::warn!(error = %e, "attestation step failed; retrying");
             }
             if pause(self.config.poll_interval_ms * 2, &stop).await {
@@ -373,6 +385,33 @@ impl Worker {
     fn rpc_error(&self, e: ChainError) -> String {
         self.metrics.inc("rpc_errors_total");
         e.to_string()
+    }
+
+    /// A node without an IB cannot stake S(n) nor be credited: it asks the manager for the
+    /// benchmark set, which its lease loop then renders like any job.
+    /// `true` when the node can be credited (it has an IB and is active).
+    async fn ensure_benchmarked(&self) -> Result<bool, String> {
+        let node = self
+            .chain
+            .node(&self.client.node)
+            .await
+            .map_err(|e| self.rpc_error(e))?
+            .ok_or("the node is not registered on chain")?;
+        if node.ib_micros > 0 {
+            return Ok(node.is_active());
+        }
+        let run: BenchmarkStarted = self
+            .client
+            .call(
+                Method::POST,
+                "/v1/node/benchmark",
+                Some(&serde_json::json!({})),
+            )
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("the manager answered a benchmark request with no content")?;
+        tracing::info!(benchmark = %run.benchmark_id, jobs = run.jobs.len(), "no IB yet: the benchmark set is queued for this worker");
+        Ok(false)
     }
 
     /// One pass: learn the accepted jobs, then advance the outbox or propose a new attestation.

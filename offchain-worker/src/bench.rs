@@ -207,6 +207,19 @@ pub fn run(
     })
 }
 
+/// IB from one frame time per reference scene (in the reference's order): the geometric mean
+/// of T0 / T over the set, in the on-chain unit (millionths).
+pub fn ib_micros_from_frame_times(reference: &BenchReference, frame_ms: &[f64]) -> u64 {
+    let ib = geometric_mean(
+        reference
+            .scene
+            .iter()
+            .zip(frame_ms)
+            .map(|(s, t)| s.t0_ms / t.max(1e-3)),
+    );
+    (ib * 1e6).round() as u64
+}
+
 fn geometric_mean(values: impl Iterator<Item = f64>) -> f64 {
     let (sum_ln, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v.ln(), n + 1));
     (sum_ln / n.max(1) as f64).exp()

@@ -162,6 +162,9 @@ pub struct Options {
     pub worker_daemon: bool,
     /// The worker reaches the RPC node through a [`TcpProxy`] the test can take down.
     pub worker_rpc_proxy: bool,
+    /// Benchmark and stake the worker before the daemons start (otherwise it is only
+    /// registered, and its daemon asks the manager for its benchmark).
+    pub worker_benchmarked: bool,
 }
 
 impl Default for Options {
@@ -171,6 +174,7 @@ impl Default for Options {
             lease_slack_secs: 60,
             worker_daemon: true,
             worker_rpc_proxy: false,
+            worker_benchmarked: true,
         }
     }
 }
@@ -188,6 +192,7 @@ pub struct DaemonNet {
     pub worker_config: PathBuf,
     pub token: String,
     pub worker_rpc: Option<TcpProxy>,
+    pusher: tokio::task::JoinHandle<()>,
     http: reqwest::Client,
 }
 
@@ -217,10 +222,14 @@ impl DaemonNet {
         for name in names.iter().take(options.verifiers) {
             verifiers.push(net.verifier(name).await.expect("a verifier"));
         }
-        let worker = net
-            .worker("worker", ONE_IB, &verifiers)
-            .await
-            .expect("a worker");
+        let worker = match options.worker_benchmarked {
+            true => net
+                .worker("worker", ONE_IB, &verifiers)
+                .await
+                .expect("a worker"),
+            false => registered_worker(&mut net).await,
+        };
+        let pusher = price_pusher(&net);
         // Sixty seconds into the epoch, so a minute of work is plausible on chain.
         net.warp_clock(60).await;
 
@@ -314,6 +323,7 @@ impl DaemonNet {
             worker_config,
             token,
             worker_rpc,
+            pusher,
             http: reqwest::Client::new(),
         };
         if options.worker_daemon {
@@ -500,7 +510,78 @@ impl Drop for DaemonNet {
         self.worker_daemon.take();
         self.verifier_daemons.clear();
         self.manager.kill9();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        self.pusher.abort();
+        if std::thread::panicking() {
+            eprintln!(
+                "the daemons' folder is kept for inspection: {}",
+                self.dir.display()
+            );
+        } else {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// A worker that bought its licence and registered, with no IB and no stake yet.
+async fn registered_worker(net: &mut RpcNet) -> Worker {
+    let wallet = net.wallet("worker", 0).await;
+    let license = net
+        .buy_license(&wallet, "worker", &[])
+        .await
+        .expect("a worker licence");
+    let mint = license.to_string();
+    net.inferix(
+        &wallet,
+        &[
+            "node",
+            "register",
+            "--license",
+            &mint,
+            "--price-per-ibm",
+            "0.04",
+        ],
+    )
+    .await
+    .expect("registering the worker");
+    Worker {
+        wallet,
+        license,
+        node: inferix_sdk::pda::node(&license),
+    }
+}
+
+/// Pushes the IFX price every 15 s, as the local cluster's price authority does (programs
+/// refuse a price older than 60 s).
+fn price_pusher(net: &RpcNet) -> tokio::task::JoinHandle<()> {
+    let authority = net.price_authority.keypair.insecure_clone();
+    let mut chain = inferix_sdk::client::RpcChain::new(&net.url);
+    tokio::spawn(async move {
+        loop {
+            let push = inferix_localnet::network::ifx_price_push(&authority.pubkey());
+            let _ = inferix_sdk::client::Chain::send(&mut chain, &[push], &authority, &[]).await;
+            tokio::time::sleep(Duration::from_secs(15)).await;
+        }
+    })
+}
+
+impl DaemonNet {
+    /// Stakes the worker's S(n) through the CLI (after its benchmark).
+    pub async fn stake_worker(&mut self) {
+        let required = self.net.required_stake(&self.worker.node).await;
+        self.net
+            .fund_ifx(&self.worker.wallet.pubkey(), required)
+            .await;
+        let amount = crate::localnet::ifx_text(required);
+        let mint = self.worker.license.to_string();
+        let wallet = crate::localnet::Wallet {
+            name: "worker",
+            keypair: self.worker.wallet.keypair.insecure_clone(),
+            file: self.worker.wallet.file.clone(),
+        };
+        self.net
+            .inferix(&wallet, &["stake", "--license", &mint, "--amount", &amount])
+            .await
+            .expect("staking S(n)");
     }
 }
 
@@ -618,6 +699,7 @@ impl DaemonNet {
             subject: self.worker.node,
             attestation: Some(proposal),
             violation: None,
+            benchmark: None,
         };
         let committee: Vec<String> = self.verifiers.iter().map(|v| v.node.to_string()).collect();
         let manager_key = &self.net.manager.keypair;

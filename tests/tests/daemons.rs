@@ -206,3 +206,68 @@ async fn bad_customer_input_gets_a_named_error_and_queues_nothing() {
     let e: inferix_node_api::wire::ApiError = response.json().await.unwrap();
     assert_eq!(e.error, "UnknownToken");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_worker_is_benchmarked_by_the_manager_and_its_committee_then_works() {
+    let mut net = DaemonNet::start(
+        "benchmark",
+        Options {
+            worker_benchmarked: false,
+            ..Options::default()
+        },
+    )
+    .await;
+    let node = net.worker.node;
+    let mut ib = 0;
+    let started = std::time::Instant::now();
+    while ib == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "no benchmark landed\n{}",
+            net.logs()
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        ib = net
+            .net
+            .anchor_account::<inferix_sdk::node_staking::state::Node>(&node)
+            .await
+            .ib_micros;
+    }
+    // Timed by the manager from lease to result on this machine's adapter, whose IB the
+    // reference defines as 1: the measured IB is near it (transfers and PoR add a little).
+    assert!((200_000..=1_500_000).contains(&ib), "IB {ib}");
+    assert_eq!(
+        net.manager
+            .metric("inferix_manager_benchmarks_submitted_total")
+            .await,
+        1.0
+    );
+    for verifier in &net.verifier_daemons {
+        assert_eq!(
+            verifier
+                .metric("inferix_verifier_jobs_verified_total")
+                .await,
+            3.0,
+            "the committee checked the benchmark frames"
+        );
+    }
+    net.stake_worker().await;
+    let job = net
+        .submit("neon-night", 96, 64, 4)
+        .await
+        .expect("queued")
+        .job_id;
+    let jobs = net.wait_verified(&[job], Duration::from_secs(180)).await;
+    let tally = net
+        .wait_credited(
+            &node,
+            jobs[0].epoch.unwrap(),
+            jobs[0].ibm_micros,
+            Duration::from_secs(120),
+        )
+        .await;
+    assert_eq!(
+        tally.cumulative_ibm_micros, jobs[0].ibm_micros,
+        "benchmark frames are not credited as work"
+    );
+}

@@ -49,3 +49,10 @@ pub fn violation_evidence(job_hash_hex: &str, frame_root_hex: &str) -> [u8; 32] 
         .finalize()
         .into()
 }
+
+/// Milliseconds since the Unix epoch on this host's clock (benchmark timings).
+pub fn unix_now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}

@@ -122,6 +122,8 @@ pub struct VerificationTask {
     pub commitment: Commitment,
     pub frame_png_base64: String,
     pub deadline: i64,
+    /// A benchmark job: its frame is checked like any other, its work is not credited.
+    pub benchmark: bool,
 }
 
 /// `POST /v1/node/verifications/{id}/verdict`.
@@ -155,6 +157,22 @@ pub struct ViolationProposal {
     pub job_id: String,
 }
 
+/// A `Benchmark`'s fields and the benchmark jobs whose lease-to-result times gave the IB.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BenchmarkProposal {
+    pub ib_micros: u64,
+    pub scene_set_hash: String,
+    pub issued_at: i64,
+    pub job_ids: Vec<String>,
+}
+
+/// `POST /v1/node/benchmark` answer: the benchmark set queued for this worker alone.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BenchmarkStarted {
+    pub benchmark_id: String,
+    pub jobs: Vec<String>,
+}
+
 /// A message the manager relays to a committee for signatures.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CosignTask {
@@ -164,6 +182,8 @@ pub struct CosignTask {
     pub subject: Pubkey,
     pub attestation: Option<AttestationProposal>,
     pub violation: Option<ViolationProposal>,
+    #[serde(default)]
+    pub benchmark: Option<BenchmarkProposal>,
 }
 
 /// `POST /v1/node/cosign/{id}`: a verifier's signature, or why it refuses.
