@@ -24,17 +24,25 @@ pub const ONE_IB: u64 = 1_000_000;
 pub fn binary(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let dir = BUILT.get_or_init(|| {
+        let profile: &[&str] = if cfg!(debug_assertions) {
+            &[]
+        } else {
+            &["--release"]
+        };
         let status = Command::new(env!("CARGO"))
             .args(["build", "--quiet", "--workspace", "--bins"])
+            .args(profile)
             .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
             .status()
             .expect("running cargo build for the daemons");
         assert!(status.success(), "building the daemons failed");
-        let exe = std::env::current_exe().expect("the test's path");
-        exe.parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>")
-            .to_path_buf()
+        // Tests run from target/<profile>/deps, binaries (the main job) from target/<profile>.
+        let exe = std::env::current_exe().expect("this executable's path");
+        let dir = exe.parent().expect("target/<profile>").to_path_buf();
+        match dir.file_name().is_some_and(|n| n == "deps") {
+            true => dir.parent().expect("target/<profile>").to_path_buf(),
+            false => dir,
+        }
     });
     dir.join(name)
 }
@@ -100,6 +108,40 @@ impl Daemon {
                 panic!("{} did not start; its log:\n{}", self.name, self.log_text())
             });
         self.child = Some(child);
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// CPU seconds (user + system) the running process has used, from /proc.
+    pub fn cpu_seconds(&self) -> f64 {
+        let Some(pid) = self.pid() else { return 0.0 };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // Fields after the command name (which may hold spaces) in parentheses.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+        // SAFETY: sysconf has no preconditions.
+        let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+        let field = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        (field(11) + field(12)) / ticks
+    }
+
+    /// Peak resident memory of the running process, MiB (VmHWM).
+    pub fn peak_rss_mib(&self) -> f64 {
+        let Some(pid) = self.pid() else { return 0.0 };
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kib| kib / 1024.0)
     }
 
     pub fn log_text(&self) -> String {
@@ -179,6 +221,93 @@ impl Default for Options {
     }
 }
 
+/// A customer of the manager's API, with the token its operator issued.
+pub struct Customer {
+    http: reqwest::Client,
+    url: String,
+    token: String,
+}
+
+impl Customer {
+    pub fn new(manager_url: &str, token: &str) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            url: manager_url.to_string(),
+            token: token.to_string(),
+        }
+    }
+
+    async fn call(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, (u16, ApiError)> {
+        let response = request
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("the manager answers");
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        Err((
+            status,
+            serde_json::from_str(&text).unwrap_or(ApiError {
+                error: "HttpError".into(),
+                message: text,
+            }),
+        ))
+    }
+
+    /// `POST /v1/jobs`.
+    pub async fn submit(
+        &self,
+        scene: &str,
+        width: u32,
+        height: u32,
+        samples_per_pixel: u32,
+    ) -> Result<JobStatus, (u16, ApiError)> {
+        let body = JobRequest {
+            scene: scene.into(),
+            width,
+            height,
+            samples_per_pixel,
+        };
+        let response = self
+            .call(self.http.post(format!("{}/v1/jobs", self.url)).json(&body))
+            .await?;
+        Ok(response.json().await.expect("a job status"))
+    }
+
+    /// `POST /v1/scenes`.
+    pub async fn upload(&self, bytes: Vec<u8>) -> Result<SceneUploaded, (u16, ApiError)> {
+        let response = self
+            .call(
+                self.http
+                    .post(format!("{}/v1/scenes", self.url))
+                    .body(bytes),
+            )
+            .await?;
+        Ok(response.json().await.expect("an upload answer"))
+    }
+
+    pub async fn job(&self, id: &str) -> JobStatus {
+        let response = self
+            .call(self.http.get(format!("{}/v1/jobs/{id}", self.url)))
+            .await
+            .expect("the job");
+        response.json().await.expect("a job status")
+    }
+
+    pub async fn frame(&self, id: &str) -> Result<Vec<u8>, (u16, ApiError)> {
+        let response = self
+            .call(self.http.get(format!("{}/v1/jobs/{id}/frame", self.url)))
+            .await?;
+        Ok(response.bytes().await.expect("frame bytes").to_vec())
+    }
+}
+
 /// A network with its node software running as processes.
 pub struct DaemonNet {
     pub net: RpcNet,
@@ -190,10 +319,9 @@ pub struct DaemonNet {
     pub worker: Worker,
     pub worker_daemon: Option<Daemon>,
     pub worker_config: PathBuf,
-    pub token: String,
     pub worker_rpc: Option<TcpProxy>,
     pusher: tokio::task::JoinHandle<()>,
-    http: reqwest::Client,
+    pub customer: Customer,
 }
 
 fn write(path: &Path, text: &str) -> PathBuf {
@@ -234,41 +362,14 @@ impl DaemonNet {
         net.warp_clock(60).await;
 
         let manager_port = free_port();
-        std::fs::write(
-            dir.join("manager-secret.bin"),
-            inferix_node_api::random_bytes::<32>(),
-        )
-        .expect("secret");
-        let manager_config = write(
-            &dir.join("manager.toml"),
-            &format!(
-                "bind = \"127.0.0.1:{manager_port}\"\nrpc_url = \"{}\"\nkeypair = \"{}\"\nsecret_file = \"manager-secret.bin\"\n\
-                 database = \"manager.sqlite\"\nobjects = \"objects\"\nlease_slack_secs = {}\nlease_cost_factor = 3.0\n\
-                 verification_deadline_secs = 60\nnode_cache_secs = 2\n",
-                net.url,
-                net.manager.file.display(),
-                options.lease_slack_secs
-            ),
+        let manager_config = write_manager_config(
+            &dir,
+            manager_port,
+            &net.url,
+            &net.manager.file,
+            options.lease_slack_secs,
         );
-        let token = Command::new(binary("inferix-manager"))
-            .args([
-                "issue-token",
-                "--config",
-                &manager_config.display().to_string(),
-                "--customer",
-                "studio",
-            ])
-            .output()
-            .expect("issuing a token");
-        assert!(
-            token.status.success(),
-            "{}",
-            String::from_utf8_lossy(&token.stderr)
-        );
-        let token = String::from_utf8(token.stdout)
-            .expect("utf-8")
-            .trim()
-            .to_string();
+        let token = issue_token(&manager_config, "studio");
         let manager = Daemon::start(
             "manager",
             &binary("inferix-manager"),
@@ -313,6 +414,7 @@ impl DaemonNet {
         );
         let mut this = DaemonNet {
             manager_db: dir.join("manager.sqlite"),
+            customer: Customer::new(&manager.url, &token),
             net,
             dir,
             manager,
@@ -321,10 +423,8 @@ impl DaemonNet {
             worker,
             worker_daemon: None,
             worker_config,
-            token,
             worker_rpc,
             pusher,
-            http: reqwest::Client::new(),
         };
         if options.worker_daemon {
             this.start_worker();
@@ -345,30 +445,6 @@ impl DaemonNet {
         self.worker_daemon.as_mut().expect("the worker daemon runs")
     }
 
-    async fn customer_call(
-        &self,
-        request: reqwest::RequestBuilder,
-    ) -> Result<reqwest::Response, (u16, ApiError)> {
-        let response = request
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .expect("the manager answers");
-        if response.status().is_success() {
-            return Ok(response);
-        }
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        Err((
-            status,
-            serde_json::from_str(&text).unwrap_or(ApiError {
-                error: "HttpError".into(),
-                message: text,
-            }),
-        ))
-    }
-
-    /// `POST /v1/jobs` as the customer.
     pub async fn submit(
         &self,
         scene: &str,
@@ -376,50 +452,21 @@ impl DaemonNet {
         height: u32,
         samples_per_pixel: u32,
     ) -> Result<JobStatus, (u16, ApiError)> {
-        let body = JobRequest {
-            scene: scene.into(),
-            width,
-            height,
-            samples_per_pixel,
-        };
-        let response = self
-            .customer_call(
-                self.http
-                    .post(format!("{}/v1/jobs", self.manager.url))
-                    .json(&body),
-            )
-            .await?;
-        Ok(response.json().await.expect("a job status"))
+        self.customer
+            .submit(scene, width, height, samples_per_pixel)
+            .await
     }
 
-    /// `POST /v1/scenes` as the customer.
     pub async fn upload(&self, bytes: Vec<u8>) -> Result<SceneUploaded, (u16, ApiError)> {
-        let response = self
-            .customer_call(
-                self.http
-                    .post(format!("{}/v1/scenes", self.manager.url))
-                    .body(bytes),
-            )
-            .await?;
-        Ok(response.json().await.expect("an upload answer"))
+        self.customer.upload(bytes).await
     }
 
     pub async fn job(&self, id: &str) -> JobStatus {
-        let response = self
-            .customer_call(self.http.get(format!("{}/v1/jobs/{id}", self.manager.url)))
-            .await
-            .expect("the job");
-        response.json().await.expect("a job status")
+        self.customer.job(id).await
     }
 
     pub async fn frame(&self, id: &str) -> Result<Vec<u8>, (u16, ApiError)> {
-        let response = self
-            .customer_call(
-                self.http
-                    .get(format!("{}/v1/jobs/{id}/frame", self.manager.url)),
-            )
-            .await?;
-        Ok(response.bytes().await.expect("frame bytes").to_vec())
+        self.customer.frame(id).await
     }
 
     /// Waits until every job in `ids` is verified; panics with the daemons' logs otherwise.
@@ -585,7 +632,55 @@ impl DaemonNet {
     }
 }
 
-fn node_config(
+/// The manager's config in `dir` (secret file included) for a cluster at `rpc_url`.
+pub fn write_manager_config(
+    dir: &Path,
+    port: u16,
+    rpc_url: &str,
+    keypair: &Path,
+    lease_slack_secs: i64,
+) -> PathBuf {
+    std::fs::write(
+        dir.join("manager-secret.bin"),
+        inferix_node_api::random_bytes::<32>(),
+    )
+    .expect("the manager's secret");
+    write(
+        &dir.join("manager.toml"),
+        &format!(
+            "bind = \"127.0.0.1:{port}\"\nrpc_url = \"{rpc_url}\"\nkeypair = \"{}\"\nsecret_file = \"manager-secret.bin\"\n\
+             database = \"manager.sqlite\"\nobjects = \"objects\"\nlease_slack_secs = {lease_slack_secs}\nlease_cost_factor = 3.0\n\
+             verification_deadline_secs = 60\nnode_cache_secs = 2\n",
+            keypair.display(),
+        ),
+    )
+}
+
+/// `inferix-manager issue-token`: a customer's API token.
+pub fn issue_token(manager_config: &Path, customer: &str) -> String {
+    let output = Command::new(binary("inferix-manager"))
+        .args([
+            "issue-token",
+            "--config",
+            &manager_config.display().to_string(),
+            "--customer",
+            customer,
+        ])
+        .output()
+        .expect("issuing a token");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_string()
+}
+
+/// A worker's or verifier's config in `dir`.
+pub fn node_config(
     dir: &Path,
     name: &str,
     manager_url: &str,
