@@ -406,19 +406,21 @@ async fn run(args: Args) -> Result<(), Failure> {
         "  {} jobs queued; the manager placed each job's PoR noise with its secret",
         jobs.len()
     );
-    let log = worker_daemon.log.clone();
-    wait("the worker renders", Duration::from_secs(120), || {
-        let seen = std::fs::read_to_string(&log)
-            .unwrap_or_default()
-            .matches("job leased")
-            .count()
-            > 3;
-        async move { Ok(seen) }
-    })
-    .await?;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    worker_daemon.kill9();
-    println!("  the worker was killed (SIGKILL) mid-render; its lease will expire and the job go back to the queue");
+    // Killed the moment one of the customer's jobs is out on lease, mid-render.
+    let mut killed = None;
+    let started = Instant::now();
+    while killed.is_none() && started.elapsed() < Duration::from_secs(300) {
+        for (scene, id, _) in &jobs {
+            if customer.job(id).await.status == "leased" {
+                worker_daemon.kill9();
+                killed = Some(scene.clone());
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let killed = killed.ok_or("no job was ever leased")?;
+    println!("  the worker was killed (SIGKILL) while rendering {killed}; its lease will expire and the job go back to the queue");
     tokio::time::sleep(Duration::from_secs(2)).await;
     worker_daemon.restart();
     println!("  the worker restarted from its database");
