@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::str::FromStr;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
 const SCHEMA: &str = r#"
@@ -131,6 +131,9 @@ pub async fn open(path: &Path) -> Result<Db, StoreError> {
         .map_err(error)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
+        // WAL with NORMAL: a commit survives the process being killed; only a power loss can
+        // take back the last commits (never corrupt the file).
+        .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(std::time::Duration::from_secs(10));
     let pool = SqlitePoolOptions::new()
         .max_connections(4)

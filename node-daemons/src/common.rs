@@ -9,7 +9,7 @@ use inferix_node_api::client::{ClientError, NodeClient};
 use inferix_node_api::ops::{ops_router, HealthReport, Metrics};
 use inferix_node_api::{hex, sha256};
 use serde::Deserialize;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
 /// The keys both daemons' configs share.
@@ -86,6 +86,9 @@ pub async fn open_database(path: &Path, schema: &str) -> Result<SqlitePool, Stri
         .map_err(error)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
+        // WAL with NORMAL: a commit survives the process being killed; only a power loss can
+        // take back the last commits (never corrupt the file).
+        .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(std::time::Duration::from_secs(10));
     let pool = SqlitePoolOptions::new()
         .max_connections(2)

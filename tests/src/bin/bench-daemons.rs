@@ -1,0 +1,109 @@
+//! Figures of the node software (SPEC §12): the manager's cost per job as a share of the job's
+//! render time, the latency from submission to verified frame and to attestation on chain, and
+//! the daemons' memory — the manager, three verifier daemons and a worker daemon as processes
+//! against the cluster's JSON-RPC, as the tests run them.
+//!
+//! `bench-daemons [--jobs N] [--frame WIDTHxHEIGHT] [--spp N]`
+
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use inferix_tests::daemons::{count, sqlite, DaemonNet, Options};
+
+#[derive(Parser)]
+struct Args {
+    #[arg(long, default_value_t = 4)]
+    jobs: usize,
+    #[arg(long, default_value = "256x192", value_parser = parse_size)]
+    frame: (u32, u32),
+    #[arg(long, default_value_t = 64)]
+    spp: u32,
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let (w, h) = text
+        .split_once('x')
+        .ok_or_else(|| format!("'{text}' is not WIDTHxHEIGHT"))?;
+    Ok((
+        w.parse().map_err(|_| "bad width")?,
+        h.parse().map_err(|_| "bad height")?,
+    ))
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let (width, height) = args.frame;
+    let mut net = DaemonNet::start("bench", Options::default()).await;
+    // The manager's start-up (GPU device, shader compilation) is not a per-job cost.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let cpu_before = net.manager.cpu_seconds();
+    let scenes = ["cornell-box", "material-spheres", "neon-night"];
+    let started = Instant::now();
+    let mut ids = vec![];
+    for i in 0..args.jobs {
+        let job = net
+            .submit(scenes[i % scenes.len()], width, height, args.spp)
+            .await
+            .expect("a job");
+        ids.push(job.job_id);
+    }
+    let submitted_s = started.elapsed().as_secs_f64();
+    let jobs = net.wait_verified(&ids, Duration::from_secs(3_600)).await;
+    let verified_s = started.elapsed().as_secs_f64();
+    let total: u64 = jobs.iter().map(|j| j.ibm_micros).sum();
+    let node = net.worker.node;
+    net.wait_credited(
+        &node,
+        jobs[0].epoch.unwrap_or(0),
+        total,
+        Duration::from_secs(600),
+    )
+    .await;
+    let attested_s = started.elapsed().as_secs_f64();
+    let manager_cpu = net.manager.cpu_seconds() - cpu_before;
+    let preparation_ms = net
+        .manager
+        .metric("inferix_manager_por_preparation_milliseconds_total")
+        .await;
+    let worker_db = net.dir.join("worker.sqlite");
+    let render_ms: f64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(render_ms), 0.0) FROM leases WHERE status = 'uploaded'",
+    )
+    .fetch_one(&mut sqlite(&worker_db).await)
+    .await
+    .expect("render times");
+    let uploaded = count(
+        &worker_db,
+        "SELECT COUNT(*) FROM leases WHERE status = 'uploaded'",
+    )
+    .await;
+    let n = args.jobs as f64;
+    println!("bench-daemons: {} jobs of {width}×{height} at {} spp; manager, 3 verifier daemons, worker daemon on 2 cores", args.jobs, args.spp);
+    println!(
+        "  render time per job (worker)              {:.0} ms",
+        render_ms / uploaded.max(1) as f64
+    );
+    println!(
+        "  manager CPU per job, all of it            {:.0} ms ({:.2} % of the render)",
+        manager_cpu * 1e3 / n,
+        manager_cpu * 1e3 / render_ms * 100.0
+    );
+    println!(
+        "    of which PoR preparation (pre-render)   {:.0} ms ({:.2} %)",
+        preparation_ms / n,
+        preparation_ms / render_ms * 100.0
+    );
+    println!(
+        "  submission of {} jobs                      {submitted_s:.1} s",
+        args.jobs
+    );
+    println!("  submission → every frame verified         {verified_s:.1} s");
+    println!("  submission → attested on chain            {attested_s:.1} s");
+    println!(
+        "  peak memory                               manager {:.0} MiB, worker {:.0} MiB, verifiers {}",
+        net.manager.peak_rss_mib(),
+        net.worker_daemon.as_ref().map_or(0.0, |d| d.peak_rss_mib()),
+        net.verifier_daemons.iter().map(|d| format!("{:.0} MiB", d.peak_rss_mib())).collect::<Vec<_>>().join(", ")
+    );
+}
