@@ -43,18 +43,31 @@ fn new_id() -> String {
 /// A scene upload: a GLB, or a self-contained glTF (JSON with embedded buffers), loaded once
 /// to refuse what the renderer cannot draw; stored by content hash.
 pub async fn store_scene(m: &Manager, bytes: Vec<u8>) -> Result<SceneUploaded, ApiErr> {
-    let extension = if bytes.starts_with(b"glTF") {
-        "glb"
-    } else if serde_json::from_slice::<serde_json::Value>(&bytes)
-        .is_ok_and(|v| v.get("asset").is_some())
-    {
-        "gltf"
-    } else {
+    let glb = bytes.starts_with(b"glTF");
+    let json = match glb {
+        true => glb_json_chunk(&bytes),
+        false => serde_json::from_slice::<serde_json::Value>(&bytes).ok(),
+    };
+    let Some(json) = json.filter(|v| v.get("asset").is_some()) else {
         return Err(bad(
             "NotGltf",
             "the upload is neither a GLB (magic 'glTF') nor a glTF JSON document with an 'asset'",
         ));
     };
+    // Only embedded data: a path would be read from the manager's own disk.
+    let external = ["buffers", "images"].iter().find_map(|list| {
+        json.get(*list)?.as_array()?.iter().find_map(|item| {
+            let uri = item.get("uri")?.as_str()?;
+            (!uri.starts_with("data:")).then(|| uri.to_string())
+        })
+    });
+    if let Some(uri) = external {
+        return Err(bad(
+            "ExternalReference",
+            format!("the glTF refers to '{uri}': upload a GLB, or a glTF with its buffers and images embedded as data: URIs"),
+        ));
+    }
+    let extension = if glb { "glb" } else { "gltf" };
     let hash = hex(&sha256(&bytes));
     let key = format!("scenes/{hash}.{extension}");
     let size = bytes.len() as u64;
@@ -93,6 +106,15 @@ pub async fn store_scene(m: &Manager, bytes: Vec<u8>) -> Result<SceneUploaded, A
         bytes: size,
         triangles: triangles as u64,
     })
+}
+
+/// The JSON chunk of a GLB (header, then a chunk of type `JSON`).
+fn glb_json_chunk(bytes: &[u8]) -> Option<serde_json::Value> {
+    let length = u32::from_le_bytes(bytes.get(12..16)?.try_into().ok()?) as usize;
+    if bytes.get(16..20)? != b"JSON" {
+        return None;
+    }
+    serde_json::from_slice(bytes.get(20..20usize.checked_add(length)?)?).ok()
 }
 
 fn scene_error(e: WorkerError) -> ApiErr {

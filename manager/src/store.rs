@@ -3,9 +3,7 @@
 //! manager restarts with its jobs, leases, verdicts and relay exactly as they were.
 
 use std::path::Path;
-use std::str::FromStr;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
 const SCHEMA: &str = r#"
@@ -123,25 +121,12 @@ pub struct StoreError {
 }
 
 pub async fn open(path: &Path) -> Result<Db, StoreError> {
-    let error = |e: sqlx::Error| StoreError {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    };
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
-        .map_err(error)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        // WAL with NORMAL: a commit survives the process being killed; only a power loss can
-        // take back the last commits (never corrupt the file).
-        .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(std::time::Duration::from_secs(10));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(4)
-        .connect_with(options)
+    inferix_node_api::sqlite::open(path, SCHEMA, 4)
         .await
-        .map_err(error)?;
-    sqlx::raw_sql(SCHEMA).execute(&pool).await.map_err(error)?;
-    Ok(pool)
+        .map_err(|e| StoreError {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })
 }
 
 /// A job row as dispatch reads it.

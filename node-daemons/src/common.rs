@@ -1,7 +1,6 @@
 //! What both daemons do the same way: config, database, the scene cache, the ops server.
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::Arc;
 
 use anchor_lang::prelude::Pubkey;
@@ -9,7 +8,6 @@ use inferix_node_api::client::{ClientError, NodeClient};
 use inferix_node_api::ops::{ops_router, HealthReport, Metrics};
 use inferix_node_api::{hex, sha256};
 use serde::Deserialize;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
 /// The keys both daemons' configs share.
@@ -81,22 +79,9 @@ impl NodeConfig {
 
 /// Opens (creating) a daemon's SQLite file and applies its schema.
 pub async fn open_database(path: &Path, schema: &str) -> Result<SqlitePool, String> {
-    let error = |e: sqlx::Error| format!("database {}: {e}", path.display());
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
-        .map_err(error)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        // WAL with NORMAL: a commit survives the process being killed; only a power loss can
-        // take back the last commits (never corrupt the file).
-        .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(std::time::Duration::from_secs(10));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(2)
-        .connect_with(options)
+    inferix_node_api::sqlite::open(path, schema, 2)
         .await
-        .map_err(error)?;
-    sqlx::raw_sql(schema).execute(&pool).await.map_err(error)?;
-    Ok(pool)
+        .map_err(|e| format!("database {}: {e}", path.display()))
 }
 
 /// The local path of a job's scene: a built-in's name as is, an uploaded scene fetched once

@@ -24,3 +24,14 @@ pub use buyback::*;
 pub use license::*;
 pub use rewards::*;
 pub use staking::*;
+
+/// `WIDTHxHEIGHT`, as the main jobs and benchmarks take a frame size.
+pub fn parse_frame_size(text: &str) -> Result<(u32, u32), String> {
+    let (w, h) = text
+        .split_once('x')
+        .ok_or_else(|| format!("'{text}' is not WIDTHxHEIGHT"))?;
+    Ok((
+        w.parse().map_err(|_| format!("bad width in '{text}'"))?,
+        h.parse().map_err(|_| format!("bad height in '{text}'"))?,
+    ))
+}

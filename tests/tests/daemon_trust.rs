@@ -11,6 +11,7 @@ use inferix_node_api::{hex, unix_now, violation_evidence};
 use inferix_sdk::node_staking::state::{Node, SlashRecord};
 use inferix_sdk::pda;
 use inferix_tests::daemons::{count, wait_until, DaemonNet, Options};
+use inferix_tests::localnet::Participants;
 use inferix_worker::gpu::Gpu;
 use inferix_worker::por::job::{Commitment, COMMITMENT_FORMAT};
 use inferix_worker::por::tiles::{frame_root, TILE_SIZE};
@@ -42,86 +43,94 @@ async fn a_cheating_worker_is_rejected_and_slashed_and_bad_requests_are_refused_
         .job_id;
     let worker = net.worker_client();
 
-    // The worker commits honestly to the job hash but renders another scene, without the
-    // manager's noise objects.
-    let lease: JobLease = worker
-        .call(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
-        .await
-        .unwrap()
-        .expect("a lease");
-    let job = &lease.job;
-    let clean = job.load_clean_scene(std::path::Path::new(".")).unwrap();
-    let job_hash = hex(&job.hash(&job.noised_scene(&clean, std::path::Path::new(".")).unwrap()));
+    // Three workers cheat three ways, each committing honestly to the job hash: another scene
+    // rendered; only the noise objects rendered (the scene skipped); the true frame with half
+    // of its tiles faked.
     let renderer = Renderer::new(Gpu::open(None, None).unwrap()).unwrap();
-    let other = renderer
-        .upload(&Scene::load("neon-night", job.aspect()).unwrap())
-        .unwrap();
-    let rgb8 = renderer
-        .render(&other, &job.settings(), &mut |_, _| {})
-        .unwrap()
-        .srgb8();
-    let root = hex(&frame_root(job.width, job.height, &rgb8));
-    let commitment = Commitment {
-        format: COMMITMENT_FORMAT.into(),
-        job_id: job.job_id.clone(),
-        job_hash: job_hash.clone(),
-        width: job.width,
-        height: job.height,
-        tile_size: TILE_SIZE,
-        frame_root: root.clone(),
-        adapter: renderer.gpu.adapter.label(),
-        render_ms: 1.0,
-    };
-    let png = inferix_worker::frame::encode_png_rgb8(job.width, job.height, &rgb8).unwrap();
-    let upload = ResultUpload {
-        commitment,
-        frame_png_base64: base64_encode(&png),
-    };
-    let stake_before = net.net.anchor_account::<Node>(&net.worker.node).await.stake;
-    worker
-        .call::<serde_json::Value>(
-            Method::POST,
-            &format!("/v1/node/leases/{}/result", lease.lease_id),
-            Some(&upload),
-        )
-        .await
-        .unwrap();
-
+    let mut cheaters = vec![(net.worker.node, worker)];
+    for name in ["cheater-2", "cheater-3"] {
+        let extra = net
+            .net
+            .worker(name, inferix_tests::daemons::ONE_IB, &net.verifiers)
+            .await
+            .expect("a worker");
+        let client = NodeClient::new(
+            &net.manager.url,
+            extra.node,
+            extra.wallet.keypair.insecure_clone(),
+        );
+        cheaters.push((extra.node, client));
+    }
+    let mut jobs = vec![job_id.clone()];
+    for _ in 1..cheaters.len() {
+        jobs.push(
+            net.submit("cornell-box", 128, 96, 8)
+                .await
+                .expect("queued")
+                .job_id,
+        );
+    }
+    let mut evidence = vec![];
+    let mut stakes = vec![];
+    let mut leases = vec![];
+    for (cheat, (node, client)) in [Cheat::OtherScene, Cheat::NoiseOnly, Cheat::FakedTiles]
+        .into_iter()
+        .zip(&cheaters)
+    {
+        let lease: JobLease = client
+            .call(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
+            .await
+            .unwrap()
+            .expect("a lease");
+        let (upload, job_hash, root) = cheat.frame(&renderer, &lease);
+        stakes.push((*node, net.net.anchor_account::<Node>(node).await.stake));
+        client
+            .call::<serde_json::Value>(
+                Method::POST,
+                &format!("/v1/node/leases/{}/result", lease.lease_id),
+                Some(&upload),
+            )
+            .await
+            .unwrap();
+        evidence.push(violation_evidence(&job_hash, &root));
+        leases.push(lease);
+    }
+    let worker = net.worker_client();
+    let lease = leases.swap_remove(0);
     let db = net.manager_db.clone();
     wait_until("the Violation lands", Duration::from_secs(180), || {
         let db = db.clone();
-        async move { count(&db, "SELECT COUNT(*) FROM cosign_requests WHERE kind = 'violation' AND status = 'submitted'").await == 1 }
+        async move { count(&db, "SELECT COUNT(*) FROM cosign_requests WHERE kind = 'violation' AND status = 'submitted'").await == 3 }
     })
     .await;
-    let evidence = violation_evidence(&job_hash, &root);
-    let record: SlashRecord = net.net.anchor_account(&pda::slash_record(&evidence)).await;
+    for ((node, before), evidence) in stakes.iter().zip(&evidence) {
+        let record: SlashRecord = net.net.anchor_account(&pda::slash_record(evidence)).await;
+        assert_eq!(record.node, *node);
+        let after = net.net.anchor_account::<Node>(node).await.stake;
+        assert!(after < *before, "slashed: {before} → {after}");
+    }
     let node: Node = net.net.anchor_account(&net.worker.node).await;
-    assert!(
-        node.stake < stake_before,
-        "slashed: {} → {}",
-        stake_before,
-        node.stake
-    );
-    assert_eq!(record.node, net.worker.node);
     for verifier in &net.verifier_daemons {
         assert_eq!(
             verifier
                 .metric("inferix_verifier_jobs_rejected_total")
                 .await,
-            1.0
+            3.0
         );
     }
-    let status = net.job(&job_id).await;
-    assert_eq!(
-        (status.status.as_str(), status.attempts, status.frame_ready),
-        ("queued", 1, false),
-        "queued for another worker, no frame released"
-    );
+    for id in &jobs {
+        let status = net.job(id).await;
+        assert_eq!(
+            (status.status.as_str(), status.attempts, status.frame_ready),
+            ("queued", 1, false),
+            "queued for another worker, no frame released"
+        );
+    }
     assert_eq!(
         net.manager
             .metric("inferix_manager_violations_submitted_total")
             .await,
-        1.0
+        3.0
     );
 
     // The cheater never gets that job again, and cannot claim it as work.
@@ -129,10 +138,7 @@ async fn a_cheating_worker_is_rejected_and_slashed_and_bad_requests_are_refused_
         .call::<JobLease>(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
         .await;
     assert!(matches!(again, Ok(None)) || refusal(again) == "NodeNotActive");
-    let (epoch, now) = (
-        0,
-        inferix_tests::localnet::Participants::now(&mut net.net).await,
-    );
+    let (epoch, now) = (0, net.net.now().await);
     let claim = AttestationProposal {
         epoch,
         seq: 1,
@@ -226,6 +232,116 @@ async fn a_cheating_worker_is_rejected_and_slashed_and_bad_requests_are_refused_
         error_name(http.get(&url).send().await.unwrap()).await,
         "MissingHeader"
     );
+}
+
+/// How a cheating worker makes its frame.
+#[derive(Clone, Copy, Debug)]
+enum Cheat {
+    OtherScene,
+    NoiseOnly,
+    FakedTiles,
+}
+
+impl Cheat {
+    /// The upload, its job hash and frame root: the commitment is to the job's true hash.
+    fn frame(self, renderer: &Renderer, lease: &JobLease) -> (ResultUpload, String, String) {
+        let job = &lease.job;
+        let origin = std::path::Path::new(".");
+        let clean = job.load_clean_scene(origin).unwrap();
+        let noised = job.noised_scene(&clean, origin).unwrap();
+        let job_hash = hex(&job.hash(&noised));
+        let render = |scene: &Scene| {
+            let uploaded = renderer.upload(scene).unwrap();
+            renderer
+                .render(&uploaded, &job.settings(), &mut |_, _| {})
+                .unwrap()
+                .srgb8()
+        };
+        let rgb8 = match self {
+            Cheat::OtherScene => render(&Scene::load("neon-night", job.aspect()).unwrap()),
+            Cheat::NoiseOnly => {
+                let mut quads = noised.clone();
+                quads.triangles.drain(..clean.triangles.len());
+                render(&quads)
+            }
+            Cheat::FakedTiles => {
+                let mut rgb8 = render(&noised);
+                for (i, tile) in inferix_worker::por::tiles::tile_rects(job.width, job.height)
+                    .iter()
+                    .enumerate()
+                {
+                    if i % 2 == 0 {
+                        for y in tile.y..tile.y + tile.height {
+                            let row = (y * job.width + tile.x) as usize * 3;
+                            rgb8[row..row + tile.width as usize * 3].fill(128);
+                        }
+                    }
+                }
+                rgb8
+            }
+        };
+        let root = hex(&frame_root(job.width, job.height, &rgb8));
+        let commitment = Commitment {
+            format: COMMITMENT_FORMAT.into(),
+            job_id: job.job_id.clone(),
+            job_hash: job_hash.clone(),
+            width: job.width,
+            height: job.height,
+            tile_size: TILE_SIZE,
+            frame_root: root.clone(),
+            adapter: renderer.gpu.adapter.label(),
+            render_ms: 1.0,
+        };
+        let png = inferix_worker::frame::encode_png_rgb8(job.width, job.height, &rgb8).unwrap();
+        (
+            ResultUpload {
+                commitment,
+                frame_png_base64: base64_encode(&png),
+            },
+            job_hash,
+            root,
+        )
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_that_keeps_losing_its_leases_is_backed_off() {
+    let net = DaemonNet::start(
+        "backoff",
+        Options {
+            worker_daemon: false,
+            lease_slack_secs: 2,
+            ..Options::default()
+        },
+    )
+    .await;
+    net.submit("cornell-box", 128, 96, 8).await.expect("queued");
+    let worker = net.worker_client();
+    let db = net.manager_db.clone();
+    for expired in 1..=2 {
+        let lease: Option<JobLease> = worker
+            .call(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
+            .await
+            .unwrap();
+        assert!(lease.is_some(), "the job is leased again after it expired");
+        let db = db.clone();
+        wait_until("the lease expires", Duration::from_secs(60), || {
+            let db = db.clone();
+            async move {
+                count(
+                    &db,
+                    "SELECT COUNT(*) FROM attempts WHERE status = 'expired'",
+                )
+                .await
+                    == expired
+            }
+        })
+        .await;
+    }
+    let refused = worker
+        .call::<JobLease>(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
+        .await;
+    assert_eq!(refusal(refused), "WorkerBackedOff");
 }
 
 async fn error_name(response: reqwest::Response) -> String {

@@ -169,8 +169,26 @@ async fn bad_customer_input_gets_a_named_error_and_queues_nothing() {
 
     let (status, e) = refused(net.upload(b"solid 0 0 0\nendsolid".to_vec()).await);
     assert_eq!((status, e.error.as_str()), (422, "NotGltf"));
-    let (status, e) = refused(net.upload(b"{\"asset\": {\"version\": \"2.0\"}, \"buffers\": [{\"uri\": \"missing.bin\", \"byteLength\": 12}]}".to_vec()).await);
-    assert_eq!(status, 422, "{e:?}");
+    let external = br#"{"asset": {"version": "2.0"}, "buffers": [{"uri": "../../manager-secret.bin", "byteLength": 32}]}"#;
+    let (status, e) = refused(net.upload(external.to_vec()).await);
+    assert_eq!(
+        (status, e.error.as_str()),
+        (422, "ExternalReference"),
+        "never a file of the manager's"
+    );
+    let draco = br#"{"asset": {"version": "2.0"}, "extensionsUsed": ["KHR_draco_mesh_compression"], "extensionsRequired": ["KHR_draco_mesh_compression"], "scenes": [{"nodes": []}], "scene": 0}"#;
+    let (status, e) = refused(net.upload(draco.to_vec()).await);
+    assert_eq!(
+        (status, e.error.as_str()),
+        (422, "UnsupportedFeature"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("KHR_draco_mesh_compression"),
+        "{}",
+        e.message
+    );
     let (status, _) = refused(net.upload(vec![b'g'; 65 << 20]).await);
     assert_eq!(status, 413, "an upload over max_upload_bytes");
     let (status, e) = refused(net.submit("teapot", 64, 64, 4).await);

@@ -11,6 +11,7 @@ pub mod client;
 pub mod committee;
 pub mod config;
 pub mod ops;
+pub mod sqlite;
 pub mod wire;
 
 /// Lower-case hex of a hash or any bytes.

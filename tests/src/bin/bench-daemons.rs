@@ -14,20 +14,10 @@ use inferix_tests::daemons::{count, sqlite, DaemonNet, Options};
 struct Args {
     #[arg(long, default_value_t = 4)]
     jobs: usize,
-    #[arg(long, default_value = "256x192", value_parser = parse_size)]
+    #[arg(long, default_value = "256x192", value_parser = inferix_tests::parse_frame_size)]
     frame: (u32, u32),
     #[arg(long, default_value_t = 64)]
     spp: u32,
-}
-
-fn parse_size(text: &str) -> Result<(u32, u32), String> {
-    let (w, h) = text
-        .split_once('x')
-        .ok_or_else(|| format!("'{text}' is not WIDTHxHEIGHT"))?;
-    Ok((
-        w.parse().map_err(|_| "bad width")?,
-        h.parse().map_err(|_| "bad height")?,
-    ))
 }
 
 #[tokio::main]

@@ -45,21 +45,11 @@ struct Args {
     #[arg(long, default_value = "localnet-out")]
     out: PathBuf,
     /// Frame size of the jobs.
-    #[arg(long, default_value = "256x192", value_parser = parse_size)]
+    #[arg(long, default_value = "256x192", value_parser = inferix_tests::parse_frame_size)]
     frame: (u32, u32),
     /// Samples per pixel of the jobs.
     #[arg(long, default_value_t = 16)]
     spp: u32,
-}
-
-fn parse_size(text: &str) -> Result<(u32, u32), String> {
-    let (w, h) = text
-        .split_once('x')
-        .ok_or_else(|| format!("'{text}' is not WIDTHxHEIGHT"))?;
-    Ok((
-        w.parse().map_err(|_| format!("bad width in '{text}'"))?,
-        h.parse().map_err(|_| format!("bad height in '{text}'"))?,
-    ))
 }
 
 /// One job through the network: the manager places the noise, the worker renders, both

@@ -33,20 +33,10 @@ struct Args {
     /// Folder for the frames, keys, configs, databases and logs.
     #[arg(long, default_value = "network-out")]
     out: PathBuf,
-    #[arg(long, default_value = "192x144", value_parser = parse_size)]
+    #[arg(long, default_value = "192x144", value_parser = inferix_tests::parse_frame_size)]
     frame: (u32, u32),
     #[arg(long, default_value_t = 32)]
     spp: u32,
-}
-
-fn parse_size(text: &str) -> Result<(u32, u32), String> {
-    let (w, h) = text
-        .split_once('x')
-        .ok_or_else(|| format!("'{text}' is not WIDTHxHEIGHT"))?;
-    Ok((
-        w.parse().map_err(|_| format!("bad width in '{text}'"))?,
-        h.parse().map_err(|_| format!("bad height in '{text}'"))?,
-    ))
 }
 
 /// A participant: a keypair file the CLI and its daemon read.
