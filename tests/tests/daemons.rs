@@ -31,7 +31,7 @@ async fn jobs_are_rendered_verified_by_the_committee_attested_and_credited() {
                 .submit(&uploaded.scene, w, h, spp)
                 .await
                 .expect("a job on the upload");
-            let (status, e) = net.frame(&job.job_id).await.err().expect("not yet");
+            let (status, e) = net.frame(&job.job_id).await.expect_err("not yet");
             assert_eq!((status, e.error.as_str()), (409, "FrameNotVerified"));
             ids.push(job.job_id);
         }
