@@ -294,17 +294,19 @@ pub async fn state(m: &Manager, worker: &Pubkey, id: &str) -> Result<CosignState
 /// Open requests whose committee names this verifier and that it has not answered.
 pub async fn tasks(m: &Manager, verifier: &Pubkey) -> Result<Vec<CosignTask>, ApiErr> {
     let me = verifier.to_string();
+    // The committee filter is in SQL, so other committees' requests never crowd out this one's.
     let rows = sqlx::query(
-        "SELECT task_json, committee FROM cosign_requests r WHERE status = 'open'
+        "SELECT task_json FROM cosign_requests r WHERE status = 'open'
+         AND (',' || committee || ',') LIKE ('%,' || ? || ',%')
          AND NOT EXISTS (SELECT 1 FROM cosign_answers a WHERE a.request_id = r.id AND a.verifier = ?)
          ORDER BY created_at LIMIT 50",
     )
+    .bind(&me)
     .bind(&me)
     .fetch_all(&m.db)
     .await?;
     Ok(rows
         .iter()
-        .filter(|r| r.get::<String, _>("committee").split(',').any(|v| v == me))
         .filter_map(|r| serde_json::from_str(&r.get::<String, _>("task_json")).ok())
         .collect())
 }

@@ -251,9 +251,30 @@ async fn a_new_worker_is_benchmarked_by_the_manager_and_its_committee_then_works
             .await
             .ib_micros;
     }
-    // Timed by the manager from lease to result on this machine's adapter, whose IB the
-    // reference defines as 1: the measured IB is near it (transfers and PoR add a little).
-    assert!((200_000..=1_500_000).contains(&ib), "IB {ib}");
+    // The IB on chain is the one the manager timed: T0 / (upload − lease) per reference scene,
+    // geometric mean. (Its value depends on how busy the 2 cores are; this machine alone is 1.)
+    let reference = inferix_worker::bench::BenchReference::load(None).unwrap();
+    let mut frame_ms = vec![];
+    let mut db = inferix_tests::daemons::sqlite(&net.manager_db).await;
+    for scene in &reference.scene {
+        let ms: i64 = sqlx::query_scalar(
+            "SELECT a.uploaded_at_ms - a.leased_at_ms FROM jobs j JOIN attempts a ON a.id = j.verified_attempt WHERE j.kind = 'benchmark' AND j.scene = ?",
+        )
+        .bind(&scene.name)
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+        frame_ms.push(ms as f64);
+    }
+    assert_eq!(
+        ib,
+        inferix_worker::bench::ib_micros_from_frame_times(&reference, &frame_ms),
+        "times {frame_ms:?}"
+    );
+    assert!(
+        ib <= 1_500_000,
+        "no faster than this machine alone: IB {ib}"
+    );
     assert_eq!(
         net.manager
             .metric("inferix_manager_benchmarks_submitted_total")
