@@ -207,6 +207,9 @@ pub struct Options {
     /// Benchmark and stake the worker before the daemons start (otherwise it is only
     /// registered, and its daemon asks the manager for its benchmark).
     pub worker_benchmarked: bool,
+    /// How often the daemons ask the manager for work (the product's default is 1,000 ms;
+    /// tests ask more often to run faster).
+    pub poll_interval_ms: u64,
 }
 
 impl Default for Options {
@@ -217,6 +220,7 @@ impl Default for Options {
             worker_daemon: true,
             worker_rpc_proxy: false,
             worker_benchmarked: true,
+            poll_interval_ms: 300,
         }
     }
 }
@@ -389,6 +393,7 @@ impl DaemonNet {
                 &net.url,
                 &v.wallet.file,
                 &v.node,
+                options.poll_interval_ms,
             );
             verifier_daemons.push(Daemon::start(
                 &format!("verifier-{}", i + 1),
@@ -411,6 +416,7 @@ impl DaemonNet {
             &rpc,
             &worker.wallet.file,
             &worker.node,
+            options.poll_interval_ms,
         );
         let mut this = DaemonNet {
             manager_db: dir.join("manager.sqlite"),
@@ -687,12 +693,13 @@ pub fn node_config(
     rpc_url: &str,
     keypair: &Path,
     node: &Pubkey,
+    poll_interval_ms: u64,
 ) -> PathBuf {
     write(
         &dir.join(format!("{name}.toml")),
         &format!(
             "manager_url = \"{manager_url}\"\nrpc_url = \"{rpc_url}\"\nkeypair = \"{}\"\nnode = \"{node}\"\n\
-             database = \"{name}.sqlite\"\ncache = \"{name}-cache\"\nops_bind = \"127.0.0.1:0\"\npoll_interval_ms = 300\n",
+             database = \"{name}.sqlite\"\ncache = \"{name}-cache\"\nops_bind = \"127.0.0.1:0\"\npoll_interval_ms = {poll_interval_ms}\n",
             keypair.display()
         ),
     )

@@ -18,13 +18,20 @@ struct Args {
     frame: (u32, u32),
     #[arg(long, default_value_t = 64)]
     spp: u32,
+    /// How often the daemons poll the manager (the product's default is 1,000 ms).
+    #[arg(long, default_value_t = 1_000)]
+    poll_interval_ms: u64,
 }
 
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
     let (width, height) = args.frame;
-    let mut net = DaemonNet::start("bench", Options::default()).await;
+    let options = Options {
+        poll_interval_ms: args.poll_interval_ms,
+        ..Options::default()
+    };
+    let mut net = DaemonNet::start("bench", options).await;
     // The manager's start-up (GPU device, shader compilation) is not a per-job cost.
     tokio::time::sleep(Duration::from_secs(5)).await;
     let cpu_before = net.manager.cpu_seconds();
@@ -69,7 +76,7 @@ async fn main() {
     )
     .await;
     let n = args.jobs as f64;
-    println!("bench-daemons: {} jobs of {width}×{height} at {} spp; manager, 3 verifier daemons, worker daemon on 2 cores", args.jobs, args.spp);
+    println!("bench-daemons: {} jobs of {width}×{height} at {} spp; manager, 3 verifier daemons, worker daemon on 2 cores, polling every {} ms", args.jobs, args.spp, args.poll_interval_ms);
     println!(
         "  render time per job (worker)              {:.0} ms",
         render_ms / uploaded.max(1) as f64
