@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -15,7 +15,10 @@ use inferix_node_api::wire::{
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::server::{token_hash, ApiErr, Caller, Manager};
+use crate::server::{
+    token_hash, ActiveVerifier, ActiveWorker, AnyNode, AnyWorker, ApiErr, Manager, Signed,
+};
+use crate::wakeups::{LongPoll, Topic};
 use crate::{dispatch, relay, store};
 
 type Shared = State<Arc<Manager>>;
@@ -95,11 +98,6 @@ fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiErr> {
     })
 }
 
-fn path_and_query(uri: &Uri) -> String {
-    uri.path_and_query()
-        .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string())
-}
-
 fn maybe<T: serde::Serialize>(value: Option<T>) -> Response {
     match value {
         Some(v) => Json(v).into_response(),
@@ -145,250 +143,144 @@ async fn job_frame(
 
 async fn lease_job(
     State(m): Shared,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Query(poll): Query<LongPoll>,
+    caller: Signed<AnyWorker>,
 ) -> Result<Response, ApiErr> {
-    let started = std::time::Instant::now();
-    let (worker, node) = m
-        .authenticate(
-            Caller::WorkerActiveOrNot,
-            &method,
-            &path_and_query(&uri),
-            &headers,
-            &body,
-        )
+    let lease = m
+        .long_poll(Topic::Jobs, poll.wait_secs, || async {
+            let started = std::time::Instant::now();
+            let lease = dispatch::lease_job(&m, &caller.node, &caller.account).await?;
+            if lease.is_some() {
+                m.metrics
+                    .observe("lease_latency_seconds", started.elapsed().as_secs_f64());
+            }
+            Ok(lease)
+        })
         .await?;
-    let lease = dispatch::lease_job(&m, &worker, &node).await?;
-    m.metrics
-        .observe("lease_latency_seconds", started.elapsed().as_secs_f64());
     Ok(maybe(lease))
 }
 
 async fn asset(
     State(m): Shared,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
     Path(hash): Path<String>,
+    _caller: Signed<AnyNode>,
 ) -> Result<Response, ApiErr> {
-    m.authenticate(
-        Caller::AnyNode,
-        &method,
-        &path_and_query(&uri),
-        &headers,
-        &[],
-    )
-    .await?;
     Ok(dispatch::scene_asset(&m, &hash).await?.into_response())
 }
 
 async fn heartbeat(
     State(m): Shared,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    body: Bytes,
+    caller: Signed<AnyWorker>,
 ) -> Result<Response, ApiErr> {
-    let (worker, _) = m
-        .authenticate(
-            Caller::WorkerActiveOrNot,
-            &method,
-            &path_and_query(&uri),
-            &headers,
-            &body,
-        )
-        .await?;
-    let beat: Heartbeat = json_body(&body)?;
-    dispatch::heartbeat(&m, &worker, &id, &beat).await?;
+    let beat: Heartbeat = json_body(&caller.body)?;
+    dispatch::heartbeat(&m, &caller.node, &id, &beat).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn upload_result(
     State(m): Shared,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    body: Bytes,
+    caller: Signed<AnyWorker>,
 ) -> Result<Response, ApiErr> {
-    let (worker, _) = m
-        .authenticate(
-            Caller::WorkerActiveOrNot,
-            &method,
-            &path_and_query(&uri),
-            &headers,
-            &body,
-        )
-        .await?;
-    let upload: ResultUpload = json_body(&body)?;
-    let accepted = dispatch::upload_result(&m, &worker, &id, upload).await?;
+    let upload: ResultUpload = json_body(&caller.body)?;
+    let accepted = dispatch::upload_result(&m, &caller.node, &id, upload).await?;
     Ok((StatusCode::ACCEPTED, Json(accepted)).into_response())
 }
 
-async fn start_benchmark(
-    State(m): Shared,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiErr> {
-    let (worker, _) = m
-        .authenticate(
-            Caller::WorkerActiveOrNot,
-            &method,
-            &path_and_query(&uri),
-            &headers,
-            &body,
-        )
-        .await?;
-    let started = dispatch::start_benchmark(&m, &worker).await?;
+async fn start_benchmark(State(m): Shared, caller: Signed<AnyWorker>) -> Result<Response, ApiErr> {
+    let started = dispatch::start_benchmark(&m, &caller.node).await?;
     Ok((StatusCode::CREATED, Json(started)).into_response())
 }
 
 #[derive(Deserialize)]
-struct EpochQuery {
+struct WorkQuery {
     epoch: u32,
+    /// How many accepted jobs of the epoch the worker already knows: the answer waits (up to
+    /// `wait_secs`) until there are others.
+    known: Option<usize>,
+    #[serde(default)]
+    wait_secs: u64,
 }
 
 async fn accepted_work(
     State(m): Shared,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    Query(q): Query<EpochQuery>,
+    Query(q): Query<WorkQuery>,
+    caller: Signed<ActiveWorker>,
 ) -> Result<Response, ApiErr> {
-    let (worker, _) = m
-        .authenticate(
-            Caller::Worker,
-            &method,
-            &path_and_query(&uri),
-            &headers,
-            &[],
-        )
+    let grown = m
+        .long_poll(Topic::VerifiedWork, q.wait_secs, || async {
+            let work = dispatch::accepted_work(&m, &caller.node, q.epoch).await?;
+            Ok((Some(work.len()) != q.known).then_some(work))
+        })
         .await?;
-    Ok(Json(dispatch::accepted_work(&m, &worker, q.epoch).await?).into_response())
+    let work = match grown {
+        Some(work) => work,
+        None => dispatch::accepted_work(&m, &caller.node, q.epoch).await?,
+    };
+    Ok(Json(work).into_response())
 }
 
 async fn lease_verification(
     State(m): Shared,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Query(poll): Query<LongPoll>,
+    caller: Signed<ActiveVerifier>,
 ) -> Result<Response, ApiErr> {
-    let (verifier, _) = m
-        .authenticate(
-            Caller::Verifier,
-            &method,
-            &path_and_query(&uri),
-            &headers,
-            &body,
-        )
+    let task = m
+        .long_poll(Topic::Verifications, poll.wait_secs, || {
+            dispatch::lease_verification(&m, &caller.node)
+        })
         .await?;
-    Ok(maybe(dispatch::lease_verification(&m, &verifier).await?))
+    Ok(maybe(task))
 }
 
 async fn post_verdict(
     State(m): Shared,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    body: Bytes,
+    caller: Signed<ActiveVerifier>,
 ) -> Result<Response, ApiErr> {
-    let (verifier, _) = m
-        .authenticate(
-            Caller::Verifier,
-            &method,
-            &path_and_query(&uri),
-            &headers,
-            &body,
-        )
-        .await?;
-    let verdict: VerdictPost = json_body(&body)?;
-    dispatch::post_verdict(&m, &verifier, &id, verdict).await?;
+    let verdict: VerdictPost = json_body(&caller.body)?;
+    dispatch::post_verdict(&m, &caller.node, &id, verdict).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn propose_attestation(
     State(m): Shared,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    caller: Signed<ActiveWorker>,
 ) -> Result<Response, ApiErr> {
-    let (worker, _) = m
-        .authenticate(
-            Caller::Worker,
-            &method,
-            &path_and_query(&uri),
-            &headers,
-            &body,
-        )
-        .await?;
-    let proposal: AttestationProposal = json_body(&body)?;
-    let state = relay::propose_attestation(&m, &worker, proposal).await?;
+    let proposal: AttestationProposal = json_body(&caller.body)?;
+    let state = relay::propose_attestation(&m, &caller.node, proposal).await?;
     Ok((StatusCode::CREATED, Json(state)).into_response())
 }
 
 async fn attestation_state(
     State(m): Shared,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
     Path(id): Path<String>,
+    caller: Signed<ActiveWorker>,
 ) -> Result<Response, ApiErr> {
-    let (worker, _) = m
-        .authenticate(
-            Caller::Worker,
-            &method,
-            &path_and_query(&uri),
-            &headers,
-            &[],
-        )
-        .await?;
-    Ok(Json(relay::state(&m, &worker, &id).await?).into_response())
+    Ok(Json(relay::state(&m, &caller.node, &id).await?).into_response())
 }
 
 async fn cosign_tasks(
     State(m): Shared,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+    Query(poll): Query<LongPoll>,
+    caller: Signed<ActiveVerifier>,
 ) -> Result<Response, ApiErr> {
-    let (verifier, _) = m
-        .authenticate(
-            Caller::Verifier,
-            &method,
-            &path_and_query(&uri),
-            &headers,
-            &[],
-        )
+    let tasks = m
+        .long_poll(Topic::CosignRequests, poll.wait_secs, || async {
+            let tasks = relay::tasks(&m, &caller.node).await?;
+            Ok((!tasks.is_empty()).then_some(tasks))
+        })
         .await?;
-    Ok(Json(relay::tasks(&m, &verifier).await?).into_response())
+    Ok(Json(tasks.unwrap_or_default()).into_response())
 }
 
 async fn answer_cosign(
     State(m): Shared,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    body: Bytes,
+    caller: Signed<ActiveVerifier>,
 ) -> Result<Response, ApiErr> {
-    let (verifier, node) = m
-        .authenticate(
-            Caller::Verifier,
-            &method,
-            &path_and_query(&uri),
-            &headers,
-            &body,
-        )
-        .await?;
-    let answer: CosignAnswer = json_body(&body)?;
-    relay::answer(&m, &verifier, &node.operator, &id, answer).await?;
+    let answer: CosignAnswer = json_body(&caller.body)?;
+    relay::answer(&m, &caller.node, &caller.account.operator, &id, answer).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -24,6 +24,7 @@ verification_deadline_secs = 300        # a verifier's lease on a verification t
 failures_before_backoff = 2             # expired leases in a row before a worker is backed off
 backoff_secs = 120
 node_cache_secs = 10                    # how long an on-chain node lookup is trusted
+max_long_poll_secs = 30                 # longest a node's request for work is held (its wait_secs)
 adapter = ""                            # GPU adapter for PoR preparation (empty: the first)
 # Any key can be overridden by INFERIX_MANAGER_<KEY>, e.g. INFERIX_MANAGER_BIND=0.0.0.0:8800.
 "#;
@@ -61,6 +62,8 @@ pub struct ManagerConfig {
     pub backoff_secs: i64,
     #[serde(default = "default_node_cache_secs")]
     pub node_cache_secs: u64,
+    #[serde(default = "default_max_long_poll_secs")]
+    pub max_long_poll_secs: u64,
     #[serde(default)]
     pub adapter: String,
 }
@@ -106,6 +109,9 @@ fn default_backoff_secs() -> i64 {
 }
 fn default_node_cache_secs() -> u64 {
     10
+}
+fn default_max_long_poll_secs() -> u64 {
+    30
 }
 
 impl ManagerConfig {

@@ -26,6 +26,7 @@ use sqlx::Row;
 
 use crate::server::{ApiErr, Manager};
 use crate::store::{self, JobRow};
+use crate::wakeups::Topic;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -274,6 +275,7 @@ async fn queue_job(m: &Manager, new: NewJob<'_>) -> Result<String, ApiErr> {
     .bind(reserved_for)
     .execute(&m.db)
     .await?;
+    m.wakeups.notify(Topic::Jobs);
     tracing::info!(job = %job.job_id, customer = new.customer, kind, scene = new.scene, width = new.width, height = new.height, spp = new.samples_per_pixel, preparation_ms, "job queued");
     Ok(job.job_id)
 }
@@ -631,6 +633,7 @@ pub async fn upload_result(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    m.wakeups.notify(Topic::Verifications);
     m.metrics.inc("results_uploaded_total");
     tracing::info!(job = %job.id, lease = %lease_id, worker = %worker, epoch, committee = ?drawn.iter().map(|v| v.to_string()).collect::<Vec<_>>(), "frame uploaded, committee verifying");
     Ok(
@@ -840,6 +843,12 @@ pub async fn post_verdict(
         tracing::info!(job = %job_id, attempt = %attempt_id, outcome, "committee decided");
     }
     tx.commit().await?;
+    if !pending {
+        m.wakeups.notify(match accepted {
+            true => Topic::VerifiedWork,
+            false => Topic::Jobs,
+        });
+    }
     if let Some(id) = benchmark.filter(|_| accepted) {
         finish_benchmark(m, &id).await?;
     }
@@ -949,6 +958,7 @@ async fn sweep(m: &Manager) -> sqlx::Result<()> {
             .await?;
         tx.commit().await?;
         m.metrics.inc("leases_expired_total");
+        m.wakeups.notify(Topic::Jobs);
         tracing::warn!(lease = %id, job = %job_id, worker = %worker, "lease expired; job queued again");
     }
     store::forget_nonces(&m.db, now).await

@@ -10,6 +10,7 @@ mod objects;
 mod relay;
 mod server;
 mod store;
+mod wakeups;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

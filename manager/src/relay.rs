@@ -28,6 +28,7 @@ use inferix_worker::Scene;
 use sqlx::Row;
 
 use crate::server::{ApiErr, Manager};
+use crate::wakeups::Topic;
 
 /// How far `issued_at` may be from the cluster's clock when the manager signs.
 const ISSUED_AT_TOLERANCE_SECS: i64 = 120;
@@ -145,6 +146,7 @@ async fn open_request(
     .bind(unix_now())
     .execute(&m.db)
     .await?;
+    m.wakeups.notify(Topic::CosignRequests);
     tracing::info!(request = %task.request_id, kind, subject = %task.subject, committee = drawn.len(), "relay request opened");
     Ok(())
 }
@@ -367,20 +369,25 @@ pub async fn answer(
             format!("this verifier already answered request {id}"),
         ));
     }
+    m.wakeups.notify(Topic::CosignAnswers);
     tracing::info!(request = %id, verifier = %verifier, signed = endorsement.is_some(), refusal = ?refusal, "relay answer");
     Ok(())
 }
 
-/// Every two seconds: each open Violation or Benchmark with a quorum of verifier signatures is
-/// submitted (paid by the manager key); a transport failure is retried, a refusal recorded.
+/// After each co-signing answer (and every ten seconds, to retry after an RPC failure): each
+/// open Violation or Benchmark with a quorum of verifier signatures is submitted (paid by the
+/// manager key); a transport failure is retried, a refusal recorded.
 pub async fn submit_relayed_forever(m: Arc<Manager>) {
     loop {
+        let answered = m.wakeups.changed(Topic::CosignAnswers, RELAY_RETRY);
         if let Err(e) = submit_relayed(&m).await {
             tracing::warn!(error = %e.message, "relay submission pass failed");
         }
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        answered.await;
     }
 }
+
+const RELAY_RETRY: Duration = Duration::from_secs(10);
 
 async fn submit_relayed(m: &Manager) -> Result<(), ApiErr> {
     let open = sqlx::query("SELECT id, kind, subject, task_json FROM cosign_requests WHERE kind IN ('violation', 'benchmark') AND status = 'open' ORDER BY created_at")

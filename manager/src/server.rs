@@ -2,11 +2,14 @@
 //! errors as named JSON, the background loops and a graceful stop.
 
 use std::collections::HashMap;
+use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anchor_lang::prelude::Pubkey;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use inferix_node_api::auth::{AuthError, RequestSignature, MAX_SKEW_SECS};
@@ -27,6 +30,7 @@ use solana_signer::Signer;
 use crate::config::ManagerConfig;
 use crate::objects::Objects;
 use crate::store::{self, Db};
+use crate::wakeups::{Topic, Wakeups};
 
 pub const METRICS: &[(&str, MetricKind, &str)] = &[
     (
@@ -187,43 +191,81 @@ pub struct Manager {
     pub dispatch: tokio::sync::Mutex<()>,
     /// One benchmark run per worker at a time.
     pub benchmarks: tokio::sync::Mutex<()>,
+    pub wakeups: Wakeups,
     nodes: std::sync::Mutex<HashMap<Pubkey, (Node, Instant)>>,
 }
 
 /// Which nodes a route accepts. Every caller is registered and not blacklisted; only the
 /// benchmark path (lease, heartbeat, result, assets) is open to a worker not yet active — it
 /// cannot stake S(n) before it has an IB.
-#[derive(Clone, Copy)]
-pub enum Caller {
-    Worker,
-    WorkerActiveOrNot,
-    Verifier,
-    AnyNode,
+pub trait Caller {
+    const KIND: Option<LicenseKind>;
+    const MUST_BE_ACTIVE: bool;
+}
+
+pub struct ActiveWorker;
+pub struct AnyWorker;
+pub struct ActiveVerifier;
+pub struct AnyNode;
+
+impl Caller for ActiveWorker {
+    const KIND: Option<LicenseKind> = Some(LicenseKind::Worker);
+    const MUST_BE_ACTIVE: bool = true;
+}
+impl Caller for AnyWorker {
+    const KIND: Option<LicenseKind> = Some(LicenseKind::Worker);
+    const MUST_BE_ACTIVE: bool = false;
+}
+impl Caller for ActiveVerifier {
+    const KIND: Option<LicenseKind> = Some(LicenseKind::Verifier);
+    const MUST_BE_ACTIVE: bool = true;
+}
+impl Caller for AnyNode {
+    const KIND: Option<LicenseKind> = None;
+    const MUST_BE_ACTIVE: bool = false;
+}
+
+/// A node request that passed authentication: its signature over method, path, query and
+/// body, its freshness, its nonce and the node on chain (registered, the right kind, active
+/// when `C` says so, not blacklisted). Refusals are counted and answered by name.
+pub struct Signed<C> {
+    pub node: Pubkey,
+    pub account: Node,
+    pub body: Bytes,
+    caller: PhantomData<C>,
+}
+
+impl<C: Caller> FromRequest<Arc<Manager>> for Signed<C> {
+    type Rejection = ApiErr;
+
+    async fn from_request(request: Request, m: &Arc<Manager>) -> Result<Self, ApiErr> {
+        let (parts, body) = request.into_parts();
+        let body = Bytes::from_request(Request::from_parts(parts.clone(), body), m)
+            .await
+            .map_err(|e| ApiErr::new(e.status(), "BodyUnreadable", e.body_text()))?;
+        let path_and_query = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path(), |p| p.as_str());
+        let checked = m
+            .check_request::<C>(&parts.method, path_and_query, &parts.headers, &body)
+            .await;
+        if checked.is_err() {
+            m.metrics.inc("requests_refused_total");
+        }
+        let (node, account) = checked?;
+        Ok(Self {
+            node,
+            account,
+            body,
+            caller: PhantomData,
+        })
+    }
 }
 
 impl Manager {
-    /// The node a request comes from, after checking its signature, its freshness, its nonce
-    /// and the node on chain (registered, the right kind, active, not blacklisted).
-    pub async fn authenticate(
+    async fn check_request<C: Caller>(
         &self,
-        caller: Caller,
-        method: &axum::http::Method,
-        path_and_query: &str,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<(Pubkey, Node), ApiErr> {
-        let result = self
-            .check_request(caller, method, path_and_query, headers, body)
-            .await;
-        if result.is_err() {
-            self.metrics.inc("requests_refused_total");
-        }
-        result
-    }
-
-    async fn check_request(
-        &self,
-        caller: Caller,
         method: &axum::http::Method,
         path_and_query: &str,
         headers: &HeaderMap,
@@ -239,13 +281,7 @@ impl Manager {
             body,
             unix_now(),
         )?;
-        let (expected, must_be_active) = match caller {
-            Caller::Worker => (Some(LicenseKind::Worker), true),
-            Caller::WorkerActiveOrNot => (Some(LicenseKind::Worker), false),
-            Caller::Verifier => (Some(LicenseKind::Verifier), true),
-            Caller::AnyNode => (None, false),
-        };
-        if let Some(expected) = expected.filter(|k| *k != node.kind) {
+        if let Some(expected) = C::KIND.filter(|k| *k != node.kind) {
             return Err(AuthError::WrongNodeKind {
                 node: signature.node,
                 expected: kind_name(expected),
@@ -256,7 +292,7 @@ impl Manager {
         if node.blacklisted {
             return Err(AuthError::NodeBlacklisted(signature.node).into());
         }
-        if must_be_active && !node.is_active() {
+        if C::MUST_BE_ACTIVE && !node.is_active() {
             return Err(AuthError::NodeNotActive(signature.node).into());
         }
         let fresh = store::use_nonce(
@@ -298,6 +334,22 @@ impl Manager {
             .expect("node cache")
             .insert(*address, (node.clone(), Instant::now()));
         Ok(node)
+    }
+
+    /// Answers `query` now, or holds the request up to `wait_secs` (at most
+    /// `max_long_poll_secs`) until `topic` brings an answer.
+    pub async fn long_poll<T, F, Fut>(
+        &self,
+        topic: Topic,
+        wait_secs: u64,
+        query: F,
+    ) -> Result<Option<T>, ApiErr>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<Option<T>, ApiErr>>,
+    {
+        let wait = Duration::from_secs(wait_secs.min(self.config.max_long_poll_secs));
+        self.wakeups.wait_for(topic, wait, query).await
     }
 
     /// The manager's own view for `/health`.
@@ -365,6 +417,7 @@ pub async fn serve(config_path: &Path) -> Result<(), String> {
         renderer: Arc::new(std::sync::Mutex::new(renderer)),
         dispatch: tokio::sync::Mutex::new(()),
         benchmarks: tokio::sync::Mutex::new(()),
+        wakeups: Wakeups::default(),
         nodes: std::sync::Mutex::new(HashMap::new()),
         config,
         db,
@@ -384,8 +437,12 @@ pub async fn serve(config_path: &Path) -> Result<(), String> {
     );
     println!("inferix-manager listening on http://{address}");
     let app = crate::api::router(manager.clone());
+    let stopping = manager.clone();
     axum::serve(listener, app)
-        .with_graceful_shutdown(inferix_node_api::ops::shutdown_signal())
+        .with_graceful_shutdown(async move {
+            inferix_node_api::ops::shutdown_signal().await;
+            stopping.wakeups.stop();
+        })
         .await
         .map_err(|e| e.to_string())?;
     for task in background {

@@ -7,6 +7,8 @@ use anchor_lang::prelude::Pubkey;
 use inferix_node_api::client::{ClientError, NodeClient};
 use inferix_node_api::ops::{ops_router, HealthReport, Metrics};
 use inferix_node_api::{hex, sha256};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
@@ -29,6 +31,9 @@ pub struct NodeConfig {
     pub ops_bind: String,
     #[serde(default = "default_poll_interval_ms")]
     pub poll_interval_ms: u64,
+    /// How long the manager may hold a request for work until there is some (0: plain polls).
+    #[serde(default = "default_long_poll_secs")]
+    pub long_poll_secs: u64,
     /// GPU adapter (empty: the first).
     #[serde(default)]
     pub adapter: String,
@@ -45,6 +50,9 @@ fn default_ops_bind() -> String {
 }
 fn default_poll_interval_ms() -> u64 {
     1_000
+}
+fn default_long_poll_secs() -> u64 {
+    20
 }
 fn default_low_sol_lamports() -> u64 {
     50_000_000
@@ -142,6 +150,32 @@ pub async fn serve_ops(
     Ok(tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     }))
+}
+
+/// Asks the manager for work with `?wait_secs=` (long polling: it answers as soon as there is
+/// some, or empty after the wait); `Ok(None)` also when the daemon is told to stop meanwhile.
+pub async fn ask_for_work<R: DeserializeOwned>(
+    client: &NodeClient,
+    method: Method,
+    path_and_query: &str,
+    wait_secs: u64,
+    stop: &tokio::sync::watch::Receiver<bool>,
+) -> Result<Option<R>, ClientError> {
+    let separator = if path_and_query.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
+    let path = format!("{path_and_query}{separator}wait_secs={wait_secs}");
+    let body = (method == Method::POST).then(|| serde_json::json!({}));
+    let mut stop = stop.clone();
+    if *stop.borrow_and_update() {
+        return Ok(None);
+    }
+    tokio::select! {
+        answer = client.call(method, &path, body.as_ref()) => answer,
+        _ = stop.changed() => Ok(None),
+    }
 }
 
 /// Waits `ms`, or returns `true` at once when the daemon is told to stop.

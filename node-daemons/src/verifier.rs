@@ -33,7 +33,7 @@ use solana_signer::Signer;
 use sqlx::{Row, SqlitePool};
 use tokio::sync::watch;
 
-use crate::common::{pause, scene_path, serve_ops, NodeConfig};
+use crate::common::{ask_for_work, pause, scene_path, serve_ops, NodeConfig};
 
 pub const ENV_PREFIX: &str = "INFERIX_VERIFIER";
 
@@ -46,6 +46,7 @@ database = "verifier.sqlite"     # the verdict ledger and the last seq signed pe
 cache = "cache"                  # scene files by content hash
 ops_bind = "127.0.0.1:9200"      # /health and /metrics (default: any free port)
 poll_interval_ms = 1000
+long_poll_secs = 20              # the manager holds a request for work up to this long (0: plain polls)
 adapter = ""                     # GPU adapter (empty: the first)
 low_sol_lamports = 50000000      # warn below 0.05 SOL (it pays to open its epoch accounts)
 # Any key can be overridden by INFERIX_VERIFIER_<KEY>, e.g. INFERIX_VERIFIER_MANAGER_URL.
@@ -178,11 +179,13 @@ pub async fn run(config_path: &std::path::Path) -> Result<(), String> {
     let ops = serve_ops("verifier", &verifier.config.ops_bind, metrics, health).await?;
     let (stop_tx, stop) = watch::channel(false);
     let tasks = tokio::spawn(verifier.clone().verify_loop(stop.clone()));
+    let epochs = tokio::spawn(verifier.clone().epoch_loop(stop.clone()));
     let cosigning = tokio::spawn(verifier.clone().cosign_loop(stop));
     inferix_node_api::ops::shutdown_signal().await;
     tracing::info!("stopping");
     let _ = stop_tx.send(true);
     let _ = cosigning.await;
+    let _ = epochs.await;
     tasks.abort();
     ops.abort();
     verifier.db.close().await;
@@ -192,7 +195,7 @@ pub async fn run(config_path: &std::path::Path) -> Result<(), String> {
 impl Verifier {
     async fn verify_loop(self: Arc<Self>, stop: watch::Receiver<bool>) {
         loop {
-            let wait = match self.one_task().await {
+            let wait = match self.one_task(&stop).await {
                 Ok(true) => 0,
                 Ok(false) => self.config.poll_interval_ms,
                 Err(e) => {
@@ -209,7 +212,7 @@ impl Verifier {
 
     /// Posts verdicts the ledger holds but the manager has not heard (a crash between the two),
     /// then verifies one new task; `false` when there was nothing to do.
-    async fn one_task(&self) -> Result<bool, String> {
+    async fn one_task(&self, stop: &watch::Receiver<bool>) -> Result<bool, String> {
         for row in sqlx::query(
             "SELECT task_id, accepted, reasons, evidence_hash FROM verdicts WHERE posted = 0",
         )
@@ -226,18 +229,18 @@ impl Verifier {
                 .await?;
         }
         let asked = std::time::Instant::now();
-        let task: Option<VerificationTask> = self
-            .client
-            .call(
-                Method::POST,
-                "/v1/node/verifications/lease",
-                Some(&serde_json::json!({})),
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+        let task: Option<VerificationTask> = ask_for_work(
+            &self.client,
+            Method::POST,
+            "/v1/node/verifications/lease",
+            self.config.long_poll_secs,
+            stop,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let Some(task) = task else { return Ok(false) };
         self.metrics
             .observe("lease_latency_seconds", asked.elapsed().as_secs_f64());
-        let Some(task) = task else { return Ok(false) };
         self.metrics.inc("tasks_leased_total");
         let mut job = task.job.clone();
         job.scene = scene_path(
@@ -338,16 +341,29 @@ impl Verifier {
         Ok(())
     }
 
-    async fn cosign_loop(self: Arc<Self>, stop: watch::Receiver<bool>) {
+    /// Opens each epoch's verifier account on time (over RPC only).
+    async fn epoch_loop(self: Arc<Self>, stop: watch::Receiver<bool>) {
         loop {
             if let Err(e) = self.open_epoch().await {
                 self.metrics.inc("rpc_errors_total");
                 tracing::warn!(error = %e, "cannot open this epoch's verifier account yet");
             }
-            match self
-                .client
-                .call::<Vec<CosignTask>>(Method::GET, "/v1/node/cosign", None::<&()>)
-                .await
+            if pause(self.config.poll_interval_ms, &stop).await {
+                return;
+            }
+        }
+    }
+
+    async fn cosign_loop(self: Arc<Self>, stop: watch::Receiver<bool>) {
+        loop {
+            match ask_for_work::<Vec<CosignTask>>(
+                &self.client,
+                Method::GET,
+                "/v1/node/cosign",
+                self.config.long_poll_secs,
+                &stop,
+            )
+            .await
             {
                 Ok(tasks) => {
                     for task in tasks.unwrap_or_default() {

@@ -30,7 +30,7 @@ use solana_signer::Signer;
 use sqlx::{Row, SqlitePool};
 use tokio::sync::watch;
 
-use crate::common::{pause, scene_path, serve_ops, NodeConfig};
+use crate::common::{ask_for_work, pause, scene_path, serve_ops, NodeConfig};
 
 pub const ENV_PREFIX: &str = "INFERIX_WORKER";
 
@@ -43,6 +43,7 @@ database = "worker.sqlite"       # leases, accepted jobs, the attestation outbox
 cache = "cache"                  # scene files by content hash
 ops_bind = "127.0.0.1:9100"      # /health and /metrics (default: any free port)
 poll_interval_ms = 1000
+long_poll_secs = 20              # the manager holds a request for work up to this long (0: plain polls)
 adapter = ""                     # GPU adapter (empty: the first)
 low_sol_lamports = 50000000      # warn below 0.05 SOL
 # Any key can be overridden by INFERIX_WORKER_<KEY>, e.g. INFERIX_WORKER_MANAGER_URL.
@@ -247,14 +248,18 @@ impl Worker {
     /// Leases, renders and uploads one job; `false` when there was none.
     async fn one_job(&self, stop: &watch::Receiver<bool>) -> Result<bool, String> {
         let asked = Instant::now();
-        let lease: Option<JobLease> = self
-            .client
-            .call(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
-            .await
-            .map_err(|e| e.to_string())?;
+        let lease: Option<JobLease> = ask_for_work(
+            &self.client,
+            Method::POST,
+            "/v1/node/lease",
+            self.config.long_poll_secs,
+            stop,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let Some(lease) = lease else { return Ok(false) };
         self.metrics
             .observe("lease_latency_seconds", asked.elapsed().as_secs_f64());
-        let Some(lease) = lease else { return Ok(false) };
         self.metrics.inc("jobs_leased_total");
         sqlx::query("INSERT INTO leases (lease_id, job_id, status, leased_at, deadline) VALUES (?, ?, 'rendering', ?, ?)")
             .bind(&lease.lease_id)
@@ -373,8 +378,12 @@ impl Worker {
                 tracing::debug!(
                     "not active on chain (no IB yet, or stake below S(n)): nothing to attest"
                 );
-            } else if let Err(e) = self.attestation_step().await {
-                tracing::warn!(error = %e, "attestation step failed; retrying");
+            } else {
+                match self.attestation_step(&stop).await {
+                    Ok(true) => continue,
+                    Ok(false) => {}
+                    Err(e) => tracing::warn!(error = %e, "attestation step failed; retrying"),
+                }
             }
             if pause(self.config.poll_interval_ms * 2, &stop).await {
                 return;
@@ -414,8 +423,9 @@ impl Worker {
         Ok(false)
     }
 
-    /// One pass: learn the accepted jobs, then advance the outbox or propose a new attestation.
-    async fn attestation_step(&self) -> Result<(), String> {
+    /// One pass: learn the accepted jobs, then advance the outbox or propose a new attestation;
+    /// `true` when it learned of new work while waiting (the next pass should start at once).
+    async fn attestation_step(&self, stop: &watch::Receiver<bool>) -> Result<bool, String> {
         let node = self.client.node;
         let (epoch, chain_now) = self
             .chain
@@ -435,44 +445,6 @@ impl Worker {
                 "the operator's SOL runs low: attestations need fees"
             );
         }
-        let accepted: Vec<AcceptedJob> = self
-            .client
-            .call(
-                Method::GET,
-                &format!("/v1/node/work?epoch={epoch}"),
-                None::<&()>,
-            )
-            .await
-            .map_err(|e| e.to_string())?
-            .unwrap_or_default();
-        for job in &accepted {
-            sqlx::query("INSERT INTO accepted_jobs (job_id, epoch, job_hash, frame_root, ibm_micros, seen_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-                .bind(&job.job_id)
-                .bind(job.epoch as i64)
-                .bind(&job.job_hash)
-                .bind(&job.frame_root)
-                .bind(job.ibm_micros as i64)
-                .bind(unix_now())
-                .execute(&self.db)
-                .await
-                .map_err(|e| e.to_string())?;
-        }
-        let rows = sqlx::query("SELECT job_id, job_hash, frame_root, ibm_micros FROM accepted_jobs WHERE epoch = ? ORDER BY seen_at, job_id")
-            .bind(epoch as i64)
-            .fetch_all(&self.db)
-            .await
-            .map_err(|e| e.to_string())?;
-        let job_ids: Vec<String> = rows.iter().map(|r| r.get("job_id")).collect();
-        let records: Vec<WorkRecord> = rows
-            .iter()
-            .map(|r| WorkRecord {
-                job_hash: from_hex(&r.get::<String, _>("job_hash")).unwrap_or_default(),
-                frame_root: from_hex(&r.get::<String, _>("frame_root")).unwrap_or_default(),
-                ibm_micros: r.get::<i64, _>("ibm_micros") as u64,
-            })
-            .collect();
-        let cumulative: u64 = records.iter().map(|r| r.ibm_micros).sum();
-        self.metrics.set("ibm_accepted_micros", cumulative);
         let (tally, rewards) = self
             .chain
             .worker_tally(&node, epoch)
@@ -486,13 +458,46 @@ impl Worker {
             .rewards_config()
             .await
             .map_err(|e| self.rpc_error(e))?;
+        let open = sqlx::query("SELECT * FROM outbox WHERE status = 'open' ORDER BY id LIMIT 1")
+            .fetch_optional(&self.db)
+            .await
+            .map_err(|e| e.to_string())?;
 
-        if let Some(row) =
-            sqlx::query("SELECT * FROM outbox WHERE status = 'open' ORDER BY id LIMIT 1")
-                .fetch_optional(&self.db)
+        let (mut job_ids, mut records) = self.accepted_jobs(epoch).await?;
+        // Nothing to attest or deliver: wait (long poll) until the committee accepts more work,
+        // then start over with fresh reads of the chain.
+        let idle = open.is_none() && records.iter().map(|r| r.ibm_micros).sum::<u64>() <= credited;
+        let wait_secs = if idle { self.config.long_poll_secs } else { 0 };
+        let path = format!("/v1/node/work?epoch={epoch}&known={}", records.len());
+        let accepted: Vec<AcceptedJob> =
+            ask_for_work(&self.client, Method::GET, &path, wait_secs, stop)
                 .await
                 .map_err(|e| e.to_string())?
-        {
+                .unwrap_or_default();
+        let mut learned = false;
+        for job in &accepted {
+            let inserted = sqlx::query("INSERT INTO accepted_jobs (job_id, epoch, job_hash, frame_root, ibm_micros, seen_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                .bind(&job.job_id)
+                .bind(job.epoch as i64)
+                .bind(&job.job_hash)
+                .bind(&job.frame_root)
+                .bind(job.ibm_micros as i64)
+                .bind(unix_now())
+                .execute(&self.db)
+                .await
+                .map_err(|e| e.to_string())?;
+            learned |= inserted.rows_affected() > 0;
+        }
+        if learned {
+            if wait_secs > 0 {
+                return Ok(true);
+            }
+            (job_ids, records) = self.accepted_jobs(epoch).await?;
+        }
+        let cumulative: u64 = records.iter().map(|r| r.ibm_micros).sum();
+        self.metrics.set("ibm_accepted_micros", cumulative);
+
+        if let Some(row) = open {
             let id: i64 = row.get("id");
             let seq = row.get::<i64, _>("seq") as u32;
             let proposal: AttestationProposal =
@@ -522,15 +527,15 @@ impl Worker {
                 )
                 .await?;
             }
-            return Ok(());
+            return Ok(false);
         }
         if cumulative <= credited {
-            return Ok(());
+            return Ok(false);
         }
         if rewards.as_ref().is_some_and(|r| {
             chain_now - r.last_attestation_at < config.params.min_attestation_interval_secs
         }) {
-            return Ok(());
+            return Ok(false);
         }
         let node_account = self
             .chain
@@ -542,7 +547,7 @@ impl Worker {
         let (epoch_start, _) = config.schedule.bounds(epoch).map_err(|e| e.to_string())?;
         let minutes = ((chain_now - epoch_start) / 60).max(0) as u128;
         if cumulative as u128 > node_account.ib_micros as u128 * minutes {
-            return Ok(());
+            return Ok(false);
         }
         let proposal = AttestationProposal {
             epoch,
@@ -573,7 +578,26 @@ impl Worker {
             .await
             .map_err(|e| e.to_string())?;
         tracing::info!(seq = proposal.seq, epoch, cumulative_ibm_micros = cumulative, jobs = records.len(), request = %state.request_id, "attestation proposed; the committee co-signs through the relay");
-        Ok(())
+        Ok(false)
+    }
+
+    /// This epoch's accepted jobs in the order they were learned: their ids and work records.
+    async fn accepted_jobs(&self, epoch: u32) -> Result<(Vec<String>, Vec<WorkRecord>), String> {
+        let rows = sqlx::query("SELECT job_id, job_hash, frame_root, ibm_micros FROM accepted_jobs WHERE epoch = ? ORDER BY seen_at, job_id")
+            .bind(epoch as i64)
+            .fetch_all(&self.db)
+            .await
+            .map_err(|e| e.to_string())?;
+        let job_ids = rows.iter().map(|r| r.get("job_id")).collect();
+        let records = rows
+            .iter()
+            .map(|r| WorkRecord {
+                job_hash: from_hex(&r.get::<String, _>("job_hash")).unwrap_or_default(),
+                frame_root: from_hex(&r.get::<String, _>("frame_root")).unwrap_or_default(),
+                ibm_micros: r.get::<i64, _>("ibm_micros") as u64,
+            })
+            .collect();
+        Ok((job_ids, records))
     }
 
     /// Collects the committee's signatures and submits; a transport failure is retried with

@@ -305,8 +305,8 @@ impl Cheat {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_worker_that_keeps_losing_its_leases_is_backed_off() {
-    let net = DaemonNet::start(
+async fn a_waiting_worker_is_answered_when_a_job_arrives_and_one_losing_its_leases_is_backed_off() {
+    let mut net = DaemonNet::start(
         "backoff",
         Options {
             worker_daemon: false,
@@ -315,15 +315,46 @@ async fn a_worker_that_keeps_losing_its_leases_is_backed_off() {
         },
     )
     .await;
+    let worker = std::sync::Arc::new(net.worker_client());
+
+    // Long polling: with nothing queued the manager holds the request, answers it empty when
+    // the wait ends, and at once when a job arrives during the wait.
+    let empty: Option<JobLease> = worker
+        .call(
+            Method::POST,
+            "/v1/node/lease?wait_secs=1",
+            Some(&serde_json::json!({})),
+        )
+        .await
+        .unwrap();
+    assert!(empty.is_none(), "nothing to lease");
+    let waiting = {
+        let worker = worker.clone();
+        tokio::spawn(async move {
+            worker
+                .call::<JobLease>(
+                    Method::POST,
+                    "/v1/node/lease?wait_secs=25",
+                    Some(&serde_json::json!({})),
+                )
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(!waiting.is_finished(), "the manager holds the request");
     net.submit("cornell-box", 128, 96, 8).await.expect("queued");
-    let worker = net.worker_client();
+    let first = waiting.await.unwrap().unwrap();
+    assert!(first.is_some(), "the waiting worker got the new job");
+
     let db = net.manager_db.clone();
     for expired in 1..=2 {
-        let lease: Option<JobLease> = worker
-            .call(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
-            .await
-            .unwrap();
-        assert!(lease.is_some(), "the job is leased again after it expired");
+        if expired > 1 {
+            let lease: Option<JobLease> = worker
+                .call(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
+                .await
+                .unwrap();
+            assert!(lease.is_some(), "the job is leased again after it expired");
+        }
         let db = db.clone();
         wait_until("the lease expires", Duration::from_secs(60), || {
             let db = db.clone();
@@ -342,6 +373,30 @@ async fn a_worker_that_keeps_losing_its_leases_is_backed_off() {
         .call::<JobLease>(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
         .await;
     assert_eq!(refusal(refused), "WorkerBackedOff");
+
+    // A graceful stop does not wait out a verifier's pending long poll: it is answered empty.
+    let verifier = NodeClient::new(
+        &net.manager.url,
+        net.verifiers[0].node,
+        net.verifiers[0].wallet.keypair.insecure_clone(),
+    );
+    let waiting = tokio::spawn(async move {
+        verifier
+            .call::<Vec<serde_json::Value>>(
+                Method::GET,
+                "/v1/node/cosign?wait_secs=25",
+                None::<&()>,
+            )
+            .await
+    });
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(!waiting.is_finished(), "the manager holds the request");
+    assert!(
+        net.manager.terminate().success(),
+        "the manager stops cleanly"
+    );
+    let answered = waiting.await.unwrap().unwrap();
+    assert_eq!(answered, Some(vec![]), "the wait ended empty");
 }
 
 async fn error_name(response: reqwest::Response) -> String {
