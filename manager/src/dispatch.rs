@@ -912,16 +912,32 @@ async fn finish_benchmark(m: &Manager, id: &str) -> Result<(), ApiErr> {
     Ok(())
 }
 
-/// Every second: leases past their deadline go back to the queue (and count against their
-/// worker), abandoned verifications reopen, old nonces are forgotten.
+/// Every `SWEEP_INTERVAL`: leases past their deadline go back to the queue (and count against
+/// their worker); every `NONCE_PURGE_INTERVAL`, nonces too old to be replayed are forgotten.
+/// (An abandoned verification lease needs no sweep: past its deadline, the next verification
+/// lease request hands it out again.)
 pub async fn sweep_forever(m: Arc<Manager>) {
+    let mut sweeps = tokio::time::interval(SWEEP_INTERVAL);
+    let mut purges = tokio::time::interval(NONCE_PURGE_INTERVAL);
     loop {
-        if let Err(e) = sweep(&m).await {
-            tracing::warn!(error = %e, "sweep failed");
+        tokio::select! {
+            _ = sweeps.tick() => {
+                if let Err(e) = sweep(&m).await {
+                    tracing::warn!(error = %e, "sweep failed");
+                }
+            }
+            _ = purges.tick() => {
+                if let Err(e) = store::forget_nonces(&m.db, unix_now()).await {
+                    tracing::warn!(error = %e, "forgetting old nonces failed");
+                }
+            }
         }
-        tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
+
+/// A lease is taken back at most this long after its deadline.
+const SWEEP_INTERVAL: Duration = Duration::from_secs(2);
+const NONCE_PURGE_INTERVAL: Duration = Duration::from_secs(60);
 
 async fn sweep(m: &Manager) -> sqlx::Result<()> {
     let now = unix_now();
@@ -961,5 +977,5 @@ async fn sweep(m: &Manager) -> sqlx::Result<()> {
         m.wakeups.notify(Topic::Jobs);
         tracing::warn!(lease = %id, job = %job_id, worker = %worker, "lease expired; job queued again");
     }
-    store::forget_nonces(&m.db, now).await
+    Ok(())
 }

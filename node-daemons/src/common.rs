@@ -1,12 +1,15 @@
 //! What both daemons do the same way: config, database, the scene cache, the ops server.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anchor_lang::prelude::Pubkey;
+use inferix_node_api::chain_view::ChainView;
 use inferix_node_api::client::{ClientError, NodeClient};
-use inferix_node_api::ops::{ops_router, HealthReport, Metrics};
+use inferix_node_api::ops::{ops_router, HealthReport, MetricKind, Metrics};
 use inferix_node_api::{hex, sha256};
+use inferix_worker::gpu::Gpu;
+use inferix_worker::Renderer;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -85,11 +88,44 @@ impl NodeConfig {
     }
 }
 
-/// Opens (creating) a daemon's SQLite file and applies its schema.
-pub async fn open_database(path: &Path, schema: &str) -> Result<SqlitePool, String> {
-    inferix_node_api::sqlite::open(path, schema, 2)
-        .await
-        .map_err(|e| format!("database {}: {e}", path.display()))
+/// What a node daemon opens at start: its config, the signed client, the chain, its database
+/// (with `schema` applied), its GPU adapter and its metrics.
+pub struct NodeParts {
+    pub config: NodeConfig,
+    pub client: NodeClient,
+    pub chain: ChainView,
+    pub db: SqlitePool,
+    pub renderer: Arc<Mutex<Renderer>>,
+    pub adapter: String,
+    pub metrics: Arc<Metrics>,
+}
+
+impl NodeParts {
+    pub async fn open(
+        role: &str,
+        config_path: &Path,
+        env_prefix: &str,
+        schema: &str,
+        metrics: &'static [(&'static str, MetricKind, &'static str)],
+    ) -> Result<Self, String> {
+        inferix_node_api::ops::init_logging();
+        let config = NodeConfig::load(config_path, env_prefix)?;
+        let client = config.client()?;
+        let db = inferix_node_api::sqlite::open(&config.database, schema, 2)
+            .await
+            .map_err(|e| format!("database {}: {e}", config.database.display()))?;
+        let renderer = Renderer::new(Gpu::open(config.adapter(), None).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+        Ok(Self {
+            chain: ChainView::new(&config.rpc_url),
+            adapter: renderer.gpu.adapter.label(),
+            renderer: Arc::new(Mutex::new(renderer)),
+            metrics: Arc::new(Metrics::new(role, metrics)),
+            config,
+            client,
+            db,
+        })
+    }
 }
 
 /// The local path of a job's scene: a built-in's name as is, an uploaded scene fetched once

@@ -24,7 +24,6 @@ use inferix_sdk::{instructions, pda};
 use inferix_worker::chain::work::{work_root, WorkRecord};
 use inferix_worker::chain::{self, Endorsement};
 use inferix_worker::frame::decode_png_rgb8;
-use inferix_worker::gpu::Gpu;
 use inferix_worker::por::job::from_hex;
 use inferix_worker::por::verify::{verify, VerifyInput, VerifyParams};
 use inferix_worker::Renderer;
@@ -33,7 +32,7 @@ use solana_signer::Signer;
 use sqlx::{Row, SqlitePool};
 use tokio::sync::watch;
 
-use crate::common::{ask_for_work, pause, scene_path, serve_ops, NodeConfig};
+use crate::common::{ask_for_work, pause, scene_path, serve_ops, NodeConfig, NodeParts};
 
 pub const ENV_PREFIX: &str = "INFERIX_VERIFIER";
 
@@ -147,21 +146,22 @@ struct Verifier {
 }
 
 pub async fn run(config_path: &std::path::Path) -> Result<(), String> {
-    inferix_node_api::ops::init_logging();
-    let config = NodeConfig::load(config_path, ENV_PREFIX)?;
-    let client = config.client()?;
-    let db = crate::common::open_database(&config.database, SCHEMA).await?;
-    let renderer = Renderer::new(Gpu::open(config.adapter(), None).map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
-    let adapter = renderer.gpu.adapter.label();
-    let metrics = Arc::new(Metrics::new("verifier", METRICS));
-    let verifier = Arc::new(Verifier {
-        chain: ChainView::new(&config.rpc_url),
-        renderer: Arc::new(Mutex::new(renderer)),
-        metrics: metrics.clone(),
-        client,
+    let NodeParts {
         config,
+        client,
+        chain,
         db,
+        renderer,
+        adapter,
+        metrics,
+    } = NodeParts::open("verifier", config_path, ENV_PREFIX, SCHEMA, METRICS).await?;
+    let verifier = Arc::new(Verifier {
+        metrics: metrics.clone(),
+        config,
+        client,
+        chain,
+        db,
+        renderer,
     });
     let health_metrics = metrics.clone();
     let node = verifier.client.node.to_string();

@@ -21,7 +21,6 @@ use inferix_sdk::client::ChainError;
 use inferix_worker::chain::work::{work_root, WorkRecord};
 use inferix_worker::chain::{self, Endorsement};
 use inferix_worker::frame::encode_png_rgb8;
-use inferix_worker::gpu::Gpu;
 use inferix_worker::por::job::from_hex;
 use inferix_worker::por::worker::render_job;
 use inferix_worker::Renderer;
@@ -30,7 +29,7 @@ use solana_signer::Signer;
 use sqlx::{Row, SqlitePool};
 use tokio::sync::watch;
 
-use crate::common::{ask_for_work, pause, scene_path, serve_ops, NodeConfig};
+use crate::common::{ask_for_work, pause, scene_path, serve_ops, NodeConfig, NodeParts};
 
 pub const ENV_PREFIX: &str = "INFERIX_WORKER";
 
@@ -152,21 +151,22 @@ struct Worker {
 }
 
 pub async fn run(config_path: &std::path::Path) -> Result<(), String> {
-    inferix_node_api::ops::init_logging();
-    let config = NodeConfig::load(config_path, ENV_PREFIX)?;
-    let client = config.client()?;
-    let db = crate::common::open_database(&config.database, SCHEMA).await?;
-    let renderer = Renderer::new(Gpu::open(config.adapter(), None).map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
-    let metrics = Arc::new(Metrics::new("worker", METRICS));
-    let adapter = renderer.gpu.adapter.label();
-    let worker = Arc::new(Worker {
-        chain: ChainView::new(&config.rpc_url),
-        renderer: Arc::new(Mutex::new(renderer)),
-        metrics: metrics.clone(),
-        client,
+    let NodeParts {
         config,
+        client,
+        chain,
         db,
+        renderer,
+        adapter,
+        metrics,
+    } = NodeParts::open("worker", config_path, ENV_PREFIX, SCHEMA, METRICS).await?;
+    let worker = Arc::new(Worker {
+        metrics: metrics.clone(),
+        config,
+        client,
+        chain,
+        db,
+        renderer,
     });
     let health_metrics = metrics.clone();
     let node = worker.client.node.to_string();

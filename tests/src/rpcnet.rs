@@ -200,7 +200,11 @@ impl Participants for RpcNet {
         // landed in this slot (same blockhash, same signature) it may carry a time from before a
         // warp, so the push is sent again in the next slot rather than taken as done.
         for _ in 0..20 {
-            match self.chain.send(&[push.clone()], &authority, &[]).await {
+            match self
+                .chain
+                .send(std::slice::from_ref(&push), &authority, &[])
+                .await
+            {
                 Ok(_) => return,
                 Err(ChainError::Refused {
                     error: TransactionError::AlreadyProcessed,

@@ -18,8 +18,11 @@ pub async fn open(
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(std::time::Duration::from_secs(10));
+    // An embedded file cannot drop a connection: no ping before each use (it would double
+    // the thread hand-offs of every query).
     let pool = SqlitePoolOptions::new()
         .max_connections(max_connections)
+        .test_before_acquire(false)
         .connect_with(options)
         .await?;
     sqlx::raw_sql(schema).execute(&pool).await?;
