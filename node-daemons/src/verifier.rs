@@ -105,7 +105,7 @@ const METRICS: &[(&str, MetricKind, &str)] = &[
     (
         "lease_latency_seconds",
         MetricKind::Histogram,
-        "Round trip of a verification lease request.",
+        "From asking for a verification task to getting one (a long poll's wait included).",
     ),
 ];
 

@@ -102,7 +102,7 @@ const METRICS: &[(&str, MetricKind, &str)] = &[
     (
         "lease_latency_seconds",
         MetricKind::Histogram,
-        "Round trip of a lease request.",
+        "From asking for a job lease to getting one (a long poll's wait included).",
     ),
 ];
 
