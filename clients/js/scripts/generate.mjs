@@ -1,0 +1,55 @@
+// Generates src/generated/<program>/ from the programs' IDLs (../../idl/*.json) with Codama.
+// `--check` renders into a temporary folder and fails when the committed code differs, as
+// `idl-gen --check` does for the IDLs themselves.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { rootNodeFromAnchor } from '@codama/nodes-from-anchor';
+import { renderVisitor } from '@codama/renderers-js';
+import { createFromRoot } from 'codama';
+
+const here = fileURLToPath(new URL('..', import.meta.url));
+const idlFolder = join(here, '..', '..', 'idl');
+const programs = ['node_license', 'node_staking', 'epoch_rewards', 'buyback_vault'];
+const check = process.argv.includes('--check');
+const committed = join(here, 'src', 'generated');
+const target = check ? mkdtempSync(join(tmpdir(), 'inferix-client-')) : committed;
+
+for (const program of programs) {
+  const idl = JSON.parse(readFileSync(join(idlFolder, `${program}.json`), 'utf8'));
+  const codama = createFromRoot(rootNodeFromAnchor(idl));
+  await codama.accept(renderVisitor(join(target, program), { deleteFolderBeforeRendering: true }));
+}
+
+if (check) {
+  const stale = differences(committed, target);
+  rmSync(target, { recursive: true, force: true });
+  if (stale.length > 0) {
+    console.error(`clients/js/src/generated is stale (${stale.join(', ')}): run \`npm run generate\` in clients/js`);
+    process.exit(1);
+  }
+  console.log('clients/js/src/generated matches the IDLs');
+}
+
+function files(folder) {
+  return readdirSync(folder, { recursive: true })
+    .map((name) => join(folder, name))
+    .filter((path) => statSync(path).isFile())
+    .map((path) => relative(folder, path))
+    .sort();
+}
+
+function differences(a, b) {
+  const left = files(a);
+  const right = files(b);
+  const names = [...new Set([...left, ...right])].sort();
+  return names.filter((name) => {
+    try {
+      return !readFileSync(join(a, name)).equals(readFileSync(join(b, name)));
+    } catch {
+      return true;
+    }
+  });
+}
