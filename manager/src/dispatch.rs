@@ -468,7 +468,13 @@ pub async fn lease_job(
         asset_extension: job.asset_extension,
         deadline,
         ibm_micros: job.ibm_micros,
+        heartbeat_secs: heartbeat_secs(m.config.lease_slack_secs),
     }))
+}
+
+/// A third of the lease slack (at least a second): see [`JobLease::heartbeat_secs`].
+fn heartbeat_secs(lease_slack_secs: i64) -> u64 {
+    (lease_slack_secs / 3).max(1) as u64
 }
 
 pub async fn scene_asset(m: &Manager, hash: &str) -> Result<Vec<u8>, ApiErr> {

@@ -295,10 +295,12 @@ impl Worker {
             )
         });
         let mut logged_percent = 0;
+        let heartbeat_every = Duration::from_secs(lease.heartbeat_secs.max(1));
+        let mut last_beat = Instant::now();
         let rendered = loop {
             tokio::select! {
                 done = &mut render => break done.map_err(|e| e.to_string())?.map_err(|e| e.to_string())?,
-                _ = tokio::time::sleep(Duration::from_secs(2)) => {
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {
                     if *stop.borrow() {
                         return Err("stopping mid-render; the lease will expire".into());
                     }
@@ -308,6 +310,10 @@ impl Worker {
                         logged_percent = percent;
                         tracing::info!(lease = %lease.lease_id, percent, "rendering");
                     }
+                    if last_beat.elapsed() < heartbeat_every {
+                        continue;
+                    }
+                    last_beat = Instant::now();
                     let beat = Heartbeat { samples_done, samples_total };
                     let path = format!("/v1/node/leases/{}/heartbeat", lease.lease_id);
                     if let Err(e) = self.client.call::<serde_json::Value>(Method::POST, &path, Some(&beat)).await {
@@ -380,8 +386,13 @@ impl Worker {
                 );
             } else {
                 match self.attestation_step(&stop).await {
-                    Ok(true) => continue,
-                    Ok(false) => {}
+                    Ok(Some(wait_ms)) => {
+                        if pause(wait_ms, &stop).await {
+                            return;
+                        }
+                        continue;
+                    }
+                    Ok(None) => {}
                     Err(e) => tracing::warn!(error = %e, "attestation step failed; retrying"),
                 }
             }
@@ -423,9 +434,11 @@ impl Worker {
         Ok(false)
     }
 
-    /// One pass: learn the accepted jobs, then advance the outbox or propose a new attestation;
-    /// `true` when it learned of new work while waiting (the next pass should start at once).
-    async fn attestation_step(&self, stop: &watch::Receiver<bool>) -> Result<bool, String> {
+    /// One pass: learn the accepted jobs, then advance the outbox or propose a new attestation.
+    /// Returns how long (ms) nothing can happen — 0 when it learned of new work while waiting —
+    /// or `None` for the usual pause, so a worker waiting out the attestation interval or the
+    /// IB × minutes cap does not ask the manager every few seconds.
+    async fn attestation_step(&self, stop: &watch::Receiver<bool>) -> Result<Option<u64>, String> {
         let node = self.client.node;
         let (epoch, chain_now) = self
             .chain
@@ -490,7 +503,7 @@ impl Worker {
         }
         if learned {
             if wait_secs > 0 {
-                return Ok(true);
+                return Ok(Some(0));
             }
             (job_ids, records) = self.accepted_jobs(epoch).await?;
         }
@@ -517,7 +530,11 @@ impl Worker {
                     Some("its epoch ended or it grew older than the chain accepts"),
                 )
                 .await?;
-            } else if row.get::<i64, _>("next_try_at") <= unix_now() {
+            } else {
+                let next_try_at = row.get::<i64, _>("next_try_at");
+                if next_try_at > unix_now() {
+                    return Ok(Some(self.capped_wait_ms(next_try_at - unix_now())));
+                }
                 self.advance(
                     id,
                     &proposal,
@@ -527,15 +544,17 @@ impl Worker {
                 )
                 .await?;
             }
-            return Ok(false);
+            return Ok(None);
         }
         if cumulative <= credited {
-            return Ok(false);
+            return Ok(None);
         }
-        if rewards.as_ref().is_some_and(|r| {
-            chain_now - r.last_attestation_at < config.params.min_attestation_interval_secs
-        }) {
-            return Ok(false);
+        if let Some(r) = &rewards {
+            let due_in =
+                r.last_attestation_at + config.params.min_attestation_interval_secs - chain_now;
+            if due_in > 0 {
+                return Ok(Some(self.capped_wait_ms(due_in)));
+            }
         }
         let node_account = self
             .chain
@@ -547,7 +566,10 @@ impl Worker {
         let (epoch_start, _) = config.schedule.bounds(epoch).map_err(|e| e.to_string())?;
         let minutes = ((chain_now - epoch_start) / 60).max(0) as u128;
         if cumulative as u128 > node_account.ib_micros as u128 * minutes {
-            return Ok(false);
+            let minutes_needed =
+                (cumulative as u128).div_ceil(node_account.ib_micros.max(1) as u128);
+            let due_in = epoch_start + (minutes_needed as i64).saturating_mul(60) - chain_now;
+            return Ok(Some(self.capped_wait_ms(due_in)));
         }
         let proposal = AttestationProposal {
             epoch,
@@ -578,7 +600,14 @@ impl Worker {
             .await
             .map_err(|e| e.to_string())?;
         tracing::info!(seq = proposal.seq, epoch, cumulative_ibm_micros = cumulative, jobs = records.len(), request = %state.request_id, "attestation proposed; the committee co-signs through the relay");
-        Ok(false)
+        Ok(None)
+    }
+
+    /// A wait of `secs` by the chain's clock, at most a long poll's length: the cluster's clock
+    /// may jump (a warp, a slow slot), so the worker looks again at least that often.
+    fn capped_wait_ms(&self, secs: i64) -> u64 {
+        let cap = self.config.long_poll_secs.max(1);
+        (secs.max(0) as u64).min(cap) * 1_000
     }
 
     /// This epoch's accepted jobs in the order they were learned: their ids and work records.

@@ -232,6 +232,24 @@ async fn a_cheating_worker_is_rejected_and_slashed_and_bad_requests_are_refused_
         error_name(http.get(&url).send().await.unwrap()).await,
         "MissingHeader"
     );
+    // A signed body over the upload limit is refused before any handler reads it.
+    let oversized = vec![b' '; 65 << 20];
+    let path = "/v1/node/verifications/lease";
+    let signed = RequestSignature::sign(
+        &operator,
+        net.verifiers[0].node,
+        "POST",
+        path,
+        &oversized,
+        unix_now(),
+    );
+    let mut request = http.post(format!("{}{path}", net.manager.url));
+    for (name, value) in signed.headers() {
+        request = request.header(name, value);
+    }
+    let response = request.body(oversized).send().await.unwrap();
+    assert_eq!(response.status(), 413);
+    assert_eq!(error_name(response).await, "BodyUnreadable");
 }
 
 /// How a cheating worker makes its frame.
@@ -343,8 +361,15 @@ async fn a_waiting_worker_is_answered_when_a_job_arrives_and_one_losing_its_leas
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(!waiting.is_finished(), "the manager holds the request");
     net.submit("cornell-box", 128, 96, 8).await.expect("queued");
-    let first = waiting.await.unwrap().unwrap();
-    assert!(first.is_some(), "the waiting worker got the new job");
+    let first = waiting
+        .await
+        .unwrap()
+        .unwrap()
+        .expect("the waiting worker got the new job");
+    assert_eq!(
+        first.heartbeat_secs, 1,
+        "heartbeats every third of the lease slack, at least every second"
+    );
 
     let db = net.manager_db.clone();
     for expired in 1..=2 {

@@ -79,6 +79,10 @@ pub struct JobLease {
     /// Unix seconds (manager's clock) after which the job goes to another worker.
     pub deadline: i64,
     pub ibm_micros: u64,
+    /// How often the worker reports progress: each heartbeat that shows progress moves the
+    /// deadline to at least the manager's lease slack ahead, and this is a third of it, so two
+    /// lost heartbeats do not cost the lease.
+    pub heartbeat_secs: u64,
 }
 
 /// `POST /v1/node/leases/{id}/heartbeat`.

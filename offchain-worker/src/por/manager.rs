@@ -2,7 +2,7 @@
 //! writes the noised job and its verification key.
 //!
 //! Placement: candidate squares (4–7 px) are drawn from the HMAC stream; a cheap pre-render
-//! (2 spp, 3 bounces) scores each by the Laplacian energy of its surroundings, and the calmest
+//! (1 spp, 2 bounces) scores each by the Laplacian energy of its surroundings, and the calmest
 //! are taken first — there the pattern stands out most against its envelope, so it survives
 //! the test. Each accepted square becomes a camera-facing quad at half the depth of the nearest
 //! surface seen through it (so nothing hides it) with envelopes kept apart (so no two noise
@@ -25,7 +25,7 @@ pub const NOISE_SIZE_RANGE: std::ops::RangeInclusive<u32> = 4..=7;
 /// Shortest manager secret accepted: HMAC keys below 128 bits would be guessable.
 pub const MIN_SECRET_BYTES: usize = 16;
 /// The pattern's Laplacian energy is set this far (8-bit levels) above the energy the pre-render
-/// shows around it — which overstates a full render's noise, 2 spp being noisier — so that
+/// shows around it — which overstates a full render's noise, 1 spp being noisier — so that
 /// e_i stays well above the threshold of 5 (the Inferix "tune μ" step).
 const ENERGY_MARGIN: f64 = 32.0;
 /// Pattern amplitude bounds around the local mean colour, 8-bit sRGB.
@@ -36,8 +36,11 @@ const CANDIDATES_PER_OBJECT: u32 = 24;
 const DEPTH_SAMPLES_PER_PIXEL: u32 = 4;
 /// Noise quads sit at this fraction of the nearest surface depth behind them.
 const DEPTH_FRACTION: f32 = 0.5;
-const PRERENDER_SPP: u32 = 2;
-const PRERENDER_BOUNCES: u32 = 3;
+/// The pre-render only ranks candidates by how busy their surroundings are: one sample with one
+/// indirect bounce shows edges, textures and shadows, and keeps the manager's cost per job a
+/// small share of the job's render (about 2 / (spp × mean path length)).
+const PRERENDER_SPP: u32 = 1;
+const PRERENDER_BOUNCES: u32 = 2;
 const NOISE_STREAM_TAG: &[u8; 8] = b"IFXNOISE";
 
 /// Pseudo-random stream HMAC-SHA256(secret, tag ‖ job id ‖ counter): without the secret, the

@@ -47,6 +47,12 @@ async fn main() {
     // The manager's start-up (GPU device, shader compilation) is not a per-job cost, and the
     // verifiers open the new epoch's accounts meanwhile.
     tokio::time::sleep(Duration::from_secs(5)).await;
+    // At rest: every node connected and long-polling, nothing queued.
+    let rest_cpu_before = net.manager.cpu_seconds();
+    let rest = Duration::from_secs(20);
+    tokio::time::sleep(rest).await;
+    let rest_cpu_ms_per_s =
+        (net.manager.cpu_seconds() - rest_cpu_before) * 1e3 / rest.as_secs_f64();
     let cpu_before = net.manager.cpu_seconds();
     let scenes = ["cornell-box", "material-spheres", "neon-night"];
     let started = Instant::now();
@@ -111,6 +117,11 @@ async fn main() {
         "    serving the nodes                       {:.0} ms ({:.2} %)",
         (manager_cpu - intake_cpu) * 1e3 / n,
         (manager_cpu - intake_cpu) * 1e3 / render_ms * 100.0
+    );
+    println!("  manager at rest, 4 nodes waiting for work  {rest_cpu_ms_per_s:.2} ms CPU per s");
+    println!(
+        "  serving the nodes, per second of the run   {:.2} ms CPU per s",
+        (manager_cpu - intake_cpu) * 1e3 / (attested_s - submitted_s)
     );
     println!(
         "  submission of {} jobs                      {submitted_s:.1} s",
