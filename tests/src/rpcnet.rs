@@ -81,6 +81,11 @@ impl RpcNet {
         }
     }
 
+    /// The cluster's WebSocket (PubSub) URL.
+    pub fn ws_url(&self) -> String {
+        self.server.ws_url()
+    }
+
     /// A development method of the local cluster, by name.
     async fn call<T: serde::de::DeserializeOwned>(
         &self,

@@ -1,7 +1,9 @@
-// Generates src/generated/<program>/ from the programs' IDLs (../../idl/*.json) with Codama.
+// Generates src/generated/<program>/ from the programs' IDLs (../../idl/*.json) with Codama, and
+// src/generated/errorTable.ts: every error code each program may raise, by name (its IDL's
+// errors, then idl/errors.json: the shared crate's and Anchor's).
 // `--check` renders into a temporary folder and fails when the committed code differs, as
 // `idl-gen --check` does for the IDLs themselves.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,11 +19,20 @@ const check = process.argv.includes('--check');
 const committed = join(here, 'src', 'generated');
 const target = check ? mkdtempSync(join(tmpdir(), 'inferix-client-')) : committed;
 
+const table = { programs: {}, shared: JSON.parse(readFileSync(join(idlFolder, 'errors.json'), 'utf8')).errors };
 for (const program of programs) {
   const idl = JSON.parse(readFileSync(join(idlFolder, `${program}.json`), 'utf8'));
   const codama = createFromRoot(rootNodeFromAnchor(idl));
   await codama.accept(renderVisitor(join(target, program), { deleteFolderBeforeRendering: true }));
+  table.programs[idl.address] = { program, errors: idl.errors ?? [] };
 }
+mkdirSync(target, { recursive: true });
+writeFileSync(
+  join(target, 'errorTable.ts'),
+  `// Written by scripts/generate.mjs from idl/*.json: do not edit.\n` +
+    `export type ErrorEntry = { code: number; name: string; msg: string };\n` +
+    `export const ERROR_TABLE: {\n  programs: Record<string, { program: string; errors: ErrorEntry[] }>;\n  shared: ErrorEntry[];\n} = ${JSON.stringify(table, null, 2)};\n`,
+);
 
 if (check) {
   const stale = differences(committed, target);

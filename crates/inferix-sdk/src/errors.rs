@@ -103,19 +103,33 @@ const ANCHOR_ERRORS: [(u32, &str, &str); 12] = [
     ),
 ];
 
+/// The errors any program may raise besides its own: the shared crate's `9000+` errors and the
+/// Anchor framework errors above. `tools/idl-gen` writes them to `idl/errors.json` for clients in
+/// other languages.
+pub fn shared_errors() -> Vec<ProgramError> {
+    let common = CommonError::ALL.iter().map(|e| ProgramError {
+        code: u32::from(*e),
+        name: e.name(),
+        msg: e.to_string(),
+    });
+    let anchor = ANCHOR_ERRORS.iter().map(|(code, name, msg)| ProgramError {
+        code: *code,
+        name: name.to_string(),
+        msg: msg.to_string(),
+    });
+    common.chain(anchor).collect()
+}
+
 /// The name and message of error `code` raised by `program`.
 pub fn program_error(program: &Pubkey, code: u32) -> Option<ProgramError> {
+    if let Some(e) = shared_errors().into_iter().find(|e| e.code == code) {
+        return Some(e);
+    }
     let named = |name: &str, msg: &str| ProgramError {
         code,
         name: name.to_string(),
         msg: msg.to_string(),
     };
-    if let Some(e) = CommonError::ALL.iter().find(|e| u32::from(**e) == code) {
-        return Some(named(&e.name(), &e.to_string()));
-    }
-    if let Some((_, name, msg)) = ANCHOR_ERRORS.iter().find(|(c, _, _)| *c == code) {
-        return Some(named(name, msg));
-    }
     let (_, idl) = parsed_idls().iter().find(|(id, _)| id == program)?;
     idl["errors"]
         .as_array()?

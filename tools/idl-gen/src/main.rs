@@ -1,6 +1,8 @@
 //! Writes `idl/<program>.json` for every Anchor program under `programs/`, using
-//! anchor-lang-idl's `IdlBuilder` (no anchor-cli needed). With `--check` it writes nothing and
-//! fails when any file in `idl/` differs from what the programs generate now (CI uses this).
+//! anchor-lang-idl's `IdlBuilder` (no anchor-cli needed), and `idl/errors.json`: the errors every
+//! program may raise besides its own (the shared crate's and Anchor's), which an IDL leaves out.
+//! With `--check` it writes nothing and fails when any file in `idl/` differs from what the
+//! programs generate now (CI uses this).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,6 +15,18 @@ fn programs(workspace: &Path) -> Vec<PathBuf> {
         .collect();
     found.sort();
     found
+}
+
+fn shared_errors_json() -> String {
+    let errors: Vec<serde_json::Value> = inferix_sdk::errors::shared_errors()
+        .into_iter()
+        .map(|e| serde_json::json!({"code": e.code, "name": e.name, "msg": e.msg}))
+        .collect();
+    let file = serde_json::json!({
+        "description": "Errors any Inferix program may raise besides those in its IDL: the shared crate's (9000+) and Anchor's",
+        "errors": errors,
+    });
+    serde_json::to_string_pretty(&file).expect("errors serialize") + "\n"
 }
 
 fn main() -> ExitCode {
@@ -28,6 +42,7 @@ fn main() -> ExitCode {
     std::fs::create_dir_all(&idl_dir).expect("creating idl/");
 
     let mut stale = vec![];
+    let mut outputs = vec![(idl_dir.join("errors.json"), shared_errors_json())];
     for program in programs(&workspace) {
         let idl = match anchor_lang_idl::build::IdlBuilder::new()
             .program_path(program.clone())
@@ -40,7 +55,9 @@ fn main() -> ExitCode {
             }
         };
         let json = serde_json::to_string_pretty(&idl).expect("IDL serializes") + "\n";
-        let path = idl_dir.join(format!("{}.json", idl.metadata.name));
+        outputs.push((idl_dir.join(format!("{}.json", idl.metadata.name)), json));
+    }
+    for (path, json) in outputs {
         if check {
             if std::fs::read_to_string(&path).ok().as_deref() != Some(json.as_str()) {
                 stale.push(path);

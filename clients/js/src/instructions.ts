@@ -1,0 +1,175 @@
+// Instruction builders a holder's wallet needs, with every account the IDL cannot derive filled
+// in: the same accounts in the same order as the Rust SDK's `inferix_sdk::instructions` (the
+// tests compare them byte for byte).
+import { type Address, type Instruction, type TransactionSigner } from '@solana/kit';
+
+import { getSubmitAttestationInstruction } from './generated/epoch_rewards';
+import { getPurchaseLicenseInstruction, type WhitelistProofArgs } from './generated/node_license';
+import {
+  getRegisterNodeInstruction,
+  getStakeInstruction,
+  getUnstakeInstruction,
+  getUpdateIbInstruction,
+} from './generated/node_staking';
+import * as pdas from './pdas';
+import { attestationVerifierAccounts, signedMessageVerifierAccounts, withRemainingAccounts } from './remaining';
+
+export const TOKEN_PROGRAM_ADDRESS = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA' as Address;
+export const TOKEN_2022_PROGRAM_ADDRESS = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb' as Address;
+
+/** The deployment's IFX: its mint and token program (from the staking config). */
+export type IfxToken = { mint: Address; tokenProgram: Address };
+
+/** A licence sale: its address and how it is paid. */
+export type SaleAccounts = { sale: Address; paymentMint: Address; paymentTokenProgram: Address; treasury: Address };
+
+/** The referral a purchase presents: none, another holder's licence, or a partner's code. */
+export type Referral =
+  | { kind: 'none' }
+  | { kind: 'user'; referrer: Address; licenseMint: Address }
+  | { kind: 'partner'; code: string; receiver: Address };
+
+/** `purchase_license` of one licence of `tier` (1-based); `licenseMint` is a fresh keypair. */
+export async function purchaseLicense(input: {
+  sale: SaleAccounts;
+  buyer: TransactionSigner;
+  licenseMint: TransactionSigner;
+  tier: number;
+  whitelist?: WhitelistProofArgs | null;
+  referral: Referral;
+}): Promise<Instruction> {
+  const { sale, buyer, licenseMint, referral } = input;
+  const paymentAccount = (wallet: Address) => pdas.associatedToken(wallet, sale.paymentMint, sale.paymentTokenProgram);
+  const referralAccounts =
+    referral.kind === 'user'
+      ? {
+          referrerLicense: await pdas.licenseRecord(referral.licenseMint),
+          referrerLicenseAccount: await pdas.associatedToken(referral.referrer, referral.licenseMint, TOKEN_2022_PROGRAM_ADDRESS),
+          commissionAccount: await paymentAccount(referral.referrer),
+        }
+      : referral.kind === 'partner'
+        ? { partnerCode: await pdas.partnerCode(referral.code), commissionAccount: await paymentAccount(referral.receiver) }
+        : {};
+  return getPurchaseLicenseInstruction({
+    buyer,
+    config: await pdas.licenseConfig(),
+    sale: sale.sale,
+    walletPurchases: await pdas.walletPurchases(sale.sale, buyer.address),
+    licenseMint,
+    licenseRecord: await pdas.licenseRecord(licenseMint.address),
+    buyerLicenseAccount: await pdas.associatedToken(buyer.address, licenseMint.address, TOKEN_2022_PROGRAM_ADDRESS),
+    paymentMint: sale.paymentMint,
+    buyerPaymentAccount: await paymentAccount(buyer.address),
+    treasury: sale.treasury,
+    ...referralAccounts,
+    paymentTokenProgram: sale.paymentTokenProgram,
+    licenseTokenProgram: TOKEN_2022_PROGRAM_ADDRESS,
+    tier: input.tier,
+    whitelist: input.whitelist ?? null,
+  });
+}
+
+/** `register_node`: binds a node to the licence `owner` holds in `licenseAccount`. */
+export async function registerNode(input: {
+  owner: TransactionSigner;
+  licenseMint: Address;
+  licenseAccount: Address;
+  ifx: IfxToken;
+  operator: Address | null;
+  pricePerIbmUsdMicros: bigint;
+}): Promise<Instruction> {
+  const node = await pdas.node(input.licenseMint);
+  return getRegisterNodeInstruction({
+    owner: input.owner,
+    config: await pdas.stakingConfig(),
+    licenseRecord: await pdas.licenseRecord(input.licenseMint),
+    licenseMint: input.licenseMint,
+    licenseAccount: input.licenseAccount,
+    node,
+    stakeVault: await pdas.stakeVault(node),
+    ifxMint: input.ifx.mint,
+    ifxTokenProgram: input.ifx.tokenProgram,
+    operator: input.operator,
+    pricePerIbmUsdMicros: input.pricePerIbmUsdMicros,
+  });
+}
+
+/** `stake`: `amount` IFX from the owner's `ownerIfx` account into the node's vault. */
+export async function stake(input: {
+  owner: TransactionSigner;
+  node: Address;
+  ownerIfx: Address;
+  ifx: IfxToken;
+  price: Address;
+  amount: bigint;
+}): Promise<Instruction> {
+  return getStakeInstruction({
+    owner: input.owner,
+    config: await pdas.stakingConfig(),
+    node: input.node,
+    stakeVault: await pdas.stakeVault(input.node),
+    ownerIfx: input.ownerIfx,
+    ifxMint: input.ifx.mint,
+    ifxTokenProgram: input.ifx.tokenProgram,
+    price: input.price,
+    amount: input.amount,
+  });
+}
+
+/** `unstake`: starts unbonding `amount`; `nextTicketId` is the node's counter (it names the ticket). */
+export async function unstake(input: {
+  owner: TransactionSigner;
+  node: Address;
+  nextTicketId: bigint;
+  price: Address;
+  amount: bigint;
+}): Promise<Instruction> {
+  return getUnstakeInstruction({
+    owner: input.owner,
+    config: await pdas.stakingConfig(),
+    node: input.node,
+    ticket: await pdas.unbondingTicket(input.node, input.nextTicketId),
+    price: input.price,
+    amount: input.amount,
+  });
+}
+
+/** `submit_attestation` (after its Ed25519 instruction): the co-signing verifiers in signature
+ * order after the manager, each with its credit account of `epoch`. */
+export async function submitAttestation(input: {
+  operator: TransactionSigner;
+  node: Address;
+  epoch: number;
+  verifiers: readonly Address[];
+}): Promise<Instruction> {
+  const instruction = getSubmitAttestationInstruction({
+    payer: input.operator,
+    config: await pdas.rewardsConfig(),
+    epoch: await pdas.epoch(input.epoch),
+    node: input.node,
+    nodeRewards: await pdas.nodeRewards(input.node),
+    nodeEpoch: await pdas.nodeEpoch(input.epoch, input.node),
+    epochIndex: input.epoch,
+  });
+  return withRemainingAccounts(instruction, await attestationVerifierAccounts(input.epoch, input.verifiers));
+}
+
+/** `update_ib` (after its Ed25519 instruction) from a benchmark co-signed by `verifiers`. */
+export async function updateIb(input: {
+  node: Address;
+  price: Address;
+  ibMicros: bigint;
+  sceneSetHash: Uint8Array;
+  issuedAt: bigint;
+  verifiers: readonly Address[];
+}): Promise<Instruction> {
+  const instruction = getUpdateIbInstruction({
+    config: await pdas.stakingConfig(),
+    node: input.node,
+    price: input.price,
+    ibMicros: input.ibMicros,
+    sceneSetHash: input.sceneSetHash,
+    issuedAt: input.issuedAt,
+  });
+  return withRemainingAccounts(instruction, signedMessageVerifierAccounts(input.verifiers));
+}
