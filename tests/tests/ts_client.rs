@@ -44,37 +44,108 @@ fn encodings() -> Value {
     let (a, b, c, d) = (key(1), key(2), key(3), key(4));
     let pdas = json!([
         ["licenseConfig", [], pda::license_config().to_string()],
-        ["licenseRecord", [a.to_string()], pda::license_record(&a).to_string()],
+        [
+            "licenseRecord",
+            [a.to_string()],
+            pda::license_record(&a).to_string()
+        ],
         ["sale", [7], pda::sale(7).to_string()],
-        ["walletPurchases", [a.to_string(), b.to_string()], pda::wallet_purchases(&a, &b).to_string()],
-        ["partnerCode", ["STUDIO-7"], pda::partner_code("STUDIO-7").to_string()],
+        [
+            "walletPurchases",
+            [a.to_string(), b.to_string()],
+            pda::wallet_purchases(&a, &b).to_string()
+        ],
+        [
+            "partnerCode",
+            ["STUDIO-7"],
+            pda::partner_code("STUDIO-7").to_string()
+        ],
         ["stakingConfig", [], pda::staking_config().to_string()],
         ["node", [a.to_string()], pda::node(&a).to_string()],
-        ["stakeVault", [a.to_string()], pda::stake_vault(&a).to_string()],
-        ["unbondingTicket", [a.to_string(), "513"], pda::unbonding_ticket(&a, 513).to_string()],
-        ["retirementTicket", [a.to_string()], pda::retirement_ticket(&a).to_string()],
-        ["stakeEra", [a.to_string(), 3], pda::stake_era(&a, 3).to_string()],
+        [
+            "stakeVault",
+            [a.to_string()],
+            pda::stake_vault(&a).to_string()
+        ],
+        [
+            "unbondingTicket",
+            [a.to_string(), "513"],
+            pda::unbonding_ticket(&a, 513).to_string()
+        ],
+        [
+            "retirementTicket",
+            [a.to_string()],
+            pda::retirement_ticket(&a).to_string()
+        ],
+        [
+            "stakeEra",
+            [a.to_string(), 3],
+            pda::stake_era(&a, 3).to_string()
+        ],
         ["pushedPrice", [], pda::pushed_price().to_string()],
         ["penaltyVault", [], pda::penalty_vault().to_string()],
-        ["slashRecord", [b64(&[9; 32])], pda::slash_record(&[9; 32]).to_string()],
+        [
+            "slashRecord",
+            [b64(&[9; 32])],
+            pda::slash_record(&[9; 32]).to_string()
+        ],
         ["rewardsConfig", [], pda::rewards_config().to_string()],
         ["epoch", [12], pda::epoch(12).to_string()],
-        ["nodeEpoch", [12, a.to_string()], pda::node_epoch(12, &a).to_string()],
-        ["verifierEpoch", [12, a.to_string()], pda::verifier_epoch(12, &a).to_string()],
-        ["nodeRewards", [a.to_string()], pda::node_rewards(&a).to_string()],
+        [
+            "nodeEpoch",
+            [12, a.to_string()],
+            pda::node_epoch(12, &a).to_string()
+        ],
+        [
+            "verifierEpoch",
+            [12, a.to_string()],
+            pda::verifier_epoch(12, &a).to_string()
+        ],
+        [
+            "nodeRewards",
+            [a.to_string()],
+            pda::node_rewards(&a).to_string()
+        ],
         ["rewardVault", [], pda::reward_vault().to_string()],
         ["penaltyInflow", [], pda::penalty_inflow().to_string()],
         ["vestingVault", [], pda::vesting_vault().to_string()],
-        ["vesting", [a.to_string(), 12], pda::vesting(&a, 12).to_string()],
+        [
+            "vesting",
+            [a.to_string(), 12],
+            pda::vesting(&a, 12).to_string()
+        ],
         ["buybackConfig", [], pda::buyback_config().to_string()],
         ["buybackAuthority", [], pda::buyback_authority().to_string()],
         ["buybackIfxVault", [], pda::buyback_ifx_vault().to_string()],
-        ["buybackWethVault", [], pda::buyback_weth_vault().to_string()],
-        ["boughtBack", [a.to_string()], pda::bought_back(&a).to_string()],
-        ["buybackVesting", [a.to_string()], pda::buyback_vesting(&a).to_string()],
-        ["associatedToken", [a.to_string(), b.to_string(), anchor_spl::token_2022::ID.to_string()],
-            pda::associated_token(&a, &b, &anchor_spl::token_2022::ID).to_string()],
-        ["programData", [node_staking::ID.to_string()], pda::program_data(&node_staking::ID).to_string()],
+        [
+            "buybackWethVault",
+            [],
+            pda::buyback_weth_vault().to_string()
+        ],
+        [
+            "boughtBack",
+            [a.to_string()],
+            pda::bought_back(&a).to_string()
+        ],
+        [
+            "buybackVesting",
+            [a.to_string()],
+            pda::buyback_vesting(&a).to_string()
+        ],
+        [
+            "associatedToken",
+            [
+                a.to_string(),
+                b.to_string(),
+                anchor_spl::token_2022::ID.to_string()
+            ],
+            pda::associated_token(&a, &b, &anchor_spl::token_2022::ID).to_string()
+        ],
+        [
+            "programData",
+            [node_staking::ID.to_string()],
+            pda::program_data(&node_staking::ID).to_string()
+        ],
     ]);
 
     let ifx = IfxToken {
@@ -93,14 +164,49 @@ fn encodings() -> Value {
         issued_at: 1_800_000_000,
     };
     let instructions = json!([
-        instruction("purchaseLicense", &instructions::purchase_license(&sale, &a, &b, 2, None,
-            &Referral::Partner { code: "STUDIO-7".into(), receiver: key(6) })),
-        instruction("registerNode", &instructions::register_node(&a, &b, &key(7), &ifx,
-            RegisterNodeArgs { operator: Some(key(8)), price_per_ibm_usd_micros: 40_000 })),
-        instruction("stake", &instructions::stake(&a, &pda::node(&b), &key(7), &ifx, &key(9), 1_234_567_890)),
-        instruction("unstake", &instructions::unstake(&a, &pda::node(&b), 4, &key(9), 55)),
-        instruction("submitAttestation", &instructions::submit_attestation(&a, &pda::node(&b), 12, &[key(10), key(11)])),
-        instruction("updateIb", &instructions::update_ib(&pda::node(&b), &key(9), benchmark, &[key(10), key(11)])),
+        instruction(
+            "purchaseLicense",
+            &instructions::purchase_license(
+                &sale,
+                &a,
+                &b,
+                2,
+                None,
+                &Referral::Partner {
+                    code: "STUDIO-7".into(),
+                    receiver: key(6)
+                }
+            )
+        ),
+        instruction(
+            "registerNode",
+            &instructions::register_node(
+                &a,
+                &b,
+                &key(7),
+                &ifx,
+                RegisterNodeArgs {
+                    operator: Some(key(8)),
+                    price_per_ibm_usd_micros: 40_000
+                }
+            )
+        ),
+        instruction(
+            "stake",
+            &instructions::stake(&a, &pda::node(&b), &key(7), &ifx, &key(9), 1_234_567_890)
+        ),
+        instruction(
+            "unstake",
+            &instructions::unstake(&a, &pda::node(&b), 4, &key(9), 55)
+        ),
+        instruction(
+            "submitAttestation",
+            &instructions::submit_attestation(&a, &pda::node(&b), 12, &[key(10), key(11)])
+        ),
+        instruction(
+            "updateIb",
+            &instructions::update_ib(&pda::node(&b), &key(9), benchmark, &[key(10), key(11)])
+        ),
     ]);
 
     let message = b"IFXBENCH inferix fixture".to_vec();

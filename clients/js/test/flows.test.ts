@@ -1,6 +1,6 @@
 // A holder's flows over the cluster's JSON-RPC, signed in the client: buy a verifier licence,
-// register its node and stake the minimum until it is active; a refused unstake names the
-// program's error and moves nothing.
+// register its node and stake the minimum until it is active; an unstake below the minimum of an
+// active node is refused with the program's error by name, and nothing moves.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -8,6 +8,7 @@ import { generateKeyPairSigner, type Instruction } from '@solana/kit';
 
 import {
   describeError,
+  errorText,
   findSale,
   ifxPriceAccount,
   ifxToken,
@@ -62,14 +63,15 @@ test('a holder buys a verifier licence, registers and stakes until the node is a
   assert.equal(await net.tokenBalance(ownerIfx), 0n);
   assert.equal(await net.tokenBalance(await pdas.stakeVault(node)), minimum);
 
-  // More than the stake: refused by name, nothing moves.
-  const tooMuch: Instruction[] = [
-    await unstake({ owner: alice, node, nextTicketId: staked.data.nextTicketId, price, amount: minimum + 1n }),
+  // Below the minimum while active: refused by name, nothing moves.
+  const belowMinimum: Instruction[] = [
+    await unstake({ owner: alice, node, nextTicketId: staked.data.nextTicketId, price, amount: 1n }),
   ];
-  await assert.rejects(net.send(alice, tooMuch), (error) => {
-    const named = describeError(error, tooMuch);
+  await assert.rejects(net.send(alice, belowMinimum), (error) => {
+    const named = describeError(error, belowMinimum);
     assert.equal(named?.program, 'node_staking');
-    assert.equal(named?.name, 'InsufficientStake');
+    assert.equal(named?.name, 'StakeBelowMinimum');
+    assert.match(errorText(error, belowMinimum), /node_staking: StakeBelowMinimum \(6017\): .*deactivate the node first/);
     return true;
   });
   assert.equal((await fetchNode(net.rpc, node)).data.stake, minimum, 'the stake is unchanged');
