@@ -7,6 +7,7 @@
 pub mod assertions;
 pub mod buyback;
 pub mod daemons;
+pub mod js;
 pub mod license;
 pub mod localnet;
 pub mod rewards;

@@ -35,6 +35,8 @@ pub struct RpcNet {
     client: RpcClient,
     pub out: PathBuf,
     pub ifx_mint: Pubkey,
+    /// The sales' stablecoin.
+    pub usd_mint: Pubkey,
     pub admin: Wallet,
     pub price_authority: Wallet,
     pub manager: Wallet,
@@ -73,6 +75,7 @@ impl RpcNet {
             server,
             out,
             ifx_mint,
+            usd_mint,
             admin,
             price_authority,
             manager,

@@ -4,8 +4,6 @@
 //! file, and runs `clients/js/test/*.test.ts` with Node: they must make the same bytes, then buy,
 //! register and stake over RPC. `scripts/setup` installs Node and the packages.
 
-use std::process::Command;
-
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use base64::Engine;
@@ -16,6 +14,7 @@ use inferix_sdk::errors::program_error;
 use inferix_sdk::instructions::{self, IfxToken, Referral, SaleAccounts};
 use inferix_sdk::node_staking::instructions::{BenchmarkArgs, RegisterNodeArgs};
 use inferix_sdk::pda;
+use inferix_tests::js;
 use inferix_tests::localnet::{LocalNet, Participants};
 use inferix_tests::rpcnet::RpcNet;
 use serde_json::{json, Value};
@@ -245,11 +244,7 @@ fn encodings() -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_typescript_client_encodes_like_the_rust_sdk_and_works_over_rpc() {
-    let js = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../clients/js");
-    assert!(
-        js.join("node_modules/@solana/kit").exists() && js.join("node_modules/tsx").exists(),
-        "the TypeScript client's packages are not installed: run scripts/setup (npm ci in clients/js)"
-    );
+    let js = js::package("clients/js", &["@solana/kit", "tsx", "typescript"]);
     let out = std::env::temp_dir().join(format!("inferix-ts-client-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let mut local = LocalNet::new(&out, 0, 86_400).await;
@@ -286,37 +281,10 @@ async fn the_typescript_client_encodes_like_the_rust_sdk_and_works_over_rpc() {
     let fixtures_file = out.join("ts-fixtures.json");
     std::fs::write(&fixtures_file, fixtures.to_string()).expect("writing the fixtures");
 
-    let typecheck = Command::new("node")
-        .args(["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"])
-        .current_dir(&js)
-        .status()
-        .expect("running node (scripts/setup installs it)");
-    assert!(
-        typecheck.success(),
-        "the TypeScript client does not type-check (output above)"
+    js::typecheck_and_test(
+        &js,
+        &["test/fixtures.test.ts", "test/flows.test.ts"],
+        &[("INFERIX_FIXTURES", &fixtures_file)],
     );
-    let status = Command::new("node")
-        .args([
-            "--import",
-            "tsx",
-            "--test",
-            "--test-concurrency=1",
-            "--test-force-exit",
-            "--test-timeout=120000",
-        ])
-        .args(
-            std::fs::read_dir(js.join("test"))
-                .expect("clients/js/test")
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.to_string_lossy().ends_with(".test.ts")),
-        )
-        .current_dir(&js)
-        .env("INFERIX_FIXTURES", &fixtures_file)
-        .status()
-        .expect("running node (scripts/setup installs it)");
     let _ = std::fs::remove_dir_all(&out);
-    assert!(
-        status.success(),
-        "the TypeScript client's tests failed (output above)"
-    );
 }

@@ -1,0 +1,337 @@
+// The holder dashboard: licences and nodes (stake against S(n), active or not and why, IB,
+// price), buying a licence (tier, price, referral, whitelist proof), staking and unstaking —
+// every action previewed before the wallet signs, every refusal shown by the program's name.
+import { generateKeyPairSigner, type Address, type Instruction } from '@solana/kit';
+import {
+  errorText,
+  findSale,
+  formatAmount,
+  formatUsd,
+  ifxPriceAccount,
+  ifxToken,
+  parseAmount,
+  pdas,
+  purchaseLicense,
+  registerNode,
+  stake,
+  stakingConfig,
+  TOKEN_2022_PROGRAM_ADDRESS,
+  unstake,
+  type Referral,
+} from '@inferix/client';
+import { fetchMaybePartnerCode, fetchLicenseConfig, LicenseKind } from '@inferix/client/src/generated/node_license';
+import { NodeStatus, type Node, type StakingConfig } from '@inferix/client/src/generated/node_staking';
+import type { Wallet } from '@wallet-standard/base';
+
+import { holdings, networks, rpcOf, send, tokenBalance, type Holding, type Network, type Rpc } from './chain';
+import { connect, disconnect, watchWallets, type Connected } from './wallet';
+
+const all = networks(location.search);
+let network: Network = all[0];
+let rpc: Rpc = rpcOf(network);
+let wallets: Wallet[] = [];
+let connected: Connected | null = null;
+
+const $ = (id: string) => document.getElementById(id)!;
+
+type Child = Node_ | string | null | false | undefined;
+type Node_ = globalThis.Node;
+function h(tag: string, attrs: Record<string, string | boolean | ((e: Event) => void)> = {}, ...children: Child[]): HTMLElement {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (typeof value === 'function') el.addEventListener(name, value);
+    else if (value === true) el.setAttribute(name, '');
+    else if (value !== false) el.setAttribute(name, value);
+  }
+  for (const child of children) if (child) el.append(child);
+  return el;
+}
+
+function notice(text: string, ok = false) {
+  const box = $('notice');
+  box.className = ok ? 'ok' : '';
+  box.textContent = text;
+}
+
+const short = (a: string) => `${a.slice(0, 4)}…${a.slice(-4)}`;
+
+/** Shows `preview` under `form` with a button that signs and sends `build()`'s instructions. */
+function confirmStep(form: HTMLElement, preview: string, label: string, build: () => Promise<{ instructions: Instruction[]; signers?: Awaited<ReturnType<typeof generateKeyPairSigner>>[]; done: string }>) {
+  form.querySelector('.preview')?.remove();
+  const button = h('button', { type: 'button' }, label);
+  const box = h('div', { class: 'preview', role: 'status' }, h('p', {}, preview), button);
+  button.addEventListener('click', async () => {
+    if (!connected) return notice('Connect a wallet first.');
+    (button as HTMLButtonElement).disabled = true;
+    let instructions: Instruction[] = [];
+    try {
+      const step = await build();
+      instructions = step.instructions;
+      const signature = await send(rpc, network, connected, instructions, step.signers);
+      notice(`${step.done} (transaction ${short(signature)})`, true);
+      await render();
+    } catch (error) {
+      notice(`Refused — ${errorText(error, instructions)}${hint(error, instructions)}`);
+      (button as HTMLButtonElement).disabled = false;
+    }
+  });
+  form.append(box);
+  button.focus();
+}
+
+/** What to do about the refusals a holder meets most. */
+function hint(error: unknown, instructions: Instruction[]): string {
+  const text = errorText(error, instructions);
+  if (text.includes('StakeBelowMinimum')) return '. Unstake less, or deactivate the node before going below its minimum.';
+  if (text.includes('InsufficientFunds')) return '. Your wallet holds too little of this token: top it up or choose a smaller amount.';
+  if (text.includes('EpochNotFinalized')) return '. The epoch is still open or in its grace period: claim after it is finalized.';
+  return '';
+}
+
+function nodeWhy(node: Node, config: StakingConfig): string {
+  const reasons: string[] = [];
+  if (node.blacklisted) reasons.push('blacklisted');
+  if (node.deactivated) reasons.push('deactivated by its owner');
+  if (node.kind === LicenseKind.Worker && node.ibMicros === 0n) reasons.push('no IB yet: the manager benchmarks it first');
+  if (node.stake < node.requiredStake) reasons.push(`stake ${formatAmount(node.requiredStake - node.stake, config.ifxDecimals)} IFX short of S(n)`);
+  return reasons.length ? reasons.join('; ') : node.status === NodeStatus.Active ? 'meets every condition' : 'waiting for its next status update';
+}
+
+async function nodesPage(): Promise<HTMLElement> {
+  if (!connected) return h('p', {}, 'Connect a wallet to see your licences and nodes.');
+  const config = await stakingConfig(rpc);
+  const decimals = config.ifxDecimals;
+  const ifx = ifxToken(config);
+  const ownerIfx = await pdas.associatedToken(connected.address, ifx.mint, ifx.tokenProgram);
+  const balance = await tokenBalance(rpc, ownerIfx);
+  const held = await holdings(rpc, connected.address);
+  const page = h('section', { 'aria-labelledby': 'nodes-title' }, h('h2', { id: 'nodes-title' }, 'My licences and nodes'),
+    h('p', {}, `Wallet IFX: ${formatAmount(balance, decimals)}`));
+  if (held.length === 0) page.append(h('p', {}, 'This wallet holds no Inferix licence yet: buy one on the next page.'));
+  for (const holding of held) page.append(await holdingCard(holding, config, ownerIfx));
+  return page;
+}
+
+async function holdingCard(holding: Holding, config: StakingConfig, ownerIfx: Address): Promise<HTMLElement> {
+  const { record, nodeAccount: node } = holding;
+  const decimals = config.ifxDecimals;
+  const kind = LicenseKind[record.kind];
+  const card = h('article', { class: 'card', 'aria-label': `${kind} licence #${record.serial}` },
+    h('h2', {}, `${kind} licence #${record.serial} (tier ${record.tier})`),
+    h('dl', {},
+      h('dt', {}, 'Licence'), h('dd', {}, holding.mint),
+      h('dt', {}, 'Paid'), h('dd', {}, formatUsd(record.pricePaidUsd)),
+      h('dt', {}, 'Transferable'), h('dd', {}, record.locked ? `locked until ${new Date(Number(record.unlocksAt) * 1000).toISOString().slice(0, 10)}` : 'yes'),
+      h('dt', {}, 'Referral link'), h('dd', {}, `${location.origin}${location.pathname}?ref=${connected!.address}:${holding.mint}#/buy`)));
+  if (!node) {
+    const price = h('input', { id: `price-${holding.mint}`, inputmode: 'decimal', value: '0.04' });
+    const form = h('form', { 'aria-label': 'Register the node' },
+      record.kind === LicenseKind.Worker ? h('label', { for: `price-${holding.mint}` }, 'Price per IBM (USD)', price) : null,
+      h('button', { type: 'submit' }, 'Register node'));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const micros = record.kind === LicenseKind.Worker ? parseAmount((price as HTMLInputElement).value, 6) : 0n;
+      confirmStep(form, `Register a ${kind.toLowerCase()} node for this licence, operated by this wallet${record.kind === LicenseKind.Worker ? `, at ${formatUsd(micros)} per IBM` : ''}.`, 'Sign and register', async () => ({
+        instructions: [await registerNode({
+          owner: signerOf(connected!),
+          licenseMint: holding.mint,
+          licenseAccount: await pdas.associatedToken(connected!.address, holding.mint, TOKEN_2022_PROGRAM_ADDRESS),
+          ifx: ifxToken(config),
+          operator: null,
+          pricePerIbmUsdMicros: micros,
+        })],
+        done: 'Node registered',
+      }));
+    });
+    card.append(h('p', {}, 'No node registered for this licence yet.'), form);
+    return card;
+  }
+  const active = node.status === NodeStatus.Active;
+  card.querySelector('dl')!.append(...[
+    h('dt', {}, 'Node'), h('dd', {}, holding.node),
+    h('dt', {}, 'Status'), h('dd', {}, h('span', { class: active ? 'status-active' : 'status-other' }, NodeStatus[node.status]), ` — ${nodeWhy(node, config)}`),
+    h('dt', {}, 'Stake'), h('dd', { 'data-testid': 'stake' }, `${formatAmount(node.stake, decimals)} IFX of S(n) ${formatAmount(node.requiredStake, decimals)} IFX`),
+    h('dt', {}, 'IB'), h('dd', {}, (Number(node.ibMicros) / 1e6).toString()),
+    node.kind === LicenseKind.Worker ? h('dt', {}, 'Price per IBM') : null,
+    node.kind === LicenseKind.Worker ? h('dd', {}, formatUsd(node.pricePerIbmUsdMicros)) : null,
+  ].filter((el): el is HTMLElement => el !== null));
+  card.append(amountForm('Stake', holding, node, config, ownerIfx), amountForm('Unstake', holding, node, config, ownerIfx));
+  return card;
+}
+
+function amountForm(action: 'Stake' | 'Unstake', holding: Holding, node: Node, config: StakingConfig, ownerIfx: Address): HTMLElement {
+  const decimals = config.ifxDecimals;
+  const id = `${action.toLowerCase()}-${holding.mint}`;
+  const input = h('input', { id, inputmode: 'decimal', placeholder: '0.0', required: true }) as HTMLInputElement;
+  const form = h('form', { 'aria-label': `${action} IFX` }, h('label', { for: id }, `${action} (IFX)`, input), h('button', { type: 'submit', class: 'secondary' }, `Preview ${action.toLowerCase()}`));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    let amount: bigint;
+    try {
+      amount = parseAmount(input.value, decimals);
+    } catch (error) {
+      return notice(error instanceof Error ? error.message : String(error));
+    }
+    const after = action === 'Stake' ? node.stake + amount : node.stake - amount;
+    const preview =
+      action === 'Stake'
+        ? `Move ${formatAmount(amount, decimals)} IFX from your wallet into the node's vault: stake ${formatAmount(after, decimals)} of S(n) ${formatAmount(node.requiredStake, decimals)}.`
+        : `Start unbonding ${formatAmount(amount, decimals)} IFX (withdrawable after the unbonding period; still slashable until then): stake ${formatAmount(after < 0n ? 0n : after, decimals)} of S(n) ${formatAmount(node.requiredStake, decimals)}.`;
+    confirmStep(form, preview, `Sign and ${action.toLowerCase()}`, async () => {
+      const price = await ifxPriceAccount(config);
+      const owner = signerOf(connected!);
+      const instruction =
+        action === 'Stake'
+          ? await stake({ owner, node: holding.node, ownerIfx, ifx: ifxToken(config), price, amount })
+          : await unstake({ owner, node: holding.node, nextTicketId: node.nextTicketId, price, amount });
+      return { instructions: [instruction], done: `${action}d ${formatAmount(amount, decimals)} IFX` };
+    });
+  });
+  return form;
+}
+
+async function buyPage(): Promise<HTMLElement> {
+  const page = h('section', { 'aria-labelledby': 'buy-title' }, h('h2', { id: 'buy-title' }, 'Buy a licence'));
+  const kind = h('select', { id: 'buy-kind' }, h('option', { value: 'Worker' }, 'Worker'), h('option', { value: 'Verifier' }, 'Verifier')) as HTMLSelectElement;
+  const tier = h('select', { id: 'buy-tier' }) as HTMLSelectElement;
+  const ref = new URLSearchParams(location.search).get('ref')?.split(':') ?? [];
+  const referrer = h('input', { id: 'buy-referrer', value: ref[0] ?? '', placeholder: 'wallet address' }) as HTMLInputElement;
+  const referrerLicense = h('input', { id: 'buy-referrer-license', value: ref[1] ?? '', placeholder: 'licence mint' }) as HTMLInputElement;
+  const partner = h('input', { id: 'buy-partner', placeholder: 'e.g. STUDIO-7' }) as HTMLInputElement;
+  const whitelist = h('textarea', { id: 'buy-whitelist', rows: '3', placeholder: '{"allocation": 2, "proof": ["<64 hex>", …]}' }) as HTMLTextAreaElement;
+  const tiers = h('div', {});
+  const form = h('form', { 'aria-label': 'Buy a licence' },
+    h('label', { for: 'buy-kind' }, 'Kind', kind),
+    h('label', { for: 'buy-tier' }, 'Tier', tier),
+    h('label', { for: 'buy-referrer' }, "Referrer's wallet", referrer),
+    h('label', { for: 'buy-referrer-license' }, "Referrer's licence", referrerLicense),
+    h('label', { for: 'buy-partner' }, 'Or a partner code', partner),
+    h('label', { for: 'buy-whitelist' }, 'Whitelist proof (whitelist phase only)', whitelist),
+    h('button', { type: 'submit', class: 'secondary' }, 'Preview purchase'));
+  const loadTiers = async () => {
+    const { sale } = await findSale(rpc, LicenseKind[kind.value as 'Worker' | 'Verifier']);
+    tier.replaceChildren();
+    const rows = h('tbody', {});
+    sale.tiers.slice(0, sale.tierCount).forEach((t, i) => {
+      const left = t.supply - t.sold;
+      tier.append(h('option', { value: String(i + 1), disabled: left === 0 }, `Tier ${i + 1}: ${formatUsd(t.priceUsd)}`));
+      rows.append(h('tr', {}, h('td', {}, String(i + 1)), h('td', {}, formatUsd(t.priceUsd)), h('td', {}, `${left} of ${t.supply}`)));
+    });
+    tier.value = String(Math.max(1, sale.highestOpenTier));
+    tiers.replaceChildren(h('table', { 'aria-label': 'Tiers' }, h('thead', {}, h('tr', {}, h('th', {}, 'Tier'), h('th', {}, 'Price'), h('th', {}, 'Left'))), rows));
+  };
+  kind.addEventListener('change', () => void loadTiers().catch((e) => notice(String(e))));
+  await loadTiers();
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const { accounts, sale } = await findSale(rpc, LicenseKind[kind.value as 'Worker' | 'Verifier']);
+      const chosen = sale.tiers[Number(tier.value) - 1];
+      let referral: Referral = { kind: 'none' };
+      let discountBps = 0;
+      if (partner.value.trim()) {
+        const code = await fetchMaybePartnerCode(rpc, await pdas.partnerCode(partner.value.trim()));
+        if (!code.exists) return notice(`There is no partner code '${partner.value.trim()}' on this network.`);
+        referral = { kind: 'partner', code: partner.value.trim(), receiver: code.data.receiver };
+        discountBps = code.data.discountBps;
+      } else if (referrer.value.trim() || referrerLicense.value.trim()) {
+        referral = { kind: 'user', referrer: referrer.value.trim() as Address, licenseMint: referrerLicense.value.trim() as Address };
+        discountBps = (await fetchLicenseConfig(rpc, await pdas.licenseConfig())).data.userCodeDiscountBps;
+      }
+      const proof = whitelist.value.trim() ? JSON.parse(whitelist.value) : null;
+      const price = chosen.priceUsd - (chosen.priceUsd * BigInt(discountBps)) / 10_000n;
+      const preview = `Pay ${formatUsd(price)} in the sale's stablecoin${discountBps ? ` (${discountBps / 100} % referral discount)` : ''} for one ${kind.value.toLowerCase()} licence of tier ${tier.value}; the licence NFT is minted to this wallet, locked.`;
+      confirmStep(form, preview, 'Sign and buy', async () => {
+        const licenseMint = await generateKeyPairSigner();
+        return {
+          instructions: [await purchaseLicense({
+            sale: accounts,
+            buyer: signerOf(connected!),
+            licenseMint,
+            tier: Number(tier.value),
+            whitelist: proof && { allocation: proof.allocation, proof: proof.proof.map(hexBytes) },
+            referral,
+          })],
+          signers: [licenseMint],
+          done: `Bought licence ${short(licenseMint.address)}`,
+        };
+      });
+    } catch (error) {
+      notice(error instanceof Error ? error.message : String(error));
+    }
+  });
+  page.append(tiers, form);
+  return page;
+}
+
+function hexBytes(hex: string): Uint8Array {
+  if (!/^[0-9a-f]{64}$/i.test(hex)) throw new Error(`whitelist proof entry '${hex}' is not 32 bytes of hex`);
+  return Uint8Array.from(hex.match(/../g)!.map((b) => parseInt(b, 16)));
+}
+
+/** The connected wallet as the instruction builders' signer: it signs later, in `send`. */
+function signerOf(wallet: Connected) {
+  return { address: wallet.address, signTransactions: async () => { throw new Error('the wallet signs in send()'); } };
+}
+
+function renderWallet() {
+  const box = $('wallet');
+  if (connected) {
+    box.replaceChildren(`${connected.wallet.name}: ${short(connected.address)} `, h('button', { type: 'button', class: 'secondary', click: async () => {
+      await disconnect(connected!);
+      connected = null;
+      await render();
+    } }, 'Disconnect'));
+  } else if (wallets.length === 0) {
+    box.replaceChildren('No Solana wallet found: install one that supports the Wallet Standard (Phantom, Solflare, Backpack).');
+  } else {
+    box.replaceChildren(...wallets.map((wallet) => h('button', { type: 'button', click: async () => {
+      try {
+        connected = await connect(wallet);
+        await render();
+      } catch (error) {
+        notice(`${wallet.name} did not connect: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    } }, `Connect ${wallet.name}`)));
+  }
+}
+
+async function render() {
+  renderWallet();
+  const route = location.hash.replace(/^#\//, '') || 'nodes';
+  for (const link of document.querySelectorAll('nav a')) {
+    if (link.getAttribute('href') === `#/${route}`) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  const page = $('page');
+  try {
+    page.replaceChildren(route === 'buy' ? await buyPage() : await nodesPage());
+  } catch (error) {
+    page.replaceChildren(h('p', {}, `Cannot read ${network.name} (${network.rpcUrl}): ${error instanceof Error ? error.message : String(error)}`));
+  }
+}
+
+function setup() {
+  const select = $('network') as HTMLSelectElement;
+  for (const [i, n] of all.entries()) select.append(h('option', { value: String(i) }, `${n.name} (${n.rpcUrl})`));
+  select.append(h('option', { value: 'custom' }, 'Custom RPC…'));
+  select.addEventListener('change', async () => {
+    if (select.value === 'custom') {
+      const url = prompt('RPC URL');
+      if (!url) return;
+      network = { name: 'Custom', rpcUrl: url, chain: 'solana:localnet' };
+    } else {
+      network = all[Number(select.value)];
+    }
+    rpc = rpcOf(network);
+    await render();
+  });
+  wallets = watchWallets((now) => {
+    wallets = now;
+    renderWallet();
+  });
+  window.addEventListener('hashchange', () => void render().then(() => $('page').focus()));
+  void render();
+}
+
+setup();
