@@ -412,6 +412,40 @@ fn to_value<T: serde::Serialize>(value: T) -> Result<Value, RpcError> {
     serde_json::to_value(value).map_err(|e| RpcError::new(INVALID_REQUEST, e.to_string()))
 }
 
+/// Browser pages on any origin may call the cluster, as they may call Solana's public RPC nodes:
+/// a holder's dashboard is served from its own origin and reaches the RPC URL the holder chose.
+async fn cors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{header, HeaderValue, Method, StatusCode};
+    let mut response = if request.method() == Method::OPTIONS {
+        let mut preflight = axum::response::Response::new(axum::body::Body::empty());
+        *preflight.status_mut() = StatusCode::NO_CONTENT;
+        let headers = preflight.headers_mut();
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("POST, GET, OPTIONS"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("content-type, solana-client"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("86400"),
+        );
+        preflight
+    } else {
+        next.run(request).await
+    };
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
 /// A running API server; dropping it (or `stop`) ends the ticker and the server.
 pub struct RpcServer {
     pub address: SocketAddr,
@@ -455,6 +489,7 @@ impl RpcServer {
         });
         let app = Router::new()
             .route("/", post(handle).get(crate::ws::websocket))
+            .layer(axum::middleware::from_fn(cors))
             .with_state(cluster.clone());
         for listener in [listener, ws_listener] {
             let (app, mut stopped) = (app.clone(), stopped.clone());

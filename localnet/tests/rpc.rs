@@ -473,3 +473,51 @@ async fn websocket_subscribers_hear_slots_signatures_and_accounts() {
         solana_rpc_client_types::response::RpcSignatureResult::ProcessedSignature(ref r) if r.err.is_none()
     ));
 }
+
+/// Sends `request` (a raw HTTP/1.1 request) and returns the whole answer, head and body.
+async fn http_raw(server: &RpcServer, request: String) -> String {
+    let mut stream = tokio::net::TcpStream::connect(server.address)
+        .await
+        .unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response.to_ascii_lowercase()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_pages_on_any_origin_may_call_the_cluster() {
+    let (server, _) = cluster().await;
+    let preflight = http_raw(
+        &server,
+        format!(
+            "OPTIONS / HTTP/1.1\r\nHost: {}\r\nOrigin: http://127.0.0.1:5173\r\nAccess-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type\r\nConnection: close\r\n\r\n",
+            server.address
+        ),
+    )
+    .await;
+    assert!(preflight.starts_with("http/1.1 204"), "{preflight}");
+    assert!(
+        preflight.contains("access-control-allow-origin: *"),
+        "{preflight}"
+    );
+    assert!(
+        preflight.contains("access-control-allow-headers: content-type"),
+        "{preflight}"
+    );
+    let body = r#"{"jsonrpc": "2.0", "id": 1, "method": "getSlot"}"#;
+    let answer = http_raw(
+        &server,
+        format!(
+            "POST / HTTP/1.1\r\nHost: {}\r\nOrigin: http://127.0.0.1:5173\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            server.address,
+            body.len()
+        ),
+    )
+    .await;
+    assert!(
+        answer.contains("access-control-allow-origin: *"),
+        "{answer}"
+    );
+    assert!(answer.contains("\"result\""), "{answer}");
+}

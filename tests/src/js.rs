@@ -7,7 +7,9 @@ use std::process::Command;
 
 /// The package folder `relative` to the workspace root, once its `node_modules` hold `needs`.
 pub fn package(relative: &str, needs: &[&str]) -> PathBuf {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative);
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative);
     for need in needs {
         assert!(
             folder.join("node_modules").join(need).exists(),

@@ -14,7 +14,10 @@ use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_holder_buys_registers_and_stakes_in_the_dashboard_with_a_browser_wallet() {
-    let web = js::package("web", &["vite", "playwright-core", "@inferix/client", "tsx"]);
+    let web = js::package(
+        "web",
+        &["vite", "playwright-core", "@inferix/client", "tsx"],
+    );
     assert!(
         std::path::Path::new("/usr/bin/chromium").exists(),
         "Chromium is not installed: run scripts/setup (apt-get install chromium)"
@@ -33,8 +36,8 @@ async fn a_holder_buys_registers_and_stakes_in_the_dashboard_with_a_browser_wall
     let config: StakingConfig = net.anchor_account(&pda::staking_config()).await;
     let minimum = config.params.verifier_min_stake;
 
-    let screenshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/dashboard-screenshots");
+    let screenshots =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/dashboard-screenshots");
     let fixtures = json!({
         "rpcUrl": net.url,
         "usdMint": net.usd_mint.to_string(),
@@ -52,7 +55,12 @@ async fn a_holder_buys_registers_and_stakes_in_the_dashboard_with_a_browser_wall
 
     js::node(
         &web,
-        &["node_modules/vite/bin/vite.js", "build", "--logLevel", "warn"],
+        &[
+            "node_modules/vite/bin/vite.js",
+            "build",
+            "--logLevel",
+            "warn",
+        ],
         &[],
         "building the dashboard",
     );

@@ -176,7 +176,8 @@ function amountForm(action: 'Stake' | 'Unstake', holding: Holding, node: Node, c
     const preview =
       action === 'Stake'
         ? `Move ${formatAmount(amount, decimals)} IFX from your wallet into the node's vault: stake ${formatAmount(after, decimals)} of S(n) ${formatAmount(node.requiredStake, decimals)}.`
-        : `Start unbonding ${formatAmount(amount, decimals)} IFX (withdrawable after the unbonding period; still slashable until then): stake ${formatAmount(after < 0n ? 0n : after, decimals)} of S(n) ${formatAmount(node.requiredStake, decimals)}.`;
+        : `Start unbonding ${formatAmount(amount, decimals)} IFX (withdrawable after the unbonding period; still slashable until then): stake ${formatAmount(after < 0n ? 0n : after, decimals)} of S(n) ${formatAmount(node.requiredStake, decimals)}.` +
+          (node.status === NodeStatus.Active && after < node.requiredStake ? ' This node is active: the program refuses to go below S(n) until the node is deactivated.' : '');
     confirmStep(form, preview, `Sign and ${action.toLowerCase()}`, async () => {
       const price = await ifxPriceAccount(config);
       const owner = signerOf(connected!);

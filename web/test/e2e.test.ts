@@ -122,8 +122,8 @@ test('a holder connects, buys through a referral, registers, stakes, and is refu
   await card.getByRole('button', { name: 'Register node' }).click();
   await page.getByRole('button', { name: 'Sign and register' }).click();
   await page.getByRole('alert').filter({ hasText: 'Node registered' }).waitFor();
-  const stakeForm = page.getByRole('form', { name: 'Stake IFX' });
-  await stakeForm.getByLabel('Stake (IFX)').fill(env.verifierMinStakeText);
+  const stakeForm = page.getByRole('form', { name: 'Stake IFX', exact: true });
+  await stakeForm.getByLabel('Stake (IFX)', { exact: true }).fill(env.verifierMinStakeText);
   await confirm(stakeForm, 'Preview stake', /Move .* IFX from your wallet/, 'Sign and stake');
   await page.getByRole('alert').filter({ hasText: /Staked/ }).waitFor();
   await page.getByText('Active', { exact: true }).waitFor();
@@ -136,8 +136,8 @@ test('a holder connects, buys through a referral, registers, stakes, and is refu
   assert.equal(await balance(await pdas.stakeVault(node)), minimum);
 
   // Unstaking below the minimum of an active node: the program's error by name, nothing moves.
-  const unstakeForm = page.getByRole('form', { name: 'Unstake IFX' });
-  await unstakeForm.getByLabel('Unstake (IFX)').fill('1');
+  const unstakeForm = page.getByRole('form', { name: 'Unstake IFX', exact: true });
+  await unstakeForm.getByLabel('Unstake (IFX)', { exact: true }).fill('1');
   await confirm(unstakeForm, 'Preview unstake', /Start unbonding/, 'Sign and unstake');
   await page.getByRole('alert').filter({ hasText: /StakeBelowMinimum/ }).waitFor();
   await shot('4-refused-by-name');

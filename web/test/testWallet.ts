@@ -21,21 +21,20 @@ export async function installTestWallet(page: Page, signer: KeyPairSigner) {
     return getBase64Decoder().decode(getTransactionEncoder().encode(signed));
   });
   const publicKey = Array.from(getAddressEncoder().encode(signer.address));
-  await page.addInitScript(
-    ({ address, publicKey }) => {
-      const chains = ['solana:localnet', 'solana:devnet'] as const;
-      const account = { address, publicKey: new Uint8Array(publicKey), chains, features: ['solana:signTransaction'], label: 'test' };
-      const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-      const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-      const sign = (window as unknown as { inferixTestWalletSign: (b: string) => Promise<string> }).inferixTestWalletSign;
+  // Plain JavaScript, not a serialized function: the TypeScript loader would add helpers the
+  // page does not have.
+  await page.addInitScript({
+    content: `(() => {
+      const chains = ['solana:localnet', 'solana:devnet'];
+      const account = { address: ${JSON.stringify(signer.address)}, publicKey: new Uint8Array(${JSON.stringify(publicKey)}), chains, features: ['solana:signTransaction'], label: 'test' };
+      const toBase64 = (bytes) => btoa(String.fromCharCode(...bytes));
+      const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
       const wallet = {
         version: '1.0.0',
         name: 'Inferix Test Wallet',
         icon: 'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=',
         chains,
-        get accounts() {
-          return [account];
-        },
+        get accounts() { return [account]; },
         features: {
           'standard:connect': { version: '1.0.0', connect: async () => ({ accounts: [account] }) },
           'standard:disconnect': { version: '1.0.0', disconnect: async () => {} },
@@ -43,15 +42,14 @@ export async function installTestWallet(page: Page, signer: KeyPairSigner) {
           'solana:signTransaction': {
             version: '1.0.0',
             supportedTransactionVersions: ['legacy', 0],
-            signTransaction: async (...inputs: { transaction: Uint8Array }[]) =>
-              Promise.all(inputs.map(async ({ transaction }) => ({ signedTransaction: fromBase64(await sign(toBase64(transaction))) }))),
+            signTransaction: async (...inputs) => Promise.all(inputs.map(async ({ transaction }) =>
+              ({ signedTransaction: fromBase64(await window.inferixTestWalletSign(toBase64(transaction))) }))),
           },
         },
       };
-      const register = ({ register }: { register: (w: unknown) => void }) => register(wallet);
-      window.addEventListener('wallet-standard:app-ready', (event) => register((event as CustomEvent).detail));
-      window.dispatchEvent(new CustomEvent('wallet-standard:register-wallet', { bubbles: false, cancelable: false, composed: false, detail: register }));
-    },
-    { address: signer.address, publicKey },
-  );
+      const register = ({ register }) => register(wallet);
+      window.addEventListener('wallet-standard:app-ready', (event) => register(event.detail));
+      window.dispatchEvent(new CustomEvent('wallet-standard:register-wallet', { detail: register }));
+    })();`,
+  });
 }
