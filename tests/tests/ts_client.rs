@@ -11,7 +11,7 @@ use inferix_cli::output::{parse_amount, tokens};
 use inferix_common::ed25519::build_instruction_data;
 use inferix_sdk::client::Chain;
 use inferix_sdk::errors::program_error;
-use inferix_sdk::instructions::{self, IfxToken, Referral, SaleAccounts};
+use inferix_sdk::instructions::{self, IfxToken, Payout, Referral, SaleAccounts};
 use inferix_sdk::node_staking::instructions::{BenchmarkArgs, RegisterNodeArgs};
 use inferix_sdk::pda;
 use inferix_tests::js;
@@ -161,6 +161,14 @@ fn encodings() -> Value {
         ib_micros: 2_500_000,
         scene_set_hash: [6; 32],
         issued_at: 1_800_000_000,
+    };
+    let payout = |holds_license| Payout {
+        payer: a,
+        epoch: 12,
+        node: pda::node(&b),
+        license_mint: b,
+        recipient: c,
+        holds_license,
     };
     let instructions = json!([
         instruction(

@@ -3,9 +3,16 @@
 // tests compare them byte for byte).
 import { type Address, type Instruction, type TransactionSigner } from '@solana/kit';
 
-import { getSubmitAttestationInstruction } from './generated/epoch_rewards';
+import {
+  getClaimVerifierRewardInstruction,
+  getClaimWorkerRewardInstruction,
+  getSubmitAttestationInstruction,
+  getWithdrawVestedInstruction,
+} from './generated/epoch_rewards';
 import { getPurchaseLicenseInstruction, type WhitelistProofArgs } from './generated/node_license';
 import {
+  NodeStatus,
+  type Node,
   getRegisterNodeInstruction,
   getStakeInstruction,
   getUnstakeInstruction,
@@ -172,4 +179,77 @@ export async function updateIb(input: {
     issuedAt: input.issuedAt,
   });
   return withRemainingAccounts(instruction, signedMessageVerifierAccounts(input.verifiers));
+}
+
+/** Who is paid for a node's reward of `epoch`: the licence holder, or for a bought-back
+ * (retired) node the owner who sold it (no licence account then). `payer` funds the
+ * recipient's vesting account if needed. */
+export type Payout = {
+  payer: TransactionSigner;
+  epoch: number;
+  node: Address;
+  licenseMint: Address;
+  recipient: Address;
+  holdsLicense: boolean;
+};
+
+/** The payout of `node`'s reward of `epoch` as the programs require it (Rust: `Payout::of`). */
+export function payoutOf(payer: TransactionSigner, epoch: number, nodeAddress: Address, node: Node, holder: Address): Payout {
+  const retired = node.status === NodeStatus.Retired;
+  return { payer, epoch, node: nodeAddress, licenseMint: node.licenseMint, recipient: retired ? node.owner : holder, holdsLicense: !retired };
+}
+
+async function payoutAccounts(p: Payout, ifx: IfxToken) {
+  return {
+    payer: p.payer,
+    config: await pdas.rewardsConfig(),
+    epoch: await pdas.epoch(p.epoch),
+    node: p.node,
+    ...(p.holdsLicense ? { licenseAccount: await pdas.associatedToken(p.recipient, p.licenseMint, TOKEN_2022_PROGRAM_ADDRESS) } : {}),
+    recipient: p.recipient,
+    recipientIfx: await pdas.associatedToken(p.recipient, ifx.mint, ifx.tokenProgram),
+    vesting: await pdas.vesting(p.recipient, p.epoch),
+    rewardVault: await pdas.rewardVault(),
+    vestingVault: await pdas.vestingVault(),
+    ifxMint: ifx.mint,
+    ifxTokenProgram: ifx.tokenProgram,
+  };
+}
+
+/** `claim_worker_reward` (permissionless): `rentPayer` opened the node's epoch tally. */
+export async function claimWorkerReward(payout: Payout, rentPayer: Address, ifx: IfxToken): Promise<Instruction> {
+  return getClaimWorkerRewardInstruction({
+    ...(await payoutAccounts(payout, ifx)),
+    nodeEpoch: await pdas.nodeEpoch(payout.epoch, payout.node),
+    rentPayer,
+  });
+}
+
+/** `claim_verifier_reward` (permissionless): `rentPayer` opened the verifier's credit account. */
+export async function claimVerifierReward(payout: Payout, rentPayer: Address, ifx: IfxToken): Promise<Instruction> {
+  return getClaimVerifierRewardInstruction({
+    ...(await payoutAccounts(payout, ifx)),
+    verifierEpoch: await pdas.verifierEpoch(payout.epoch, payout.node),
+    verifierRewards: await pdas.nodeRewards(payout.node),
+    rentPayer,
+  });
+}
+
+/** `withdraw_vested`: what has vested of epoch `epoch`'s rewards, to the beneficiary. */
+export async function withdrawVestedReward(input: {
+  beneficiary: TransactionSigner;
+  epoch: number;
+  rentPayer: Address;
+  ifx: IfxToken;
+}): Promise<Instruction> {
+  return getWithdrawVestedInstruction({
+    beneficiary: input.beneficiary,
+    config: await pdas.rewardsConfig(),
+    vesting: await pdas.vesting(input.beneficiary.address, input.epoch),
+    vestingVault: await pdas.vestingVault(),
+    beneficiaryIfx: await pdas.associatedToken(input.beneficiary.address, input.ifx.mint, input.ifx.tokenProgram),
+    rentPayer: input.rentPayer,
+    ifxMint: input.ifx.mint,
+    ifxTokenProgram: input.ifx.tokenProgram,
+  });
 }

@@ -13,6 +13,8 @@ import {
 } from '@solana/kit';
 
 import {
+  claimVerifierReward,
+  claimWorkerReward,
   ed25519InstructionData,
   formatAmount,
   parseAmount,
@@ -25,6 +27,7 @@ import {
   TOKEN_PROGRAM_ADDRESS,
   unstake,
   updateIb,
+  withdrawVestedReward,
 } from '../src';
 import { getNodeDecoder, getNodeEncoder, NodeStatus } from '../src/generated/node_staking';
 import { bytes, fixtures, key } from './harness';
@@ -80,6 +83,17 @@ test('instructions have the Rust SDK’s accounts, roles and data', async () => 
     stake: await stake({ owner: signer(a), node, ownerIfx: key(7), ifx, price: key(9), amount: 1_234_567_890n }),
     unstake: await unstake({ owner: signer(a), node, nextTicketId: 4n, price: key(9), amount: 55n }),
     submitAttestation: await submitAttestation({ operator: signer(a), node, epoch: 12, verifiers: [key(10), key(11)] }),
+    claimWorkerReward: await claimWorkerReward(
+      { payer: signer(a), epoch: 12, node, licenseMint: b, recipient: c, holdsLicense: true },
+      key(14),
+      ifx,
+    ),
+    claimVerifierReward: await claimVerifierReward(
+      { payer: signer(a), epoch: 12, node, licenseMint: b, recipient: c, holdsLicense: false },
+      key(14),
+      ifx,
+    ),
+    withdrawVestedReward: await withdrawVestedReward({ beneficiary: signer(c), epoch: 12, rentPayer: key(14), ifx }),
     updateIb: await updateIb({
       node,
       price: key(9),
