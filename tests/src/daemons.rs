@@ -114,6 +114,16 @@ impl Daemon {
         self.child.as_ref().map(Child::id)
     }
 
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) the running process: a benchmark keeps the nodes
+    /// still while it measures the manager alone.
+    pub fn freeze(&self, frozen: bool) {
+        if let Some(pid) = self.pid() {
+            let signal = if frozen { libc::SIGSTOP } else { libc::SIGCONT };
+            // SAFETY: kill has no memory preconditions; the pid is our own child's.
+            unsafe { libc::kill(pid as i32, signal) };
+        }
+    }
+
     /// CPU seconds (user + system) the running process has used, from /proc.
     pub fn cpu_seconds(&self) -> f64 {
         let Some(pid) = self.pid() else { return 0.0 };

@@ -30,14 +30,18 @@ pub fn node(folder: &Path, args: &[&str], env: &[(&str, &Path)], what: &str) {
     assert!(status.success(), "{what} failed (output above)");
 }
 
-/// Type-checks `folder` with its `tsconfig.json`, then runs the given test files.
-pub fn typecheck_and_test(folder: &Path, tests: &[&str], env: &[(&str, &Path)]) {
+/// Type-checks `folder` with its `tsconfig.json`.
+pub fn typecheck(folder: &Path) {
     node(
         folder,
         &["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"],
         &[],
         "type-checking",
     );
+}
+
+/// Runs the given test files with Node's test runner.
+pub fn run_tests(folder: &Path, tests: &[&str], env: &[(&str, &Path)]) {
     let mut args = vec![
         "--import",
         "tsx",
@@ -48,4 +52,10 @@ pub fn typecheck_and_test(folder: &Path, tests: &[&str], env: &[(&str, &Path)]) 
     ];
     args.extend_from_slice(tests);
     node(folder, &args, env, "the Node tests");
+}
+
+/// [`typecheck`], then [`run_tests`].
+pub fn typecheck_and_test(folder: &Path, tests: &[&str], env: &[(&str, &Path)]) {
+    typecheck(folder);
+    run_tests(folder, tests, env);
 }

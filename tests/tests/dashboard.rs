@@ -1,16 +1,22 @@
 //! SPEC §13: the holder dashboard (`web/`) in a real browser — Debian's Chromium driven by
-//! Playwright (`web/test/e2e.test.ts`) with a Wallet Standard test wallet — against the local
-//! cluster over JSON-RPC. This test deploys the network, makes a holder whose referral link the
-//! browser's holder follows, builds the dashboard with Vite and runs the browser test.
-//! `scripts/setup` installs Node, the packages and Chromium.
+//! Playwright (`web/test/*.e2e.test.ts`) with a Wallet Standard test wallet — against the local
+//! cluster over JSON-RPC. This test deploys the network; makes two verifiers (one the holder
+//! whose referral link the browser's holder follows) and a worker credited with 60 IBM in epoch
+//! 0; builds the dashboard with Vite; runs the holder's browser test; warps past epoch 0 and its
+//! grace; and runs the worker holder's claim in the browser. `scripts/setup` installs Node, the
+//! packages and Chromium.
 
 use inferix_cli::output::tokens;
+use inferix_sdk::epoch_rewards::state::Epoch;
 use inferix_sdk::node_staking::state::{Node, StakingConfig};
 use inferix_sdk::pda;
 use inferix_tests::js;
 use inferix_tests::localnet::{LocalNet, Participants};
 use inferix_tests::rpcnet::RpcNet;
+use inferix_worker::chain::work::WorkRecord;
 use serde_json::json;
+
+const ONE_IB: u64 = 1_000_000;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_holder_buys_registers_and_stakes_in_the_dashboard_with_a_browser_wallet() {
@@ -30,16 +36,44 @@ async fn a_holder_buys_registers_and_stakes_in_the_dashboard_with_a_browser_wall
     let mut net = RpcNet::serve(local).await;
     let whitelist_secs = net.deployment.license.sales[0].whitelist_duration_secs;
     net.set_time(net.start_ts + whitelist_secs).await;
-    // The holder whose referral link the browser's holder follows.
-    let referrer = net.verifier("referrer").await.expect("a verifier");
+    // The holder whose referral link the browser's holder follows, and a second verifier.
+    let verifiers = vec![
+        net.verifier("referrer").await.expect("a verifier"),
+        net.verifier("verifier-2").await.expect("a verifier"),
+    ];
+    let referrer = &verifiers[0];
     let referrer_node: Node = net.anchor_account(&referrer.node).await;
+    // A worker credited with an hour of 1-IB rendering (60 IBM) in epoch 0.
+    let worker = net
+        .worker("worker", ONE_IB, &verifiers)
+        .await
+        .expect("a staked worker");
+    net.warp_clock(2 * 3_600).await;
+    let record = WorkRecord {
+        job_hash: [1; 32],
+        frame_root: [7; 32],
+        ibm_micros: 60_000_000,
+    };
+    net.attest(
+        &worker.wallet,
+        &worker.node,
+        0,
+        1,
+        ONE_IB,
+        &[record],
+        &verifiers,
+    )
+    .await
+    .expect("attesting");
     let config: StakingConfig = net.anchor_account(&pda::staking_config()).await;
     let minimum = config.params.verifier_min_stake;
 
     let screenshots =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/dashboard-screenshots");
-    let fixtures = json!({
+    let mut fixtures = json!({
         "rpcUrl": net.url,
+        "ifxMint": net.ifx_mint.to_string(),
+        "ifxTokenProgram": config.ifx_token_program.to_string(),
         "usdMint": net.usd_mint.to_string(),
         "tokenProgram": anchor_spl::token::ID.to_string(),
         "verifierMinStake": minimum.to_string(),
@@ -66,7 +100,28 @@ async fn a_holder_buys_registers_and_stakes_in_the_dashboard_with_a_browser_wall
     );
     js::typecheck_and_test(
         &web,
-        &["test/e2e.test.ts"],
+        &["test/holder.e2e.test.ts"],
+        &[("INFERIX_DASHBOARD_FIXTURES", &fixtures_file)],
+    );
+
+    // Past epoch 0 and its grace: the worker's holder claims in the browser. 60 IBM at the
+    // deployment's 0.21 IFX per IBM is 12.6 IFX, 25 % paid now and the rest vesting.
+    let epoch: Epoch = net.anchor_account(&pda::epoch(0)).await;
+    net.set_time(epoch.end_ts + net.deployment.rewards.grace_secs)
+        .await;
+    let (immediate, vesting) = (3_150_000_000u64, 9_450_000_000u64);
+    fixtures["worker"] = json!({
+        "keypair": worker.wallet.keypair.to_bytes().to_vec(),
+        "expected": {"immediate": immediate.to_string(), "vesting": vesting.to_string()},
+        "expectedText": {
+            "immediate": tokens(immediate, config.ifx_decimals),
+            "vesting": tokens(vesting, config.ifx_decimals),
+        },
+    });
+    std::fs::write(&fixtures_file, fixtures.to_string()).expect("writing the fixtures");
+    js::run_tests(
+        &web,
+        &["test/rewards.e2e.test.ts"],
         &[("INFERIX_DASHBOARD_FIXTURES", &fixtures_file)],
     );
     let _ = std::fs::remove_dir_all(&out);

@@ -110,3 +110,18 @@ export async function send(
   }
   throw new Error(`transaction ${signature} was not confirmed within a minute`);
 }
+
+/** What `instructions` would do if the connected wallet sent them now: the logs (events) or the
+ * program's refusal, without asking the wallet to sign anything. */
+export async function simulate(rpc: Rpc, payer: Address, instructions: Instruction[]): Promise<{ logs: readonly string[]; err: unknown }> {
+  const { value: blockhash } = await rpc.getLatestBlockhash().send();
+  const message = pipe(
+    createTransactionMessage({ version: 0 }),
+    (m) => setTransactionMessageFeePayer(payer, m),
+    (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
+    (m) => appendTransactionMessageInstructions(instructions, m),
+  );
+  const wire = getBase64EncodedWireTransaction(compileTransaction(message));
+  const { value } = await rpc.simulateTransaction(wire, { encoding: 'base64', sigVerify: false, replaceRecentBlockhash: true }).send();
+  return { logs: value.logs ?? [], err: value.err };
+}

@@ -3,7 +3,17 @@
 // every action previewed before the wallet signs, every refusal shown by the program's name.
 import { generateKeyPairSigner, type Address, type Instruction } from '@solana/kit';
 import {
+  claimVerifierReward,
+  claimWorkerReward,
+  describeSimulationError,
   errorText,
+  finalizeEpoch,
+  findEvent,
+  payoutOf,
+  unclaimedVerifierCredits,
+  unclaimedWorkerTallies,
+  vestingsOf,
+  withdrawVestedReward,
   findSale,
   formatAmount,
   formatUsd,
@@ -23,7 +33,13 @@ import { fetchMaybePartnerCode, fetchLicenseConfig, LicenseKind } from '@inferix
 import { NodeStatus, type Node, type StakingConfig } from '@inferix/client/src/generated/node_staking';
 import type { Wallet } from '@wallet-standard/base';
 
-import { holdings, networks, rpcOf, send, tokenBalance, type Holding, type Network, type Rpc } from './chain';
+import {
+  fetchMaybeEpoch,
+  getRewardClaimedEventDecoder,
+  getVestedWithdrawnEventDecoder,
+} from '@inferix/client/src/generated/epoch_rewards';
+
+import { holdings, networks, rpcOf, send, simulate, tokenBalance, type Holding, type Network, type Rpc } from './chain';
 import { connect, disconnect, watchWallets, type Connected } from './wallet';
 
 const all = networks(location.search);
@@ -265,6 +281,114 @@ async function buyPage(): Promise<HTMLElement> {
   return page;
 }
 
+/** One unclaimed reward: the instructions that claim it (finalizing the epoch first when it has
+ * ended but nobody finalized it yet) and what a simulation says it pays, or why it cannot. */
+type Claim = { label: string; epoch: number; instructions: Instruction[]; pays?: { immediate: bigint; vesting: bigint }; refusal?: string };
+
+async function claimsOf(held: Holding[], config: StakingConfig): Promise<Claim[]> {
+  const ifx = ifxToken(config);
+  const wallet = signerOf(connected!);
+  const claims: Claim[] = [];
+  for (const holding of held) {
+    const node = holding.nodeAccount;
+    if (!node) continue;
+    const worker = node.kind === LicenseKind.Worker;
+    const tallies = worker ? await unclaimedWorkerTallies(rpc, holding.node) : await unclaimedVerifierCredits(rpc, holding.node);
+    for (const { data: tally } of tallies) {
+      const payout = payoutOf(wallet, tally.epoch, holding.node, node, connected!.address);
+      const claim = worker
+        ? await claimWorkerReward(payout, tally.rentPayer, ifx)
+        : await claimVerifierReward(payout, tally.rentPayer, ifx);
+      const epoch = await fetchMaybeEpoch(rpc, await pdas.epoch(tally.epoch));
+      const instructions = epoch.exists && !epoch.data.finalized ? [await finalizeEpoch(tally.epoch, ifx), claim] : [claim];
+      const simulated = await simulate(rpc, connected!.address, instructions);
+      const event = findEvent(simulated.logs, getRewardClaimedEventDecoder());
+      const refused = simulated.err ? describeSimulationError(simulated.err, instructions) : undefined;
+      claims.push({
+        label: `${LicenseKind[node.kind]} licence #${holding.record.serial}`,
+        epoch: tally.epoch,
+        instructions,
+        pays: event && !simulated.err ? { immediate: event.immediate, vesting: event.vesting } : undefined,
+        refusal: simulated.err ? (refused ? `${refused.name}: ${refused.msg}` : JSON.stringify(simulated.err)) : undefined,
+      });
+    }
+  }
+  return claims;
+}
+
+async function rewardsPage(): Promise<HTMLElement> {
+  if (!connected) return h('p', {}, 'Connect a wallet to see your rewards.');
+  const config = await stakingConfig(rpc);
+  const decimals = config.ifxDecimals;
+  const ifx = ifxToken(config);
+  const claims = await claimsOf(await holdings(rpc, connected.address), config);
+  const page = h('section', { 'aria-labelledby': 'rewards-title' }, h('h2', { id: 'rewards-title' }, 'Rewards'));
+  const rows = h('tbody', {});
+  for (const claim of claims) {
+    rows.append(h('tr', {},
+      h('td', {}, claim.label), h('td', {}, String(claim.epoch)),
+      h('td', {}, claim.pays ? `${formatAmount(claim.pays.immediate, decimals)} IFX now + ${formatAmount(claim.pays.vesting, decimals)} IFX vesting` : `not claimable yet — ${claim.refusal}`)));
+  }
+  page.append(claims.length
+    ? h('table', { 'aria-label': 'Unclaimed rewards' }, h('thead', {}, h('tr', {}, h('th', {}, 'Node'), h('th', {}, 'Epoch'), h('th', {}, 'Pending'))), rows)
+    : h('p', {}, 'No unclaimed rewards.'));
+  const claimable = claims.filter((c) => c.pays);
+  if (claimable.length) {
+    const form = h('form', { 'aria-label': 'Claim all rewards' }, h('button', { type: 'submit', class: 'secondary' }, `Preview claiming all (${claimable.length})`));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const now = claimable.reduce((sum, c) => sum + c.pays!.immediate, 0n);
+      const vesting = claimable.reduce((sum, c) => sum + c.pays!.vesting, 0n);
+      claimAllStep(form, claimable, `Claim ${claimable.length} epoch reward(s), one transaction each: ${formatAmount(now, decimals)} IFX to your wallet now and ${formatAmount(vesting, decimals)} IFX vesting.`);
+    });
+    page.append(form);
+  }
+  const vestings = await vestingsOf(rpc, connected.address);
+  if (vestings.length) {
+    const list = h('ul', { 'aria-label': 'Vesting rewards' });
+    for (const { data: v } of vestings) {
+      const instruction = await withdrawVestedReward({ beneficiary: signerOf(connected), epoch: v.epoch, rentPayer: v.rentPayer, ifx });
+      const simulated = await simulate(rpc, connected.address, [instruction]);
+      const event = findEvent(simulated.logs, getVestedWithdrawnEventDecoder());
+      const withdrawable = event && !simulated.err ? event.amount : 0n;
+      const form = h('form', { 'aria-label': `Withdraw vested rewards of epoch ${v.epoch}` },
+        h('button', { type: 'submit', class: 'secondary', disabled: withdrawable === 0n }, 'Preview withdrawal'));
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        confirmStep(form, `Withdraw ${formatAmount(withdrawable, decimals)} IFX vested of epoch ${v.epoch}.`, 'Sign and withdraw', async () => ({ instructions: [instruction], done: `Withdrew ${formatAmount(withdrawable, decimals)} IFX` }));
+      });
+      list.append(h('li', {}, `Epoch ${v.epoch}: ${formatAmount(v.withdrawn, decimals)} of ${formatAmount(v.total, decimals)} IFX withdrawn; ${formatAmount(withdrawable, decimals)} IFX withdrawable now`, form));
+    }
+    page.append(h('h3', {}, 'Vesting'), list);
+  }
+  return page;
+}
+
+/** Claims one epoch after another, showing progress; a refusal stops it by name, and what is
+ * left stays listed (a tally closes only when its claim lands), so it resumes where it stopped. */
+function claimAllStep(form: HTMLElement, claims: Claim[], preview: string) {
+  form.querySelector('.preview')?.remove();
+  const progress = h('p', {});
+  const button = h('button', { type: 'button' }, 'Sign and claim all') as HTMLButtonElement;
+  form.append(h('div', { class: 'preview', role: 'status' }, h('p', {}, preview), progress, button));
+  button.focus();
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    for (const [i, claim] of claims.entries()) {
+      progress.textContent = `Claiming ${i + 1} of ${claims.length} (epoch ${claim.epoch})…`;
+      try {
+        await send(rpc, network, connected!, claim.instructions);
+      } catch (error) {
+        notice(`Refused — epoch ${claim.epoch}: ${errorText(error, claim.instructions)}${hint(error, claim.instructions)}`);
+        await render();
+        return;
+      }
+    }
+    notice(`Claimed ${claims.length} epoch reward(s)`, true);
+    await render();
+  });
+}
+
 function hexBytes(hex: string): Uint8Array {
   if (!/^[0-9a-f]{64}$/i.test(hex)) throw new Error(`whitelist proof entry '${hex}' is not 32 bytes of hex`);
   return Uint8Array.from(hex.match(/../g)!.map((b) => parseInt(b, 16)));
@@ -306,7 +430,7 @@ async function render() {
   }
   const page = $('page');
   try {
-    page.replaceChildren(route === 'buy' ? await buyPage() : await nodesPage());
+    page.replaceChildren(route === 'buy' ? await buyPage() : route === 'rewards' ? await rewardsPage() : await nodesPage());
   } catch (error) {
     page.replaceChildren(h('p', {}, `Cannot read ${network.name} (${network.rpcUrl}): ${error instanceof Error ? error.message : String(error)}`));
   }

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 import { rootNodeFromAnchor } from '@codama/nodes-from-anchor';
 import { renderVisitor } from '@codama/renderers-js';
-import { createFromRoot } from 'codama';
+import { createFromRoot, definedTypeNode, programNode, rootNode } from 'codama';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 const idlFolder = join(here, '..', '..', 'idl');
@@ -22,7 +22,7 @@ const target = check ? mkdtempSync(join(tmpdir(), 'inferix-client-')) : committe
 const table = { programs: {}, shared: JSON.parse(readFileSync(join(idlFolder, 'errors.json'), 'utf8')).errors };
 for (const program of programs) {
   const idl = JSON.parse(readFileSync(join(idlFolder, `${program}.json`), 'utf8'));
-  const codama = createFromRoot(rootNodeFromAnchor(idl));
+  const codama = createFromRoot(withEventTypes(rootNodeFromAnchor(idl)));
   await codama.accept(renderVisitor(join(target, program), { deleteFolderBeforeRendering: true }));
   table.programs[idl.address] = { program, errors: idl.errors ?? [] };
 }
@@ -42,6 +42,14 @@ if (check) {
     process.exit(1);
   }
   console.log('clients/js/src/generated matches the IDLs');
+}
+
+// renderers-js 1.7 renders no events: each becomes a defined type `<Name>Event` whose codec
+// carries the event's 8-byte discriminator as a hidden prefix (decoding checks it).
+function withEventTypes(root) {
+  const program = root.program;
+  const eventTypes = (program.events ?? []).map((event) => definedTypeNode({ name: `${event.name}Event`, type: event.data }));
+  return rootNode(programNode({ ...program, definedTypes: [...program.definedTypes, ...eventTypes] }), root.additionalPrograms);
 }
 
 function files(folder) {

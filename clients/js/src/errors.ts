@@ -19,11 +19,26 @@ export type ProgramError = {
   instructionIndex?: number;
 };
 
+/** The SPL Token programs' errors (Token and Token-2022 share these codes): our programs move
+ * tokens by CPI, and a failing transfer's code surfaces as the calling instruction's. */
+const TOKEN_ERRORS: Record<number, [string, string]> = {
+  0: ['NotRentExempt', 'Lamport balance below rent-exempt threshold'],
+  1: ['InsufficientFunds', 'Insufficient funds'],
+  2: ['InvalidMint', 'Invalid Mint'],
+  3: ['MintMismatch', 'Account not associated with this Mint'],
+  4: ['OwnerMismatch', 'Owner does not match'],
+  9: ['UninitializedState', 'State is uninitialized'],
+  17: ['AccountFrozen', 'Account is frozen'],
+  18: ['MintDecimalsMismatch', 'The provided decimals value different from the Mint decimals'],
+};
+
 /** The name and message of error `code` raised by `programAddress`. */
 export function programError(programAddress: Address, code: number): ProgramError | undefined {
   const own = ERROR_TABLE.programs[programAddress];
   const found = ERROR_TABLE.shared.find((e) => e.code === code) ?? own?.errors.find((e) => e.code === code);
-  return found && { program: own?.program ?? programAddress, ...found };
+  if (found) return { program: own?.program ?? programAddress, ...found };
+  const token = TOKEN_ERRORS[code];
+  return token && { program: `spl_token (called by ${own?.program ?? programAddress})`, code, name: token[0], msg: token[1] };
 }
 
 /**
@@ -48,4 +63,17 @@ export function errorText(error: unknown, instructions: readonly Instruction[]):
   const named = describeError(error, instructions);
   if (named) return `${named.program}: ${named.name} (${named.code}): ${named.msg}`;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The program error behind a simulation's `err` (the RPC's JSON `TransactionError`, such as
+ * `{"InstructionError": [1, {"Custom": 6003}]}`), given the simulated instructions. */
+export function describeSimulationError(err: unknown, instructions: readonly Instruction[]): ProgramError | undefined {
+  const failed = (err as { InstructionError?: [number, unknown] } | null)?.InstructionError;
+  if (!failed) return undefined;
+  const [index, inner] = failed;
+  const code = (inner as { Custom?: number | bigint } | null)?.Custom;
+  const instruction = instructions[index];
+  if (code === undefined || !instruction) return undefined;
+  const described = programError(instruction.programAddress, Number(code));
+  return described && { ...described, instructionIndex: index };
 }

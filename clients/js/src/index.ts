@@ -11,3 +11,5 @@ export * from './errors';
 export * from './remaining';
 export * from './instructions';
 export * from './network';
+export * from './events';
+export * from './rewards';

@@ -4,6 +4,7 @@
 import { type Address, type Instruction, type TransactionSigner } from '@solana/kit';
 
 import {
+  getFinalizeEpochInstruction,
   getClaimVerifierRewardInstruction,
   getClaimWorkerRewardInstruction,
   getSubmitAttestationInstruction,
@@ -251,5 +252,17 @@ export async function withdrawVestedReward(input: {
     rentPayer: input.rentPayer,
     ifxMint: input.ifx.mint,
     ifxTokenProgram: input.ifx.tokenProgram,
+  });
+}
+
+/** `finalize_epoch` (permissionless, once the epoch's end and grace have passed). */
+export async function finalizeEpoch(epoch: number, ifx: IfxToken): Promise<Instruction> {
+  return getFinalizeEpochInstruction({
+    config: await pdas.rewardsConfig(),
+    epoch: await pdas.epoch(epoch),
+    rewardVault: await pdas.rewardVault(),
+    penaltyInflow: await pdas.penaltyInflow(),
+    ifxMint: ifx.mint,
+    ifxTokenProgram: ifx.tokenProgram,
   });
 }

@@ -16,6 +16,7 @@ import {
   claimVerifierReward,
   claimWorkerReward,
   ed25519InstructionData,
+  finalizeEpoch,
   formatAmount,
   parseAmount,
   pdas,
@@ -93,6 +94,7 @@ test('instructions have the Rust SDK’s accounts, roles and data', async () => 
       key(14),
       ifx,
     ),
+    finalizeEpoch: await finalizeEpoch(12, ifx),
     withdrawVestedReward: await withdrawVestedReward({ beneficiary: signer(c), epoch: 12, rentPayer: key(14), ifx }),
     updateIb: await updateIb({
       node,

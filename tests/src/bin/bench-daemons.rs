@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use inferix_node_api::chain_view::ChainView;
-use inferix_tests::daemons::{count, sqlite, DaemonNet, Options};
+use inferix_tests::daemons::{count, sqlite, Daemon, DaemonNet, Options};
 
 #[derive(Parser)]
 struct Args {
@@ -55,6 +55,15 @@ async fn main() {
         (net.manager.cpu_seconds() - rest_cpu_before) * 1e3 / rest.as_secs_f64();
     let cpu_before = net.manager.cpu_seconds();
     let scenes = ["cornell-box", "material-spheres", "neon-night"];
+    // The nodes are frozen while the jobs come in, so the manager's CPU in that window is job
+    // intake alone (otherwise the worker's lease and the manager's pre-render share the cores
+    // with the first render); their requests wait in the sockets until they thaw.
+    let nodes: Vec<&Daemon> = net
+        .worker_daemon
+        .iter()
+        .chain(net.verifier_daemons.iter())
+        .collect();
+    nodes.iter().for_each(|d| d.freeze(true));
     let started = Instant::now();
     let mut ids = vec![];
     for i in 0..args.jobs {
@@ -67,6 +76,11 @@ async fn main() {
     let submitted_s = started.elapsed().as_secs_f64();
     // Submission returns once the job is prepared and queued: the CPU until then is intake.
     let intake_cpu = net.manager.cpu_seconds() - cpu_before;
+    let preparation_ms = net
+        .manager
+        .metric("inferix_manager_por_preparation_milliseconds_total")
+        .await;
+    nodes.iter().for_each(|d| d.freeze(false));
     let jobs = net.wait_verified(&ids, Duration::from_secs(3_600)).await;
     let verified_s = started.elapsed().as_secs_f64();
     let total: u64 = jobs.iter().map(|j| j.ibm_micros).sum();
@@ -112,6 +126,10 @@ async fn main() {
         "    job intake (PoR placement, pre-render)  {:.0} ms ({:.2} %)",
         intake_cpu * 1e3 / n,
         intake_cpu * 1e3 / render_ms * 100.0
+    );
+    println!(
+        "      of which PoR preparation (wall)       {:.0} ms",
+        preparation_ms / n
     );
     println!(
         "    serving the nodes                       {:.0} ms ({:.2} %)",

@@ -6,16 +6,24 @@
  * @see https://github.com/codama-idl/codama
  */
 
+export * from "./adminAcceptedEvent";
+export * from "./adminProposedEvent";
+export * from "./boughtBackEventEvent";
 export * from "./buybackParams";
+export * from "./configInitializedEvent";
 export * from "./custody";
+export * from "./custodyChangedEvent";
 export * from "./epochSchedule";
 export * from "./epochSegment";
+export * from "./fundsWithdrawnEvent";
 export * from "./ifxPriceSource";
 export * from "./licenseConfig";
 export * from "./licenseKind";
 export * from "./licenseRecord";
 export * from "./node";
 export * from "./nodeStatus";
+export * from "./paramsUpdatedEvent";
+export * from "./pauseSetEvent";
 export * from "./priceRules";
 export * from "./priceSource";
 export * from "./rewardsConfig";
@@ -23,3 +31,4 @@ export * from "./rewardsParams";
 export * from "./stakingConfig";
 export * from "./stakingParams";
 export * from "./unbondingPool";
+export * from "./vestedWithdrawnEvent";

@@ -6,10 +6,26 @@
  * @see https://github.com/codama-idl/codama
  */
 
+export * from "./adminAcceptedEvent";
+export * from "./adminProposedEvent";
+export * from "./attestationAcceptedEvent";
+export * from "./clawbackDateSetEvent";
+export * from "./configInitializedEvent";
+export * from "./epochClawedBackEvent";
+export * from "./epochFinalizedEvent";
+export * from "./epochLengthChangedEvent";
+export * from "./epochOpenedEvent";
 export * from "./epochSchedule";
 export * from "./epochSegment";
 export * from "./licenseKind";
+export * from "./managerAddedEvent";
+export * from "./managerRemovedEvent";
 export * from "./node";
 export * from "./nodeStatus";
+export * from "./paramsUpdatedEvent";
+export * from "./pauseSetEvent";
+export * from "./rewardClaimedEvent";
 export * from "./rewardsParams";
 export * from "./unbondingPool";
+export * from "./verifierEpochOpenedEvent";
+export * from "./vestedWithdrawnEvent";

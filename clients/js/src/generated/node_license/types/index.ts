@@ -6,8 +6,23 @@
  * @see https://github.com/codama-idl/codama
  */
 
+export * from "./adminAcceptedEvent";
+export * from "./adminProposedEvent";
+export * from "./configInitializedEvent";
+export * from "./configUpdatedEvent";
+export * from "./licenseAirdroppedEvent";
 export * from "./licenseKind";
+export * from "./licensePurchasedEvent";
+export * from "./licenseReleasedForBuybackEvent";
+export * from "./licenseUnlockedEvent";
+export * from "./partnerCodeRegisteredEvent";
+export * from "./partnerCodeUpdatedEvent";
+export * from "./pauseSetEvent";
+export * from "./saleInitializedEvent";
 export * from "./saleSchedule";
+export * from "./saleScheduleUpdatedEvent";
 export * from "./tier";
+export * from "./tierOpenedEvent";
 export * from "./tierParams";
 export * from "./whitelistProof";
+export * from "./whitelistRootSetEvent";

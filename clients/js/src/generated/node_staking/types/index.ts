@@ -6,11 +6,33 @@
  * @see https://github.com/codama-idl/codama
  */
 
+export * from "./adminAcceptedEvent";
+export * from "./adminProposedEvent";
+export * from "./blacklistReversedEvent";
+export * from "./configInitializedEvent";
+export * from "./configUpdatedEvent";
+export * from "./ibUpdatedEvent";
 export * from "./licenseKind";
 export * from "./licenseRecord";
+export * from "./managerAddedEvent";
+export * from "./managerRemovedEvent";
+export * from "./nodeBlacklistedEvent";
+export * from "./nodeRegisteredEvent";
+export * from "./nodeRetiredEvent";
+export * from "./nodeSlashedEvent";
 export * from "./nodeStatus";
+export * from "./nodeStatusChangedEvent";
+export * from "./nodeTakenOverEvent";
+export * from "./nodeUpdatedEvent";
+export * from "./pauseSetEvent";
+export * from "./penaltyReleasedEvent";
+export * from "./pricePushedEvent";
 export * from "./priceRules";
 export * from "./priceSource";
+export * from "./slashReversedEvent";
 export * from "./slashStatus";
+export * from "./stakedEvent";
 export * from "./stakingParams";
 export * from "./unbondingPool";
+export * from "./unbondingStartedEvent";
+export * from "./withdrawnEvent";
