@@ -220,6 +220,9 @@ pub struct Options {
     /// How often the daemons ask the manager for work (the product's default is 1,000 ms;
     /// tests ask more often to run faster).
     pub poll_interval_ms: u64,
+    /// How long the manager trusts an on-chain node lookup (the product's default is 10 s;
+    /// tests see a blacklisting sooner).
+    pub node_cache_secs: u64,
 }
 
 impl Default for Options {
@@ -231,6 +234,7 @@ impl Default for Options {
             worker_rpc_proxy: false,
             worker_benchmarked: true,
             poll_interval_ms: 300,
+            node_cache_secs: 2,
         }
     }
 }
@@ -382,6 +386,7 @@ impl DaemonNet {
             &net.url,
             &net.manager.file,
             options.lease_slack_secs,
+            options.node_cache_secs,
         );
         let token = issue_token(&manager_config, "studio");
         let manager = Daemon::start(
@@ -655,6 +660,7 @@ pub fn write_manager_config(
     rpc_url: &str,
     keypair: &Path,
     lease_slack_secs: i64,
+    node_cache_secs: u64,
 ) -> PathBuf {
     std::fs::write(
         dir.join("manager-secret.bin"),
@@ -666,7 +672,7 @@ pub fn write_manager_config(
         &format!(
             "bind = \"127.0.0.1:{port}\"\nrpc_url = \"{rpc_url}\"\nkeypair = \"{}\"\nsecret_file = \"manager-secret.bin\"\n\
              database = \"manager.sqlite\"\nobjects = \"objects\"\nlease_slack_secs = {lease_slack_secs}\nlease_cost_factor = 3.0\n\
-             verification_deadline_secs = 60\nnode_cache_secs = 2\n",
+             verification_deadline_secs = 60\nnode_cache_secs = {node_cache_secs}\n",
             keypair.display(),
         ),
     )

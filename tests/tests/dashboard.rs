@@ -3,8 +3,8 @@
 //! cluster over JSON-RPC. This test deploys the network; makes two verifiers (one the holder
 //! whose referral link the browser's holder follows) and a worker credited with 60 IBM in epoch
 //! 0; builds the dashboard with Vite; runs the holder's browser test; warps past epoch 0 and its
-//! grace; and runs the worker holder's claim in the browser. `scripts/setup` installs Node, the
-//! packages and Chromium.
+//! grace and runs the worker holder's claim in the browser; then, after some work in epoch 1,
+//! the worker holder's buyback. `scripts/setup` installs Node, the packages and Chromium.
 
 use inferix_cli::output::tokens;
 use inferix_sdk::epoch_rewards::state::Epoch;
@@ -112,6 +112,7 @@ async fn a_holder_buys_registers_and_stakes_in_the_dashboard_with_a_browser_wall
     let (immediate, vesting) = (3_150_000_000u64, 9_450_000_000u64);
     fixtures["worker"] = json!({
         "keypair": worker.wallet.keypair.to_bytes().to_vec(),
+        "license": worker.license.to_string(),
         "expected": {"immediate": immediate.to_string(), "vesting": vesting.to_string()},
         "expectedText": {
             "immediate": tokens(immediate, config.ifx_decimals),
@@ -122,6 +123,37 @@ async fn a_holder_buys_registers_and_stakes_in_the_dashboard_with_a_browser_wall
     js::run_tests(
         &web,
         &["test/rewards.e2e.test.ts"],
+        &[("INFERIX_DASHBOARD_FIXTURES", &fixtures_file)],
+    );
+
+    // The worker keeps working in epoch 1 (the buyback asks for participation), then its holder
+    // sells the licence back in the browser, the buyback window being open since day 1.
+    for verifier in &verifiers {
+        net.open_verifier_epoch(&verifier.wallet, &verifier.node, 1)
+            .await
+            .expect("opening epoch 1's credit account");
+    }
+    net.warp_clock(3_600).await;
+    let record = WorkRecord {
+        job_hash: [2; 32],
+        frame_root: [8; 32],
+        ibm_micros: 30_000_000,
+    };
+    net.attest(
+        &worker.wallet,
+        &worker.node,
+        1,
+        2,
+        ONE_IB,
+        &[record],
+        &verifiers,
+    )
+    .await
+    .expect("attesting in epoch 1");
+    net.push_price().await;
+    js::run_tests(
+        &web,
+        &["test/buyback.e2e.test.ts"],
         &[("INFERIX_DASHBOARD_FIXTURES", &fixtures_file)],
     );
     let _ = std::fs::remove_dir_all(&out);

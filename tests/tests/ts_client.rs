@@ -11,7 +11,7 @@ use inferix_cli::output::{parse_amount, tokens};
 use inferix_common::ed25519::build_instruction_data;
 use inferix_sdk::client::Chain;
 use inferix_sdk::errors::program_error;
-use inferix_sdk::instructions::{self, IfxToken, Payout, Referral, SaleAccounts};
+use inferix_sdk::instructions::{self, BuybackLicense, IfxToken, Payout, Referral, SaleAccounts};
 use inferix_sdk::node_staking::instructions::{BenchmarkArgs, RegisterNodeArgs};
 use inferix_sdk::pda;
 use inferix_tests::js;
@@ -169,6 +169,10 @@ fn encodings() -> Value {
         license_mint: b,
         recipient: c,
         holds_license,
+    };
+    let buyback = BuybackLicense {
+        holder: a,
+        license_mint: b,
     };
     let instructions = json!([
         instruction(

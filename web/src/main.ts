@@ -3,6 +3,10 @@
 // every action previewed before the wallet signs, every refusal shown by the program's name.
 import { generateKeyPairSigner, type Address, type Instruction } from '@solana/kit';
 import {
+  buybackIfx,
+  buybackVestingsOf,
+  buybackWeth,
+  withdrawVestedBuyback,
   claimVerifierReward,
   claimWorkerReward,
   describeSimulationError,
@@ -33,6 +37,11 @@ import { fetchMaybePartnerCode, fetchLicenseConfig, LicenseKind } from '@inferix
 import { NodeStatus, type Node, type StakingConfig } from '@inferix/client/src/generated/node_staking';
 import type { Wallet } from '@wallet-standard/base';
 
+import {
+  fetchMaybeBuybackConfig,
+  getBoughtBackEventDecoder,
+  getVestedWithdrawnEventDecoder as getBuybackVestedWithdrawnEventDecoder,
+} from '@inferix/client/src/generated/buyback_vault';
 import {
   fetchMaybeEpoch,
   getRewardClaimedEventDecoder,
@@ -364,6 +373,92 @@ async function rewardsPage(): Promise<HTMLElement> {
   return page;
 }
 
+/** What the buyback of `mint` pays under each option now, from a simulation of the sale (the
+ * program's own quote and checks), or the program's reason why it would refuse. */
+async function quote(instruction: Instruction): Promise<{ amount?: bigint; refusal?: string }> {
+  const simulated = await simulate(rpc, connected!.address, [instruction]);
+  if (simulated.err) {
+    const named = describeSimulationError(simulated.err, [instruction]);
+    return { refusal: named ? `${named.name}: ${named.msg}` : JSON.stringify(simulated.err) };
+  }
+  return { amount: findEvent(simulated.logs, getBoughtBackEventDecoder())?.amount };
+}
+
+async function buybackPage(): Promise<HTMLElement> {
+  const page = h('section', { 'aria-labelledby': 'buyback-title' }, h('h2', { id: 'buyback-title' }, 'Buyback'));
+  if (!connected) return page.appendChild(h('p', {}, 'Connect a wallet to sell a licence back.')) && page;
+  const config = await fetchMaybeBuybackConfig(rpc, await pdas.buybackConfig());
+  if (!config.exists) return page.appendChild(h('p', {}, 'This network has no buyback configured.')) && page;
+  const buyback = config.data;
+  const staking = await stakingConfig(rpc);
+  const decimals = staking.ifxDecimals;
+  const ifxPrice = await ifxPriceAccount(staking);
+  const slippageId = 'buyback-slippage';
+  const slippage = h('input', { id: slippageId, inputmode: 'decimal', value: '1' }) as HTMLInputElement;
+  const ethId = 'buyback-eth-price';
+  const ethPrice = h('input', { id: ethId, placeholder: "Pyth PriceUpdateV2 account for ETH/USD" }) as HTMLInputElement;
+  page.append(
+    h('p', {}, `Option 1 pays ${buyback.params.ifxPayoutBps / 100} % of the price paid in IFX, vesting over ${Number(buyback.params.ifxVestingSecs) / 86_400} days; option 2 pays ${buyback.params.wethPayoutBps / 100} % in wETH at once. Selling retires the node: its stake starts unbonding.`),
+    h('form', { 'aria-label': 'Buyback settings' }, h('label', { for: slippageId }, 'Slippage guard (%)', slippage), h('label', { for: ethId }, 'ETH price account (option 2)', ethPrice)),
+  );
+  const minimum = (amount: bigint) => {
+    const bps = BigInt(Math.round(Number(slippage.value || '0') * 100));
+    return (amount * (10_000n - bps)) / 10_000n;
+  };
+  for (const holding of await holdings(rpc, connected.address)) {
+    const holder = signerOf(connected);
+    const ifxQuote = await quote(await buybackIfx({ holder, licenseMint: holding.mint, ifxMint: buyback.ifxMint, ifxPrice, minAmountOut: 0n }));
+    const card = h('article', { class: 'card', 'aria-label': `Sell licence #${holding.record.serial}` },
+      h('h2', {}, `${LicenseKind[holding.record.kind]} licence #${holding.record.serial}`),
+      h('p', {}, `Price paid ${formatUsd(holding.record.pricePaidUsd)}. Option 1 now: ${ifxQuote.amount !== undefined ? `${formatAmount(ifxQuote.amount, decimals)} IFX, vesting` : `refused — ${ifxQuote.refusal}`}.`));
+    if (ifxQuote.amount !== undefined) {
+      const amount = ifxQuote.amount;
+      const form = h('form', { 'aria-label': 'Sell for IFX' }, h('button', { type: 'submit', class: 'secondary' }, 'Preview selling for IFX'));
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        const least = minimum(amount);
+        confirmStep(form, `Sell this licence back for ${formatAmount(amount, decimals)} IFX (at least ${formatAmount(least, decimals)} IFX, or the program refuses), vesting over ${Number(buyback.params.ifxVestingSecs) / 86_400} days. The licence goes to the buyback and the node retires.`, 'Sign and sell', async () => ({
+          instructions: [await buybackIfx({ holder, licenseMint: holding.mint, ifxMint: buyback.ifxMint, ifxPrice, minAmountOut: least })],
+          done: `Sold licence #${holding.record.serial} for ${formatAmount(amount, decimals)} IFX, vesting`,
+        }));
+      });
+      card.append(form);
+    }
+    const wethForm = h('form', { 'aria-label': 'Sell for wETH' }, h('button', { type: 'submit', class: 'secondary' }, 'Preview selling for wETH'));
+    wethForm.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (!ethPrice.value.trim()) return notice('Option 2 needs the ETH/USD price account (a Pyth PriceUpdateV2 account): enter it above.');
+      const build = (minAmountOut: bigint) => buybackWeth({ holder, licenseMint: holding.mint, wethMint: buyback.wethMint, wethTokenProgram: buyback.wethTokenProgram, ethPrice: ethPrice.value.trim() as Address, minAmountOut });
+      const wethQuote = await quote(await build(0n));
+      if (wethQuote.amount === undefined) return notice(`Option 2 would be refused — ${wethQuote.refusal}`);
+      const least = minimum(wethQuote.amount);
+      confirmStep(wethForm, `Sell this licence back for ${wethQuote.amount} wETH base units at once (at least ${least}).`, 'Sign and sell', async () => ({
+        instructions: [await build(least)],
+        done: `Sold licence #${holding.record.serial} for wETH`,
+      }));
+    });
+    card.append(wethForm);
+    page.append(card);
+  }
+  const vestings = await buybackVestingsOf(rpc, connected.address);
+  if (vestings.length) {
+    const list = h('ul', { 'aria-label': 'Buyback vesting' });
+    for (const { data: v } of vestings) {
+      const instruction = await withdrawVestedBuyback({ beneficiary: signerOf(connected), licenseMint: v.licenseMint, ifx: ifxToken(staking) });
+      const simulated = await simulate(rpc, connected.address, [instruction]);
+      const withdrawable = (!simulated.err && findEvent(simulated.logs, getBuybackVestedWithdrawnEventDecoder())?.amount) || 0n;
+      const form = h('form', { 'aria-label': `Withdraw vested buyback of ${short(v.licenseMint)}` }, h('button', { type: 'submit', class: 'secondary', disabled: withdrawable === 0n }, 'Preview withdrawal'));
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        confirmStep(form, `Withdraw ${formatAmount(withdrawable, decimals)} IFX vested of the licence ${short(v.licenseMint)}'s buyback.`, 'Sign and withdraw', async () => ({ instructions: [instruction], done: `Withdrew ${formatAmount(withdrawable, decimals)} IFX` }));
+      });
+      list.append(h('li', {}, `Licence ${short(v.licenseMint)}: ${formatAmount(v.withdrawn, decimals)} of ${formatAmount(v.total, decimals)} IFX withdrawn; ${formatAmount(withdrawable, decimals)} IFX withdrawable now`, form));
+    }
+    page.append(h('h3', {}, 'Vesting'), list);
+  }
+  return page;
+}
+
 /** Claims one epoch after another, showing progress; a refusal stops it by name, and what is
  * left stays listed (a tally closes only when its claim lands), so it resumes where it stopped. */
 function claimAllStep(form: HTMLElement, claims: Claim[], preview: string) {
@@ -430,7 +525,8 @@ async function render() {
   }
   const page = $('page');
   try {
-    page.replaceChildren(route === 'buy' ? await buyPage() : route === 'rewards' ? await rewardsPage() : await nodesPage());
+    const pages: Record<string, () => Promise<HTMLElement>> = { buy: buyPage, rewards: rewardsPage, buyback: buybackPage };
+    page.replaceChildren(await (pages[route] ?? nodesPage)());
   } catch (error) {
     page.replaceChildren(h('p', {}, `Cannot read ${network.name} (${network.rpcUrl}): ${error instanceof Error ? error.message : String(error)}`));
   }

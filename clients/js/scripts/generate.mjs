@@ -44,11 +44,12 @@ if (check) {
   console.log('clients/js/src/generated matches the IDLs');
 }
 
-// renderers-js 1.7 renders no events: each becomes a defined type `<Name>Event` whose codec
-// carries the event's 8-byte discriminator as a hidden prefix (decoding checks it).
+// renderers-js 1.7 renders no events: each becomes a defined type `<Name>Event` (`Event` added
+// unless the name ends with it) whose codec carries the event's 8-byte discriminator as a
+// hidden prefix (decoding checks it).
 function withEventTypes(root) {
   const program = root.program;
-  const eventTypes = (program.events ?? []).map((event) => definedTypeNode({ name: `${event.name}Event`, type: event.data }));
+  const eventTypes = (program.events ?? []).map((event) => definedTypeNode({ name: event.name.endsWith('Event') ? event.name : `${event.name}Event`, type: event.data }));
   return rootNode(programNode({ ...program, definedTypes: [...program.definedTypes, ...eventTypes] }), root.additionalPrograms);
 }
 

@@ -13,3 +13,4 @@ export * from './instructions';
 export * from './network';
 export * from './events';
 export * from './rewards';
+export * from './buyback';

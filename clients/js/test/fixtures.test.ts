@@ -13,6 +13,8 @@ import {
 } from '@solana/kit';
 
 import {
+  buybackIfx,
+  buybackWeth,
   claimVerifierReward,
   claimWorkerReward,
   ed25519InstructionData,
@@ -28,6 +30,7 @@ import {
   TOKEN_PROGRAM_ADDRESS,
   unstake,
   updateIb,
+  withdrawVestedBuyback,
   withdrawVestedReward,
 } from '../src';
 import { getNodeDecoder, getNodeEncoder, NodeStatus } from '../src/generated/node_staking';
@@ -95,6 +98,16 @@ test('instructions have the Rust SDK’s accounts, roles and data', async () => 
       ifx,
     ),
     finalizeEpoch: await finalizeEpoch(12, ifx),
+    buybackIfx: await buybackIfx({ holder: signer(a), licenseMint: b, ifxMint: c, ifxPrice: key(9), minAmountOut: 77n }),
+    buybackWeth: await buybackWeth({
+      holder: signer(a),
+      licenseMint: b,
+      wethMint: key(15),
+      wethTokenProgram: TOKEN_PROGRAM_ADDRESS,
+      ethPrice: key(16),
+      minAmountOut: 88n,
+    }),
+    withdrawVestedBuyback: await withdrawVestedBuyback({ beneficiary: signer(a), licenseMint: b, ifx }),
     withdrawVestedReward: await withdrawVestedReward({ beneficiary: signer(c), epoch: 12, rentPayer: key(14), ifx }),
     updateIb: await updateIb({
       node,

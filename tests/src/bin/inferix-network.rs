@@ -269,6 +269,7 @@ async fn run(args: Args) -> Result<(), Failure> {
         &cluster.url,
         &out.join("localnet/keys/manager.json"),
         20,
+        2,
     );
     let token = issue_token(&manager_config, "studio");
     let mut manager = Daemon::start(

@@ -8,7 +8,7 @@
 
 export * from "./adminAcceptedEvent";
 export * from "./adminProposedEvent";
-export * from "./boughtBackEventEvent";
+export * from "./boughtBackEvent";
 export * from "./buybackParams";
 export * from "./configInitializedEvent";
 export * from "./custody";

@@ -30,7 +30,7 @@ import {
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-export type BoughtBackEventEvent = {
+export type BoughtBackEvent = {
   licenseMint: Address;
   holder: Address;
   pricePaidUsd: bigint;
@@ -41,7 +41,7 @@ export type BoughtBackEventEvent = {
   priceExponent: number;
 };
 
-export type BoughtBackEventEventArgs = {
+export type BoughtBackEventArgs = {
   licenseMint: Address;
   holder: Address;
   pricePaidUsd: number | bigint;
@@ -52,7 +52,7 @@ export type BoughtBackEventEventArgs = {
   priceExponent: number;
 };
 
-export function getBoughtBackEventEventEncoder(): FixedSizeEncoder<BoughtBackEventEventArgs> {
+export function getBoughtBackEventEncoder(): FixedSizeEncoder<BoughtBackEventArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
       ["licenseMint", getAddressEncoder()],
@@ -73,7 +73,7 @@ export function getBoughtBackEventEventEncoder(): FixedSizeEncoder<BoughtBackEve
   );
 }
 
-export function getBoughtBackEventEventDecoder(): FixedSizeDecoder<BoughtBackEventEvent> {
+export function getBoughtBackEventDecoder(): FixedSizeDecoder<BoughtBackEvent> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
       ["licenseMint", getAddressDecoder()],
@@ -94,12 +94,9 @@ export function getBoughtBackEventEventDecoder(): FixedSizeDecoder<BoughtBackEve
   );
 }
 
-export function getBoughtBackEventEventCodec(): FixedSizeCodec<
-  BoughtBackEventEventArgs,
-  BoughtBackEventEvent
+export function getBoughtBackEventCodec(): FixedSizeCodec<
+  BoughtBackEventArgs,
+  BoughtBackEvent
 > {
-  return combineCodec(
-    getBoughtBackEventEventEncoder(),
-    getBoughtBackEventEventDecoder(),
-  );
+  return combineCodec(getBoughtBackEventEncoder(), getBoughtBackEventDecoder());
 }
