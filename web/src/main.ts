@@ -43,6 +43,7 @@ import {
   getVestedWithdrawnEventDecoder as getBuybackVestedWithdrawnEventDecoder,
 } from '@inferix/client/src/generated/buyback_vault';
 import {
+  fetchMaybeNodeRewards,
   fetchMaybeEpoch,
   getRewardClaimedEventDecoder,
   getVestedWithdrawnEventDecoder,
@@ -172,11 +173,16 @@ async function holdingCard(holding: Holding, config: StakingConfig, ownerIfx: Ad
     return card;
   }
   const active = node.status === NodeStatus.Active;
+  const rewards = await fetchMaybeNodeRewards(rpc, await pdas.nodeRewards(holding.node));
+  const participation = rewards.exists
+    ? `credited in ${rewards.data.participatedEpochs} epoch(s) since epoch ${rewards.data.startedEpoch}`
+    : 'no attestation yet';
   card.querySelector('dl')!.append(...[
     h('dt', {}, 'Node'), h('dd', {}, holding.node),
     h('dt', {}, 'Status'), h('dd', {}, h('span', { class: active ? 'status-active' : 'status-other' }, NodeStatus[node.status]), ` — ${nodeWhy(node, config)}`),
     h('dt', {}, 'Stake'), h('dd', { 'data-testid': 'stake' }, `${formatAmount(node.stake, decimals)} IFX of S(n) ${formatAmount(node.requiredStake, decimals)} IFX`),
     h('dt', {}, 'IB'), h('dd', {}, (Number(node.ibMicros) / 1e6).toString()),
+    h('dt', {}, 'Participation'), h('dd', {}, participation),
     node.kind === LicenseKind.Worker ? h('dt', {}, 'Price per IBM') : null,
     node.kind === LicenseKind.Worker ? h('dd', {}, formatUsd(node.pricePerIbmUsdMicros)) : null,
   ].filter((el): el is HTMLElement => el !== null));
