@@ -218,6 +218,31 @@ fn encodings() -> Value {
             "updateIb",
             &instructions::update_ib(&pda::node(&b), &key(9), benchmark, &[key(10), key(11)])
         ),
+        instruction(
+            "claimWorkerReward",
+            &instructions::claim_worker_reward(&payout(true), &key(14), &ifx)
+        ),
+        instruction(
+            "claimVerifierReward",
+            &instructions::claim_verifier_reward(&payout(false), &key(14), &ifx)
+        ),
+        instruction("finalizeEpoch", &instructions::finalize_epoch(12, &ifx)),
+        instruction(
+            "withdrawVestedReward",
+            &instructions::withdraw_vested_reward(&c, 12, &key(14), &ifx)
+        ),
+        instruction(
+            "buybackIfx",
+            &instructions::buyback_ifx(&buyback, &c, &key(9), 77)
+        ),
+        instruction(
+            "buybackWeth",
+            &instructions::buyback_weth(&buyback, &key(15), &anchor_spl::token::ID, &key(16), 88)
+        ),
+        instruction(
+            "withdrawVestedBuyback",
+            &instructions::withdraw_vested_buyback(&a, &b, &ifx)
+        ),
     ]);
 
     let message = b"IFXBENCH inferix fixture".to_vec();

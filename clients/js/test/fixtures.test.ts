@@ -118,6 +118,7 @@ test('instructions have the Rust SDK’s accounts, roles and data', async () => 
       verifiers: [key(10), key(11)],
     }),
   };
+  assert.deepEqual(Object.keys(built).sort(), fixtures.instructions.map((i: { name: string }) => i.name).sort(), 'every builder is compared');
   for (const expected of fixtures.instructions) {
     const instruction = built[expected.name];
     assert.ok(instruction, `a builder for ${expected.name}`);
