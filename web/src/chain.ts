@@ -72,6 +72,18 @@ export async function tokenBalance(rpc: Rpc, account: Address): Promise<bigint> 
   return new DataView(data.buffer, data.byteOffset).getBigUint64(64, true);
 }
 
+/** `instructions` in a version-0 transaction paid by `payer`, with the latest blockhash, unsigned. */
+async function unsignedTransaction(rpc: Rpc, payer: Address, instructions: Instruction[]) {
+  const { value: blockhash } = await rpc.getLatestBlockhash().send();
+  const message = pipe(
+    createTransactionMessage({ version: 0 }),
+    (m) => setTransactionMessageFeePayer(payer, m),
+    (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
+    (m) => appendTransactionMessageInstructions(instructions, m),
+  );
+  return compileTransaction(message);
+}
+
 /**
  * Sends `instructions` paid and signed by the connected wallet, plus `extraSigners` (a new
  * licence's mint keypair), and waits until the cluster confirms it. A refused transaction
@@ -84,14 +96,7 @@ export async function send(
   instructions: Instruction[],
   extraSigners: KeyPairSigner[] = [],
 ): Promise<Signature> {
-  const { value: blockhash } = await rpc.getLatestBlockhash().send();
-  const message = pipe(
-    createTransactionMessage({ version: 0 }),
-    (m) => setTransactionMessageFeePayer(connected.address, m),
-    (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-    (m) => appendTransactionMessageInstructions(instructions, m),
-  );
-  const unsigned = compileTransaction(message);
+  const unsigned = await unsignedTransaction(rpc, connected.address, instructions);
   const ours = extraSigners.length ? await partiallySignTransaction(extraSigners.map((s) => s.keyPair), unsigned) : unsigned;
   const signedBytes = await signTransaction(connected, network.chain, new Uint8Array(getTransactionEncoder().encode(ours)));
   const signed = getTransactionDecoder().decode(signedBytes);
@@ -114,14 +119,7 @@ export async function send(
 /** What `instructions` would do if the connected wallet sent them now: the logs (events) or the
  * program's refusal, without asking the wallet to sign anything. */
 export async function simulate(rpc: Rpc, payer: Address, instructions: Instruction[]): Promise<{ logs: readonly string[]; err: unknown }> {
-  const { value: blockhash } = await rpc.getLatestBlockhash().send();
-  const message = pipe(
-    createTransactionMessage({ version: 0 }),
-    (m) => setTransactionMessageFeePayer(payer, m),
-    (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-    (m) => appendTransactionMessageInstructions(instructions, m),
-  );
-  const wire = getBase64EncodedWireTransaction(compileTransaction(message));
+  const wire = getBase64EncodedWireTransaction(await unsignedTransaction(rpc, payer, instructions));
   const { value } = await rpc.simulateTransaction(wire, { encoding: 'base64', sigVerify: false, replaceRecentBlockhash: true }).send();
   return { logs: value.logs ?? [], err: value.err };
 }

@@ -1,7 +1,7 @@
 // The holder dashboard: licences and nodes (stake against S(n), active or not and why, IB,
 // price), buying a licence (tier, price, referral, whitelist proof), staking and unstaking —
 // every action previewed before the wallet signs, every refusal shown by the program's name.
-import { generateKeyPairSigner, type Address, type Instruction } from '@solana/kit';
+import { generateKeyPairSigner, type Address, type Decoder, type Instruction } from '@solana/kit';
 import {
   buybackIfx,
   buybackVestingsOf,
@@ -363,16 +363,7 @@ async function rewardsPage(): Promise<HTMLElement> {
     const list = h('ul', { 'aria-label': 'Vesting rewards' });
     for (const { data: v } of vestings) {
       const instruction = await withdrawVestedReward({ beneficiary: signerOf(connected), epoch: v.epoch, rentPayer: v.rentPayer, ifx });
-      const simulated = await simulate(rpc, connected.address, [instruction]);
-      const event = findEvent(simulated.logs, getVestedWithdrawnEventDecoder());
-      const withdrawable = event && !simulated.err ? event.amount : 0n;
-      const form = h('form', { 'aria-label': `Withdraw vested rewards of epoch ${v.epoch}` },
-        h('button', { type: 'submit', class: 'secondary', disabled: withdrawable === 0n }, 'Preview withdrawal'));
-      form.addEventListener('submit', (e) => {
-        e.preventDefault();
-        confirmStep(form, `Withdraw ${formatAmount(withdrawable, decimals)} IFX vested of epoch ${v.epoch}.`, 'Sign and withdraw', async () => ({ instructions: [instruction], done: `Withdrew ${formatAmount(withdrawable, decimals)} IFX` }));
-      });
-      list.append(h('li', {}, `Epoch ${v.epoch}: ${formatAmount(v.withdrawn, decimals)} of ${formatAmount(v.total, decimals)} IFX withdrawn; ${formatAmount(withdrawable, decimals)} IFX withdrawable now`, form));
+      list.append(await vestingItem(`Epoch ${v.epoch}`, `of epoch ${v.epoch}`, v, instruction, getVestedWithdrawnEventDecoder(), decimals));
     }
     page.append(h('h3', {}, 'Vesting'), list);
   }
@@ -451,18 +442,32 @@ async function buybackPage(): Promise<HTMLElement> {
     const list = h('ul', { 'aria-label': 'Buyback vesting' });
     for (const { data: v } of vestings) {
       const instruction = await withdrawVestedBuyback({ beneficiary: signerOf(connected), licenseMint: v.licenseMint, ifx: ifxToken(staking) });
-      const simulated = await simulate(rpc, connected.address, [instruction]);
-      const withdrawable = (!simulated.err && findEvent(simulated.logs, getBuybackVestedWithdrawnEventDecoder())?.amount) || 0n;
-      const form = h('form', { 'aria-label': `Withdraw vested buyback of ${short(v.licenseMint)}` }, h('button', { type: 'submit', class: 'secondary', disabled: withdrawable === 0n }, 'Preview withdrawal'));
-      form.addEventListener('submit', (e) => {
-        e.preventDefault();
-        confirmStep(form, `Withdraw ${formatAmount(withdrawable, decimals)} IFX vested of the licence ${short(v.licenseMint)}'s buyback.`, 'Sign and withdraw', async () => ({ instructions: [instruction], done: `Withdrew ${formatAmount(withdrawable, decimals)} IFX` }));
-      });
-      list.append(h('li', {}, `Licence ${short(v.licenseMint)}: ${formatAmount(v.withdrawn, decimals)} of ${formatAmount(v.total, decimals)} IFX withdrawn; ${formatAmount(withdrawable, decimals)} IFX withdrawable now`, form));
+      list.append(await vestingItem(`Licence ${short(v.licenseMint)}`, `of the licence ${short(v.licenseMint)}'s buyback`, v, instruction, getBuybackVestedWithdrawnEventDecoder(), decimals));
     }
     page.append(h('h3', {}, 'Vesting'), list);
   }
   return page;
+}
+
+/** One vesting account in a list: what is withdrawn of the total, what the withdrawal would pay
+ * now (from a simulation of `instruction`, read from its `VestedWithdrawn` event), and a button
+ * that previews and signs it. */
+async function vestingItem(
+  label: string,
+  of: string,
+  vesting: { withdrawn: bigint; total: bigint },
+  instruction: Instruction,
+  withdrawnEvent: Decoder<{ amount: bigint }>,
+  decimals: number,
+): Promise<HTMLElement> {
+  const simulated = await simulate(rpc, connected!.address, [instruction]);
+  const withdrawable = (!simulated.err && findEvent(simulated.logs, withdrawnEvent)?.amount) || 0n;
+  const form = h('form', { 'aria-label': `Withdraw vested ${of}` }, h('button', { type: 'submit', class: 'secondary', disabled: withdrawable === 0n }, 'Preview withdrawal'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    confirmStep(form, `Withdraw ${formatAmount(withdrawable, decimals)} IFX vested ${of}.`, 'Sign and withdraw', async () => ({ instructions: [instruction], done: `Withdrew ${formatAmount(withdrawable, decimals)} IFX` }));
+  });
+  return h('li', {}, `${label}: ${formatAmount(vesting.withdrawn, decimals)} of ${formatAmount(vesting.total, decimals)} IFX withdrawn; ${formatAmount(withdrawable, decimals)} IFX withdrawable now`, form);
 }
 
 /** Claims one epoch after another, showing progress; a refusal stops it by name, and what is
