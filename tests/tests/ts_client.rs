@@ -2,7 +2,7 @@
 //! This test deploys the network behind JSON-RPC, writes what the Rust SDK makes of fixed inputs
 //! (addresses, instructions, the Ed25519 layout, an account, error names, amounts) to a fixtures
 //! file, and runs `clients/js/test/*.test.ts` with Node: they must make the same bytes, then buy,
-//! register and stake over RPC. `scripts/setup` installs Node and the packages.
+//! register and stake, claim an ended epoch, and unstake and withdraw over RPC. `scripts/setup` installs Node and the packages.
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -17,7 +17,10 @@ use inferix_sdk::pda;
 use inferix_tests::js;
 use inferix_tests::localnet::{LocalNet, Participants};
 use inferix_tests::rpcnet::RpcNet;
+use inferix_worker::chain::work::WorkRecord;
 use serde_json::{json, Value};
+
+const ONE_IB: u64 = 1_000_000;
 
 fn key(n: u8) -> Pubkey {
     Pubkey::new_from_array([n; 32])
@@ -211,6 +214,18 @@ fn encodings() -> Value {
             &instructions::unstake(&a, &pda::node(&b), 4, &key(9), 55)
         ),
         instruction(
+            "withdraw",
+            &instructions::withdraw(
+                &a,
+                &pda::node(&b),
+                &pda::unbonding_ticket(&pda::node(&b), 4),
+                &key(14),
+                Some(pda::stake_era(&pda::node(&b), 1)),
+                &key(7),
+                &ifx
+            )
+        ),
+        instruction(
             "submitAttestation",
             &instructions::submit_attestation(&a, &pda::node(&b), 12, &[key(10), key(11)])
         ),
@@ -290,8 +305,37 @@ async fn the_typescript_client_encodes_like_the_rust_sdk_and_works_over_rpc() {
     let mut net = RpcNet::serve(local).await;
     let whitelist_secs = net.deployment.license.sales[0].whitelist_duration_secs;
     net.set_time(net.start_ts + whitelist_secs).await;
-    // A verifier node the Rust side registered: the client decodes its account.
-    let verifier = net.verifier("fixture-verifier").await.expect("a verifier");
+    // A verifier node the Rust side registered: the client decodes its account. With a second
+    // verifier they co-sign an hour of a worker's 1-IB rendering (60 IBM) in epoch 0, which the
+    // client's holders claim once the epoch has ended.
+    let verifiers = vec![
+        net.verifier("fixture-verifier").await.expect("a verifier"),
+        net.verifier("fixture-verifier-2")
+            .await
+            .expect("a verifier"),
+    ];
+    let verifier = &verifiers[0];
+    let worker = net
+        .worker("fixture-worker", ONE_IB, &verifiers)
+        .await
+        .expect("a staked worker");
+    net.warp_clock(2 * 3_600).await;
+    let record = WorkRecord {
+        job_hash: [1; 32],
+        frame_root: [7; 32],
+        ibm_micros: 60_000_000,
+    };
+    net.attest(
+        &worker.wallet,
+        &worker.node,
+        0,
+        1,
+        ONE_IB,
+        &[record],
+        &verifiers,
+    )
+    .await
+    .expect("attesting");
     let node_bytes = net
         .chain
         .account(&verifier.node)
@@ -307,6 +351,16 @@ async fn the_typescript_client_encodes_like_the_rust_sdk_and_works_over_rpc() {
         "wsUrl": net.ws_url(),
         "ifxMint": net.ifx_mint.to_string(),
         "verifierMinStake": net.deployment.staking.verifier_min_stake.to_string(),
+    });
+    // 60 IBM at the deployment's 0.21 IFX per IBM: 12.6 IFX, 25 % paid at the claim.
+    fixtures["worker"] = json!({
+        "keypair": worker.wallet.keypair.to_bytes().to_vec(),
+        "node": worker.node.to_string(),
+        "expected": {"immediate": "3150000000", "vesting": "9450000000"},
+    });
+    fixtures["verifier"] = json!({
+        "keypair": verifier.wallet.keypair.to_bytes().to_vec(),
+        "node": verifier.node.to_string(),
     });
     fixtures["node"] = json!({
         "address": verifier.node.to_string(),

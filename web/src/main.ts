@@ -1,6 +1,7 @@
 // The holder dashboard: licences and nodes (stake against S(n), active or not and why, IB,
-// price), buying a licence (tier, price, referral, whitelist proof), staking and unstaking —
-// every action previewed before the wallet signs, every refusal shown by the program's name.
+// price), buying a licence (tier, price, referral, whitelist proof), staking, unstaking and
+// withdrawing unbonded stake, rewards and buyback — every action previewed before the wallet
+// signs, every refusal shown by the program's name.
 import { generateKeyPairSigner, type Address, type Decoder, type Instruction } from '@solana/kit';
 import {
   buybackIfx,
@@ -29,12 +30,15 @@ import {
   registerNode,
   stake,
   stakingConfig,
+  ticketStakeEra,
   TOKEN_2022_PROGRAM_ADDRESS,
+  unbondingTicketsOf,
   unstake,
+  withdraw,
   type Referral,
 } from '@inferix/client';
 import { fetchMaybePartnerCode, fetchLicenseConfig, LicenseKind } from '@inferix/client/src/generated/node_license';
-import { NodeStatus, type Node, type StakingConfig } from '@inferix/client/src/generated/node_staking';
+import { fetchNode, getWithdrawnEventDecoder, NodeStatus, type Node, type StakingConfig } from '@inferix/client/src/generated/node_staking';
 import type { Wallet } from '@wallet-standard/base';
 
 import {
@@ -135,7 +139,47 @@ async function nodesPage(): Promise<HTMLElement> {
     h('p', {}, `Wallet IFX: ${formatAmount(balance, decimals)}`));
   if (held.length === 0) page.append(h('p', {}, 'This wallet holds no Inferix licence yet: buy one on the next page.'));
   for (const holding of held) page.append(await holdingCard(holding, config, ownerIfx));
+  const unbonding = await unbondingList(config, ownerIfx);
+  if (unbonding) page.append(h('h3', {}, 'Unbonding'), unbonding);
   return page;
+}
+
+/** The wallet's unbonding tickets (its unstakes, and the stake of a node it sold back): when
+ * each is released, what withdrawing pays now (simulated: the pool's value after any slash) and
+ * a button that previews and signs the withdrawal. */
+async function unbondingList(config: StakingConfig, ownerIfx: Address): Promise<HTMLElement | null> {
+  const tickets = await unbondingTicketsOf(rpc, connected!.address);
+  if (!tickets.length) return null;
+  const decimals = config.ifxDecimals;
+  const list = h('ul', { 'aria-label': 'Unbonding stake' });
+  for (const { address: ticket, data } of tickets) {
+    const node = await fetchNode(rpc, data.node);
+    const instruction = await withdraw({
+      staker: signerOf(connected!),
+      node: data.node,
+      ticket,
+      rentPayer: data.rentPayer,
+      stakeEra: await ticketStakeEra(data.node, node.data, data),
+      stakerIfx: ownerIfx,
+      ifx: ifxToken(config),
+    });
+    const { amount, refusal } = await quote(instruction, getWithdrawnEventDecoder());
+    const releasedAt = new Date(Number(data.releaseAt) * 1000).toISOString().slice(0, 16).replace('T', ' ');
+    const status = amount !== undefined
+      ? `${formatAmount(amount, decimals)} IFX withdrawable now`
+      : refusal?.startsWith('StillUnbonding') ? `unbonding until ${releasedAt} UTC` : `not withdrawable — ${refusal}`;
+    const form = h('form', { 'aria-label': `Withdraw the unbonded stake of node ${short(data.node)}` },
+      h('button', { type: 'submit', class: 'secondary', disabled: amount === undefined }, 'Preview withdrawal'));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      confirmStep(form, `Withdraw ${formatAmount(amount!, decimals)} IFX of unbonded stake to your wallet; the ticket closes and its rent goes back to whoever paid it.`, 'Sign and withdraw', async () => ({
+        instructions: [instruction],
+        done: `Withdrew ${formatAmount(amount!, decimals)} IFX of unbonded stake`,
+      }));
+    });
+    list.append(h('li', {}, `Node ${short(data.node)}: ${status}`, form));
+  }
+  return list;
 }
 
 async function holdingCard(holding: Holding, config: StakingConfig, ownerIfx: Address): Promise<HTMLElement> {
@@ -370,15 +414,15 @@ async function rewardsPage(): Promise<HTMLElement> {
   return page;
 }
 
-/** What the buyback of `mint` pays under each option now, from a simulation of the sale (the
- * program's own quote and checks), or the program's reason why it would refuse. */
-async function quote(instruction: Instruction): Promise<{ amount?: bigint; refusal?: string }> {
+/** What `instruction` would pay now, read from its `event` in a simulation (the program's own
+ * figures and checks), or the program's reason why it would refuse. */
+async function quote(instruction: Instruction, event: Decoder<{ amount: bigint }>): Promise<{ amount?: bigint; refusal?: string }> {
   const simulated = await simulate(rpc, connected!.address, [instruction]);
   if (simulated.err) {
     const named = describeSimulationError(simulated.err, [instruction]);
     return { refusal: named ? `${named.name}: ${named.msg}` : JSON.stringify(simulated.err) };
   }
-  return { amount: findEvent(simulated.logs, getBoughtBackEventDecoder())?.amount };
+  return { amount: findEvent(simulated.logs, event)?.amount };
 }
 
 async function buybackPage(): Promise<HTMLElement> {
@@ -404,7 +448,7 @@ async function buybackPage(): Promise<HTMLElement> {
   };
   for (const holding of await holdings(rpc, connected.address)) {
     const holder = signerOf(connected);
-    const ifxQuote = await quote(await buybackIfx({ holder, licenseMint: holding.mint, ifxMint: buyback.ifxMint, ifxPrice, minAmountOut: 0n }));
+    const ifxQuote = await quote(await buybackIfx({ holder, licenseMint: holding.mint, ifxMint: buyback.ifxMint, ifxPrice, minAmountOut: 0n }), getBoughtBackEventDecoder());
     const card = h('article', { class: 'card', 'aria-label': `Sell licence #${holding.record.serial}` },
       h('h2', {}, `${LicenseKind[holding.record.kind]} licence #${holding.record.serial}`),
       h('p', {}, `Price paid ${formatUsd(holding.record.pricePaidUsd)}. Option 1 now: ${ifxQuote.amount !== undefined ? `${formatAmount(ifxQuote.amount, decimals)} IFX, vesting` : `refused — ${ifxQuote.refusal}`}.`));
@@ -426,7 +470,7 @@ async function buybackPage(): Promise<HTMLElement> {
       e.preventDefault();
       if (!ethPrice.value.trim()) return notice('Option 2 needs the ETH/USD price account (a Pyth PriceUpdateV2 account): enter it above.');
       const build = (minAmountOut: bigint) => buybackWeth({ holder, licenseMint: holding.mint, wethMint: buyback.wethMint, wethTokenProgram: buyback.wethTokenProgram, ethPrice: ethPrice.value.trim() as Address, minAmountOut });
-      const wethQuote = await quote(await build(0n));
+      const wethQuote = await quote(await build(0n), getBoughtBackEventDecoder());
       if (wethQuote.amount === undefined) return notice(`Option 2 would be refused — ${wethQuote.refusal}`);
       const least = minimum(wethQuote.amount);
       confirmStep(wethForm, `Sell this licence back for ${wethQuote.amount} wETH base units at once (at least ${least}).`, 'Sign and sell', async () => ({
@@ -460,8 +504,7 @@ async function vestingItem(
   withdrawnEvent: Decoder<{ amount: bigint }>,
   decimals: number,
 ): Promise<HTMLElement> {
-  const simulated = await simulate(rpc, connected!.address, [instruction]);
-  const withdrawable = (!simulated.err && findEvent(simulated.logs, withdrawnEvent)?.amount) || 0n;
+  const withdrawable = (await quote(instruction, withdrawnEvent)).amount ?? 0n;
   const form = h('form', { 'aria-label': `Withdraw vested ${of}` }, h('button', { type: 'submit', class: 'secondary', disabled: withdrawable === 0n }, 'Preview withdrawal'));
   form.addEventListener('submit', (e) => {
     e.preventDefault();

@@ -14,3 +14,4 @@ export * from './network';
 export * from './events';
 export * from './rewards';
 export * from './buyback';
+export * from './tickets';

@@ -18,6 +18,8 @@ import {
   getStakeInstruction,
   getUnstakeInstruction,
   getUpdateIbInstruction,
+  getWithdrawInstruction,
+  type UnbondingTicket,
 } from './generated/node_staking';
 import * as pdas from './pdas';
 import { attestationVerifierAccounts, signedMessageVerifierAccounts, withRemainingAccounts } from './remaining';
@@ -139,6 +141,37 @@ export async function unstake(input: {
     ticket: await pdas.unbondingTicket(input.node, input.nextTicketId),
     price: input.price,
     amount: input.amount,
+  });
+}
+
+/** The sealed stake era whose pool a ticket redeems from, when it was issued before the node's
+ * last take-over (Rust: `pda::ticket_stake_era`); `null` for a ticket of the node's own era. */
+export async function ticketStakeEra(nodeAddress: Address, node: Node, ticket: UnbondingTicket): Promise<Address | null> {
+  return ticket.era === node.era ? null : pdas.stakeEra(nodeAddress, ticket.era);
+}
+
+/** `withdraw`: after its unbonding period, the ticket's share of the pool (less any slash since)
+ * to the staker's `stakerIfx` account; the ticket closes and its rent goes back to `rentPayer`. */
+export async function withdraw(input: {
+  staker: TransactionSigner;
+  node: Address;
+  ticket: Address;
+  rentPayer: Address;
+  stakeEra: Address | null;
+  stakerIfx: Address;
+  ifx: IfxToken;
+}): Promise<Instruction> {
+  return getWithdrawInstruction({
+    staker: input.staker,
+    config: await pdas.stakingConfig(),
+    node: input.node,
+    ticket: input.ticket,
+    stakeEra: input.stakeEra ?? undefined,
+    rentPayer: input.rentPayer,
+    stakeVault: await pdas.stakeVault(input.node),
+    stakerIfx: input.stakerIfx,
+    ifxMint: input.ifx.mint,
+    ifxTokenProgram: input.ifx.tokenProgram,
   });
 }
 

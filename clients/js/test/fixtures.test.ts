@@ -30,6 +30,7 @@ import {
   TOKEN_PROGRAM_ADDRESS,
   unstake,
   updateIb,
+  withdraw,
   withdrawVestedBuyback,
   withdrawVestedReward,
 } from '../src';
@@ -86,6 +87,15 @@ test('instructions have the Rust SDK’s accounts, roles and data', async () => 
     }),
     stake: await stake({ owner: signer(a), node, ownerIfx: key(7), ifx, price: key(9), amount: 1_234_567_890n }),
     unstake: await unstake({ owner: signer(a), node, nextTicketId: 4n, price: key(9), amount: 55n }),
+    withdraw: await withdraw({
+      staker: signer(a),
+      node,
+      ticket: await pdas.unbondingTicket(node, 4n),
+      rentPayer: key(14),
+      stakeEra: await pdas.stakeEra(node, 1),
+      stakerIfx: key(7),
+      ifx,
+    }),
     submitAttestation: await submitAttestation({ operator: signer(a), node, epoch: 12, verifiers: [key(10), key(11)] }),
     claimWorkerReward: await claimWorkerReward(
       { payer: signer(a), epoch: 12, node, licenseMint: b, recipient: c, holdsLicense: true },

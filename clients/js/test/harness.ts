@@ -33,6 +33,18 @@ export const bytes = (base64: string) => new Uint8Array(getBase64Encoder().encod
 /** The address of 32 bytes all `n`, as the Rust fixtures' `key(n)`. */
 export const key = (n: number) => getAddressDecoder().decode(new Uint8Array(32).fill(n));
 
+/** One of the cluster's own JSON-RPC methods (`inferix*`), which @solana/kit does not type. */
+async function clusterCall(method: string, params: unknown[]): Promise<unknown> {
+  const response = await fetch(fixtures.cluster.rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const answer = await response.json();
+  if (answer.error) throw new Error(`${method}: ${answer.error.message}`);
+  return answer.result;
+}
+
 export function cluster() {
   const { rpcUrl, wsUrl } = fixtures.cluster;
   // The local cluster serves the test-cluster methods (airdrops), as devnet does.
@@ -49,13 +61,11 @@ export function cluster() {
     },
     /** The cluster's faucet: `amount` base units of `IFX` or `USDC` to `wallet`. */
     async faucet(wallet: Address, symbol: 'IFX' | 'USDC', amount: bigint) {
-      const response = await fetch(rpcUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'inferixFaucet', params: [wallet, symbol, Number(amount)] }),
-      });
-      const answer = await response.json();
-      if (answer.error) throw new Error(answer.error.message);
+      await clusterCall('inferixFaucet', [wallet, symbol, Number(amount)]);
+    },
+    /** Moves the cluster's clock `secs` forward; answers its time then (Unix seconds). */
+    async warp(secs: bigint): Promise<bigint> {
+      return BigInt((await clusterCall('inferixWarpClock', [Number(secs)])) as number);
     },
     async send(payer: TransactionSigner, instructions: Instruction[]) {
       const { value: latestBlockhash } = await rpc.getLatestBlockhash().send();
