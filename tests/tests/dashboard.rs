@@ -2,12 +2,12 @@
 //! Playwright (`web/test/*.e2e.test.ts`) with a Wallet Standard test wallet — against the local
 //! cluster over JSON-RPC. This test deploys the network; makes two verifiers (one the holder
 //! whose referral link the browser's holder follows) and a worker credited with 60 IBM in epoch
-//! 0; builds the dashboard with Vite; runs the holder's browser test; warps past epoch 0 and its
-//! grace and runs the worker holder's claim in the browser; then, after some work in epoch 1,
-//! the worker holder's buyback. `scripts/setup` installs Node, the packages and Chromium.
+//! 0; builds the dashboard with Vite; runs the holder's browser test; runs the worker holder's
+//! claim in the browser (refused while epoch 0 is open, then claimed past it and its grace);
+//! then, after some work in epoch 1, the worker holder's buyback and the withdrawal of the
+//! retired node's unbonded stake. `scripts/setup` installs Node, the packages and Chromium.
 
 use inferix_cli::output::tokens;
-use inferix_sdk::epoch_rewards::state::Epoch;
 use inferix_sdk::node_staking::state::{Node, StakingConfig};
 use inferix_sdk::pda;
 use inferix_tests::js;
@@ -104,11 +104,9 @@ async fn a_holder_buys_registers_and_stakes_in_the_dashboard_with_a_browser_wall
         &[("INFERIX_DASHBOARD_FIXTURES", &fixtures_file)],
     );
 
-    // Past epoch 0 and its grace: the worker's holder claims in the browser. 60 IBM at the
-    // deployment's 0.21 IFX per IBM is 12.6 IFX, 25 % paid now and the rest vesting.
-    let epoch: Epoch = net.anchor_account(&pda::epoch(0)).await;
-    net.set_time(epoch.end_ts + net.deployment.rewards.grace_secs)
-        .await;
+    // The worker's holder is refused by name while epoch 0 is open, then (the browser test moves
+    // the clock past the epoch and its grace) claims. 60 IBM at the deployment's 0.21 IFX per IBM
+    // is 12.6 IFX, 25 % paid now and the rest vesting.
     let (immediate, vesting) = (3_150_000_000u64, 9_450_000_000u64);
     fixtures["worker"] = json!({
         "keypair": worker.wallet.keypair.to_bytes().to_vec(),

@@ -22,7 +22,7 @@ test('a holder sells a licence back for vesting IFX, at the quoted amount', asyn
   const text = (await card.getByText(/Option 1 now: .* IFX, vesting/).textContent()) ?? '';
   const quoted = parseAmount(/Option 1 now: ([\d.]+) IFX/.exec(text)![1], 9);
   assert.ok(quoted > 0n, text);
-  await shot('8-buyback-quote');
+  await shot('9-buyback-quote');
 
   const licenseAccount = await pdas.associatedToken(worker.address, env.worker.license, TOKEN_2022_PROGRAM_ADDRESS);
   assert.equal(await balance(licenseAccount), 1n);
@@ -32,7 +32,7 @@ test('a holder sells a licence back for vesting IFX, at the quoted amount', asyn
   await page.getByRole('button', { name: 'Sign and sell' }).click();
   await page.getByRole('alert').filter({ hasText: /Sold licence/ }).waitFor();
   await page.getByRole('list', { name: 'Buyback vesting' }).waitFor();
-  await shot('9-sold');
+  await shot('10-sold');
   assert.equal(await balance(licenseAccount), 0n, 'the licence left the wallet');
   const vesting = await fetchBuybackVesting(rpc, await pdas.buybackVesting(env.worker.license));
   assert.equal(vesting.data.total, quoted, 'the quoted IFX vests');
@@ -46,7 +46,7 @@ test('the sold node’s stake unbonds to the holder, who withdraws it once relea
   const list = () => page.getByRole('list', { name: 'Unbonding stake' });
   await list().getByText(/unbonding until \d{4}-\d\d-\d\d \d\d:\d\d UTC/).waitFor();
   assert.equal(await list().getByRole('button', { name: 'Preview withdrawal' }).isDisabled(), true, 'nothing to withdraw yet');
-  await shot('10-unbonding');
+  await shot('11-unbonding');
 
   const now = (await rpcCall('inferixWarpClock', [0])) as number;
   await rpcCall('inferixWarpClock', [Number(ticket.data.releaseAt) - now]);
@@ -59,7 +59,7 @@ test('the sold node’s stake unbonds to the holder, who withdraws it once relea
   await page.getByRole('status').filter({ hasText: /IFX of unbonded stake to your wallet/ }).waitFor();
   await page.getByRole('button', { name: 'Sign and withdraw' }).click();
   await page.getByRole('alert').filter({ hasText: /Withdrew .* IFX of unbonded stake/ }).waitFor();
-  await shot('11-unbonded-withdrawn');
+  await shot('12-unbonded-withdrawn');
   assert.equal((await balance(ifx)) - before, stakeAtSale, 'the whole stake is back in the wallet');
   assert.equal((await fetchMaybeUnbondingTicket(rpc, ticket.address)).exists, false, 'the ticket closed');
 });
