@@ -12,7 +12,8 @@ bind = "127.0.0.1:8800"                 # the API, /health and /metrics
 rpc_url = "http://127.0.0.1:8899"       # a JSON-RPC node of the cluster
 keypair = "manager.json"                # a manager key registered in both configs on chain; pays Violations
 secret_file = "manager-secret.bin"      # ≥ 16 random bytes that place the PoR noise; never leaves this host
-database = "manager.sqlite"             # jobs, leases, verdicts, the relay (created if missing)
+database = "manager.sqlite"             # jobs, leases, verdicts, the relay: an SQLite file (created if missing)
+                                        # or a PostgreSQL URL shared by replicas, e.g. "postgres://inferix@db.internal/inferix"
 objects = "objects"                     # scene uploads and frames (created if missing)
 committee_size = 3                      # verifiers per worker and epoch (≥ the on-chain quorum)
 noise_objects = 12                      # PoR noise objects per job (8..=15)
@@ -38,8 +39,9 @@ pub struct ManagerConfig {
     pub rpc_url: String,
     pub keypair: PathBuf,
     pub secret_file: PathBuf,
+    /// An SQLite file (resolved from the config's folder) or a `postgres://` URL.
     #[serde(default = "default_database")]
-    pub database: PathBuf,
+    pub database: String,
     #[serde(default = "default_objects")]
     pub objects: PathBuf,
     #[serde(default = "default_committee_size")]
@@ -74,7 +76,7 @@ fn default_bind() -> String {
 fn default_rpc_url() -> String {
     "http://127.0.0.1:8899".into()
 }
-fn default_database() -> PathBuf {
+fn default_database() -> String {
     "manager.sqlite".into()
 }
 fn default_objects() -> PathBuf {
@@ -118,13 +120,12 @@ impl ManagerConfig {
     /// Reads the file, applies `INFERIX_MANAGER_*` and resolves paths from the file's folder.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let mut c: Self = config::load(path, ENV_PREFIX)?;
-        for p in [
-            &mut c.keypair,
-            &mut c.secret_file,
-            &mut c.database,
-            &mut c.objects,
-        ] {
+        for p in [&mut c.keypair, &mut c.secret_file, &mut c.objects] {
             *p = config::resolve(path, p);
+        }
+        if crate::store::backend_of(&c.database) == crate::store::Backend::Sqlite {
+            let file = PathBuf::from(c.database.trim_start_matches("sqlite://"));
+            c.database = config::resolve(path, &file).display().to_string();
         }
         if c.committee_size == 0 {
             return Err(ConfigError::Invalid {
@@ -149,7 +150,10 @@ mod tests {
         std::fs::write(&file, EXAMPLE).unwrap();
         let config = ManagerConfig::load(&file).unwrap();
         assert_eq!(config.committee_size, 3);
-        assert_eq!(config.database, dir.join("manager.sqlite"));
+        assert_eq!(
+            config.database,
+            dir.join("manager.sqlite").display().to_string()
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

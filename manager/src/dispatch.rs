@@ -88,19 +88,19 @@ pub async fn store_scene(m: &Manager, bytes: Vec<u8>) -> Result<SceneUploaded, A
         };
         std::fs::rename(&staged, m.objects.path(&key)).map_err(ApiErr::internal)?;
         sqlx::query(
-            "INSERT INTO scenes (hash, extension, bytes, triangles, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO scenes (hash, extension, bytes, triangles, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         )
         .bind(&hash)
         .bind(extension)
         .bind(size as i64)
         .bind(scene.triangles.len() as i64)
         .bind(unix_now())
-        .execute(&m.db)
+        .execute(&m.db.pool)
         .await?;
     }
-    let triangles: i64 = sqlx::query_scalar("SELECT triangles FROM scenes WHERE hash = ?")
+    let triangles: i64 = sqlx::query_scalar("SELECT triangles FROM scenes WHERE hash = $1")
         .bind(&hash)
-        .fetch_one(&m.db)
+        .fetch_one(&m.db.pool)
         .await?;
     Ok(SceneUploaded {
         scene: format!("sha256:{hash}"),
@@ -153,9 +153,9 @@ pub async fn submit_job(m: &Manager, customer: &str, r: JobRequest) -> Result<Jo
     let (spec, asset, extension) = match r.scene.strip_prefix("sha256:") {
         Some(hash) => {
             let extension: Option<String> =
-                sqlx::query_scalar("SELECT extension FROM scenes WHERE hash = ?")
+                sqlx::query_scalar("SELECT extension FROM scenes WHERE hash = $1")
                     .bind(hash)
-                    .fetch_optional(&m.db)
+                    .fetch_optional(&m.db.pool)
                     .await?;
             let extension = extension.ok_or_else(|| {
                 bad(
@@ -256,7 +256,7 @@ async fn queue_job(m: &Manager, new: NewJob<'_>) -> Result<String, ApiErr> {
     };
     sqlx::query(
         "INSERT INTO jobs (id, customer, scene, asset, asset_extension, width, height, samples_per_pixel, ibm_micros, job_json, key_json, status, created_at, kind, benchmark_id, reserved_for)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $13, $14, $15)",
     )
     .bind(&job.job_id)
     .bind(new.customer)
@@ -273,7 +273,7 @@ async fn queue_job(m: &Manager, new: NewJob<'_>) -> Result<String, ApiErr> {
     .bind(kind)
     .bind(benchmark_id)
     .bind(reserved_for)
-    .execute(&m.db)
+    .execute(&m.db.pool)
     .await?;
     m.wakeups.notify(Topic::Jobs);
     tracing::info!(job = %job.job_id, customer = new.customer, kind, scene = new.scene, width = new.width, height = new.height, spp = new.samples_per_pixel, preparation_ms, "job queued");
@@ -286,10 +286,10 @@ async fn queue_job(m: &Manager, new: NewJob<'_>) -> Result<String, ApiErr> {
 pub async fn start_benchmark(m: &Manager, worker: &Pubkey) -> Result<BenchmarkStarted, ApiErr> {
     let _guard = m.benchmarks.lock().await;
     let running: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM benchmarks WHERE worker = ? AND status IN ('running', 'signing')",
+        "SELECT id FROM benchmarks WHERE worker = $1 AND status IN ('running', 'signing')",
     )
     .bind(worker.to_string())
-    .fetch_optional(&m.db)
+    .fetch_optional(&m.db.pool)
     .await?;
     let id = match running {
         Some(id) => id,
@@ -312,20 +312,35 @@ pub async fn start_benchmark(m: &Manager, worker: &Pubkey) -> Result<BenchmarkSt
                 )
                 .await?;
             }
-            sqlx::query("INSERT INTO benchmarks (id, worker, status, created_at) VALUES (?, ?, 'running', ?)")
+            let inserted = sqlx::query("INSERT INTO benchmarks (id, worker, status, created_at) VALUES ($1, $2, 'running', $3) ON CONFLICT DO NOTHING")
                 .bind(&id)
                 .bind(worker.to_string())
                 .bind(unix_now())
-                .execute(&m.db)
+                .execute(&m.db.pool)
                 .await?;
-            tracing::info!(benchmark = %id, worker = %worker, scenes = m.reference.scene.len(), "benchmark queued");
-            id
+            if inserted.rows_affected() == 1 {
+                tracing::info!(benchmark = %id, worker = %worker, scenes = m.reference.scene.len(), "benchmark queued");
+                id
+            } else {
+                // Another replica started this worker's run meanwhile (one running run per
+                // worker is a unique index): ours is withdrawn, theirs is the answer.
+                sqlx::query("UPDATE jobs SET status = 'failed' WHERE benchmark_id = $1 AND status = 'queued'")
+                    .bind(&id)
+                    .execute(&m.db.pool)
+                    .await?;
+                sqlx::query_scalar(
+                    "SELECT id FROM benchmarks WHERE worker = $1 AND status IN ('running', 'signing')",
+                )
+                .bind(worker.to_string())
+                .fetch_one(&m.db.pool)
+                .await?
+            }
         }
     };
     let jobs =
-        sqlx::query_scalar("SELECT id FROM jobs WHERE benchmark_id = ? ORDER BY created_at, id")
+        sqlx::query_scalar("SELECT id FROM jobs WHERE benchmark_id = $1 ORDER BY created_at, id")
             .bind(&id)
-            .fetch_all(&m.db)
+            .fetch_all(&m.db.pool)
             .await?;
     Ok(BenchmarkStarted {
         benchmark_id: id,
@@ -336,9 +351,9 @@ pub async fn start_benchmark(m: &Manager, worker: &Pubkey) -> Result<BenchmarkSt
 pub async fn job_status(m: &Manager, customer: &str, id: &str) -> Result<JobStatus, ApiErr> {
     let job = customer_job(m, customer, id).await?;
     let verified = match &job.verified_attempt {
-        Some(attempt) => sqlx::query("SELECT worker, epoch FROM attempts WHERE id = ?")
+        Some(attempt) => sqlx::query("SELECT worker, epoch FROM attempts WHERE id = $1")
             .bind(attempt)
-            .fetch_optional(&m.db)
+            .fetch_optional(&m.db.pool)
             .await?
             .map(|r| {
                 (
@@ -407,9 +422,9 @@ pub async fn lease_job(
     let now = unix_now();
     let _guard = m.dispatch.lock().await;
     let backoff: Option<i64> =
-        sqlx::query_scalar("SELECT backoff_until FROM worker_failures WHERE worker = ?")
+        sqlx::query_scalar("SELECT backoff_until FROM worker_failures WHERE worker = $1")
             .bind(&worker_text)
-            .fetch_optional(&m.db)
+            .fetch_optional(&m.db.pool)
             .await?;
     if let Some(until) = backoff.filter(|u| *u > now) {
         return Err(ApiErr::new(
@@ -422,12 +437,13 @@ pub async fn lease_job(
             ),
         ));
     }
-    let mut tx = m.db.begin_with("BEGIN IMMEDIATE").await?;
-    let row = sqlx::query(
-        "SELECT * FROM jobs WHERE status = 'queued' AND (reserved_for = ? OR (reserved_for IS NULL AND ?))
-         AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.job_id = jobs.id AND a.worker = ? AND a.status IN ('rejected', 'disputed'))
-         ORDER BY reserved_for IS NULL, created_at, id LIMIT 1",
-    )
+    let mut tx = m.db.begin_write().await?;
+    let row = sqlx::query(&format!(
+        "SELECT * FROM jobs WHERE status = 'queued' AND (reserved_for = $1 OR (reserved_for IS NULL AND $2))
+         AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.job_id = jobs.id AND a.worker = $3 AND a.status IN ('rejected', 'disputed'))
+         ORDER BY reserved_for IS NULL, created_at, id LIMIT 1{}",
+        m.db.skip_locked()
+    ))
     .bind(&worker_text)
     .bind(node.is_active())
     .bind(&worker_text)
@@ -445,7 +461,7 @@ pub async fn lease_job(
         + m.config.lease_slack_secs
         + (m.config.lease_cost_factor * minutes * 60.0).ceil() as i64;
     let lease_id = new_id();
-    sqlx::query("INSERT INTO attempts (id, job_id, worker, leased_at, deadline, status, leased_at_ms) VALUES (?, ?, ?, ?, ?, 'leased', ?)")
+    sqlx::query("INSERT INTO attempts (id, job_id, worker, leased_at, deadline, status, leased_at_ms) VALUES ($1, $2, $3, $4, $5, 'leased', $6)")
         .bind(&lease_id)
         .bind(&job.id)
         .bind(&worker_text)
@@ -454,7 +470,7 @@ pub async fn lease_job(
         .bind(inferix_node_api::unix_now_ms())
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE jobs SET status = 'leased', attempts = attempts + 1 WHERE id = ?")
+    sqlx::query("UPDATE jobs SET status = 'leased', attempts = attempts + 1 WHERE id = $1")
         .bind(&job.id)
         .execute(&mut *tx)
         .await?;
@@ -479,9 +495,9 @@ fn heartbeat_secs(lease_slack_secs: i64) -> u64 {
 
 pub async fn scene_asset(m: &Manager, hash: &str) -> Result<Vec<u8>, ApiErr> {
     let extension: Option<String> =
-        sqlx::query_scalar("SELECT extension FROM scenes WHERE hash = ?")
+        sqlx::query_scalar("SELECT extension FROM scenes WHERE hash = $1")
             .bind(hash)
-            .fetch_optional(&m.db)
+            .fetch_optional(&m.db.pool)
             .await?;
     let extension = extension.ok_or_else(|| {
         ApiErr::new(
@@ -501,9 +517,9 @@ async fn live_attempt(
     worker: &Pubkey,
     lease_id: &str,
 ) -> Result<(String, i64), ApiErr> {
-    let row = sqlx::query("SELECT job_id, worker, status, deadline FROM attempts WHERE id = ?")
+    let row = sqlx::query("SELECT job_id, worker, status, deadline FROM attempts WHERE id = $1")
         .bind(lease_id)
-        .fetch_optional(&m.db)
+        .fetch_optional(&m.db.pool)
         .await?
         .filter(|r| r.get::<String, _>("worker") == worker.to_string())
         .ok_or_else(|| {
@@ -535,13 +551,13 @@ pub async fn heartbeat(
 ) -> Result<(), ApiErr> {
     live_attempt(m, worker, lease_id).await?;
     sqlx::query(
-        "UPDATE attempts SET samples_done = ?, deadline = MAX(deadline, ?) WHERE id = ? AND samples_done < ?",
+        "UPDATE attempts SET samples_done = $1, deadline = CASE WHEN deadline > $2 THEN deadline ELSE $2 END WHERE id = $3 AND samples_done < $4",
     )
     .bind(beat.samples_done as i64)
     .bind(unix_now() + m.config.lease_slack_secs)
     .bind(lease_id)
     .bind(beat.samples_done as i64)
-    .execute(&m.db)
+    .execute(&m.db.pool)
     .await?;
     Ok(())
 }
@@ -600,9 +616,9 @@ pub async fn upload_result(
         .put(&format!("frames/{lease_id}.png"), &png)
         .map_err(ApiErr::internal)?;
     let _guard = m.dispatch.lock().await;
-    let mut tx = m.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = m.db.begin_write().await?;
     let updated = sqlx::query(
-        "UPDATE attempts SET status = 'verifying', epoch = ?, commitment_json = ?, job_hash = ?, frame_root = ?, uploaded_at = ?, uploaded_at_ms = ? WHERE id = ? AND status = 'leased'",
+        "UPDATE attempts SET status = 'verifying', epoch = $1, commitment_json = $2, job_hash = $3, frame_root = $4, uploaded_at = $5, uploaded_at_ms = $6 WHERE id = $7 AND status = 'leased'",
     )
     .bind(epoch as i64)
     .bind(serde_json::to_string(c).expect("commitments serialize"))
@@ -620,13 +636,13 @@ pub async fn upload_result(
             format!("lease {lease_id} ended while the frame was uploading"),
         ));
     }
-    sqlx::query("UPDATE jobs SET status = 'verifying' WHERE id = ?")
+    sqlx::query("UPDATE jobs SET status = 'verifying' WHERE id = $1")
         .bind(&job.id)
         .execute(&mut *tx)
         .await?;
     for verifier in &drawn {
         sqlx::query(
-            "INSERT INTO verifications (id, attempt_id, verifier, status) VALUES (?, ?, ?, 'open')",
+            "INSERT INTO verifications (id, attempt_id, verifier, status) VALUES ($1, $2, $3, 'open')",
         )
         .bind(new_id())
         .bind(lease_id)
@@ -634,7 +650,7 @@ pub async fn upload_result(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("UPDATE worker_failures SET failures = 0 WHERE worker = ?")
+    sqlx::query("UPDATE worker_failures SET failures = 0 WHERE worker = $1")
         .bind(worker.to_string())
         .execute(&mut *tx)
         .await?;
@@ -663,11 +679,11 @@ pub async fn accepted_work(
 ) -> Result<Vec<AcceptedJob>, ApiErr> {
     let rows = sqlx::query(
         "SELECT a.job_id, a.job_hash, a.frame_root, a.epoch, j.ibm_micros FROM attempts a JOIN jobs j ON j.id = a.job_id
-         WHERE a.worker = ? AND a.status = 'accepted' AND a.epoch = ? AND j.kind = 'render' ORDER BY a.uploaded_at, a.job_id",
+         WHERE a.worker = $1 AND a.status = 'accepted' AND a.epoch = $2 AND j.kind = 'render' ORDER BY a.uploaded_at, a.job_id",
     )
     .bind(worker.to_string())
     .bind(epoch as i64)
-    .fetch_all(&m.db)
+    .fetch_all(&m.db.pool)
     .await?;
     Ok(rows
         .iter()
@@ -692,21 +708,29 @@ pub async fn lease_verification(
     let row = sqlx::query(
         "SELECT v.id, v.attempt_id, a.worker, a.epoch, a.commitment_json, j.* FROM verifications v
          JOIN attempts a ON a.id = v.attempt_id JOIN jobs j ON j.id = a.job_id
-         WHERE v.verifier = ? AND (v.status = 'open' OR (v.status = 'leased' AND v.deadline < ?))
+         WHERE v.verifier = $1 AND (v.status = 'open' OR (v.status = 'leased' AND v.deadline < $2))
          ORDER BY a.uploaded_at, v.id LIMIT 1",
     )
     .bind(verifier.to_string())
     .bind(now)
-    .fetch_optional(&m.db)
+    .fetch_optional(&m.db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
     let task_id: String = row.get(0);
     let attempt_id: String = row.get(1);
-    sqlx::query("UPDATE verifications SET status = 'leased', deadline = ? WHERE id = ?")
-        .bind(deadline)
-        .bind(&task_id)
-        .execute(&m.db)
-        .await?;
+    // Taken only if still free: another replica may have handed it out since the read.
+    let taken = sqlx::query(
+        "UPDATE verifications SET status = 'leased', deadline = $1
+         WHERE id = $2 AND (status = 'open' OR (status = 'leased' AND deadline < $3))",
+    )
+    .bind(deadline)
+    .bind(&task_id)
+    .bind(now)
+    .execute(&m.db.pool)
+    .await?;
+    if taken.rows_affected() != 1 {
+        return Ok(None);
+    }
     let job = JobRow::from_row(&row);
     let commitment: Commitment =
         serde_json::from_str(&row.get::<String, _>("commitment_json")).map_err(ApiErr::internal)?;
@@ -744,9 +768,9 @@ pub async fn post_verdict(
     verdict: VerdictPost,
 ) -> Result<(), ApiErr> {
     let _guard = m.dispatch.lock().await;
-    let row = sqlx::query("SELECT attempt_id, verifier, status FROM verifications WHERE id = ?")
+    let row = sqlx::query("SELECT attempt_id, verifier, status FROM verifications WHERE id = $1")
         .bind(task_id)
-        .fetch_optional(&m.db)
+        .fetch_optional(&m.db.pool)
         .await?
         .filter(|r| r.get::<String, _>("verifier") == verifier.to_string())
         .ok_or_else(|| {
@@ -756,23 +780,32 @@ pub async fn post_verdict(
                 format!("no verification task {task_id} for this verifier"),
             )
         })?;
-    if row.get::<String, _>("status") == "done" {
-        return Err(ApiErr::new(
+    let already_posted = || {
+        ApiErr::new(
             StatusCode::CONFLICT,
             "VerdictAlreadyPosted",
             format!("task {task_id} already has this verifier's verdict"),
-        ));
+        )
+    };
+    if row.get::<String, _>("status") == "done" {
+        return Err(already_posted());
     }
     let attempt_id: String = row.get("attempt_id");
-    let mut tx = m.db.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::query("UPDATE verifications SET status = 'done', accepted = ?, reasons = ?, evidence_hash = ? WHERE id = ?")
-        .bind(verdict.accepted)
+    let mut tx = m.db.begin_write().await?;
+    // The committee's last verdicts may arrive at different replicas at once: each decides
+    // with the attempt locked, so exactly one sees the committee complete.
+    m.db.lock_row(&mut tx, "attempts", &attempt_id).await?;
+    let posted = sqlx::query("UPDATE verifications SET status = 'done', accepted = $1, reasons = $2, evidence_hash = $3 WHERE id = $4 AND status <> 'done'")
+        .bind(verdict.accepted as i64)
         .bind(serde_json::to_string(&verdict.reasons).expect("strings serialize"))
         .bind(&verdict.evidence_hash)
         .bind(task_id)
         .execute(&mut *tx)
         .await?;
-    let tallies = sqlx::query("SELECT status, accepted FROM verifications WHERE attempt_id = ?")
+    if posted.rows_affected() != 1 {
+        return Err(already_posted());
+    }
+    let tallies = sqlx::query("SELECT status, accepted FROM verifications WHERE attempt_id = $1")
         .bind(&attempt_id)
         .fetch_all(&mut *tx)
         .await?;
@@ -781,7 +814,7 @@ pub async fn post_verdict(
         .any(|r| r.get::<String, _>("status") != "done");
     let accepting = tallies
         .iter()
-        .filter(|r| r.get::<Option<bool>, _>("accepted") == Some(true))
+        .filter(|r| r.get::<Option<i64>, _>("accepted") == Some(1))
         .count();
     m.metrics.inc("verdicts_total");
     tracing::info!(task = %task_id, attempt = %attempt_id, verifier = %verifier, accepted = verdict.accepted, reasons = ?verdict.reasons, "verdict");
@@ -789,7 +822,7 @@ pub async fn post_verdict(
     let mut benchmark = None;
     let mut accepted = false;
     if !pending {
-        let attempt = sqlx::query("SELECT a.job_id, a.worker, a.epoch, a.job_hash, a.frame_root, j.ibm_micros, j.kind, j.benchmark_id FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE a.id = ?")
+        let attempt = sqlx::query("SELECT a.job_id, a.worker, a.epoch, a.job_hash, a.frame_root, j.ibm_micros, j.kind, j.benchmark_id FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE a.id = $1")
             .bind(&attempt_id)
             .fetch_one(&mut *tx)
             .await?;
@@ -802,14 +835,14 @@ pub async fn post_verdict(
         } else {
             "disputed"
         };
-        sqlx::query("UPDATE attempts SET status = ? WHERE id = ?")
+        sqlx::query("UPDATE attempts SET status = $1 WHERE id = $2")
             .bind(outcome)
             .bind(&attempt_id)
             .execute(&mut *tx)
             .await?;
         accepted = outcome == "accepted";
         if accepted {
-            sqlx::query("UPDATE jobs SET status = 'verified', verified_attempt = ? WHERE id = ?")
+            sqlx::query("UPDATE jobs SET status = 'verified', verified_attempt = $1 WHERE id = $2")
                 .bind(&attempt_id)
                 .bind(&job_id)
                 .execute(&mut *tx)
@@ -825,12 +858,12 @@ pub async fn post_verdict(
                 Some(_) => ("failed", "failed"),
                 None => ("queued", "running"),
             };
-            sqlx::query("UPDATE jobs SET status = ? WHERE id = ?")
+            sqlx::query("UPDATE jobs SET status = $1 WHERE id = $2")
                 .bind(job_status)
                 .bind(&job_id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("UPDATE benchmarks SET status = ? WHERE id = ?")
+            sqlx::query("UPDATE benchmarks SET status = $1 WHERE id = $2")
                 .bind(run_status)
                 .bind(&benchmark)
                 .execute(&mut *tx)
@@ -879,10 +912,10 @@ pub async fn post_verdict(
 async fn finish_benchmark(m: &Manager, id: &str) -> Result<(), ApiErr> {
     let rows = sqlx::query(
         "SELECT j.id, j.scene, j.status, a.worker, a.leased_at_ms, a.uploaded_at_ms FROM jobs j
-         LEFT JOIN attempts a ON a.id = j.verified_attempt WHERE j.benchmark_id = ? ORDER BY j.created_at, j.id",
+         LEFT JOIN attempts a ON a.id = j.verified_attempt WHERE j.benchmark_id = $1 ORDER BY j.created_at, j.id",
     )
     .bind(id)
-    .fetch_all(&m.db)
+    .fetch_all(&m.db.pool)
     .await?;
     if rows
         .iter()
@@ -906,10 +939,10 @@ async fn finish_benchmark(m: &Manager, id: &str) -> Result<(), ApiErr> {
         .parse()
         .map_err(ApiErr::internal)?;
     let job_ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect();
-    let updated = sqlx::query("UPDATE benchmarks SET status = 'signing', ib_micros = ? WHERE id = ? AND status = 'running'")
+    let updated = sqlx::query("UPDATE benchmarks SET status = 'signing', ib_micros = $1 WHERE id = $2 AND status = 'running'")
         .bind(ib_micros as i64)
         .bind(id)
-        .execute(&m.db)
+        .execute(&m.db.pool)
         .await?;
     if updated.rows_affected() == 1 {
         tracing::info!(benchmark = id, worker = %worker, ib_micros, ?frame_ms, "benchmark timed; the committee co-signs the IB");
@@ -949,30 +982,36 @@ async fn sweep(m: &Manager) -> sqlx::Result<()> {
     let now = unix_now();
     let _guard = m.dispatch.lock().await;
     let expired = sqlx::query(
-        "SELECT id, job_id, worker FROM attempts WHERE status = 'leased' AND deadline < ?",
+        "SELECT id, job_id, worker FROM attempts WHERE status = 'leased' AND deadline < $1",
     )
     .bind(now)
-    .fetch_all(&m.db)
+    .fetch_all(&m.db.pool)
     .await?;
     for row in expired {
         let (id, job_id, worker): (String, String, String) = (row.get(0), row.get(1), row.get(2));
-        let mut tx = m.db.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("UPDATE attempts SET status = 'expired' WHERE id = ?")
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE jobs SET status = 'queued' WHERE id = ? AND status = 'leased'")
+        let mut tx = m.db.begin_write().await?;
+        // Another replica's sweep, or the worker's upload, may have got there first.
+        let expired = sqlx::query(
+            "UPDATE attempts SET status = 'expired' WHERE id = $1 AND status = 'leased'",
+        )
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+        if expired.rows_affected() != 1 {
+            continue;
+        }
+        sqlx::query("UPDATE jobs SET status = 'queued' WHERE id = $1 AND status = 'leased'")
             .bind(&job_id)
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO worker_failures (worker, failures, backoff_until) VALUES (?, 1, 0)
-             ON CONFLICT (worker) DO UPDATE SET failures = failures + 1",
+            "INSERT INTO worker_failures (worker, failures, backoff_until) VALUES ($1, 1, 0)
+             ON CONFLICT (worker) DO UPDATE SET failures = worker_failures.failures + 1",
         )
         .bind(&worker)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE worker_failures SET backoff_until = ?, failures = 0 WHERE worker = ? AND failures >= ?")
+        sqlx::query("UPDATE worker_failures SET backoff_until = $1, failures = 0 WHERE worker = $2 AND failures >= $3")
             .bind(now + m.config.backoff_secs)
             .bind(&worker)
             .bind(m.config.failures_before_backoff)

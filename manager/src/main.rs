@@ -8,6 +8,7 @@ mod config;
 mod dispatch;
 mod objects;
 mod relay;
+mod replicas;
 mod server;
 mod store;
 mod wakeups;

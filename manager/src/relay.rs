@@ -133,7 +133,7 @@ async fn open_request(
     let endorsement = Endorsement::sign(message, &m.key, None);
     sqlx::query(
         "INSERT INTO cosign_requests (id, kind, subject, task_json, message_hex, committee, manager_endorsement, status, attempt_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9)",
     )
     .bind(&task.request_id)
     .bind(kind)
@@ -144,7 +144,7 @@ async fn open_request(
     .bind(endorsement.to_json().to_string())
     .bind(attempt)
     .bind(unix_now())
-    .execute(&m.db)
+    .execute(&m.db.pool)
     .await?;
     m.wakeups.notify(Topic::CosignRequests);
     tracing::info!(request = %task.request_id, kind, subject = %task.subject, committee = drawn.len(), "relay request opened");
@@ -172,10 +172,10 @@ pub async fn propose_violation(
     };
     let message = violation_message(&worker, &violation_args(&proposal));
     let verifiers: Vec<Pubkey> = sqlx::query_scalar::<_, String>(
-        "SELECT verifier FROM verifications WHERE attempt_id = ? ORDER BY verifier",
+        "SELECT verifier FROM verifications WHERE attempt_id = $1 ORDER BY verifier",
     )
     .bind(attempt)
-    .fetch_all(&m.db)
+    .fetch_all(&m.db.pool)
     .await?
     .iter()
     .filter_map(|v| v.parse().ok())
@@ -215,10 +215,10 @@ pub async fn propose_benchmark(
     let mut verifiers: Vec<Pubkey> = vec![];
     for job in &proposal.job_ids {
         let drawn: Vec<String> = sqlx::query_scalar(
-            "SELECT v.verifier FROM verifications v JOIN jobs j ON j.verified_attempt = v.attempt_id WHERE j.id = ?",
+            "SELECT v.verifier FROM verifications v JOIN jobs j ON j.verified_attempt = v.attempt_id WHERE j.id = $1",
         )
         .bind(job)
-        .fetch_all(&m.db)
+        .fetch_all(&m.db.pool)
         .await?;
         verifiers.extend(drawn.iter().filter_map(|v| v.parse::<Pubkey>().ok()));
     }
@@ -254,10 +254,10 @@ fn violation_args(p: &ViolationProposal) -> ViolationArgs {
 /// The endorsements so far (the manager's first) and the refusals.
 pub async fn state(m: &Manager, worker: &Pubkey, id: &str) -> Result<CosignState, ApiErr> {
     let row = sqlx::query(
-        "SELECT subject, committee, manager_endorsement FROM cosign_requests WHERE id = ?",
+        "SELECT subject, committee, manager_endorsement FROM cosign_requests WHERE id = $1",
     )
     .bind(id)
-    .fetch_optional(&m.db)
+    .fetch_optional(&m.db.pool)
     .await?
     .filter(|r| r.get::<String, _>("subject") == worker.to_string())
     .ok_or_else(|| {
@@ -272,7 +272,7 @@ pub async fn state(m: &Manager, worker: &Pubkey, id: &str) -> Result<CosignState
             .map_err(ApiErr::internal)?,
     ];
     let mut refusals = vec![];
-    for answer in sqlx::query("SELECT verifier, endorsement, refusal FROM cosign_answers WHERE request_id = ? ORDER BY verifier").bind(id).fetch_all(&m.db).await? {
+    for answer in sqlx::query("SELECT verifier, endorsement, refusal FROM cosign_answers WHERE request_id = $1 ORDER BY verifier").bind(id).fetch_all(&m.db.pool).await? {
         if let Some(e) = answer.get::<Option<String>, _>("endorsement") {
             endorsements.push(serde_json::from_str(&e).map_err(ApiErr::internal)?);
         }
@@ -299,13 +299,13 @@ pub async fn tasks(m: &Manager, verifier: &Pubkey) -> Result<Vec<CosignTask>, Ap
     // The committee filter is in SQL, so other committees' requests never crowd out this one's.
     let rows = sqlx::query(
         "SELECT task_json FROM cosign_requests r WHERE status = 'open'
-         AND (',' || committee || ',') LIKE ('%,' || ? || ',%')
-         AND NOT EXISTS (SELECT 1 FROM cosign_answers a WHERE a.request_id = r.id AND a.verifier = ?)
+         AND (',' || committee || ',') LIKE ('%,' || $1 || ',%')
+         AND NOT EXISTS (SELECT 1 FROM cosign_answers a WHERE a.request_id = r.id AND a.verifier = $2)
          ORDER BY created_at LIMIT 50",
     )
     .bind(&me)
     .bind(&me)
-    .fetch_all(&m.db)
+    .fetch_all(&m.db.pool)
     .await?;
     Ok(rows
         .iter()
@@ -322,9 +322,9 @@ pub async fn answer(
     a: CosignAnswer,
 ) -> Result<(), ApiErr> {
     let me = verifier.to_string();
-    let row = sqlx::query("SELECT committee, message_hex FROM cosign_requests WHERE id = ?")
+    let row = sqlx::query("SELECT committee, message_hex FROM cosign_requests WHERE id = $1")
         .bind(id)
-        .fetch_optional(&m.db)
+        .fetch_optional(&m.db.pool)
         .await?
         .filter(|r| r.get::<String, _>("committee").split(',').any(|v| v == me))
         .ok_or_else(|| {
@@ -355,12 +355,12 @@ pub async fn answer(
             ))
         }
     };
-    let inserted = sqlx::query("INSERT INTO cosign_answers (request_id, verifier, endorsement, refusal) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+    let inserted = sqlx::query("INSERT INTO cosign_answers (request_id, verifier, endorsement, refusal) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
         .bind(id)
         .bind(&me)
         .bind(&endorsement)
         .bind(&refusal)
-        .execute(&m.db)
+        .execute(&m.db.pool)
         .await?;
     if inserted.rows_affected() == 0 {
         return Err(ApiErr::new(
@@ -390,8 +390,13 @@ pub async fn submit_relayed_forever(m: Arc<Manager>) {
 const RELAY_RETRY: Duration = Duration::from_secs(10);
 
 async fn submit_relayed(m: &Manager) -> Result<(), ApiErr> {
+    // One replica submits at a time: the same request sent by two would be refused the second
+    // time, and that refusal recorded over the first one's success.
+    let Some(_lead) = m.db.lead(crate::store::RELAY_SUBMITTER).await? else {
+        return Ok(());
+    };
     let open = sqlx::query("SELECT id, kind, subject, task_json FROM cosign_requests WHERE kind IN ('violation', 'benchmark') AND status = 'open' ORDER BY created_at")
-        .fetch_all(&m.db)
+        .fetch_all(&m.db.pool)
         .await?;
     if open.is_empty() {
         return Ok(());
@@ -485,10 +490,10 @@ async fn submit_relayed(m: &Manager) -> Result<(), ApiErr> {
 /// A benchmark's run ends with its relay request.
 async fn finish_run(m: &Manager, kind: &str, worker: &Pubkey, status: &str) -> Result<(), ApiErr> {
     if kind == "benchmark" {
-        sqlx::query("UPDATE benchmarks SET status = ? WHERE worker = ? AND status = 'signing'")
+        sqlx::query("UPDATE benchmarks SET status = $1 WHERE worker = $2 AND status = 'signing'")
             .bind(status)
             .bind(worker.to_string())
-            .execute(&m.db)
+            .execute(&m.db.pool)
             .await?;
     }
     Ok(())
@@ -502,13 +507,13 @@ async fn close(
     error: Option<&str>,
 ) -> Result<(), ApiErr> {
     sqlx::query(
-        "UPDATE cosign_requests SET status = ?, signature = ?, last_error = ? WHERE id = ?",
+        "UPDATE cosign_requests SET status = $1, signature = $2, last_error = $3 WHERE id = $4",
     )
     .bind(status)
     .bind(signature)
     .bind(error)
     .bind(id)
-    .execute(&m.db)
+    .execute(&m.db.pool)
     .await?;
     Ok(())
 }

@@ -29,7 +29,7 @@ use solana_signer::Signer;
 
 use crate::config::ManagerConfig;
 use crate::objects::Objects;
-use crate::store::{self, Db};
+use crate::store::{self, Backend, Db};
 use crate::wakeups::{Topic, Wakeups};
 
 pub const METRICS: &[(&str, MetricKind, &str)] = &[
@@ -425,10 +425,17 @@ pub async fn serve(config_path: &Path) -> Result<(), String> {
         secret,
         objects,
     });
-    let background = [
+    let mut background = vec![
         tokio::spawn(crate::dispatch::sweep_forever(manager.clone())),
         tokio::spawn(crate::relay::submit_relayed_forever(manager.clone())),
     ];
+    if manager.db.backend == Backend::Postgres {
+        let url = manager.config.database.clone();
+        background.push(tokio::spawn(crate::replicas::share_wakeups(
+            manager.clone(),
+            url,
+        )));
+    }
     tracing::info!(
         %address,
         manager = %manager.key.pubkey(),

@@ -1,12 +1,14 @@
 //! Long polling: a node asking for work with `wait_secs` is held until there may be some, so an
 //! idle network costs the manager one request per node and wait instead of one per poll.
-//! Whatever changes a topic's state bumps it; every waiter on it asks its query again.
+//! Whatever changes a topic's state bumps it; every waiter on it asks its query again. Replicas
+//! on one PostgreSQL database also publish each bump (`NOTIFY`) and wake their own waiters on
+//! the others' (`LISTEN`), so a node long-polling one replica hears of a job queued at another.
 
 use std::future::Future;
 use std::time::Duration;
 
 use serde::Deserialize;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 use crate::server::ApiErr;
 
@@ -25,9 +27,35 @@ pub enum Topic {
     VerifiedWork,
 }
 
+impl Topic {
+    pub const ALL: [Topic; 5] = [
+        Topic::Jobs,
+        Topic::Verifications,
+        Topic::CosignRequests,
+        Topic::CosignAnswers,
+        Topic::VerifiedWork,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Topic::Jobs => "jobs",
+            Topic::Verifications => "verifications",
+            Topic::CosignRequests => "cosign_requests",
+            Topic::CosignAnswers => "cosign_answers",
+            Topic::VerifiedWork => "verified_work",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Topic> {
+        Topic::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
 pub struct Wakeups {
     topics: [watch::Sender<u64>; 5],
     stopping: watch::Sender<bool>,
+    /// Where bumps go to reach the other replicas (set when there are replicas).
+    published: std::sync::OnceLock<mpsc::UnboundedSender<Topic>>,
 }
 
 /// `?wait_secs=N` on the routes that long-poll; absent or 0 answers at once.
@@ -42,13 +70,29 @@ impl Default for Wakeups {
         Self {
             topics: std::array::from_fn(|_| watch::Sender::new(0)),
             stopping: watch::Sender::new(false),
+            published: std::sync::OnceLock::new(),
         }
     }
 }
 
 impl Wakeups {
     pub fn notify(&self, topic: Topic) {
+        self.wake_local(topic);
+        if let Some(published) = self.published.get() {
+            let _ = published.send(topic);
+        }
+    }
+
+    /// Wakes this process's waiters only (a bump another replica published).
+    pub fn wake_local(&self, topic: Topic) {
         self.topics[topic as usize].send_modify(|generation| *generation += 1);
+    }
+
+    /// From now on every bump is also handed to the returned receiver, to publish.
+    pub fn publish(&self) -> mpsc::UnboundedReceiver<Topic> {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        let _ = self.published.set(sender);
+        receiver
     }
 
     /// Ends every wait at once, so a graceful stop does not wait out the long polls.

@@ -16,6 +16,7 @@ use inferix_node_api::wire::{ApiError, JobRequest, JobStatus, SceneUploaded};
 use solana_signer::Signer;
 
 use crate::localnet::{Participants, Verifier, Worker};
+use crate::postgres::TestDatabase;
 use crate::rpcnet::RpcNet;
 
 pub const ONE_IB: u64 = 1_000_000;
@@ -223,6 +224,30 @@ pub struct Options {
     /// How long the manager trusts an on-chain node lookup (the product's default is 10 s;
     /// tests see a blacklisting sooner).
     pub node_cache_secs: u64,
+    /// Where the manager keeps its state.
+    pub manager_database: ManagerDatabase,
+    /// Manager processes on the one database (more than one needs PostgreSQL): the customer
+    /// talks to the first, the worker and verifier daemons to the last.
+    pub manager_replicas: usize,
+}
+
+/// The manager's backend in a test: its SQLite file, or a database of the test's own on the
+/// test PostgreSQL server. `INFERIX_TEST_MANAGER_DATABASE=postgres` makes PostgreSQL the
+/// default, so that the daemon suite runs on both (CI runs it twice).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ManagerDatabase {
+    Sqlite,
+    Postgres,
+}
+
+impl ManagerDatabase {
+    pub fn from_env() -> ManagerDatabase {
+        match std::env::var("INFERIX_TEST_MANAGER_DATABASE").as_deref() {
+            Ok("postgres") => ManagerDatabase::Postgres,
+            Ok("sqlite") | Err(_) => ManagerDatabase::Sqlite,
+            Ok(other) => panic!("INFERIX_TEST_MANAGER_DATABASE={other}: say sqlite or postgres"),
+        }
+    }
 }
 
 impl Default for Options {
@@ -235,6 +260,8 @@ impl Default for Options {
             worker_benchmarked: true,
             poll_interval_ms: 300,
             node_cache_secs: 2,
+            manager_database: ManagerDatabase::from_env(),
+            manager_replicas: 1,
         }
     }
 }
@@ -253,6 +280,11 @@ impl Customer {
             url: manager_url.to_string(),
             token: token.to_string(),
         }
+    }
+
+    /// The same customer at another manager replica.
+    pub fn at(&self, manager_url: &str) -> Self {
+        Self::new(manager_url, &self.token)
     }
 
     async fn call(
@@ -331,7 +363,12 @@ pub struct DaemonNet {
     pub net: RpcNet,
     pub dir: PathBuf,
     pub manager: Daemon,
-    pub manager_db: PathBuf,
+    /// Further manager replicas on the same database ([`Options::manager_replicas`]).
+    pub replicas: Vec<Daemon>,
+    /// The manager's database as a URL ([`connect`] opens either backend).
+    pub manager_db: String,
+    /// The test's PostgreSQL database, dropped after the manager stops.
+    manager_postgres: Option<TestDatabase>,
     pub verifiers: Vec<Verifier>,
     pub verifier_daemons: Vec<Daemon>,
     pub worker: Worker,
@@ -379,12 +416,21 @@ impl DaemonNet {
         // Sixty seconds into the epoch, so a minute of work is plausible on chain.
         net.warp_clock(60).await;
 
+        let manager_postgres = match options.manager_database {
+            ManagerDatabase::Sqlite => None,
+            ManagerDatabase::Postgres => Some(TestDatabase::create(test).await),
+        };
+        let manager_db = match &manager_postgres {
+            Some(database) => database.url.clone(),
+            None => sqlite_url(&dir.join("manager.sqlite")),
+        };
         let manager_port = free_port();
         let manager_config = write_manager_config(
             &dir,
             manager_port,
             &net.url,
             &net.manager.file,
+            &manager_db,
             options.lease_slack_secs,
             options.node_cache_secs,
         );
@@ -399,12 +445,32 @@ impl DaemonNet {
             ],
             &dir,
         );
+        assert!(
+            options.manager_replicas == 1 || manager_postgres.is_some(),
+            "manager replicas share a PostgreSQL database"
+        );
+        let replicas: Vec<Daemon> = (2..=options.manager_replicas)
+            .map(|n| {
+                let config = replica_config(&manager_config, n);
+                Daemon::start(
+                    &format!("manager-{n}"),
+                    &binary("inferix-manager"),
+                    &[
+                        "serve".into(),
+                        "--config".into(),
+                        config.display().to_string(),
+                    ],
+                    &dir,
+                )
+            })
+            .collect();
+        let node_manager_url = replicas.last().unwrap_or(&manager).url.clone();
         let mut verifier_daemons = vec![];
         for (i, v) in verifiers.iter().enumerate() {
             let config = node_config(
                 &dir,
                 &format!("verifier-{}", i + 1),
-                &manager.url,
+                &node_manager_url,
                 &net.url,
                 &v.wallet.file,
                 &v.node,
@@ -427,18 +493,20 @@ impl DaemonNet {
         let worker_config = node_config(
             &dir,
             "worker",
-            &manager.url,
+            &node_manager_url,
             &rpc,
             &worker.wallet.file,
             &worker.node,
             options.poll_interval_ms,
         );
         let mut this = DaemonNet {
-            manager_db: dir.join("manager.sqlite"),
+            manager_db,
+            manager_postgres,
             customer: Customer::new(&manager.url, &token),
             net,
             dir,
             manager,
+            replicas,
             verifiers,
             verifier_daemons,
             worker,
@@ -451,6 +519,11 @@ impl DaemonNet {
             this.start_worker();
         }
         this
+    }
+
+    /// The manager replica the node daemons talk to.
+    pub fn node_manager_url(&self) -> String {
+        self.replicas.last().unwrap_or(&self.manager).url.clone()
     }
 
     pub fn start_worker(&mut self) {
@@ -578,6 +651,8 @@ impl Drop for DaemonNet {
         self.worker_daemon.take();
         self.verifier_daemons.clear();
         self.manager.kill9();
+        self.replicas.clear();
+        self.manager_postgres.take();
         self.pusher.abort();
         if std::thread::panicking() {
             eprintln!(
@@ -659,6 +734,7 @@ pub fn write_manager_config(
     port: u16,
     rpc_url: &str,
     keypair: &Path,
+    database: &str,
     lease_slack_secs: i64,
     node_cache_secs: u64,
 ) -> PathBuf {
@@ -671,10 +747,24 @@ pub fn write_manager_config(
         &dir.join("manager.toml"),
         &format!(
             "bind = \"127.0.0.1:{port}\"\nrpc_url = \"{rpc_url}\"\nkeypair = \"{}\"\nsecret_file = \"manager-secret.bin\"\n\
-             database = \"manager.sqlite\"\nobjects = \"objects\"\nlease_slack_secs = {lease_slack_secs}\nlease_cost_factor = 3.0\n\
+             database = \"{database}\"\nobjects = \"objects\"\nlease_slack_secs = {lease_slack_secs}\nlease_cost_factor = 3.0\n\
              verification_deadline_secs = 60\nnode_cache_secs = {node_cache_secs}\n",
             keypair.display(),
         ),
+    )
+}
+
+/// Replica `n`'s config: the first replica's (same database, secret and objects) on a port of
+/// its own.
+fn replica_config(first: &Path, n: usize) -> PathBuf {
+    let config = std::fs::read_to_string(first).expect("the manager's config");
+    let bind = config
+        .lines()
+        .find(|l| l.starts_with("bind = "))
+        .expect("a bind line");
+    write(
+        &first.with_file_name(format!("manager-{n}.toml")),
+        &config.replace(bind, &format!("bind = \"127.0.0.1:{}\"", free_port())),
     )
 }
 
@@ -771,17 +861,24 @@ impl Drop for TcpProxy {
     }
 }
 
-/// A connection to a daemon's SQLite file (what an operator would open to look).
-pub async fn sqlite(db: &Path) -> sqlx::SqliteConnection {
+/// A daemon's SQLite file as a database URL.
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}", path.display())
+}
+
+/// A connection to a daemon's database, SQLite or PostgreSQL (what an operator would open to
+/// look); queries use `$n` parameters, which both understand.
+pub async fn connect(url: &str) -> sqlx::AnyConnection {
     use sqlx::Connection;
-    sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+    sqlx::any::install_default_drivers();
+    sqlx::AnyConnection::connect(url)
         .await
-        .unwrap_or_else(|e| panic!("{}: {e}", db.display()))
+        .unwrap_or_else(|e| panic!("{url}: {e}"))
 }
 
 /// One number from a daemon's database.
-pub async fn count(db: &Path, sql: &str) -> i64 {
-    let mut conn = sqlite(db).await;
+pub async fn count(db: &str, sql: &str) -> i64 {
+    let mut conn = connect(db).await;
     sqlx::query_scalar(sql)
         .fetch_one(&mut conn)
         .await
@@ -822,10 +919,10 @@ impl DaemonNet {
         let committee: Vec<String> = self.verifiers.iter().map(|v| v.node.to_string()).collect();
         let manager_key = &self.net.manager.keypair;
         let endorsement = inferix_worker::chain::Endorsement::sign(b"unchecked", manager_key, None);
-        let mut conn = sqlite(&self.manager_db).await;
+        let mut conn = connect(&self.manager_db).await;
         sqlx::query(
             "INSERT INTO cosign_requests (id, kind, subject, task_json, message_hex, committee, manager_endorsement, status, created_at)
-             VALUES (?, 'attestation', ?, ?, '', ?, ?, 'open', 0)",
+             VALUES ($1, 'attestation', $2, $3, '', $4, $5, 'open', 0)",
         )
         .bind(&request_id)
         .bind(self.worker.node.to_string())
@@ -841,7 +938,7 @@ impl DaemonNet {
     /// The worker's signed client for the manager (the test plays the worker's node).
     pub fn worker_client(&self) -> inferix_node_api::client::NodeClient {
         inferix_node_api::client::NodeClient::new(
-            &self.manager.url,
+            &self.node_manager_url(),
             self.worker.node,
             self.worker_operator(),
         )
@@ -852,9 +949,9 @@ impl DaemonNet {
     pub async fn refusals(&self, id: &str) -> Vec<inferix_node_api::wire::Refusal> {
         let started = Instant::now();
         loop {
-            let mut conn = sqlite(&self.manager_db).await;
+            let mut conn = connect(&self.manager_db).await;
             let answers: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
-                "SELECT verifier, endorsement, refusal FROM cosign_answers WHERE request_id = ?",
+                "SELECT verifier, endorsement, refusal FROM cosign_answers WHERE request_id = $1",
             )
             .bind(id)
             .fetch_all(&mut conn)

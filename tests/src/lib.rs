@@ -10,6 +10,7 @@ pub mod daemons;
 pub mod js;
 pub mod license;
 pub mod localnet;
+pub mod postgres;
 pub mod rewards;
 pub mod rpcnet;
 pub mod staking;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use inferix_tests::daemons::{count, wait_until, DaemonNet, Options};
+use inferix_tests::daemons::{count, sqlite_url, wait_until, DaemonNet, Options};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_worker_manager_and_verifier_lose_nothing_and_credit_once() {
@@ -89,7 +89,7 @@ async fn killed_worker_manager_and_verifier_lose_nothing_and_credit_once() {
     let verifier_db = net.dir.join("verifier-1.sqlite");
     assert_eq!(
         count(
-            &verifier_db,
+            &sqlite_url(&verifier_db),
             "SELECT COUNT(*) FROM verdicts WHERE accepted = 1"
         )
         .await,
@@ -169,7 +169,7 @@ async fn an_attestation_in_flight_survives_the_rpc_node_going_down_and_lands_onc
     let worker_db = net.dir.join("worker.sqlite");
     assert_eq!(
         count(
-            &worker_db,
+            &sqlite_url(&worker_db),
             "SELECT COUNT(*) FROM outbox WHERE status = 'landed'"
         )
         .await,

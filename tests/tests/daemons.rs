@@ -255,10 +255,10 @@ async fn a_new_worker_is_benchmarked_by_the_manager_and_its_committee_then_works
     // geometric mean. (Its value depends on how busy the 2 cores are; this machine alone is 1.)
     let reference = inferix_worker::bench::BenchReference::load(None).unwrap();
     let mut frame_ms = vec![];
-    let mut db = inferix_tests::daemons::sqlite(&net.manager_db).await;
+    let mut db = inferix_tests::daemons::connect(&net.manager_db).await;
     for scene in &reference.scene {
         let ms: i64 = sqlx::query_scalar(
-            "SELECT a.uploaded_at_ms - a.leased_at_ms FROM jobs j JOIN attempts a ON a.id = j.verified_attempt WHERE j.kind = 'benchmark' AND j.scene = ?",
+            "SELECT a.uploaded_at_ms - a.leased_at_ms FROM jobs j JOIN attempts a ON a.id = j.verified_attempt WHERE j.kind = 'benchmark' AND j.scene = $1",
         )
         .bind(&scene.name)
         .fetch_one(&mut db)

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use inferix_node_api::chain_view::ChainView;
-use inferix_tests::daemons::{count, sqlite, Daemon, DaemonNet, Options};
+use inferix_tests::daemons::{connect, count, sqlite_url, Daemon, DaemonNet, Options};
 
 #[derive(Parser)]
 struct Args {
@@ -100,11 +100,11 @@ async fn main() {
     let render_ms: f64 = sqlx::query_scalar(
         "SELECT COALESCE(SUM(render_ms), 0.0) FROM leases WHERE status = 'uploaded'",
     )
-    .fetch_one(&mut sqlite(&worker_db).await)
+    .fetch_one(&mut connect(&sqlite_url(&worker_db)).await)
     .await
     .expect("render times");
     let uploaded = count(
-        &worker_db,
+        &sqlite_url(&worker_db),
         "SELECT COUNT(*) FROM leases WHERE status = 'uploaded'",
     )
     .await;

@@ -268,6 +268,7 @@ async fn run(args: Args) -> Result<(), Failure> {
         free_port(),
         &cluster.url,
         &out.join("localnet/keys/manager.json"),
+        "manager.sqlite",
         20,
         2,
     );
@@ -509,7 +510,10 @@ async fn run(args: Args) -> Result<(), Failure> {
     println!("\n8. figures");
     let manager_cpu = manager.cpu_seconds();
     let render_ms: f64 = {
-        let mut conn = inferix_tests::daemons::sqlite(&out.join("worker.sqlite")).await;
+        let mut conn = inferix_tests::daemons::connect(&inferix_tests::daemons::sqlite_url(
+            &out.join("worker.sqlite"),
+        ))
+        .await;
         sqlx::query_scalar::<_, f64>(
             "SELECT COALESCE(SUM(render_ms), 0.0) FROM leases WHERE status = 'uploaded'",
         )
