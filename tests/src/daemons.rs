@@ -756,7 +756,7 @@ pub fn write_manager_config(
 
 /// Replica `n`'s config: the first replica's (same database, secret and objects) on a port of
 /// its own.
-fn replica_config(first: &Path, n: usize) -> PathBuf {
+pub fn replica_config(first: &Path, n: usize) -> PathBuf {
     let config = std::fs::read_to_string(first).expect("the manager's config");
     let bind = config
         .lines()
