@@ -418,8 +418,10 @@ impl Bank {
         T::try_deserialize(&mut account.data.as_slice()).expect("account decodes")
     }
 
-    /// Writes an account directly into the bank (e.g. an oracle account another program owns).
+    /// Writes an account directly into the bank (e.g. an oracle account another program owns);
+    /// it is indexed like an account a transaction named.
     pub fn put_account(&mut self, address: &Pubkey, account: Account) {
+        self.named_accounts.insert(*address);
         self.ctx.set_account(address, &account.into());
     }
 

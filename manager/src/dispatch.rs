@@ -612,6 +612,14 @@ pub async fn upload_result(
         .await
         .inspect_err(|_| m.metrics.inc("rpc_errors_total"))?;
     let drawn = committee(epoch, worker, &verifiers, m.config.committee_size);
+    if drawn.is_empty() {
+        // Nobody could check the frame: refused before anything is stored, the lease kept.
+        return Err(ApiErr::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "NoActiveVerifiers",
+            "no verifier is active on chain to check this frame; the lease stays yours: upload again later",
+        ));
+    }
     m.objects
         .put(&format!("frames/{lease_id}.png"), &png)
         .map_err(ApiErr::internal)?;

@@ -459,3 +459,19 @@ pub async fn serve(config_path: &Path) -> Result<(), String> {
     tracing::info!("manager stopped");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::METRICS;
+
+    #[test]
+    fn docs_operations_lists_every_metric_the_manager_serves() {
+        let doc = include_str!("../../docs/operations.md");
+        for (name, _, _) in METRICS {
+            assert!(
+                doc.contains(&format!("`inferix_manager_{name}`")),
+                "docs/operations.md does not list inferix_manager_{name}"
+            );
+        }
+    }
+}

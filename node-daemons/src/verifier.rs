@@ -611,3 +611,19 @@ impl Verifier {
         Ok(Ok(violation_message(worker, &args)))
     }
 }
+
+#[cfg(test)]
+mod metrics_docs {
+    use super::METRICS;
+
+    #[test]
+    fn docs_operations_lists_every_metric_the_verifier_serves() {
+        let doc = include_str!("../../docs/operations.md");
+        for (name, _, _) in METRICS {
+            assert!(
+                doc.contains(&format!("`inferix_verifier_{name}`")),
+                "docs/operations.md does not list inferix_verifier_{name}"
+            );
+        }
+    }
+}

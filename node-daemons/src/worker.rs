@@ -337,11 +337,25 @@ impl Worker {
             frame_png_base64: base64::engine::general_purpose::STANDARD.encode(png),
         };
         let path = format!("/v1/node/leases/{}/result", lease.lease_id);
-        match self
-            .client
-            .call::<serde_json::Value>(Method::POST, &path, Some(&upload))
-            .await
-        {
+        // A 503 (the manager's database, no active verifier) is the manager's to fix: the
+        // upload is tried again while the lease lasts.
+        let uploaded = loop {
+            match self
+                .client
+                .call::<serde_json::Value>(Method::POST, &path, Some(&upload))
+                .await
+            {
+                Err(e @ ClientError::Refused { status: 503, .. })
+                    if unix_now() < lease.deadline =>
+                {
+                    tracing::warn!(lease = %lease.lease_id, error = %e, "upload refused for now; retrying");
+                    tokio::time::sleep(Duration::from_millis(self.config.poll_interval_ms * 3))
+                        .await;
+                }
+                answer => break answer,
+            }
+        };
+        match uploaded {
             Ok(_) => {
                 self.metrics.inc("jobs_rendered_total");
                 sqlx::query(
@@ -742,5 +756,21 @@ impl Worker {
         .await
         .map(|_| ())
         .map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod metrics_docs {
+    use super::METRICS;
+
+    #[test]
+    fn docs_operations_lists_every_metric_the_worker_serves() {
+        let doc = include_str!("../../docs/operations.md");
+        for (name, _, _) in METRICS {
+            assert!(
+                doc.contains(&format!("`inferix_worker_{name}`")),
+                "docs/operations.md does not list inferix_worker_{name}"
+            );
+        }
     }
 }

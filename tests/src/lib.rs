@@ -9,6 +9,7 @@ pub mod buyback;
 pub mod daemons;
 pub mod js;
 pub mod license;
+pub mod load;
 pub mod localnet;
 pub mod postgres;
 pub mod rewards;

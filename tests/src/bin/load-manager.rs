@@ -1,49 +1,18 @@
 //! Issue 17's load test: the manager under N simulated workers and verifiers on PostgreSQL,
-//! with one and then two replicas. Simulated nodes render nothing: a worker uploads a tiny grey
-//! frame with a true commitment to it, a verifier accepts what it is given; every request is
-//! real HTTP, signed by the node's operator key and checked by the manager as in production.
-//!
-//! The nodes' on-chain accounts are copies of a real worker's and verifier's `Node` account
-//! (registered, benchmarked and staked through the CLI) with keys of their own, written into the
-//! local cluster's bank before it serves: the manager only reads them. The queue is filled by
-//! copying, in SQL, one job the manager took in through its API (PoR preparation and all).
-//!
-//! Per run it prints leases per second and the lease latency the workers saw (p50/p99), frame
+//! with one and then two replicas (`inferix_tests::load` says how the nodes are simulated). Per
+//! run it prints leases per second and the lease latency the workers saw (p50/p99), frame
 //! uploads and verdicts per second, the database's rows and each replica's peak memory, and
 //! checks by counting that no job was leased twice and none was lost.
 //!
-//! `load-manager [--workers 10,100,500] [--replicas 1,2] [--jobs 2000] [--verifiers 12]`
+//! `load-manager [--workers 10,100,200,500] [--replicas 1,2] [--jobs 2000] [--verifiers 12]`
 
-use std::collections::HashSet;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use anchor_lang::{AccountDeserialize, AccountSerialize, Space};
 use clap::Parser;
-use inferix_localnet::bank::Bank;
-use inferix_localnet::network::{LocalNet, Profile};
-use inferix_node_api::client::NodeClient;
-use inferix_node_api::hex;
-use inferix_node_api::wire::{JobLease, ResultUpload, VerdictPost, VerificationTask};
-use inferix_sdk::node_staking::state::Node;
-use inferix_sdk::pda;
-use inferix_tests::daemons::{
-    binary, connect, count, free_port, issue_token, replica_config, write_manager_config,
-    Customer, Daemon, ONE_IB,
-};
-use inferix_tests::localnet::Participants;
-use inferix_tests::postgres::TestDatabase;
-use inferix_tests::rpcnet::RpcNet;
-use inferix_worker::por::job::{Commitment, COMMITMENT_FORMAT};
-use inferix_worker::por::tiles::{frame_root, TILE_SIZE};
-use reqwest::Method;
-use solana_keypair::Keypair;
-use solana_signer::Signer;
+use inferix_tests::load::{LoadNet, TABLE_HEADER};
 
 #[derive(Parser)]
 struct Args {
     /// Simulated workers, one run per value.
-    #[arg(long, value_delimiter = ',', default_values_t = [10, 100, 500])]
+    #[arg(long, value_delimiter = ',', default_values_t = [10, 100, 200, 500])]
     workers: Vec<usize>,
     /// Manager replicas on the one database, one run per value.
     #[arg(long, value_delimiter = ',', default_values_t = [1, 2])]
@@ -56,387 +25,25 @@ struct Args {
     verifiers: usize,
 }
 
-/// A simulated node: its address and operator key.
-struct SimNode {
-    node: anchor_lang::prelude::Pubkey,
-    operator: Keypair,
-}
-
-const FRAME: (u32, u32) = (128, 96);
-
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
-        std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
-    }
-    let dir = std::env::temp_dir().join(format!("inferix-load-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("the run's folder");
     let most_workers = args.workers.iter().copied().max().unwrap_or(0);
-
-    println!("setting up: a cluster with {most_workers} workers and {} verifiers", args.verifiers);
-    let profile = Profile::load(&Profile::local_path()).expect("the local profile");
-    let mut local = LocalNet::with_profile(Bank::start().await, &dir, &profile).await;
-    local.verbose = false;
-    local.deploy().await;
-    let verifiers = vec![
-        local.verifier("template-verifier").await.expect("a verifier"),
-        local.verifier("template-verifier-2").await.expect("a verifier"),
-    ];
-    let worker = local
-        .worker("template-worker", ONE_IB, &verifiers)
-        .await
-        .expect("a worker");
-    let worker_template = node_account(&mut local, &worker.node).await;
-    let verifier_template = node_account(&mut local, &verifiers[0].node).await;
-    let workers: Vec<SimNode> = (0..most_workers)
-        .map(|_| sim_node(&mut local, &worker_template))
-        .collect();
-    let sim_verifiers: Vec<SimNode> = (0..args.verifiers)
-        .map(|_| sim_node(&mut local, &verifier_template))
-        .collect();
-    // The two real verifiers stay active: committees are drawn from every active verifier, so
-    // they are taken out of the draw by blacklisting them in the bank as well.
-    for v in &verifiers {
-        let mut node = node_account(&mut local, &v.node).await;
-        node.blacklisted = true;
-        put_node(&mut local, &v.node, &node);
-    }
-    let net = RpcNet::serve(local).await;
-    net.warp_clock(60).await;
-    let workers = Arc::new(workers);
-    let sim_verifiers = Arc::new(sim_verifiers);
-
+    println!(
+        "setting up: a cluster with {most_workers} workers and {} verifiers",
+        args.verifiers
+    );
+    let load = LoadNet::start(most_workers, args.verifiers).await;
     let mut rows = vec![];
     for &replicas in &args.replicas {
         for &n in &args.workers {
-            let figures = run(&net, &dir, &workers[..n], &sim_verifiers, replicas, args.jobs).await;
+            let figures = load.run(n, replicas, args.jobs).await;
             println!("{}", figures.line(n, replicas));
             rows.push((n, replicas, figures));
         }
     }
-    println!(
-        "\n| workers | replicas | leases/s | lease p50 | lease p99 | uploads/s | verdicts/s | rows (jobs, attempts, verifications, nonces) | manager peak MiB |"
-    );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("\n{TABLE_HEADER}");
     for (n, replicas, f) in &rows {
         println!("{}", f.row(*n, *replicas));
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-struct Figures {
-    leases_per_s: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    uploads_per_s: f64,
-    verdicts_per_s: f64,
-    rows: [i64; 4],
-    peak_mib: Vec<f64>,
-}
-
-impl Figures {
-    fn line(&self, n: usize, replicas: usize) -> String {
-        format!(
-            "N = {n}, {replicas} replica(s): {:.0} leases/s (p50 {:.1} ms, p99 {:.1} ms), {:.0} uploads/s, {:.0} verdicts/s",
-            self.leases_per_s, self.p50_ms, self.p99_ms, self.uploads_per_s, self.verdicts_per_s
-        )
-    }
-
-    fn row(&self, n: usize, replicas: usize) -> String {
-        let peaks: Vec<String> = self.peak_mib.iter().map(|m| format!("{m:.0}")).collect();
-        format!(
-            "| {n} | {replicas} | {:.0} | {:.1} ms | {:.1} ms | {:.0} | {:.0} | {} | {} |",
-            self.leases_per_s,
-            self.p50_ms,
-            self.p99_ms,
-            self.uploads_per_s,
-            self.verdicts_per_s,
-            self.rows.map(|r| r.to_string()).join(", "),
-            peaks.join(" + ")
-        )
-    }
-}
-
-async fn node_account(local: &mut LocalNet, address: &anchor_lang::prelude::Pubkey) -> Node {
-    let account = local.bank.account(address).await.expect("the node exists");
-    Node::try_deserialize(&mut &account.data[..]).expect("a node account")
-}
-
-fn put_node(local: &mut LocalNet, address: &anchor_lang::prelude::Pubkey, node: &Node) {
-    let mut data = vec![];
-    node.try_serialize(&mut data).expect("a node serializes");
-    // The program's accounts have a fixed size (space for the largest value).
-    data.resize(8 + Node::INIT_SPACE, 0);
-    local.bank.put_account(
-        address,
-        solana_account::Account {
-            lamports: 10_000_000,
-            data,
-            owner: inferix_sdk::node_staking::ID,
-            executable: false,
-            rent_epoch: 0,
-        },
-    );
-}
-
-/// A copy of `template` under a fresh licence and operator key.
-fn sim_node(local: &mut LocalNet, template: &Node) -> SimNode {
-    let operator = Keypair::new();
-    let mut node = template.clone();
-    node.license_mint = anchor_lang::prelude::Pubkey::new_unique();
-    node.owner = operator.pubkey();
-    node.operator = operator.pubkey();
-    let address = pda::node(&node.license_mint);
-    put_node(local, &address, &node);
-    SimNode {
-        node: address,
-        operator,
-    }
-}
-
-async fn run(
-    net: &RpcNet,
-    dir: &std::path::Path,
-    workers: &[SimNode],
-    verifiers: &[SimNode],
-    replicas: usize,
-    jobs: usize,
-) -> Figures {
-    let database = TestDatabase::create("load").await;
-    let run_dir = dir.join(format!("run-{}-{replicas}", workers.len()));
-    std::fs::create_dir_all(&run_dir).expect("the run's folder");
-    // Leases never lapse during a run, and node lookups are cached for its length.
-    let config = write_manager_config(
-        &run_dir,
-        free_port(),
-        &net.url,
-        &net.manager.file,
-        &database.url,
-        3_600,
-        3_600,
-    );
-    let token = issue_token(&config, "load");
-    let mut managers = vec![Daemon::start(
-        "manager",
-        &binary("inferix-manager"),
-        &["serve".into(), "--config".into(), config.display().to_string()],
-        &run_dir,
-    )];
-    for n in 2..=replicas {
-        let replica = replica_config(&config, n);
-        managers.push(Daemon::start(
-            &format!("manager-{n}"),
-            &binary("inferix-manager"),
-            &["serve".into(), "--config".into(), replica.display().to_string()],
-            &run_dir,
-        ));
-    }
-    let urls: Vec<String> = managers.iter().map(|m| m.url.clone()).collect();
-
-    // One job through the API, copied in SQL into a queue of `jobs`.
-    let customer = Customer::new(&urls[0], &token);
-    let first = customer
-        .submit("cornell-box", FRAME.0, FRAME.1, 1)
-        .await
-        .expect("a job")
-        .job_id;
-    let mut db = connect(&database.url).await;
-    sqlx::query(
-        "INSERT INTO jobs (id, customer, scene, asset, asset_extension, width, height, samples_per_pixel, ibm_micros, job_json, key_json, status, attempts, created_at, kind)
-         SELECT id || '-' || g, customer, scene, asset, asset_extension, width, height, samples_per_pixel, ibm_micros,
-                REPLACE(job_json, id, id || '-' || g), key_json, 'queued', 0, created_at + g, kind
-         FROM jobs, generate_series(1, $1) AS g WHERE id = $2",
-    )
-    .bind(jobs as i64 - 1)
-    .bind(&first)
-    .execute(&mut db)
-    .await
-    .expect("copying the job");
-
-    // Phase 1: every worker leases as fast as it can, alternating replicas, until the queue is dry.
-    let clients = |nodes: &[SimNode]| -> Vec<Vec<Arc<NodeClient>>> {
-        nodes
-            .iter()
-            .map(|n| {
-                urls.iter()
-                    .map(|u| Arc::new(NodeClient::new(u, n.node, n.operator.insecure_clone())))
-                    .collect()
-            })
-            .collect()
-    };
-    let worker_clients = clients(workers);
-    let started = Instant::now();
-    let mut tasks = vec![];
-    for (i, clients) in worker_clients.iter().cloned().enumerate() {
-        tasks.push(tokio::spawn(async move {
-            let (mut leases, mut latencies) = (vec![], vec![]);
-            for turn in i.. {
-                let asked = Instant::now();
-                let lease: Option<JobLease> = clients[turn % clients.len()]
-                    .call(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))
-                    .await
-                    .expect("a lease answer");
-                latencies.push(asked.elapsed().as_secs_f64() * 1e3);
-                match lease {
-                    Some(lease) => leases.push(lease),
-                    None => break,
-                }
-            }
-            (leases, latencies)
-        }));
-    }
-    let mut leases: Vec<Vec<JobLease>> = vec![];
-    let mut latencies = vec![];
-    for task in tasks {
-        let (l, t) = task.await.expect("a worker");
-        leases.push(l);
-        latencies.extend(t);
-    }
-    let lease_secs = started.elapsed().as_secs_f64();
-    let leased: Vec<&String> = leases.iter().flatten().map(|l| &l.job.job_id).collect();
-    let distinct: HashSet<&String> = leased.iter().copied().collect();
-    assert_eq!(leased.len(), jobs, "every job leased");
-    assert_eq!(distinct.len(), jobs, "no job leased twice");
-    assert_eq!(
-        count(&database.url, "SELECT COUNT(*) - COUNT(DISTINCT job_id) FROM attempts").await,
-        0,
-        "no second attempt of any job in the database"
-    );
-    latencies.sort_by(f64::total_cmp);
-    let quantile = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
-
-    // Phase 2: the workers upload their frames while the verifiers lease and accept them.
-    let frame = grey_frame();
-    let started = Instant::now();
-    let mut uploads = vec![];
-    for (clients, leases) in worker_clients.iter().cloned().zip(leases) {
-        let frame = frame.clone();
-        uploads.push(tokio::spawn(async move {
-            for (turn, lease) in leases.into_iter().enumerate() {
-                let upload = upload_for(&lease, &frame);
-                clients[turn % clients.len()]
-                    .call::<serde_json::Value>(
-                        Method::POST,
-                        &format!("/v1/node/leases/{}/result", lease.lease_id),
-                        Some(&upload),
-                    )
-                    .await
-                    .expect("an upload accepted");
-            }
-        }));
-    }
-    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let mut verifying = vec![];
-    for (i, clients) in clients(verifiers).into_iter().enumerate() {
-        let done = done.clone();
-        verifying.push(tokio::spawn(async move {
-            let mut verdicts = 0u64;
-            for turn in i.. {
-                let client = &clients[turn % clients.len()];
-                let task: Option<VerificationTask> = client
-                    .call(
-                        Method::POST,
-                        "/v1/node/verifications/lease?wait_secs=1",
-                        Some(&serde_json::json!({})),
-                    )
-                    .await
-                    .expect("a task answer");
-                match task {
-                    Some(task) => {
-                        let verdict = VerdictPost {
-                            accepted: true,
-                            reasons: vec![],
-                            evidence_hash: hex(&[0; 32]),
-                        };
-                        client
-                            .call::<serde_json::Value>(
-                                Method::POST,
-                                &format!("/v1/node/verifications/{}/verdict", task.task_id),
-                                Some(&verdict),
-                            )
-                            .await
-                            .expect("a verdict recorded");
-                        verdicts += 1;
-                    }
-                    None if done.load(std::sync::atomic::Ordering::SeqCst) => break,
-                    None => {}
-                }
-            }
-            verdicts
-        }));
-    }
-    for upload in uploads {
-        upload.await.expect("a worker's uploads");
-    }
-    let upload_secs = started.elapsed().as_secs_f64();
-    loop {
-        let verified = count(&database.url, "SELECT COUNT(*) FROM jobs WHERE status = 'verified'").await;
-        if verified == jobs as i64 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let verify_secs = started.elapsed().as_secs_f64();
-    done.store(true, std::sync::atomic::Ordering::SeqCst);
-    let mut verdicts = 0;
-    for v in verifying {
-        verdicts += v.await.expect("a verifier");
-    }
-    assert_eq!(
-        count(&database.url, "SELECT COUNT(*) FROM attempts WHERE status = 'accepted'").await,
-        jobs as i64,
-        "every job accepted once: none lost"
-    );
-    let mut rows = [0; 4];
-    for (row, table) in rows.iter_mut().zip(["jobs", "attempts", "verifications", "nonces"]) {
-        *row = count(&database.url, &format!("SELECT COUNT(*) FROM {table}")).await;
-    }
-    let peak_mib = managers.iter().map(|m| m.peak_rss_mib()).collect();
-    drop(managers);
-    drop(db);
-    Figures {
-        leases_per_s: jobs as f64 / lease_secs,
-        p50_ms: quantile(0.5),
-        p99_ms: quantile(0.99),
-        uploads_per_s: jobs as f64 / upload_secs,
-        verdicts_per_s: verdicts as f64 / verify_secs,
-        rows,
-        peak_mib,
-    }
-}
-
-/// A grey frame of the jobs' size, as PNG with its rows (the same for every job).
-#[derive(Clone)]
-struct Frame {
-    png_base64: String,
-    root: String,
-}
-
-fn grey_frame() -> Frame {
-    let (width, height) = FRAME;
-    let rgb8 = vec![128u8; (width * height * 3) as usize];
-    let png = inferix_worker::frame::encode_png_rgb8(width, height, &rgb8).expect("a PNG");
-    Frame {
-        png_base64: base64::Engine::encode(&base64::engine::general_purpose::STANDARD, png),
-        root: hex(&frame_root(width, height, &rgb8)),
-    }
-}
-
-fn upload_for(lease: &JobLease, frame: &Frame) -> ResultUpload {
-    ResultUpload {
-        commitment: Commitment {
-            format: COMMITMENT_FORMAT.into(),
-            job_id: lease.job.job_id.clone(),
-            job_hash: hex(&[0; 32]),
-            width: lease.job.width,
-            height: lease.job.height,
-            tile_size: TILE_SIZE,
-            frame_root: frame.root.clone(),
-            adapter: "simulated".into(),
-            render_ms: 1.0,
-        },
-        frame_png_base64: frame.png_base64.clone(),
     }
 }
