@@ -695,7 +695,7 @@ async fn registered_worker(net: &mut RpcNet) -> Worker {
 
 /// Pushes the IFX price every 15 s, as the local cluster's price authority does (programs
 /// refuse a price older than 60 s).
-fn price_pusher(net: &RpcNet) -> tokio::task::JoinHandle<()> {
+pub fn price_pusher(net: &RpcNet) -> tokio::task::JoinHandle<()> {
     let authority = net.price_authority.keypair.insecure_clone();
     let mut chain = inferix_sdk::client::RpcChain::new(&net.url);
     tokio::spawn(async move {

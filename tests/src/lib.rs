@@ -11,6 +11,7 @@ pub mod js;
 pub mod license;
 pub mod load;
 pub mod localnet;
+pub mod netns;
 pub mod postgres;
 pub mod rewards;
 pub mod rpcnet;

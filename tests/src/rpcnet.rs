@@ -49,6 +49,11 @@ impl RpcNet {
     /// Serves `net` on free ports of 127.0.0.1, its faucet handing out IFX and USDC. From here
     /// on nothing touches the bank but the server.
     pub async fn serve(net: LocalNet) -> Self {
+        Self::serve_at(net, "127.0.0.1").await
+    }
+
+    /// [`RpcNet::serve`] on free ports of `ip` (an address of this host, e.g. a test bridge's).
+    pub async fn serve_at(net: LocalNet, ip: &str) -> Self {
         let LocalNet {
             bank,
             out,
@@ -63,7 +68,7 @@ impl RpcNet {
         } = net;
         let cluster = Cluster::in_memory(bank).await;
         cluster.set_faucet_mints(faucet_mints(ifx_mint, usd_mint));
-        let any_port = "127.0.0.1:0".parse().expect("an address");
+        let any_port = format!("{ip}:0").parse().expect("an address");
         let server = RpcServer::serve(cluster, any_port, any_port)
             .await
             .expect("serving the network");
