@@ -14,7 +14,10 @@ keypair = "manager.json"                # a manager key registered in both confi
 secret_file = "manager-secret.bin"      # ≥ 16 random bytes that place the PoR noise; never leaves this host
 database = "manager.sqlite"             # jobs, leases, verdicts, the relay: an SQLite file (created if missing)
                                         # or a PostgreSQL URL shared by replicas, e.g. "postgres://inferix@db.internal/inferix"
-objects = "objects"                     # scene uploads and frames (created if missing)
+objects = "objects"                     # scene uploads and frames: a folder (created if missing), or
+                                        # "s3://bucket/prefix" shared by replicas (AWS_* environment:
+                                        # credentials, AWS_REGION, AWS_ENDPOINT for other S3 stores)
+object_cache = "object-cache"           # this replica's copies of scenes for rendering, and staged uploads
 committee_size = 3                      # verifiers per worker and epoch (≥ the on-chain quorum)
 noise_objects = 12                      # PoR noise objects per job (8..=15)
 max_upload_bytes = 67108864             # largest scene upload
@@ -42,8 +45,11 @@ pub struct ManagerConfig {
     /// An SQLite file (resolved from the config's folder) or a `postgres://` URL.
     #[serde(default = "default_database")]
     pub database: String,
+    /// A folder (resolved from the config's folder) or an `s3://bucket/prefix` URL.
     #[serde(default = "default_objects")]
-    pub objects: PathBuf,
+    pub objects: String,
+    #[serde(default = "default_object_cache")]
+    pub object_cache: PathBuf,
     #[serde(default = "default_committee_size")]
     pub committee_size: usize,
     #[serde(default = "default_noise_objects")]
@@ -79,8 +85,11 @@ fn default_rpc_url() -> String {
 fn default_database() -> String {
     "manager.sqlite".into()
 }
-fn default_objects() -> PathBuf {
+fn default_objects() -> String {
     "objects".into()
+}
+fn default_object_cache() -> PathBuf {
+    "object-cache".into()
 }
 fn default_committee_size() -> usize {
     inferix_node_api::committee::DEFAULT_COMMITTEE_SIZE
@@ -120,8 +129,13 @@ impl ManagerConfig {
     /// Reads the file, applies `INFERIX_MANAGER_*` and resolves paths from the file's folder.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let mut c: Self = config::load(path, ENV_PREFIX)?;
-        for p in [&mut c.keypair, &mut c.secret_file, &mut c.objects] {
+        for p in [&mut c.keypair, &mut c.secret_file, &mut c.object_cache] {
             *p = config::resolve(path, p);
+        }
+        if !c.objects.starts_with("s3://") {
+            c.objects = config::resolve(path, Path::new(&c.objects))
+                .display()
+                .to_string();
         }
         if crate::store::backend_of(&c.database) == crate::store::Backend::Sqlite {
             let file = PathBuf::from(c.database.trim_start_matches("sqlite://"));

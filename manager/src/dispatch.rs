@@ -72,8 +72,8 @@ pub async fn store_scene(m: &Manager, bytes: Vec<u8>) -> Result<SceneUploaded, A
     let hash = hex(&sha256(&bytes));
     let key = format!("scenes/{hash}.{extension}");
     let size = bytes.len() as u64;
-    if !m.objects.exists(&key) {
-        let staged = m.objects.path(&format!("tmp/{hash}.{extension}"));
+    if !m.objects.exists(&key).await.map_err(ApiErr::internal)? {
+        let staged = m.objects.staging(&format!("{hash}.{extension}"));
         std::fs::write(&staged, &bytes).map_err(ApiErr::internal)?;
         let path = staged.clone();
         let loaded = tokio::task::spawn_blocking(move || Scene::load(&path.to_string_lossy(), 1.0))
@@ -86,7 +86,8 @@ pub async fn store_scene(m: &Manager, bytes: Vec<u8>) -> Result<SceneUploaded, A
                 return Err(scene_error(e));
             }
         };
-        std::fs::rename(&staged, m.objects.path(&key)).map_err(ApiErr::internal)?;
+        let _ = std::fs::remove_file(&staged);
+        m.objects.put(&key, bytes).await.map_err(ApiErr::internal)?;
         sqlx::query(
             "INSERT INTO scenes (hash, extension, bytes, triangles, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         )
@@ -163,7 +164,11 @@ pub async fn submit_job(m: &Manager, customer: &str, r: JobRequest) -> Result<Jo
                     format!("no scene was uploaded with hash {hash}: POST it to /v1/scenes first"),
                 )
             })?;
-            let path = m.objects.path(&format!("scenes/{hash}.{extension}"));
+            let path = m
+                .objects
+                .local_file(&format!("scenes/{hash}.{extension}"))
+                .await
+                .map_err(ApiErr::internal)?;
             (
                 path.to_string_lossy().into_owned(),
                 Some(hash.to_string()),
@@ -406,6 +411,7 @@ pub async fn verified_frame(m: &Manager, customer: &str, id: &str) -> Result<Vec
     })?;
     m.objects
         .get(&format!("frames/{attempt}.png"))
+        .await
         .map_err(ApiErr::internal)
 }
 
@@ -508,6 +514,7 @@ pub async fn scene_asset(m: &Manager, hash: &str) -> Result<Vec<u8>, ApiErr> {
     })?;
     m.objects
         .get(&format!("scenes/{hash}.{extension}"))
+        .await
         .map_err(ApiErr::internal)
 }
 
@@ -621,7 +628,8 @@ pub async fn upload_result(
         ));
     }
     m.objects
-        .put(&format!("frames/{lease_id}.png"), &png)
+        .put(&format!("frames/{lease_id}.png"), png)
+        .await
         .map_err(ApiErr::internal)?;
     let _guard = m.dispatch.lock().await;
     let mut tx = m.db.begin_write().await?;
@@ -745,6 +753,7 @@ pub async fn lease_verification(
     let png = m
         .objects
         .get(&format!("frames/{attempt_id}.png"))
+        .await
         .map_err(ApiErr::internal)?;
     Ok(Some(VerificationTask {
         task_id,

@@ -364,6 +364,7 @@ impl Manager {
             "manager": self.key.pubkey().to_string(),
             "rpc": { "url": self.chain.url, "reachable": chain.is_ok() },
             "jobs": jobs.into_iter().collect::<HashMap<_, _>>(),
+            "objects": self.objects.location,
             "adapter": self.renderer.lock().expect("renderer").gpu.adapter.label(),
         })
     }
@@ -401,8 +402,8 @@ pub async fn serve(config_path: &Path) -> Result<(), String> {
     let db = store::open(&config.database)
         .await
         .map_err(|e| e.to_string())?;
-    let objects = Objects::open(&config.objects)
-        .map_err(|e| format!("objects folder {}: {e}", config.objects.display()))?;
+    let objects =
+        Objects::open(&config.objects, &config.object_cache).map_err(|e| e.to_string())?;
     let adapter = (!config.adapter.is_empty()).then_some(config.adapter.as_str());
     let renderer = Renderer::new(Gpu::open(adapter, None).map_err(|e| e.to_string())?)
         .map_err(|e| e.to_string())?;

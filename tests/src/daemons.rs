@@ -18,6 +18,7 @@ use solana_signer::Signer;
 use crate::localnet::{Participants, Verifier, Worker};
 use crate::postgres::TestDatabase;
 use crate::rpcnet::RpcNet;
+use crate::s3::TestS3;
 
 pub const ONE_IB: u64 = 1_000_000;
 
@@ -229,6 +230,9 @@ pub struct Options {
     /// Manager processes on the one database (more than one needs PostgreSQL): the customer
     /// talks to the first, the worker and verifier daemons to the last.
     pub manager_replicas: usize,
+    /// Keep scenes and frames in an S3-compatible store (a [`TestS3`] of the test's own)
+    /// instead of the manager's folder.
+    pub manager_objects_in_s3: bool,
 }
 
 /// The manager's backend in a test: its SQLite file, or a database of the test's own on the
@@ -262,6 +266,7 @@ impl Default for Options {
             node_cache_secs: 2,
             manager_database: ManagerDatabase::from_env(),
             manager_replicas: 1,
+            manager_objects_in_s3: false,
         }
     }
 }
@@ -369,6 +374,8 @@ pub struct DaemonNet {
     pub manager_db: String,
     /// The test's PostgreSQL database, dropped after the manager stops.
     manager_postgres: Option<TestDatabase>,
+    /// The test's S3 store, stopped after the manager.
+    manager_s3: Option<TestS3>,
     pub verifiers: Vec<Verifier>,
     pub verifier_daemons: Vec<Daemon>,
     pub worker: Worker,
@@ -434,6 +441,24 @@ impl DaemonNet {
             options.lease_slack_secs,
             options.node_cache_secs,
         );
+        let manager_s3 = match options.manager_objects_in_s3 {
+            true => Some(TestS3::start("inferix").await),
+            false => None,
+        };
+        if let Some(s3) = &manager_s3 {
+            // The managers (child processes) read the store's address and keys from here.
+            for (name, value) in s3.environment() {
+                std::env::set_var(name, value);
+            }
+            let config = std::fs::read_to_string(&manager_config).expect("the manager's config");
+            write(
+                &manager_config,
+                &config.replace(
+                    "objects = \"objects\"",
+                    "objects = \"s3://inferix/objects\"",
+                ),
+            );
+        }
         let token = issue_token(&manager_config, "studio");
         let manager = Daemon::start(
             "manager",
@@ -502,6 +527,7 @@ impl DaemonNet {
         let mut this = DaemonNet {
             manager_db,
             manager_postgres,
+            manager_s3,
             customer: Customer::new(&manager.url, &token),
             net,
             dir,
@@ -653,6 +679,7 @@ impl Drop for DaemonNet {
         self.manager.kill9();
         self.replicas.clear();
         self.manager_postgres.take();
+        self.manager_s3.take();
         self.pusher.abort();
         if std::thread::panicking() {
             eprintln!(

@@ -15,6 +15,7 @@ pub mod netns;
 pub mod postgres;
 pub mod rewards;
 pub mod rpcnet;
+pub mod s3;
 pub mod staking;
 
 /// The embedded bank, from the local cluster's crate.

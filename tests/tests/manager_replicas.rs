@@ -1,5 +1,6 @@
-//! Issue 17: manager replicas on one PostgreSQL database. Two replicas serve one network: the
-//! customer talks to the first, the worker and verifier daemons to the second. Workers leasing
+//! Issue 17: manager replicas on one PostgreSQL database and one S3-compatible object store. Two
+//! replicas serve one network: the customer talks to the first, the worker and verifier daemons
+//! to the second. Workers leasing
 //! from both at once never get the same job; when the first replica is killed, the leases it
 //! granted come back at their deadline through the second, and every job is rendered, verified
 //! and attested there: nothing lost, nothing done twice.
@@ -24,12 +25,20 @@ async fn two_replicas_never_lease_a_job_twice_and_one_crashing_loses_nothing() {
             worker_daemon: false,
             manager_database: ManagerDatabase::Postgres,
             manager_replicas: 2,
+            manager_objects_in_s3: true,
             lease_slack_secs: 8,
             ..Options::default()
         },
     )
     .await;
     let replicas = [net.manager.url.clone(), net.node_manager_url()];
+    for replica in std::iter::once(&net.manager).chain(&net.replicas) {
+        let health = replica.get("/health").await;
+        assert!(
+            health.contains("\"objects\":\"s3://inferix/objects\""),
+            "{health}"
+        );
+    }
     let mut lessors = vec![];
     for name in ["lessor-1", "lessor-2", "lessor-3", "lessor-4"] {
         let worker = net
@@ -81,7 +90,31 @@ async fn two_replicas_never_lease_a_job_twice_and_one_crashing_loses_nothing() {
         "woken by the other replica"
     );
 
-    for i in 1..JOBS {
+    // A customer's model uploaded at one replica is stored once in the shared S3 store, by
+    // content hash; a job on it is submitted at the other, which fetches it to prepare the job.
+    let duck =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/scenes/Duck/Duck.glb");
+    let own_model = match std::fs::read(&duck) {
+        Ok(bytes) => {
+            let uploaded = net.customer.upload(bytes).await.expect("a GLB upload");
+            let job = net
+                .customer
+                .at(&replicas[1])
+                .submit(&uploaded.scene, 128, 96, 2)
+                .await
+                .expect("a job on the upload at the other replica");
+            jobs.push(job.job_id);
+            1
+        }
+        Err(_) => {
+            eprintln!(
+                "{} is absent: the uploaded-model job is skipped",
+                duck.display()
+            );
+            0
+        }
+    };
+    for i in 1 + own_model..JOBS {
         // Submitted at either replica: one queue.
         let customer = net.customer.at(&replicas[i % 2]);
         jobs.push(
