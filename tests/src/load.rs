@@ -15,13 +15,19 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anchor_lang::{AccountDeserialize, AccountSerialize, Space};
+use inferix_common::messages::SignedMessage;
 use inferix_localnet::bank::Bank;
 use inferix_localnet::network::{LocalNet, Profile};
 use inferix_node_api::client::NodeClient;
 use inferix_node_api::hex;
-use inferix_node_api::wire::{JobLease, ResultUpload, VerdictPost, VerificationTask};
+use inferix_node_api::wire::{
+    AcceptedJob, AttestationProposal, CosignAnswer, CosignState, CosignTask, JobLease,
+    ResultUpload, VerdictPost, VerificationTask,
+};
 use inferix_sdk::node_staking::state::Node;
 use inferix_sdk::pda;
+use inferix_worker::chain::work::{work_root, WorkRecord};
+use inferix_worker::chain::Endorsement;
 use inferix_worker::por::job::{Commitment, COMMITMENT_FORMAT};
 use inferix_worker::por::tiles::{frame_root, TILE_SIZE};
 use reqwest::Method;
@@ -37,7 +43,7 @@ use crate::postgres::TestDatabase;
 use crate::rpcnet::RpcNet;
 
 /// The header of the table [`Figures::row`] fills.
-pub const TABLE_HEADER: &str = "| workers | replicas | leases/s | lease p50 | lease p99 | uploads/s | verdicts/s | rows (jobs, attempts, verifications, nonces) | manager peak MiB |\n|---|---|---|---|---|---|---|---|---|";
+pub const TABLE_HEADER: &str = "| workers | replicas | leases/s | lease p50 | lease p99 | uploads/s | verdicts/s | relay p50 | rows (jobs, attempts, verifications, nonces) | manager peak MiB |\n|---|---|---|---|---|---|---|---|---|---|";
 
 /// A cluster with simulated nodes, ready for runs.
 pub struct LoadNet {
@@ -45,6 +51,8 @@ pub struct LoadNet {
     dir: PathBuf,
     workers: Vec<SimNode>,
     verifiers: Vec<SimNode>,
+    /// The simulated workers' IB (their template's).
+    worker_ib_micros: u64,
 }
 
 impl LoadNet {
@@ -96,6 +104,7 @@ impl LoadNet {
             dir,
             workers,
             verifiers,
+            worker_ib_micros: worker_template.ib_micros,
         }
     }
 
@@ -310,6 +319,127 @@ impl LoadNet {
             jobs as i64,
             "every job accepted once: none lost"
         );
+        // Phase 3: every worker proposes an attestation for its accepted jobs and waits until its
+        // whole committee co-signed it through the relay (the verifiers sign what they are sent).
+        let relaying = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let mut cosigning = vec![];
+        for (i, clients) in clients(verifiers).into_iter().enumerate() {
+            let relaying = relaying.clone();
+            cosigning.push(tokio::spawn(async move {
+                for turn in i.. {
+                    if !relaying.load(std::sync::atomic::Ordering::SeqCst) {
+                        break;
+                    }
+                    let client = &clients[turn % clients.len()];
+                    let tasks: Option<Vec<CosignTask>> = client
+                        .call(Method::GET, "/v1/node/cosign?wait_secs=1", None::<&()>)
+                        .await
+                        .expect("co-signing tasks");
+                    for task in tasks.unwrap_or_default() {
+                        let p = task.attestation.as_ref().expect("only attestations here");
+                        let message = inferix_worker::chain::attestation(
+                            task.subject,
+                            p.epoch,
+                            p.seq,
+                            p.ib_micros,
+                            p.cumulative_ibm_micros,
+                            p.jobs_verified,
+                            inferix_worker::por::job::from_hex(&p.work_root).expect("a work root"),
+                            p.issued_at,
+                        )
+                        .to_signed_bytes();
+                        let endorsement =
+                            Endorsement::sign(&message, client.operator(), Some(client.node));
+                        let answer = CosignAnswer {
+                            endorsement: Some(endorsement.to_json()),
+                            refusal: None,
+                        };
+                        client
+                            .call::<serde_json::Value>(
+                                Method::POST,
+                                &format!("/v1/node/cosign/{}", task.request_id),
+                                Some(&answer),
+                            )
+                            .await
+                            .expect("an answer recorded");
+                    }
+                }
+            }));
+        }
+        let chain = inferix_node_api::chain_view::ChainView::new(&net.url);
+        let (epoch, _) = chain.epoch_now().await.expect("the epoch");
+        let issued_at = chain.now().await.expect("the clock");
+        let mut proposing = vec![];
+        for clients in worker_clients.iter().cloned() {
+            let ib_micros = self.worker_ib_micros;
+            proposing.push(tokio::spawn(async move {
+                let client = &clients[0];
+                let work: Option<Vec<AcceptedJob>> = client
+                    .call(
+                        Method::GET,
+                        &format!("/v1/node/work?epoch={epoch}"),
+                        None::<&()>,
+                    )
+                    .await
+                    .expect("the accepted work");
+                let work = work.unwrap_or_default();
+                if work.is_empty() {
+                    return None;
+                }
+                let records: Vec<WorkRecord> = work
+                    .iter()
+                    .map(|j| WorkRecord {
+                        job_hash: inferix_worker::por::job::from_hex(&j.job_hash)
+                            .expect("a job hash"),
+                        frame_root: inferix_worker::por::job::from_hex(&j.frame_root)
+                            .expect("a frame root"),
+                        ibm_micros: j.ibm_micros,
+                    })
+                    .collect();
+                let proposal = AttestationProposal {
+                    epoch,
+                    seq: 1,
+                    ib_micros,
+                    cumulative_ibm_micros: records.iter().map(|r| r.ibm_micros).sum(),
+                    jobs_verified: records.len() as u32,
+                    work_root: hex(&work_root(&records)),
+                    issued_at,
+                    job_ids: work.iter().map(|j| j.job_id.clone()).collect(),
+                };
+                let asked = Instant::now();
+                let state: CosignState = client
+                    .call(Method::POST, "/v1/node/attestations", Some(&proposal))
+                    .await
+                    .expect("a proposal accepted")
+                    .expect("a relay state");
+                loop {
+                    let now: CosignState = client
+                        .call(
+                            Method::GET,
+                            &format!("/v1/node/attestations/{}", state.request_id),
+                            None::<&()>,
+                        )
+                        .await
+                        .expect("the relay state")
+                        .expect("a relay state");
+                    if now.endorsements.len() > now.committee.len() {
+                        return Some(asked.elapsed().as_secs_f64() * 1e3);
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }));
+        }
+        let mut relay_ms = vec![];
+        for p in proposing {
+            relay_ms.extend(p.await.expect("a proposing worker"));
+        }
+        relaying.store(false, std::sync::atomic::Ordering::SeqCst);
+        for c in cosigning {
+            c.await.expect("a co-signing verifier");
+        }
+        relay_ms.sort_by(f64::total_cmp);
+        let relay_p50_ms = relay_ms[(relay_ms.len() - 1) / 2];
+
         let mut rows = [0; 4];
         for (row, table) in rows
             .iter_mut()
@@ -326,6 +456,7 @@ impl LoadNet {
             p99_ms: quantile(0.99),
             uploads_per_s: jobs as f64 / upload_secs,
             verdicts_per_s: verdicts as f64 / verify_secs,
+            relay_p50_ms,
             rows,
             peak_mib,
         }
@@ -353,6 +484,8 @@ pub struct Figures {
     pub p99_ms: f64,
     pub uploads_per_s: f64,
     pub verdicts_per_s: f64,
+    /// From an attestation proposed to its whole committee's signatures, the median.
+    pub relay_p50_ms: f64,
     pub rows: [i64; 4],
     pub peak_mib: Vec<f64>,
 }
@@ -360,20 +493,21 @@ pub struct Figures {
 impl Figures {
     pub fn line(&self, n: usize, replicas: usize) -> String {
         format!(
-            "N = {n}, {replicas} replica(s): {:.0} leases/s (p50 {:.1} ms, p99 {:.1} ms), {:.0} uploads/s, {:.0} verdicts/s",
-            self.leases_per_s, self.p50_ms, self.p99_ms, self.uploads_per_s, self.verdicts_per_s
+            "N = {n}, {replicas} replica(s): {:.0} leases/s (p50 {:.1} ms, p99 {:.1} ms), {:.0} uploads/s, {:.0} verdicts/s, relay round trip p50 {:.0} ms",
+            self.leases_per_s, self.p50_ms, self.p99_ms, self.uploads_per_s, self.verdicts_per_s, self.relay_p50_ms
         )
     }
 
     pub fn row(&self, n: usize, replicas: usize) -> String {
         let peaks: Vec<String> = self.peak_mib.iter().map(|m| format!("{m:.0}")).collect();
         format!(
-            "| {n} | {replicas} | {:.0} | {:.1} ms | {:.1} ms | {:.0} | {:.0} | {} | {} |",
+            "| {n} | {replicas} | {:.0} | {:.1} ms | {:.1} ms | {:.0} | {:.0} | {:.0} ms | {} | {} |",
             self.leases_per_s,
             self.p50_ms,
             self.p99_ms,
             self.uploads_per_s,
             self.verdicts_per_s,
+            self.relay_p50_ms,
             self.rows.map(|r| r.to_string()).join(", "),
             peaks.join(" + ")
         )
