@@ -426,7 +426,7 @@ pub async fn lease_job(
 ) -> Result<Option<JobLease>, ApiErr> {
     let worker_text = worker.to_string();
     let now = unix_now();
-    let _guard = m.dispatch.lock().await;
+    let _guard = m.pick_lock().await;
     let backoff: Option<i64> =
         sqlx::query_scalar("SELECT backoff_until FROM worker_failures WHERE worker = $1")
             .bind(&worker_text)
@@ -444,17 +444,26 @@ pub async fn lease_job(
         ));
     }
     let mut tx = m.db.begin_write().await?;
-    let row = sqlx::query(&format!(
-        "SELECT * FROM jobs WHERE status = 'queued' AND (reserved_for = $1 OR (reserved_for IS NULL AND $2))
-         AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.job_id = jobs.id AND a.worker = $3 AND a.status IN ('rejected', 'disputed'))
-         ORDER BY reserved_for IS NULL, created_at, id LIMIT 1{}",
-        m.db.skip_locked()
-    ))
-    .bind(&worker_text)
-    .bind(node.is_active())
-    .bind(&worker_text)
-    .fetch_optional(&mut *tx)
-    .await?;
+    // The worker's own (benchmark) jobs, then the open queue: two picks, each walking a partial
+    // index in queue order and stopping at the first job it may take.
+    let pick = |queue: &str| {
+        format!(
+            "SELECT * FROM jobs WHERE status = 'queued' AND {queue}
+             AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.job_id = jobs.id AND a.worker = $1 AND a.status IN ('rejected', 'disputed'))
+             ORDER BY created_at, id LIMIT 1{}",
+            m.db.skip_locked()
+        )
+    };
+    let mut row = sqlx::query(&pick("reserved_for = $1"))
+        .bind(&worker_text)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if row.is_none() && node.is_active() {
+        row = sqlx::query(&pick("reserved_for IS NULL"))
+            .bind(&worker_text)
+            .fetch_optional(&mut *tx)
+            .await?;
+    }
     let Some(job) = row.as_ref().map(JobRow::from_row) else {
         if !node.is_active() {
             return Err(inferix_node_api::auth::AuthError::NodeNotActive(*worker).into());
@@ -631,7 +640,7 @@ pub async fn upload_result(
         .put(&format!("frames/{lease_id}.png"), png)
         .await
         .map_err(ApiErr::internal)?;
-    let _guard = m.dispatch.lock().await;
+    let _guard = m.pick_lock().await;
     let mut tx = m.db.begin_write().await?;
     let updated = sqlx::query(
         "UPDATE attempts SET status = 'verifying', epoch = $1, commitment_json = $2, job_hash = $3, frame_root = $4, uploaded_at = $5, uploaded_at_ms = $6 WHERE id = $7 AND status = 'leased'",
@@ -720,7 +729,7 @@ pub async fn lease_verification(
 ) -> Result<Option<VerificationTask>, ApiErr> {
     let now = unix_now();
     let deadline = now + m.config.verification_deadline_secs;
-    let _guard = m.dispatch.lock().await;
+    let _guard = m.pick_lock().await;
     let row = sqlx::query(
         "SELECT v.id, v.attempt_id, a.worker, a.epoch, a.commitment_json, j.* FROM verifications v
          JOIN attempts a ON a.id = v.attempt_id JOIN jobs j ON j.id = a.job_id
@@ -784,7 +793,7 @@ pub async fn post_verdict(
     task_id: &str,
     verdict: VerdictPost,
 ) -> Result<(), ApiErr> {
-    let _guard = m.dispatch.lock().await;
+    let _guard = m.pick_lock().await;
     let row = sqlx::query("SELECT attempt_id, verifier, status FROM verifications WHERE id = $1")
         .bind(task_id)
         .fetch_optional(&m.db.pool)
@@ -997,7 +1006,7 @@ const NONCE_PURGE_INTERVAL: Duration = Duration::from_secs(60);
 
 async fn sweep(m: &Manager) -> sqlx::Result<()> {
     let now = unix_now();
-    let _guard = m.dispatch.lock().await;
+    let _guard = m.pick_lock().await;
     let expired = sqlx::query(
         "SELECT id, job_id, worker FROM attempts WHERE status = 'leased' AND deadline < $1",
     )

@@ -186,8 +186,8 @@ pub struct Manager {
     pub reference: BenchReference,
     pub metrics: Arc<Metrics>,
     pub objects: Objects,
-    /// Serializes the changes that pick a row (leases, verdicts) so no two requests take the
-    /// same one.
+    /// On SQLite, serializes the changes that pick a row (leases, verdicts): see
+    /// [`Manager::pick_lock`].
     pub dispatch: tokio::sync::Mutex<()>,
     /// One benchmark run per worker at a time.
     pub benchmarks: tokio::sync::Mutex<()>,
@@ -350,6 +350,17 @@ impl Manager {
     {
         let wait = Duration::from_secs(wait_secs.min(self.config.max_long_poll_secs));
         self.wakeups.wait_for(topic, wait, query).await
+    }
+
+    /// Held while a request picks rows to change (a lease, a verification, a verdict). SQLite
+    /// has one writer at a time: queueing here is cheaper than spinning on its busy timeout.
+    /// PostgreSQL's row locks let such requests run at once, in this replica and across
+    /// replicas, so nothing is held.
+    pub async fn pick_lock(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.db.backend {
+            Backend::Sqlite => Some(self.dispatch.lock().await),
+            Backend::Postgres => None,
+        }
     }
 
     /// The manager's own view for `/health`.

@@ -21,6 +21,15 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "CREATE UNIQUE INDEX IF NOT EXISTS one_benchmark_run_per_worker ON benchmarks (worker)
          WHERE status IN ('running', 'signing')",
     ),
+    (
+        3,
+        "the lease picks walk the queue in order; attempts by job",
+        "CREATE INDEX IF NOT EXISTS jobs_open_queue ON jobs (created_at, id)
+             WHERE status = 'queued' AND reserved_for IS NULL;
+         CREATE INDEX IF NOT EXISTS jobs_reserved_queue ON jobs (reserved_for, created_at, id)
+             WHERE status = 'queued';
+         CREATE INDEX IF NOT EXISTS attempts_by_job ON attempts (job_id);",
+    ),
 ];
 
 const SCHEMA_V1: &str = r#"

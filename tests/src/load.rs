@@ -42,6 +42,13 @@ use crate::localnet::Participants;
 use crate::postgres::TestDatabase;
 use crate::rpcnet::RpcNet;
 
+/// Copies job `$2` into `$1` more queued jobs, each with an id and `job_json` of its own.
+const COPY_JOB: &str = "INSERT INTO jobs (id, customer, scene, asset, asset_extension, width, \
+    height, samples_per_pixel, ibm_micros, job_json, key_json, status, attempts, created_at, kind) \
+    SELECT id || '-' || g, customer, scene, asset, asset_extension, width, height, \
+    samples_per_pixel, ibm_micros, REPLACE(job_json, id, id || '-' || g), key_json, 'queued', 0, \
+    created_at + g, kind FROM jobs, generate_series(1, $1) AS g WHERE id = $2";
+
 /// The header of the table [`Figures::row`] fills.
 pub const TABLE_HEADER: &str = "| workers | replicas | leases/s | lease p50 | lease p99 | uploads/s | verdicts/s | relay p50 | rows (jobs, attempts, verifications, nonces) | manager peak MiB |\n|---|---|---|---|---|---|---|---|---|---|";
 
@@ -109,9 +116,16 @@ impl LoadNet {
     }
 
     /// One run: the first `workers` simulated workers and every simulated verifier against
-    /// `replicas` managers on a fresh database with `jobs` queued. Panics if a job is leased
-    /// twice or lost.
-    pub async fn run(&self, workers: usize, replicas: usize, jobs: usize) -> Figures {
+    /// `replicas` managers on a fresh database with `jobs` queued. The workers ask for leases
+    /// at `lease_rate` per second in all, evenly spread, or with `None` each as fast as it can.
+    /// Panics if a job is leased twice or lost.
+    pub async fn run(
+        &self,
+        workers: usize,
+        replicas: usize,
+        jobs: usize,
+        lease_rate: Option<f64>,
+    ) -> Figures {
         let (net, dir, verifiers) = (&self.net, &self.dir, &self.verifiers[..]);
         let workers = &self.workers[..workers];
         let database = TestDatabase::create("load").await;
@@ -161,19 +175,15 @@ impl LoadNet {
             .expect("a job")
             .job_id;
         let mut db = connect(&database.url).await;
-        sqlx::query(
-        "INSERT INTO jobs (id, customer, scene, asset, asset_extension, width, height, samples_per_pixel, ibm_micros, job_json, key_json, status, attempts, created_at, kind)
-         SELECT id || '-' || g, customer, scene, asset, asset_extension, width, height, samples_per_pixel, ibm_micros,
-                REPLACE(job_json, id, id || '-' || g), key_json, 'queued', 0, created_at + g, kind
-         FROM jobs, generate_series(1, $1) AS g WHERE id = $2",
-    )
-    .bind(jobs as i64 - 1)
-    .bind(&first)
-    .execute(&mut db)
-    .await
-    .expect("copying the job");
+        sqlx::query(COPY_JOB)
+            .bind(jobs as i64 - 1)
+            .bind(&first)
+            .execute(&mut db)
+            .await
+            .expect("copying the job");
 
-        // Phase 1: every worker leases as fast as it can, alternating replicas, until the queue is dry.
+        // Phase 1: the workers lease, alternating replicas, until the queue is dry: each as fast
+        // as it can, or paced so that together they ask `lease_rate` times a second.
         let clients = |nodes: &[SimNode]| -> Vec<Vec<Arc<NodeClient>>> {
             nodes
                 .iter()
@@ -186,11 +196,21 @@ impl LoadNet {
         };
         let worker_clients = clients(workers);
         let started = Instant::now();
+        let period = lease_rate.map(|rate| Duration::from_secs_f64(workers.len() as f64 / rate));
         let mut tasks = vec![];
         for (i, clients) in worker_clients.iter().cloned().enumerate() {
+            let first_ask = tokio::time::Instant::from_std(started)
+                + period.map_or(Duration::ZERO, |p| {
+                    p.mul_f64(i as f64 / workers.len() as f64)
+                });
             tasks.push(tokio::spawn(async move {
                 let (mut leases, mut latencies) = (vec![], vec![]);
+                let mut next_ask = first_ask;
                 for turn in i.. {
+                    if let Some(period) = period {
+                        tokio::time::sleep_until(next_ask).await;
+                        next_ask += period;
+                    }
                     let asked = Instant::now();
                     let lease: Option<JobLease> = clients[turn % clients.len()]
                         .call(Method::POST, "/v1/node/lease", Some(&serde_json::json!({})))

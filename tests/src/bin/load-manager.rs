@@ -4,7 +4,8 @@
 //! uploads and verdicts per second, the database's rows and each replica's peak memory, and
 //! checks by counting that no job was leased twice and none was lost.
 //!
-//! `load-manager [--workers 10,100,200,500] [--replicas 1,2] [--jobs 2000] [--verifiers 12]`
+//! `load-manager [--workers 10,100,200,500] [--replicas 1,2] [--jobs 2000] [--verifiers 12]
+//! [--lease-rate 1000]`
 
 use clap::Parser;
 use inferix_tests::load::{LoadNet, TABLE_HEADER};
@@ -23,6 +24,10 @@ struct Args {
     /// Simulated verifiers (committees of three are drawn from them).
     #[arg(long, default_value_t = 12)]
     verifiers: usize,
+    /// Leases asked for per second by all workers together, evenly spread (0: each worker asks
+    /// again as soon as it is answered, which saturates the machine).
+    #[arg(long, default_value_t = 0.0)]
+    lease_rate: f64,
 }
 
 #[tokio::main]
@@ -37,7 +42,8 @@ async fn main() {
     let mut rows = vec![];
     for &replicas in &args.replicas {
         for &n in &args.workers {
-            let figures = load.run(n, replicas, args.jobs).await;
+            let rate = (args.lease_rate > 0.0).then_some(args.lease_rate);
+            let figures = load.run(n, replicas, args.jobs, rate).await;
             println!("{}", figures.line(n, replicas));
             rows.push((n, replicas, figures));
         }
