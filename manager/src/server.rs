@@ -479,11 +479,7 @@ mod tests {
     #[test]
     fn docs_operations_lists_every_metric_the_manager_serves() {
         let doc = include_str!("../../docs/operations.md");
-        for (name, _, _) in METRICS {
-            assert!(
-                doc.contains(&format!("`inferix_manager_{name}`")),
-                "docs/operations.md does not list inferix_manager_{name}"
-            );
-        }
+        let missing = inferix_node_api::ops::undocumented_metrics("manager", METRICS, doc);
+        assert!(missing.is_empty(), "docs/operations.md lacks {missing:?}");
     }
 }

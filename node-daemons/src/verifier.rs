@@ -619,11 +619,7 @@ mod metrics_docs {
     #[test]
     fn docs_operations_lists_every_metric_the_verifier_serves() {
         let doc = include_str!("../../docs/operations.md");
-        for (name, _, _) in METRICS {
-            assert!(
-                doc.contains(&format!("`inferix_verifier_{name}`")),
-                "docs/operations.md does not list inferix_verifier_{name}"
-            );
-        }
+        let missing = inferix_node_api::ops::undocumented_metrics("verifier", METRICS, doc);
+        assert!(missing.is_empty(), "docs/operations.md lacks {missing:?}");
     }
 }

@@ -766,11 +766,7 @@ mod metrics_docs {
     #[test]
     fn docs_operations_lists_every_metric_the_worker_serves() {
         let doc = include_str!("../../docs/operations.md");
-        for (name, _, _) in METRICS {
-            assert!(
-                doc.contains(&format!("`inferix_worker_{name}`")),
-                "docs/operations.md does not list inferix_worker_{name}"
-            );
-        }
+        let missing = inferix_node_api::ops::undocumented_metrics("worker", METRICS, doc);
+        assert!(missing.is_empty(), "docs/operations.md lacks {missing:?}");
     }
 }

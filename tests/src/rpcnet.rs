@@ -24,7 +24,10 @@ use solana_rpc_client_types::request::RpcRequest;
 use solana_signer::Signer;
 use solana_transaction_error::TransactionError;
 
-use crate::localnet::{faucet_mints, ifx_price_push, LocalNet, Participants, Wallet};
+use crate::localnet::{
+    faucet_mints, ifx_price_push, LocalNet, Participants, Verifier, Wallet, Worker,
+};
+use inferix_worker::chain::work::WorkRecord;
 
 const LAMPORTS_PER_SOL: u64 = 1_000_000_000;
 
@@ -104,6 +107,39 @@ impl RpcNet {
             .send(RpcRequest::Custom { method }, params)
             .await
             .unwrap_or_else(|e| panic!("{method}: {e}"))
+    }
+
+    /// A worker of IB 1, staked, then two hours into epoch 0 credited with an hour of its
+    /// rendering (60 IBM), co-signed by `verifiers`: a holder with a reward to claim once the
+    /// epoch ends.
+    pub async fn worker_credited_in_epoch_0(
+        &mut self,
+        name: &'static str,
+        verifiers: &[Verifier],
+    ) -> Worker {
+        const ONE_IB: u64 = 1_000_000;
+        let worker = self
+            .worker(name, ONE_IB, verifiers)
+            .await
+            .expect("a staked worker");
+        self.warp_clock(2 * 3_600).await;
+        let record = WorkRecord {
+            job_hash: [1; 32],
+            frame_root: [7; 32],
+            ibm_micros: 60_000_000,
+        };
+        self.attest(
+            &worker.wallet,
+            &worker.node,
+            0,
+            1,
+            ONE_IB,
+            &[record],
+            verifiers,
+        )
+        .await
+        .expect("attesting");
+        worker
     }
 
     /// Moves the cluster's clock `secs` forward.

@@ -44,27 +44,7 @@ async fn a_holder_buys_registers_and_stakes_in_the_dashboard_with_a_browser_wall
     let referrer = &verifiers[0];
     let referrer_node: Node = net.anchor_account(&referrer.node).await;
     // A worker credited with an hour of 1-IB rendering (60 IBM) in epoch 0.
-    let worker = net
-        .worker("worker", ONE_IB, &verifiers)
-        .await
-        .expect("a staked worker");
-    net.warp_clock(2 * 3_600).await;
-    let record = WorkRecord {
-        job_hash: [1; 32],
-        frame_root: [7; 32],
-        ibm_micros: 60_000_000,
-    };
-    net.attest(
-        &worker.wallet,
-        &worker.node,
-        0,
-        1,
-        ONE_IB,
-        &[record],
-        &verifiers,
-    )
-    .await
-    .expect("attesting");
+    let worker = net.worker_credited_in_epoch_0("worker", &verifiers).await;
     let config: StakingConfig = net.anchor_account(&pda::staking_config()).await;
     let minimum = config.params.verifier_min_stake;
 

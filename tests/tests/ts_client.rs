@@ -17,10 +17,7 @@ use inferix_sdk::pda;
 use inferix_tests::js;
 use inferix_tests::localnet::{LocalNet, Participants};
 use inferix_tests::rpcnet::RpcNet;
-use inferix_worker::chain::work::WorkRecord;
 use serde_json::{json, Value};
-
-const ONE_IB: u64 = 1_000_000;
 
 fn key(n: u8) -> Pubkey {
     Pubkey::new_from_array([n; 32])
@@ -316,26 +313,8 @@ async fn the_typescript_client_encodes_like_the_rust_sdk_and_works_over_rpc() {
     ];
     let verifier = &verifiers[0];
     let worker = net
-        .worker("fixture-worker", ONE_IB, &verifiers)
-        .await
-        .expect("a staked worker");
-    net.warp_clock(2 * 3_600).await;
-    let record = WorkRecord {
-        job_hash: [1; 32],
-        frame_root: [7; 32],
-        ibm_micros: 60_000_000,
-    };
-    net.attest(
-        &worker.wallet,
-        &worker.node,
-        0,
-        1,
-        ONE_IB,
-        &[record],
-        &verifiers,
-    )
-    .await
-    .expect("attesting");
+        .worker_credited_in_epoch_0("fixture-worker", &verifiers)
+        .await;
     let node_bytes = net
         .chain
         .account(&verifier.node)

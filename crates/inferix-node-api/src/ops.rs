@@ -34,6 +34,20 @@ struct Histogram {
     sum: f64,
 }
 
+/// The metrics of a `role` (as [`Metrics`] names them) that `doc` does not name in backquotes:
+/// the operations docs are checked against what each program serves.
+pub fn undocumented_metrics(
+    role: &str,
+    metrics: &[(&str, MetricKind, &str)],
+    doc: &str,
+) -> Vec<String> {
+    metrics
+        .iter()
+        .map(|(name, _, _)| format!("inferix_{role}_{name}"))
+        .filter(|full| !doc.contains(&format!("`{full}`")))
+        .collect()
+}
+
 /// A daemon's metrics, named `inferix_<role>_<name>`; the set is fixed when it is made.
 pub struct Metrics {
     prefix: String,
