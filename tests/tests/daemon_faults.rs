@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
+use inferix_sdk::node_staking::state::Node;
 use inferix_tests::daemons::{count, sqlite_url, wait_until, DaemonNet, Options};
+use inferix_tests::localnet::Participants;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_worker_manager_and_verifier_lose_nothing_and_credit_once() {
@@ -181,4 +183,96 @@ async fn an_attestation_in_flight_survives_the_rpc_node_going_down_and_lands_onc
         .anchor_account(&inferix_sdk::pda::node_rewards(&node))
         .await;
     assert_eq!(rewards.last_seq, 1, "one attestation on chain");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_with_no_active_verifier_is_refused_stores_nothing_and_is_retried_on_the_same_lease(
+) {
+    let mut net = DaemonNet::start(
+        "no-verifiers",
+        Options {
+            worker_daemon: false,
+            ..Options::default()
+        },
+    )
+    .await;
+    set_verifiers_active(&mut net, false).await;
+    net.start_worker();
+    let job = net
+        .submit("cornell-box", 128, 96, 8)
+        .await
+        .expect("queued")
+        .job_id;
+
+    // The worker renders, the manager refuses the frame by name and keeps the lease: no
+    // verification opened, no frame kept, the job still leased to this worker.
+    let worker_log = net.worker_daemon().log.clone();
+    wait_until(
+        "the manager refuses the upload",
+        Duration::from_secs(120),
+        || {
+            let log = std::fs::read_to_string(&worker_log).unwrap_or_default();
+            async move { log.contains("NoActiveVerifiers") && log.contains("retrying") }
+        },
+    )
+    .await;
+    let db = net.manager_db.clone();
+    let of_job = |sql: &str| sql.replace("{job}", &job);
+    assert_eq!(
+        count(&db, &of_job("SELECT COUNT(*) FROM verifications v JOIN attempts a ON a.id = v.attempt_id WHERE a.job_id = '{job}'")).await,
+        0
+    );
+    assert_eq!(
+        count(
+            &db,
+            &of_job("SELECT COUNT(*) FROM attempts WHERE job_id = '{job}' AND status = 'leased'")
+        )
+        .await,
+        1
+    );
+    assert_eq!(net.job(&job).await.status, "leased");
+    assert!(
+        !net.dir.join("objects/frames").is_dir()
+            || std::fs::read_dir(net.dir.join("objects/frames"))
+                .unwrap()
+                .next()
+                .is_none(),
+        "no frame stored"
+    );
+
+    // The verifiers rejoin: the worker's next try on the same lease goes through.
+    set_verifiers_active(&mut net, true).await;
+    net.wait_verified(std::slice::from_ref(&job), Duration::from_secs(180))
+        .await;
+    assert_eq!(
+        count(
+            &db,
+            &of_job("SELECT COUNT(*) FROM attempts WHERE job_id = '{job}'")
+        )
+        .await,
+        1,
+        "verified on the lease it was refused on"
+    );
+    assert_eq!(
+        net.worker_daemon()
+            .metric("inferix_worker_leases_lost_total")
+            .await,
+        0.0
+    );
+}
+
+/// Every verifier's owner leaves (or rejoins) the active set through the CLI.
+async fn set_verifiers_active(net: &mut DaemonNet, active: bool) {
+    let flag = if active { "--activate" } else { "--deactivate" };
+    for verifier in &net.verifiers {
+        let node: Node = net.net.anchor_account(&verifier.node).await;
+        let license = node.license_mint.to_string();
+        net.net
+            .inferix(
+                &verifier.wallet,
+                &["node", "set", "--license", &license, flag],
+            )
+            .await
+            .expect("node set");
+    }
 }
