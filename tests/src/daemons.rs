@@ -395,17 +395,7 @@ impl DaemonNet {
     /// Deploys with the local profile (10-minute epochs), registers and stakes the verifiers and
     /// a worker (IB 1) through the CLI, and starts the manager and the daemons.
     pub async fn start(test: &str, options: Options) -> DaemonNet {
-        if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
-            std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
-        }
-        let dir =
-            std::env::temp_dir().join(format!("inferix-daemons-{test}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("the test folder");
-        let profile = Profile::load(&Profile::local_path()).expect("the local profile");
-        let mut local = LocalNet::with_profile(Bank::start().await, &dir, &profile).await;
-        local.verbose = false;
-        local.deploy().await;
+        let (dir, local) = deployed_local_profile(&format!("daemons-{test}")).await;
         let mut net = RpcNet::serve(local).await;
         let names = ["verifier-1", "verifier-2", "verifier-3", "verifier-4"];
         let mut verifiers = vec![];
@@ -690,6 +680,22 @@ impl Drop for DaemonNet {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// A fresh folder `$TMPDIR/inferix-<name>-<pid>` and a network deployed in it with the local
+/// profile (ten-minute epochs), not yet served: what every test of processes starts from.
+pub async fn deployed_local_profile(name: &str) -> (PathBuf, LocalNet) {
+    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
+        std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
+    }
+    let dir = std::env::temp_dir().join(format!("inferix-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("the test folder");
+    let profile = Profile::load(&Profile::local_path()).expect("the local profile");
+    let mut local = LocalNet::with_profile(Bank::start().await, &dir, &profile).await;
+    local.verbose = false;
+    local.deploy().await;
+    (dir, local)
 }
 
 /// A worker that bought its licence and registered, with no IB and no stake yet.

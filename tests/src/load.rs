@@ -16,8 +16,7 @@ use std::time::{Duration, Instant};
 
 use anchor_lang::{AccountDeserialize, AccountSerialize, Space};
 use inferix_common::messages::SignedMessage;
-use inferix_localnet::bank::Bank;
-use inferix_localnet::network::{LocalNet, Profile};
+use inferix_localnet::network::LocalNet;
 use inferix_node_api::client::NodeClient;
 use inferix_node_api::hex;
 use inferix_node_api::wire::{
@@ -35,8 +34,8 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 use crate::daemons::{
-    binary, connect, count, free_port, issue_token, replica_config, write_manager_config, Customer,
-    Daemon, ONE_IB,
+    binary, connect, count, deployed_local_profile, free_port, issue_token, replica_config,
+    write_manager_config, Customer, Daemon, ONE_IB,
 };
 use crate::localnet::Participants;
 use crate::postgres::TestDatabase;
@@ -65,16 +64,7 @@ pub struct LoadNet {
 impl LoadNet {
     /// Deploys the local profile and writes `workers` worker and `verifiers` verifier nodes.
     pub async fn start(workers: usize, verifiers: usize) -> LoadNet {
-        if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
-            std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
-        }
-        let dir = std::env::temp_dir().join(format!("inferix-load-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("the run's folder");
-        let profile = Profile::load(&Profile::local_path()).expect("the local profile");
-        let mut local = LocalNet::with_profile(Bank::start().await, &dir, &profile).await;
-        local.verbose = false;
-        local.deploy().await;
+        let (dir, mut local) = deployed_local_profile("load").await;
         let real_verifiers = vec![
             local
                 .verifier("template-verifier")

@@ -8,13 +8,11 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use inferix_localnet::bank::Bank;
-use inferix_localnet::network::{LocalNet, Profile};
 use inferix_sdk::epoch_rewards::state::NodeEpoch;
 use inferix_sdk::pda;
 use inferix_tests::daemons::{
-    binary, count, free_port, issue_token, node_config, price_pusher, sqlite_url, wait_until,
-    write_manager_config, Customer, Daemon, ONE_IB,
+    binary, count, deployed_local_profile, free_port, issue_token, node_config, price_pusher,
+    sqlite_url, wait_until, write_manager_config, Customer, Daemon, ONE_IB,
 };
 use inferix_tests::localnet::Participants;
 use inferix_tests::netns::Lan;
@@ -22,17 +20,8 @@ use inferix_tests::rpcnet::RpcNet;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_crosses_hosts_and_a_link_cut_mid_lease_loses_nothing() {
-    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
-        std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
-    }
     let lan = Lan::create(&["manager", "verifier-1", "verifier-2", "worker"]);
-    let dir = std::env::temp_dir().join(format!("inferix-hosts-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("the test folder");
-    let profile = Profile::load(&Profile::local_path()).expect("the local profile");
-    let mut local = LocalNet::with_profile(Bank::start().await, &dir, &profile).await;
-    local.verbose = false;
-    local.deploy().await;
+    let (dir, local) = deployed_local_profile("hosts").await;
     let mut net = RpcNet::serve_at(local, &lan.gateway()).await;
     let verifiers = vec![
         net.verifier("verifier-1").await.expect("a verifier"),
