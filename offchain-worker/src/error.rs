@@ -10,6 +10,18 @@ pub enum WorkerError {
     Io { path: String, reason: String },
     #[error("corrupt or invalid glTF file {path}: {reason}")]
     CorruptScene { path: String, reason: String },
+    #[error("glTF file {path} refers to a texture it does not have: {reference} ({reason})")]
+    MissingTexture {
+        path: String,
+        reference: String,
+        reason: String,
+    },
+    #[error("malformed sampler in glTF file {path}: sampler {sampler}: {reason}")]
+    MalformedSampler {
+        path: String,
+        sampler: String,
+        reason: String,
+    },
     #[error("unsupported glTF feature in {path}: {feature}")]
     UnsupportedGltf { path: String, feature: String },
     #[error(

@@ -9,7 +9,7 @@ use crate::bvh::Bvh;
 use crate::error::WorkerError;
 use crate::frame::Frame;
 use crate::gpu::Gpu;
-use crate::scene::{Aabb, Camera, Environment, Scene, Surface};
+use crate::scene::{AlphaMode, Aabb, Camera, Environment, Scene, Surface, TextureRef, Wrap};
 
 const SHADER: &str = include_str!("shaders/pathtrace.wgsl");
 const WORKGROUP_SIZE: u32 = 8;
@@ -122,35 +122,58 @@ struct GpuTriangle {
     p0: [f32; 3],
     material: u32,
     p1: [f32; 3],
-    pad1: u32,
+    /// Probability density per unit area with which next-event estimation samples a point of
+    /// this triangle (0 when it is not a light), for multiple importance sampling.
+    light_pdf_area: f32,
     p2: [f32; 3],
-    pad2: u32,
+    pad: u32,
 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
 struct GpuShading {
-    n0: [f32; 4],
-    n1: [f32; 4],
-    n2: [f32; 4],
-    uv01: [f32; 4],
-    uv2: [f32; 4],
+    normals: [[f32; 4]; 3],
+    tangents: [[f32; 4]; 3],
+    /// TEXCOORD_0 of corners 0 and 1; TEXCOORD_0 of corner 2 and TEXCOORD_1 of corner 0;
+    /// TEXCOORD_1 of corners 1 and 2.
+    uvs: [[f32; 4]; 3],
+    colors: [[f32; 4]; 3],
+}
+
+/// A texture reference as the shader reads it (`TexRef`).
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct GpuTextureRef {
+    offset: u32,
+    /// Width in the low 16 bits, height in the high 16.
+    dims: u32,
+    /// Bits 0–1 wrap u, 2–3 wrap v (0 repeat, 1 clamp, 2 mirror), 4 nearest, 5 TEXCOORD_1,
+    /// 6 sRGB.
+    flags: u32,
+    pad: u32,
+    uv_transform: [[f32; 4]; 2],
 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
 struct GpuMaterial {
-    base_color: [f32; 3],
-    kind: u32,
+    base_color: [f32; 4],
     emission: [f32; 3],
+    kind: u32,
     metallic: f32,
     roughness: f32,
     ior: f32,
-    base_tex_offset: u32,
-    base_tex_dims: u32,
-    emissive_tex_offset: u32,
-    emissive_tex_dims: u32,
-    pad: [u32; 2],
+    transmission: f32,
+    /// 0 opaque, 1 mask, 2 blend.
+    alpha_mode: u32,
+    alpha_cutoff: f32,
+    double_sided: u32,
+    normal_scale: f32,
+    base_color_texture: GpuTextureRef,
+    metallic_roughness_texture: GpuTextureRef,
+    normal_texture: GpuTextureRef,
+    transmission_texture: GpuTextureRef,
+    emissive_texture: GpuTextureRef,
 }
 
 #[repr(C)]
@@ -521,27 +544,30 @@ impl Packed {
             .iter()
             .map(|&i| &scene.triangles[i as usize])
             .collect();
-        let triangles = ordered
+        let mut triangles: Vec<GpuTriangle> = ordered
             .iter()
             .map(|t| GpuTriangle {
                 p0: t.positions[0].to_array(),
                 material: t.material,
                 p1: t.positions[1].to_array(),
-                pad1: 0,
+                light_pdf_area: 0.0,
                 p2: t.positions[2].to_array(),
-                pad2: 0,
+                pad: 0,
             })
             .collect();
         let shading = ordered
             .iter()
             .map(|t| {
-                let n = |i: usize| t.normals[i].extend(0.0).to_array();
+                let (uv, uv1) = (t.uvs, t.uvs1);
                 GpuShading {
-                    n0: n(0),
-                    n1: n(1),
-                    n2: n(2),
-                    uv01: [t.uvs[0][0], t.uvs[0][1], t.uvs[1][0], t.uvs[1][1]],
-                    uv2: [t.uvs[2][0], t.uvs[2][1], 0.0, 0.0],
+                    normals: t.normals.map(|n| n.extend(0.0).to_array()),
+                    tangents: t.tangents.map(|t| t.to_array()),
+                    uvs: [
+                        [uv[0][0], uv[0][1], uv[1][0], uv[1][1]],
+                        [uv[2][0], uv[2][1], uv1[0][0], uv1[0][1]],
+                        [uv1[1][0], uv1[1][1], uv1[2][0], uv1[2][1]],
+                    ],
+                    colors: t.colors,
                 }
             })
             .collect();
@@ -552,43 +578,79 @@ impl Packed {
             if t.width > MAX_TEXTURE_SIDE || t.height > MAX_TEXTURE_SIDE {
                 return Err(WorkerError::SceneTooLarge {
                     what: format!("texture {i} ({}x{})", t.width, t.height),
-                    needed_bytes: t.rgba8_srgb.len() as u64,
+                    needed_bytes: t.rgba8.len() as u64,
                     limit_bytes: MAX_TEXTURE_SIDE as u64 * MAX_TEXTURE_SIDE as u64 * 4,
                 });
             }
             texture_slots.push((texels.len() as u32, t.width | (t.height << 16)));
             texels.extend(
-                t.rgba8_srgb
+                t.rgba8
                     .chunks_exact(4)
                     .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
             );
         }
-        let slot = |t: Option<u32>| t.map_or((NO_TEXTURE, 0), |i| texture_slots[i as usize]);
+        let slot = |t: Option<TextureRef>| -> GpuTextureRef {
+            let Some(t) = t else {
+                return GpuTextureRef {
+                    offset: NO_TEXTURE,
+                    ..GpuTextureRef::zeroed()
+                };
+            };
+            let wrap = |w: Wrap| match w {
+                Wrap::Repeat => 0,
+                Wrap::ClampToEdge => 1,
+                Wrap::MirroredRepeat => 2,
+            };
+            let (offset, dims) = texture_slots[t.texture as usize];
+            let [r0, r1] = t.uv_transform;
+            GpuTextureRef {
+                offset,
+                dims,
+                flags: wrap(t.wrap_u)
+                    | wrap(t.wrap_v) << 2
+                    | (t.nearest as u32) << 4
+                    | (t.uv_set.min(1)) << 5
+                    | (t.srgb as u32) << 6,
+                pad: 0,
+                uv_transform: [[r0[0], r0[1], r0[2], 0.0], [r1[0], r1[1], r1[2], 0.0]],
+            }
+        };
         let materials = scene
             .materials
             .iter()
             .map(|m| {
-                let (kind, metallic, roughness, ior) = match m.surface {
+                let (kind, metallic, roughness, ior, transmission) = match m.surface {
                     Surface::Standard {
                         metallic,
                         roughness,
-                    } => (0, metallic, roughness, 1.5),
-                    Surface::Glass { ior } => (1, 0.0, 0.0, ior),
+                        ior,
+                        transmission,
+                    } => (0, metallic, roughness, ior, transmission),
+                    Surface::Glass { ior } => (1, 0.0, 0.0, ior, 1.0),
                 };
-                let (base_tex_offset, base_tex_dims) = slot(m.base_color_texture);
-                let (emissive_tex_offset, emissive_tex_dims) = slot(m.emissive_texture);
+                let (alpha_mode, alpha_cutoff) = match m.alpha_mode {
+                    AlphaMode::Opaque => (0, 0.0),
+                    AlphaMode::Mask { cutoff } => (1, cutoff),
+                    AlphaMode::Blend => (2, 0.0),
+                };
+                let [r, g, b] = m.base_color;
                 GpuMaterial {
-                    base_color: m.base_color,
-                    kind,
+                    base_color: [r, g, b, m.base_alpha],
                     emission: m.emission,
+                    kind,
                     metallic,
                     roughness,
                     ior,
-                    base_tex_offset,
-                    base_tex_dims,
-                    emissive_tex_offset,
-                    emissive_tex_dims,
-                    pad: [0; 2],
+                    transmission,
+                    alpha_mode,
+                    alpha_cutoff,
+                    double_sided: m.double_sided as u32,
+                    normal_scale: m.normal_texture.map_or(1.0, |(_, scale)| scale),
+                    base_color_texture: slot(m.base_color_texture),
+                    metallic_roughness_texture: slot(m.metallic_roughness_texture),
+                    normal_texture: slot(m.normal_texture.map(|(t, _)| t)),
+                    transmission_texture: slot(m.transmission_texture),
+                    emissive_texture: slot(m.emissive_texture),
                 }
             })
             .collect();
@@ -628,6 +690,9 @@ impl Packed {
             .collect();
         if let Some(last) = emitters.last_mut() {
             last.cdf = 1.0;
+        }
+        for e in &emitters {
+            triangles[e.triangle as usize].light_pdf_area = e.select_pdf / e.area;
         }
         let emitter_count = emitters.len() as u32;
 
@@ -684,8 +749,9 @@ mod tests {
     #[test]
     fn gpu_structs_match_the_shader_layout() {
         assert_eq!(size_of::<GpuTriangle>(), 48);
-        assert_eq!(size_of::<GpuShading>(), 80);
-        assert_eq!(size_of::<GpuMaterial>(), 64);
+        assert_eq!(size_of::<GpuShading>(), 192);
+        assert_eq!(size_of::<GpuTextureRef>(), 48);
+        assert_eq!(size_of::<GpuMaterial>(), 304);
         assert_eq!(size_of::<GpuEmitter>(), 16);
         assert_eq!(size_of::<Params>(), 10 * 16 + 64 * 16);
     }

@@ -98,7 +98,7 @@ fn a_generated_gltf_with_embedded_data_loads_with_its_node_transforms() {
     assert_eq!(b.max, Vec3::new(11.0, 1.0, 0.0));
     let m = &scene.materials[0];
     assert_eq!(scene.textures[0].width, 2);
-    assert_eq!(&scene.textures[0].rgba8_srgb[..4], &[255, 0, 0, 255]);
+    assert_eq!(&scene.textures[0].rgba8[..4], &[255, 0, 0, 255]);
     assert_eq!(m.base_color_texture, Some(0));
     assert_eq!(m.emission, [0.2, 0.1, 0.0]);
     // No camera in the file: the automatic framing looks at the quad.

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::error::WorkerError;
 use crate::frame::write_file;
 use crate::render::{PixelRect, RenderSettings};
-use crate::scene::{Material, Scene, Texture, Triangle};
+use crate::scene::{Material, Scene, Texture, TextureRef, Triangle};
 
 pub const JOB_FORMAT: &str = "inferix-por-job/1";
 pub const KEY_FORMAT: &str = "inferix-por-key/1";
@@ -195,20 +195,20 @@ impl Job {
 /// Appends a noise quad: unlit emission showing its pattern exactly, lighting nothing else.
 fn insert_noise_quad(scene: &mut Scene, object: &NoiseObject, pattern: &[u8]) {
     let side = object.size_px * TEXELS_PER_PIXEL;
-    let mut rgba8_srgb = Vec::with_capacity((side * side * 4) as usize);
+    let mut rgba8 = Vec::with_capacity((side * side * 4) as usize);
     for ty in 0..side {
         for tx in 0..side {
             let p = ((ty / TEXELS_PER_PIXEL) * object.size_px + tx / TEXELS_PER_PIXEL) as usize * 3;
-            rgba8_srgb.extend_from_slice(&[pattern[p], pattern[p + 1], pattern[p + 2], 255]);
+            rgba8.extend_from_slice(&[pattern[p], pattern[p + 1], pattern[p + 2], 255]);
         }
     }
     scene.textures.push(Texture {
         width: side,
         height: side,
-        rgba8_srgb,
+        rgba8,
     });
     scene.materials.push(Material {
-        emissive_texture: Some(scene.textures.len() as u32 - 1),
+        emissive_texture: Some(TextureRef::new(scene.textures.len() as u32 - 1)),
         lights_scene: false,
         ..Material::emissive([1.0; 3])
     });
@@ -218,10 +218,9 @@ fn insert_noise_quad(scene: &mut Scene, object: &NoiseObject, pattern: &[u8]) {
     let uv = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
     for [a, b, d] in [[0, 1, 2], [0, 2, 3]] {
         scene.triangles.push(Triangle {
-            positions: [c[a], c[b], c[d]],
             normals: [normal; 3],
             uvs: [uv[a], uv[b], uv[d]],
-            material,
+            ..Triangle::flat([c[a], c[b], c[d]], material)
         });
     }
 }

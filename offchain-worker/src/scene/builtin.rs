@@ -7,7 +7,7 @@
 
 use glam::{Mat3, Vec3};
 
-use super::{Camera, Environment, Material, Scene, Sun, Texture, Triangle};
+use super::{Camera, Environment, Material, Scene, Sun, Texture, TextureRef, Triangle};
 
 pub const NAMES: [&str; 3] = ["cornell-box", "material-spheres", "neon-night"];
 
@@ -164,10 +164,8 @@ impl Builder {
         }
         for face in faces {
             self.triangles.push(Triangle {
-                positions: face.map(|n| center + n * radius),
                 normals: face,
-                uvs: [[0.0; 2]; 3],
-                material,
+                ..Triangle::flat(face.map(|n| center + n * radius), material)
             });
         }
     }
@@ -187,7 +185,7 @@ impl Builder {
 /// A two-colour checkerboard of `checks`×`checks` squares, `size` texels across.
 fn checker_texture(size: u32, checks: u32, a: [u8; 3], b: [u8; 3]) -> Texture {
     let cell = size / checks;
-    let rgba8_srgb = (0..size * size)
+    let rgba8 = (0..size * size)
         .flat_map(|i| {
             let (x, y) = (i % size, i / size);
             let c = if (x / cell + y / cell).is_multiple_of(2) {
@@ -201,7 +199,7 @@ fn checker_texture(size: u32, checks: u32, a: [u8; 3], b: [u8; 3]) -> Texture {
     Texture {
         width: size,
         height: size,
-        rgba8_srgb,
+        rgba8,
     }
 }
 
@@ -256,7 +254,7 @@ pub fn material_spheres() -> Scene {
     let mut b = Builder::new();
     let checker = b.texture(checker_texture(64, 8, [200, 200, 200], [60, 60, 70]));
     let ground = b.material(Material {
-        base_color_texture: Some(checker),
+        base_color_texture: Some(TextureRef::new(checker)),
         ..Material::diffuse([1.0; 3])
     });
     let red = b.material(Material::diffuse([0.7, 0.1, 0.08]));
@@ -377,11 +375,8 @@ mod tests {
                 assert!(t.area() > 0.0);
             }
             for m in &scene.materials {
-                for tex in [m.base_color_texture, m.emissive_texture]
-                    .into_iter()
-                    .flatten()
-                {
-                    assert!((tex as usize) < scene.textures.len());
+                for tex in m.texture_refs() {
+                    assert!((tex.texture as usize) < scene.textures.len());
                 }
             }
         }

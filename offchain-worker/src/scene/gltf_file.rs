@@ -1,28 +1,48 @@
 //! glTF 2.0 (`.gltf` + resources, or `.glb`) into a [`Scene`].
 //!
-//! Mapped: the default scene's node hierarchy (world transforms, mirrored transforms included),
-//! triangle lists/strips/fans, normals (flat when absent), `TEXCOORD_0`, metallic-roughness
-//! factors, base-color and emissive textures, `KHR_materials_emissive_strength`, the first
-//! perspective camera met in the hierarchy (else an automatic framing). Ignored, because they
-//! do not change a still frame of a static scene or are beyond a path tracer's base model:
-//! animations, skins and morph targets (the rest pose is rendered), normal, occlusion and
-//! metallic-roughness *textures*, samplers (bilinear + repeat is used), alpha modes (opaque).
-//! Refused with [`WorkerError::UnsupportedGltf`], naming the feature: required extensions other
-//! than the ones above, point and line primitives, orthographic cameras, base-color or emissive
-//! textures on a UV set other than 0, and floating-point textures.
+//! Mapped, as Blender's glTF importer maps them for Cycles: the default scene's node hierarchy
+//! (world transforms, mirrored transforms included), triangle lists/strips/fans, normals (flat
+//! when absent), `TEXCOORD_0` and `TEXCOORD_1`, `COLOR_0` (multiplying the base colour),
+//! `TANGENT` (MikkTSpace tangents are generated when a normal-mapped primitive has none), the
+//! metallic-roughness material with its base-colour, metallic-roughness, normal and emissive
+//! textures, samplers (wrap modes per axis, nearest or linear magnification), `alphaMode` and
+//! `alphaCutoff`, `doubleSided`, `KHR_texture_transform`, `KHR_materials_transmission`,
+//! `KHR_materials_ior`, `KHR_materials_emissive_strength`, the first perspective camera met in
+//! the hierarchy (else an automatic framing).
+//! Read and checked but not applied: occlusion textures. Blender's importer keeps them aside
+//! (a path tracer computes occlusion itself; multiplying a baked map in would count it twice).
+//! Ignored, because they do not change a still frame of a static scene: animations, skins and
+//! morph targets (the rest pose is rendered).
+//! Refused by name: required extensions other than the ones above
+//! ([`WorkerError::UnsupportedGltf`]), point and line primitives, orthographic cameras,
+//! textures on `TEXCOORD_2` and above, floating-point textures; references to textures or
+//! images the file does not have ([`WorkerError::MissingTexture`]); samplers with values outside
+//! the glTF enums or textures naming a sampler that does not exist
+//! ([`WorkerError::MalformedSampler`]).
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use glam::{Mat3, Mat4, Vec3};
+use glam::{Mat3, Mat4, Vec3, Vec4};
 use gltf::image::Format;
+use gltf::json::validation::Checked;
 use gltf::mesh::Mode;
+use gltf::texture::{MagFilter, WrappingMode};
+use serde_json::Value;
 
-use super::{Camera, Environment, Material, Scene, Surface, Texture, Triangle};
+use super::{
+    AlphaMode, Camera, Environment, Material, Scene, Surface, Texture, TextureRef, Triangle, Wrap,
+    DEFAULT_IOR,
+};
 use crate::error::WorkerError;
 
 /// Extensions that may appear in `extensionsRequired`: the ones this loader implements.
-const SUPPORTED_REQUIRED_EXTENSIONS: [&str; 1] = ["KHR_materials_emissive_strength"];
+const SUPPORTED_REQUIRED_EXTENSIONS: [&str; 4] = [
+    "KHR_materials_emissive_strength",
+    "KHR_texture_transform",
+    "KHR_materials_transmission",
+    "KHR_materials_ior",
+];
 
 pub fn load(path: &Path, aspect: f32) -> Result<Scene, WorkerError> {
     let bytes = std::fs::read(path).map_err(|e| WorkerError::from_io(path, e))?;
@@ -30,8 +50,8 @@ pub fn load(path: &Path, aspect: f32) -> Result<Scene, WorkerError> {
         path: path.display().to_string(),
         reason,
     };
-    // Required extensions are checked before validation so that the error names the feature
-    // rather than a validation path.
+    // Required extensions, samplers and texture references are checked before validation so
+    // that the error names the feature or the reference rather than a validation path.
     let unvalidated =
         gltf::Gltf::from_slice_without_validation(&bytes).map_err(|e| corrupt(e.to_string()))?;
     if let Some(ext) = unvalidated
@@ -44,6 +64,7 @@ pub fn load(path: &Path, aspect: f32) -> Result<Scene, WorkerError> {
             feature: format!("required extension {ext}"),
         });
     }
+    check_samplers_and_texture_references(path, unvalidated.document.as_json())?;
     let gltf::Gltf { document, blob } =
         gltf::Gltf::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
     let base = path.parent().unwrap_or(Path::new("."));
@@ -88,6 +109,189 @@ pub fn load(path: &Path, aspect: f32) -> Result<Scene, WorkerError> {
         None => Camera::framing(&out.bounds(), aspect),
     };
     Ok(out)
+}
+
+/// Every sampler holds values of the glTF enums, every texture names an existing sampler and
+/// image, and every texture reference of a material (extensions included: any `…Texture`
+/// object with an `index`) names an existing texture.
+fn check_samplers_and_texture_references(
+    path: &Path,
+    root: &gltf::json::Root,
+) -> Result<(), WorkerError> {
+    let malformed = |sampler: usize, reason: String| WorkerError::MalformedSampler {
+        path: path.display().to_string(),
+        sampler: sampler.to_string(),
+        reason,
+    };
+    let missing = |reference: String, reason: String| WorkerError::MissingTexture {
+        path: path.display().to_string(),
+        reference,
+        reason,
+    };
+    for (i, sampler) in root.samplers.iter().enumerate() {
+        if matches!(sampler.wrap_s, Checked::Invalid) {
+            return Err(malformed(i, "wrapS is not 33071, 33648 or 10497".into()));
+        }
+        if matches!(sampler.wrap_t, Checked::Invalid) {
+            return Err(malformed(i, "wrapT is not 33071, 33648 or 10497".into()));
+        }
+        if matches!(sampler.mag_filter, Some(Checked::Invalid)) {
+            return Err(malformed(i, "magFilter is not 9728 or 9729".into()));
+        }
+        if matches!(sampler.min_filter, Some(Checked::Invalid)) {
+            return Err(malformed(
+                i,
+                "minFilter is not one of 9728, 9729, 9984–9987".into(),
+            ));
+        }
+    }
+    for (i, texture) in root.textures.iter().enumerate() {
+        if let Some(sampler) = texture.sampler {
+            if sampler.value() >= root.samplers.len() {
+                return Err(malformed(
+                    sampler.value(),
+                    format!(
+                        "texture {i} names it, but the file has {} sampler(s)",
+                        root.samplers.len()
+                    ),
+                ));
+            }
+        }
+        if texture.source.value() >= root.images.len() {
+            return Err(missing(
+                format!("texture {i}"),
+                format!(
+                    "its image {} does not exist ({} image(s) in the file)",
+                    texture.source.value(),
+                    root.images.len()
+                ),
+            ));
+        }
+    }
+    for (m, material) in root.materials.iter().enumerate() {
+        let json = serde_json::to_value(material).unwrap_or(Value::Null);
+        let mut references = Vec::new();
+        texture_references(&json, "", &mut references);
+        for (field, index) in references {
+            if index >= root.textures.len() as u64 {
+                return Err(missing(
+                    format!("material {m} {field}"),
+                    format!(
+                        "texture {index} does not exist ({} texture(s) in the file)",
+                        root.textures.len()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `(field path, texture index)` of every `…Texture` object under `value`.
+fn texture_references(value: &Value, at: &str, out: &mut Vec<(String, u64)>) {
+    if let Value::Object(map) = value {
+        for (key, child) in map {
+            let field = if at.is_empty() {
+                key.clone()
+            } else {
+                format!("{at}.{key}")
+            };
+            if key.ends_with("Texture") {
+                if let Some(index) = child.get("index").and_then(Value::as_u64) {
+                    out.push((field.clone(), index));
+                }
+            }
+            texture_references(child, &field, out);
+        }
+    }
+}
+
+/// The 2×3 matrix of a `KHR_texture_transform` (offset · rotation · scale) and its `texCoord`
+/// override.
+fn texture_transform(value: Option<&Value>) -> Result<([[f32; 3]; 2], Option<u32>), String> {
+    let Some(value) = value else {
+        return Ok((TextureRef::IDENTITY_TRANSFORM, None));
+    };
+    let pair = |key: &str, default: [f32; 2]| -> Result<[f32; 2], String> {
+        match value.get(key) {
+            None => Ok(default),
+            Some(v) => {
+                let numbers: Option<Vec<f32>> = v
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|x| x.as_f64().map(|x| x as f32)).collect());
+                match numbers.as_deref() {
+                    Some(&[a, b]) => Ok([a, b]),
+                    _ => Err(format!("KHR_texture_transform {key} is not two numbers")),
+                }
+            }
+        }
+    };
+    let offset = pair("offset", [0.0, 0.0])?;
+    let scale = pair("scale", [1.0, 1.0])?;
+    let rotation = match value.get("rotation") {
+        None => 0.0,
+        Some(v) => v
+            .as_f64()
+            .ok_or("KHR_texture_transform rotation is not a number")? as f32,
+    };
+    let tex_coord = match value.get("texCoord") {
+        None => None,
+        Some(v) => Some(
+            v.as_u64()
+                .ok_or("KHR_texture_transform texCoord is not an index")? as u32,
+        ),
+    };
+    let (sin, cos) = rotation.sin_cos();
+    Ok((
+        [
+            [cos * scale[0], sin * scale[1], offset[0]],
+            [-sin * scale[0], cos * scale[1], offset[1]],
+        ],
+        tex_coord,
+    ))
+}
+
+fn wrap(mode: WrappingMode) -> Wrap {
+    match mode {
+        WrappingMode::Repeat => Wrap::Repeat,
+        WrappingMode::ClampToEdge => Wrap::ClampToEdge,
+        WrappingMode::MirroredRepeat => Wrap::MirroredRepeat,
+    }
+}
+
+/// One face corner list of a primitive, for MikkTSpace.
+struct TangentSpaceInput<'a> {
+    corners: &'a [[u32; 3]],
+    positions: &'a [Vec3],
+    normals: &'a [Vec3],
+    uvs: &'a [[f32; 2]],
+    tangents: Vec<[Vec4; 3]>,
+}
+
+impl mikktspace::Geometry for TangentSpaceInput<'_> {
+    fn num_faces(&self) -> usize {
+        self.corners.len()
+    }
+
+    fn num_vertices_of_face(&self, _face: usize) -> usize {
+        3
+    }
+
+    fn position(&self, face: usize, vert: usize) -> [f32; 3] {
+        self.positions[self.corners[face][vert] as usize].to_array()
+    }
+
+    fn normal(&self, face: usize, vert: usize) -> [f32; 3] {
+        self.normals[self.corners[face][vert] as usize].to_array()
+    }
+
+    fn tex_coord(&self, face: usize, vert: usize) -> [f32; 2] {
+        self.uvs[self.corners[face][vert] as usize]
+    }
+
+    fn set_tangent_encoded(&mut self, tangent: [f32; 4], face: usize, vert: usize) {
+        self.tangents[face][vert] = Vec4::from(tangent);
+    }
 }
 
 struct Loader<'a> {
@@ -186,6 +390,12 @@ impl Loader<'_> {
             .collect();
         let normals: Option<Vec<Vec3>> = reader.read_normals().map(|n| n.map(Vec3::from).collect());
         let uvs: Option<Vec<[f32; 2]>> = reader.read_tex_coords(0).map(|t| t.into_f32().collect());
+        let uvs1: Option<Vec<[f32; 2]>> =
+            reader.read_tex_coords(1).map(|t| t.into_f32().collect());
+        let colors: Option<Vec<[f32; 4]>> =
+            reader.read_colors(0).map(|c| c.into_rgba_f32().collect());
+        let file_tangents: Option<Vec<Vec4>> =
+            reader.read_tangents().map(|t| t.map(Vec4::from).collect());
         let indices: Vec<u32> = match reader.read_indices() {
             Some(i) => i.into_u32().collect(),
             None => (0..positions.len() as u32).collect(),
@@ -196,17 +406,33 @@ impl Loader<'_> {
                 positions.len()
             )));
         }
-        if normals.as_ref().is_some_and(|n| n.len() != positions.len())
-            || uvs.as_ref().is_some_and(|t| t.len() != positions.len())
+        let count_differs = |len: Option<usize>| len.is_some_and(|l| l != positions.len());
+        if count_differs(normals.as_ref().map(Vec::len))
+            || count_differs(uvs.as_ref().map(Vec::len))
+            || count_differs(uvs1.as_ref().map(Vec::len))
+            || count_differs(colors.as_ref().map(Vec::len))
+            || count_differs(file_tangents.as_ref().map(Vec::len))
         {
             return Err(self.corrupt(format!(
                 "{mesh_label}: attribute counts differ from POSITION"
             )));
         }
         let material = self.material(primitive.material())?;
+        let corners = triangle_corners(mode, &indices);
+        let tangents = self.corner_tangents(
+            material,
+            &corners,
+            &positions,
+            normals.as_deref(),
+            file_tangents.as_deref(),
+            uvs.as_deref(),
+            uvs1.as_deref(),
+        );
         let normal_matrix = Mat3::from_mat4(world).inverse().transpose();
-        for [a, b, c] in triangle_corners(mode, &indices) {
-            let corners = [a as usize, b as usize, c as usize];
+        // A mirroring transform turns the tangent frame's handedness around.
+        let handedness = Mat3::from_mat4(world).determinant().signum();
+        for (face, [a, b, c]) in corners.iter().enumerate() {
+            let corners = [*a as usize, *b as usize, *c as usize];
             let p = corners.map(|i| world.transform_point3(positions[i]));
             let mut triangle = Triangle::flat(p, material);
             if triangle.area() <= 0.0 || !triangle.area().is_finite() {
@@ -225,33 +451,148 @@ impl Loader<'_> {
             if let Some(t) = &uvs {
                 triangle.uvs = corners.map(|i| t[i]);
             }
+            if let Some(t) = &uvs1 {
+                triangle.uvs1 = corners.map(|i| t[i]);
+            }
+            if let Some(c) = &colors {
+                triangle.colors = corners.map(|i| c[i]);
+            }
+            if let Some(t) = &tangents {
+                triangle.tangents = t[face].map(|tangent| {
+                    let xyz = world.transform_vector3(tangent.truncate()).normalize_or_zero();
+                    xyz.extend(tangent.w * handedness)
+                });
+            }
             self.triangles.push(triangle);
         }
         Ok(())
+    }
+
+    /// Tangents at each face corner for a normal-mapped material: the file's `TANGENT`, else
+    /// MikkTSpace on the normal map's UV set. `None` without a normal map, or without the
+    /// normals and UVs tangents are defined by (the map is then not applied).
+    #[allow(clippy::too_many_arguments)]
+    fn corner_tangents(
+        &self,
+        material: u32,
+        corners: &[[u32; 3]],
+        positions: &[Vec3],
+        normals: Option<&[Vec3]>,
+        file_tangents: Option<&[Vec4]>,
+        uvs: Option<&[[f32; 2]]>,
+        uvs1: Option<&[[f32; 2]]>,
+    ) -> Option<Vec<[Vec4; 3]>> {
+        let (normal_map, _) = self.materials[material as usize].normal_texture?;
+        if let Some(t) = file_tangents {
+            return Some(
+                corners
+                    .iter()
+                    .map(|c| c.map(|i| t[i as usize]))
+                    .collect(),
+            );
+        }
+        let uvs = if normal_map.uv_set == 1 { uvs1 } else { uvs }?;
+        let mut input = TangentSpaceInput {
+            corners,
+            positions,
+            normals: normals?,
+            uvs,
+            tangents: vec![[Vec4::ZERO; 3]; corners.len()],
+        };
+        mikktspace::generate_tangents(&mut input).then_some(input.tangents)
     }
 
     fn material(&mut self, material: gltf::Material) -> Result<u32, WorkerError> {
         if let Some(&ours) = self.material_of_gltf.get(&material.index()) {
             return Ok(ours);
         }
+        let label = material.index().map_or_else(
+            || "the default material".to_string(),
+            |i| format!("material {i}"),
+        );
         let pbr = material.pbr_metallic_roughness();
-        let [r, g, b, _alpha] = pbr.base_color_factor();
+        let [r, g, b, alpha] = pbr.base_color_factor();
         let strength = material.emissive_strength().unwrap_or(1.0);
-        let base_color_texture = match pbr.base_color_texture() {
-            Some(info) => Some(self.texture(&info, "base-color")?),
-            None => None,
+        let info_ref = |loader: &mut Self,
+                        info: Option<gltf::texture::Info>,
+                        role: &str,
+                        srgb: bool|
+         -> Result<Option<TextureRef>, WorkerError> {
+            match info {
+                None => Ok(None),
+                Some(info) => loader
+                    .texture(
+                        &info.texture(),
+                        info.tex_coord(),
+                        info.extension_value("KHR_texture_transform"),
+                        &format!("{label} {role}"),
+                        srgb,
+                    )
+                    .map(Some),
+            }
         };
-        let emissive_texture = match material.emissive_texture() {
-            Some(info) => Some(self.texture(&info, "emissive")?),
+        let base_color_texture = info_ref(self, pbr.base_color_texture(), "base-color", true)?;
+        let metallic_roughness_texture = info_ref(
+            self,
+            pbr.metallic_roughness_texture(),
+            "metallic-roughness",
+            false,
+        )?;
+        let emissive_texture = info_ref(self, material.emissive_texture(), "emissive", true)?;
+        let transmission = material.transmission();
+        let transmission_texture = info_ref(
+            self,
+            transmission.as_ref().and_then(|t| t.transmission_texture()),
+            "transmission",
+            false,
+        )?;
+        let normal_texture = match material.normal_texture() {
             None => None,
+            Some(normal) => Some((
+                self.texture(
+                    &normal.texture(),
+                    normal.tex_coord(),
+                    normal.extension_value("KHR_texture_transform"),
+                    &format!("{label} normal"),
+                    false,
+                )?,
+                normal.scale(),
+            )),
+        };
+        if let Some(occlusion) = material.occlusion_texture() {
+            // Checked (the image exists and decodes), then left out: see the module comment.
+            self.texture(
+                &occlusion.texture(),
+                occlusion.tex_coord(),
+                occlusion.extension_value("KHR_texture_transform"),
+                &format!("{label} occlusion"),
+                false,
+            )?;
+        }
+        let alpha_mode = match material.alpha_mode() {
+            gltf::material::AlphaMode::Opaque => AlphaMode::Opaque,
+            gltf::material::AlphaMode::Mask => AlphaMode::Mask {
+                cutoff: material.alpha_cutoff().unwrap_or(0.5),
+            },
+            gltf::material::AlphaMode::Blend => AlphaMode::Blend,
         };
         let ours = Material {
             base_color: [r, g, b],
+            base_alpha: alpha.clamp(0.0, 1.0),
             base_color_texture,
             surface: Surface::Standard {
                 metallic: pbr.metallic_factor().clamp(0.0, 1.0),
                 roughness: pbr.roughness_factor().clamp(0.0, 1.0),
+                ior: material.ior().unwrap_or(DEFAULT_IOR).max(1.0),
+                transmission: transmission
+                    .map_or(0.0, |t| t.transmission_factor())
+                    .clamp(0.0, 1.0),
             },
+            metallic_roughness_texture,
+            normal_texture,
+            transmission_texture,
+            alpha_mode,
+            double_sided: material.double_sided(),
             emission: material.emissive_factor().map(|c| c * strength),
             emissive_texture,
             lights_scene: true,
@@ -262,20 +603,56 @@ impl Loader<'_> {
         Ok(index)
     }
 
-    fn texture(&mut self, info: &gltf::texture::Info, role: &str) -> Result<u32, WorkerError> {
-        if info.tex_coord() != 0 {
+    /// A texture reference: its image decoded once per image, its sampler, UV set and
+    /// transform. `srgb`: whether the texels are colours (decoded from sRGB) or data.
+    fn texture(
+        &mut self,
+        texture: &gltf::Texture,
+        tex_coord: u32,
+        transform: Option<&Value>,
+        role: &str,
+        srgb: bool,
+    ) -> Result<TextureRef, WorkerError> {
+        let (uv_transform, tex_coord_override) =
+            texture_transform(transform).map_err(|e| self.corrupt(format!("{role} texture: {e}")))?;
+        let uv_set = tex_coord_override.unwrap_or(tex_coord);
+        if uv_set > 1 {
             return Err(self.unsupported(format!(
-                "{role} texture on TEXCOORD_{} (only TEXCOORD_0)",
-                info.tex_coord()
+                "{role} texture on TEXCOORD_{uv_set} (TEXCOORD_0 and TEXCOORD_1 render)"
             )));
         }
-        let image = info.texture().source();
+        let sampler = texture.sampler();
+        let texture_index = self.image(texture, role)?;
+        Ok(TextureRef {
+            texture: texture_index,
+            srgb,
+            uv_set,
+            wrap_u: wrap(sampler.wrap_s()),
+            wrap_v: wrap(sampler.wrap_t()),
+            nearest: sampler.mag_filter() == Some(MagFilter::Nearest),
+            uv_transform,
+        })
+    }
+
+    fn image(&mut self, texture: &gltf::Texture, role: &str) -> Result<u32, WorkerError> {
+        let image = texture.source();
         if let Some(&ours) = self.texture_of_image.get(&image.index()) {
             return Ok(ours);
         }
         let data = gltf::image::Data::from_source(image.source(), Some(self.base), self.buffers)
-            .map_err(|e| self.corrupt(format!("image {}: {e}", image.index())))?;
-        let rgba8_srgb = to_rgba8(&data).ok_or_else(|| {
+            .map_err(|e| match (&e, image.source()) {
+                (gltf::Error::Io(io), gltf::image::Source::Uri { uri, .. })
+                    if io.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    WorkerError::MissingTexture {
+                        path: self.path.display().to_string(),
+                        reference: format!("{role} texture, image {} '{uri}'", image.index()),
+                        reason: "file not found next to the glTF file".into(),
+                    }
+                }
+                _ => self.corrupt(format!("image {}: {e}", image.index())),
+            })?;
+        let rgba8 = to_rgba8(&data).ok_or_else(|| {
             self.unsupported(format!(
                 "{role} texture in {:?} (image {})",
                 data.format,
@@ -285,7 +662,7 @@ impl Loader<'_> {
         self.textures.push(Texture {
             width: data.width,
             height: data.height,
-            rgba8_srgb,
+            rgba8,
         });
         let ours = (self.textures.len() - 1) as u32;
         self.texture_of_image.insert(image.index(), ours);

@@ -9,25 +9,34 @@ pub mod gltf_file;
 
 use std::path::Path;
 
-use glam::Vec3;
+use glam::{Vec3, Vec4};
 use sha2::{Digest, Sha256};
 
 use crate::error::WorkerError;
 
 /// Domain tag of the scene content hash, versioned with the canonical encoding below.
-const SCENE_HASH_TAG: &[u8; 8] = b"IFXSCN01";
+const SCENE_HASH_TAG: &[u8; 8] = b"IFXSCN02";
 
 /// One triangle with its shading attributes, in world space.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Triangle {
     pub positions: [Vec3; 3],
     pub normals: [Vec3; 3],
+    /// `TEXCOORD_0` at each corner.
     pub uvs: [[f32; 2]; 3],
+    /// `TEXCOORD_1` at each corner.
+    pub uvs1: [[f32; 2]; 3],
+    /// Linear RGBA vertex colour (`COLOR_0`) at each corner; white when the mesh has none.
+    pub colors: [[f32; 4]; 3],
+    /// Tangent (xyz) and bitangent sign (w) at each corner, for normal maps; zero when the
+    /// material has no normal map.
+    pub tangents: [Vec4; 3],
     pub material: u32,
 }
 
 impl Triangle {
-    /// A triangle with its geometric normal at each vertex and zero texture coordinates.
+    /// A triangle with its geometric normal at each vertex, zero texture coordinates, white
+    /// vertex colour and no tangents.
     pub fn flat(positions: [Vec3; 3], material: u32) -> Self {
         let normal = (positions[1] - positions[0])
             .cross(positions[2] - positions[0])
@@ -36,6 +45,9 @@ impl Triangle {
             positions,
             normals: [normal; 3],
             uvs: [[0.0; 2]; 3],
+            uvs1: [[0.0; 2]; 3],
+            colors: [[1.0; 4]; 3],
+            tangents: [Vec4::ZERO; 3],
             material,
         }
     }
@@ -54,22 +66,96 @@ impl Triangle {
 /// How light leaves a surface.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Surface {
-    /// glTF metallic-roughness: a diffuse base under a Fresnel specular coat, blended into a
-    /// rough mirror by `metallic` (0 = diffuse/plastic, 1 = metal).
-    Standard { metallic: f32, roughness: f32 },
+    /// glTF metallic-roughness: a diffuse base under a GGX specular coat with the Fresnel
+    /// reflectance of `ior`, blended into a GGX metal by `metallic`; `transmission` of the
+    /// dielectric part refracts through a rough GGX interface instead of scattering diffusely
+    /// (`KHR_materials_transmission`, `KHR_materials_ior`).
+    Standard {
+        metallic: f32,
+        roughness: f32,
+        ior: f32,
+        transmission: f32,
+    },
     /// Clear dielectric (glass, water) with the given index of refraction.
     Glass { ior: f32 },
 }
 
+/// glTF's default index of refraction (reflectance 4 % at normal incidence).
+pub const DEFAULT_IOR: f32 = 1.5;
+
+/// How a texture coordinate outside [0, 1] maps to the image (glTF sampler `wrapS`/`wrapT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wrap {
+    Repeat,
+    ClampToEdge,
+    MirroredRepeat,
+}
+
+/// A texture as a material uses it: which image, through which sampler, on which UV set, after
+/// which `KHR_texture_transform`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TextureRef {
+    pub texture: u32,
+    /// Colour texels, decoded from sRGB; otherwise data (normals, metalness…) read linearly.
+    pub srgb: bool,
+    /// 0 = `TEXCOORD_0`, 1 = `TEXCOORD_1`.
+    pub uv_set: u32,
+    pub wrap_u: Wrap,
+    pub wrap_v: Wrap,
+    /// Nearest texel instead of bilinear filtering (the sampler's `magFilter` is `NEAREST`; as
+    /// in Blender's importer, the magnification filter decides, and no mip level is used).
+    pub nearest: bool,
+    /// Rows of the 2×3 matrix applied to (u, v, 1): offset · rotation · scale.
+    pub uv_transform: [[f32; 3]; 2],
+}
+
+impl TextureRef {
+    pub const IDENTITY_TRANSFORM: [[f32; 3]; 2] = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]];
+
+    /// A colour image on `TEXCOORD_0`, repeated and bilinearly filtered, untransformed.
+    pub fn new(texture: u32) -> Self {
+        Self {
+            texture,
+            srgb: true,
+            uv_set: 0,
+            wrap_u: Wrap::Repeat,
+            wrap_v: Wrap::Repeat,
+            nearest: false,
+            uv_transform: Self::IDENTITY_TRANSFORM,
+        }
+    }
+}
+
+/// glTF `alphaMode`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AlphaMode {
+    Opaque,
+    /// Fully transparent below the cutoff, opaque from it.
+    Mask { cutoff: f32 },
+    /// Transparent in proportion to alpha (rendered as stochastic transparency).
+    Blend,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Material {
-    /// Linear RGB albedo (multiplied by the base-color texture when there is one).
+    /// Linear RGB albedo (multiplied by the base-color texture and the vertex colour).
     pub base_color: [f32; 3],
-    pub base_color_texture: Option<u32>,
+    /// Alpha of the base colour factor (multiplied likewise); used by `alpha_mode`.
+    pub base_alpha: f32,
+    pub base_color_texture: Option<TextureRef>,
     pub surface: Surface,
+    /// Blue channel metalness, green channel roughness, multiplying the factors.
+    pub metallic_roughness_texture: Option<TextureRef>,
+    /// Tangent-space normal map and its `scale`.
+    pub normal_texture: Option<(TextureRef, f32)>,
+    /// Red channel multiplying `transmission`.
+    pub transmission_texture: Option<TextureRef>,
+    pub alpha_mode: AlphaMode,
+    /// Whether back faces are visible to camera rays (glTF `doubleSided`).
+    pub double_sided: bool,
     /// Linear RGB radiance emitted (multiplied by the emissive texture when there is one).
     pub emission: [f32; 3],
-    pub emissive_texture: Option<u32>,
+    pub emissive_texture: Option<TextureRef>,
     /// Whether next-event estimation samples this material's emission as a light. PoR noise
     /// objects glow only towards the camera and must not light the rest of the scene.
     pub lights_scene: bool,
@@ -79,11 +165,19 @@ impl Material {
     pub fn diffuse(base_color: [f32; 3]) -> Self {
         Self {
             base_color,
+            base_alpha: 1.0,
             base_color_texture: None,
             surface: Surface::Standard {
                 metallic: 0.0,
                 roughness: 1.0,
+                ior: DEFAULT_IOR,
+                transmission: 0.0,
             },
+            metallic_roughness_texture: None,
+            normal_texture: None,
+            transmission_texture: None,
+            alpha_mode: AlphaMode::Opaque,
+            double_sided: true,
             emission: [0.0; 3],
             emissive_texture: None,
             lights_scene: true,
@@ -95,6 +189,8 @@ impl Material {
             surface: Surface::Standard {
                 metallic: 1.0,
                 roughness,
+                ior: DEFAULT_IOR,
+                transmission: 0.0,
             },
             ..Self::diffuse(base_color)
         }
@@ -105,9 +201,24 @@ impl Material {
             surface: Surface::Standard {
                 metallic: 0.0,
                 roughness,
+                ior: DEFAULT_IOR,
+                transmission: 0.0,
             },
             ..Self::diffuse(base_color)
         }
+    }
+
+    /// Every texture the material refers to.
+    pub fn texture_refs(&self) -> impl Iterator<Item = TextureRef> {
+        [
+            self.base_color_texture,
+            self.metallic_roughness_texture,
+            self.normal_texture.map(|(t, _)| t),
+            self.transmission_texture,
+            self.emissive_texture,
+        ]
+        .into_iter()
+        .flatten()
     }
 
     pub fn glass(ior: f32) -> Self {
@@ -129,12 +240,13 @@ impl Material {
     }
 }
 
-/// An 8-bit sRGB RGBA image, row-major from the top-left texel (glTF's UV origin).
+/// An 8-bit RGBA image, row-major from the top-left texel (glTF's UV origin); colour images
+/// hold sRGB-encoded values, data images (normals, metalness…) linear ones.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Texture {
     pub width: u32,
     pub height: u32,
-    pub rgba8_srgb: Vec<u8>,
+    pub rgba8: Vec<u8>,
 }
 
 /// A pinhole camera.
@@ -358,24 +470,55 @@ impl Scene {
                 put_f32s(&mut h, &t.positions[i].to_array());
                 put_f32s(&mut h, &t.normals[i].to_array());
                 put_f32s(&mut h, &t.uvs[i]);
+                put_f32s(&mut h, &t.uvs1[i]);
+                put_f32s(&mut h, &t.colors[i]);
+                put_f32s(&mut h, &t.tangents[i].to_array());
             }
             h.update(t.material.to_le_bytes());
         }
         h.update((self.materials.len() as u64).to_le_bytes());
         for m in &self.materials {
             put_f32s(&mut h, &m.base_color);
+            put_f32s(&mut h, &[m.base_alpha]);
             put_f32s(&mut h, &m.emission);
-            h.update([m.lights_scene as u8]);
-            for texture in [m.base_color_texture, m.emissive_texture] {
-                h.update(texture.map_or(u32::MAX, |t| t).to_le_bytes());
+            h.update([m.lights_scene as u8, m.double_sided as u8]);
+            match m.alpha_mode {
+                AlphaMode::Opaque => h.update([0u8]),
+                AlphaMode::Mask { cutoff } => {
+                    h.update([1u8]);
+                    put_f32s(&mut h, &[cutoff]);
+                }
+                AlphaMode::Blend => h.update([2u8]),
+            }
+            let normal_scale = m.normal_texture.map(|(_, scale)| scale);
+            put_f32s(&mut h, &[normal_scale.unwrap_or(0.0)]);
+            for texture in [
+                m.base_color_texture,
+                m.metallic_roughness_texture,
+                m.normal_texture.map(|(t, _)| t),
+                m.transmission_texture,
+                m.emissive_texture,
+            ] {
+                match texture {
+                    None => h.update(u32::MAX.to_le_bytes()),
+                    Some(t) => {
+                        h.update(t.texture.to_le_bytes());
+                        h.update(t.uv_set.to_le_bytes());
+                        h.update([t.srgb as u8, t.wrap_u as u8, t.wrap_v as u8, t.nearest as u8]);
+                        put_f32s(&mut h, &t.uv_transform[0]);
+                        put_f32s(&mut h, &t.uv_transform[1]);
+                    }
+                }
             }
             match m.surface {
                 Surface::Standard {
                     metallic,
                     roughness,
+                    ior,
+                    transmission,
                 } => {
                     h.update([0u8]);
-                    put_f32s(&mut h, &[metallic, roughness]);
+                    put_f32s(&mut h, &[metallic, roughness, ior, transmission]);
                 }
                 Surface::Glass { ior } => {
                     h.update([1u8]);
@@ -387,7 +530,7 @@ impl Scene {
         for t in &self.textures {
             h.update(t.width.to_le_bytes());
             h.update(t.height.to_le_bytes());
-            h.update(&t.rgba8_srgb);
+            h.update(&t.rgba8);
         }
         let c = &self.camera;
         put_f32s(&mut h, &c.position.to_array());

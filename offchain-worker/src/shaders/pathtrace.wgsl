@@ -14,32 +14,47 @@ struct Tri {
     p0: vec3f,
     material: u32,
     p1: vec3f,
-    pad1: u32,
+    // Density per unit area with which next-event estimation picks a point of this triangle
+    // (0 when it is not a light).
+    light_pdf_area: f32,
     p2: vec3f,
-    pad2: u32,
+    pad: u32,
 }
 
 struct Shading {
-    n0: vec4f,
-    n1: vec4f,
-    n2: vec4f,
-    uv01: vec4f,
-    uv2: vec4f,
+    normals: array<vec4f, 3>,
+    tangents: array<vec4f, 3>,
+    // uv0 of corners 0, 1 | uv0 of corner 2, uv1 of corner 0 | uv1 of corners 1, 2
+    uvs: array<vec4f, 3>,
+    colors: array<vec4f, 3>,
+}
+
+struct TexRef {
+    offset: u32,
+    dims: u32,
+    flags: u32,
+    pad: u32,
+    uv_row0: vec4f,
+    uv_row1: vec4f,
 }
 
 struct Material {
-    base_color: vec3f,
-    kind: u32,
+    base_color: vec4f,
     emission: vec3f,
+    kind: u32,
     metallic: f32,
     roughness: f32,
     ior: f32,
-    base_tex_offset: u32,
-    base_tex_dims: u32,
-    emissive_tex_offset: u32,
-    emissive_tex_dims: u32,
-    pad0: u32,
-    pad1: u32,
+    transmission: f32,
+    alpha_mode: u32,
+    alpha_cutoff: f32,
+    double_sided: u32,
+    normal_scale: f32,
+    base_tex: TexRef,
+    metallic_roughness_tex: TexRef,
+    normal_tex: TexRef,
+    transmission_tex: TexRef,
+    emissive_tex: TexRef,
 }
 
 struct Emitter {
@@ -87,6 +102,15 @@ struct Params {
 const PI: f32 = 3.14159265358979;
 const NO_TEXTURE: u32 = 0xffffffffu;
 const KIND_GLASS: u32 = 1u;
+const ALPHA_OPAQUE: u32 = 0u;
+const ALPHA_MASK: u32 = 1u;
+const WRAP_CLAMP: u32 = 1u;
+const WRAP_MIRROR: u32 = 2u;
+const TEX_NEAREST: u32 = 16u;
+const TEX_UV1: u32 = 32u;
+const TEX_SRGB: u32 = 64u;
+// The smallest GGX alpha (roughness²): keeps the distribution finite in f32 for mirrors.
+const MIN_GGX_ALPHA: f32 = 1e-3;
 const FAR: f32 = 1e30;
 const RAY_OFFSET: f32 = 1e-4;
 const STACK_SIZE: u32 = 64u;
@@ -161,8 +185,124 @@ fn intersect(tri: Tri, origin: vec3f, dir: vec3f) -> vec3f {
     return vec3f(t, u, v);
 }
 
+// Interpolated vertex attributes at a point of a triangle.
+struct Attributes {
+    uv0: vec2f,
+    uv1: vec2f,
+    color: vec4f,
+}
+
+fn attributes(index: u32, b1: f32, b2: f32) -> Attributes {
+    let s = shading[index];
+    let b0 = 1.0 - b1 - b2;
+    let uv0 = s.uvs[0].xy * b0 + s.uvs[0].zw * b1 + s.uvs[1].xy * b2;
+    let uv1 = s.uvs[1].zw * b0 + s.uvs[2].xy * b1 + s.uvs[2].zw * b2;
+    let color = s.colors[0] * b0 + s.colors[1] * b1 + s.colors[2] * b2;
+    return Attributes(uv0, uv1, color);
+}
+
+fn srgb_to_linear(c: u32) -> f32 {
+    return params.srgb_lut[c >> 2u][c & 3u];
+}
+
+// Texel index along one axis under a glTF wrap mode.
+fn wrap_texel(i: i32, n: i32, mode: u32) -> i32 {
+    if (mode == WRAP_CLAMP) {
+        return clamp(i, 0, n - 1);
+    }
+    if (mode == WRAP_MIRROR) {
+        let period = 2 * n;
+        let m = ((i % period) + period) % period;
+        return select(m, period - 1 - m, m >= n);
+    }
+    return ((i % n) + n) % n;
+}
+
+// A texture coordinate reduced by whole periods (or limited, when clamped) so that texel
+// indices stay small; the wrap above does the rest.
+fn reduce_coordinate(c: f32, mode: u32) -> f32 {
+    if (mode == WRAP_CLAMP) {
+        return clamp(c, -1.0, 2.0);
+    }
+    if (mode == WRAP_MIRROR) {
+        return c - 2.0 * floor(c * 0.5);
+    }
+    return fract(c);
+}
+
+fn texel(r: TexRef, w: i32, h: i32, x: i32, y: i32) -> vec4f {
+    let xi = wrap_texel(x, w, r.flags & 3u);
+    let yi = wrap_texel(y, h, (r.flags >> 2u) & 3u);
+    let c = texels[r.offset + u32(yi * w + xi)];
+    let alpha = f32(c >> 24u) / 255.0;
+    if ((r.flags & TEX_SRGB) != 0u) {
+        return vec4f(
+            srgb_to_linear(c & 0xffu),
+            srgb_to_linear((c >> 8u) & 0xffu),
+            srgb_to_linear((c >> 16u) & 0xffu),
+            alpha,
+        );
+    }
+    return vec4f(f32(c & 0xffu), f32((c >> 8u) & 0xffu), f32((c >> 16u) & 0xffu), 255.0 * alpha) / 255.0;
+}
+
+// Nearest or bilinear filtering under the sampler's wrap modes, after the UV transform,
+// computed by hand so every adapter filters alike.
+fn sample_texture(r: TexRef, a: Attributes) -> vec4f {
+    let uvw = vec3f(select(a.uv0, a.uv1, (r.flags & TEX_UV1) != 0u), 1.0);
+    let w = i32(r.dims & 0xffffu);
+    let h = i32(r.dims >> 16u);
+    let x = reduce_coordinate(dot(r.uv_row0.xyz, uvw), r.flags & 3u) * f32(w);
+    let y = reduce_coordinate(dot(r.uv_row1.xyz, uvw), (r.flags >> 2u) & 3u) * f32(h);
+    if ((r.flags & TEX_NEAREST) != 0u) {
+        return texel(r, w, h, i32(floor(x)), i32(floor(y)));
+    }
+    let x0 = floor(x - 0.5);
+    let y0 = floor(y - 0.5);
+    let fx = x - 0.5 - x0;
+    let fy = y - 0.5 - y0;
+    let xi = i32(x0);
+    let yi = i32(y0);
+    let top = mix(texel(r, w, h, xi, yi), texel(r, w, h, xi + 1, yi), fx);
+    let bottom = mix(texel(r, w, h, xi, yi + 1), texel(r, w, h, xi + 1, yi + 1), fx);
+    return mix(top, bottom, fy);
+}
+
+// Base colour alpha × vertex alpha × texture alpha.
+fn surface_alpha(material: u32, a: Attributes) -> f32 {
+    var alpha = materials[material].base_color.a * a.color.a;
+    let tex = materials[material].base_tex;
+    if (tex.offset != NO_TEXTURE) {
+        alpha *= sample_texture(tex, a).a;
+    }
+    return alpha;
+}
+
+// Whether a candidate hit lets the ray through: the back face of a single-sided material seen
+// by a camera ray, alpha below a MASK cutoff, or BLEND alpha stochastically. The BLEND choice
+// hashes the ray's random state with the hit distance, so the random sequence of the path
+// (and with it every other pixel decision) is untouched.
+fn passes_through(index: u32, b1: f32, b2: f32, t: f32, dir: vec3f, camera_ray: bool) -> bool {
+    let tri = tris[index];
+    let material = tri.material;
+    if (camera_ray && materials[material].double_sided == 0u
+        && dot(dir, cross(tri.p1 - tri.p0, tri.p2 - tri.p0)) > 0.0) {
+        return true;
+    }
+    let mode = materials[material].alpha_mode;
+    if (mode == ALPHA_OPAQUE) {
+        return false;
+    }
+    let alpha = surface_alpha(material, attributes(index, b1, b2));
+    if (mode == ALPHA_MASK) {
+        return alpha < materials[material].alpha_cutoff;
+    }
+    let h = pcg_hash(rng_state ^ bitcast<u32>(t));
+    return f32(h >> 8u) * (1.0 / 16777216.0) >= alpha;
+}
+
 // Closest hit (any_hit = false) or whether anything is hit before t_max (any_hit = true).
-fn trace(origin: vec3f, dir: vec3f, t_max: f32, any_hit: bool) -> Hit {
+fn trace(origin: vec3f, dir: vec3f, t_max: f32, any_hit: bool, camera_ray: bool) -> Hit {
     var hit = Hit(t_max, NO_TEXTURE, 0.0, 0.0);
     if (params.triangle_count == 0u) {
         return hit;
@@ -179,7 +319,7 @@ fn trace(origin: vec3f, dir: vec3f, t_max: f32, any_hit: bool) -> Hit {
         if (node.count > 0u) {
             for (var i = node.left_or_first; i < node.left_or_first + node.count; i++) {
                 let r = intersect(tris[i], origin, dir);
-                if (r.x < hit.t) {
+                if (r.x < hit.t && !passes_through(i, r.y, r.z, r.x, dir, camera_ray)) {
                     hit = Hit(r.x, i, r.y, r.z);
                     if (any_hit) {
                         return hit;
@@ -222,48 +362,11 @@ fn trace(origin: vec3f, dir: vec3f, t_max: f32, any_hit: bool) -> Hit {
     return hit;
 }
 
-fn srgb_to_linear(c: u32) -> f32 {
-    return params.srgb_lut[c >> 2u][c & 3u];
-}
-
-fn texel(offset: u32, w: i32, h: i32, x: i32, y: i32) -> vec4f {
-    let xi = ((x % w) + w) % w;
-    let yi = ((y % h) + h) % h;
-    let c = texels[offset + u32(yi * w + xi)];
-    return vec4f(
-        srgb_to_linear(c & 0xffu),
-        srgb_to_linear((c >> 8u) & 0xffu),
-        srgb_to_linear((c >> 16u) & 0xffu),
-        f32(c >> 24u) / 255.0,
-    );
-}
-
-// Bilinear filtering with repeat wrapping, computed by hand so every adapter filters alike.
-fn sample_texture(offset: u32, dims: u32, uv: vec2f) -> vec4f {
-    let w = i32(dims & 0xffffu);
-    let h = i32(dims >> 16u);
-    let x = fract(uv.x) * f32(w) - 0.5;
-    let y = fract(uv.y) * f32(h) - 0.5;
-    let x0 = floor(x);
-    let y0 = floor(y);
-    let fx = x - x0;
-    let fy = y - y0;
-    let xi = i32(x0);
-    let yi = i32(y0);
-    let top = mix(texel(offset, w, h, xi, yi), texel(offset, w, h, xi + 1, yi), fx);
-    let bottom = mix(texel(offset, w, h, xi, yi + 1), texel(offset, w, h, xi + 1, yi + 1), fx);
-    return mix(top, bottom, fy);
-}
-
-fn tri_uv(index: u32, b1: f32, b2: f32) -> vec2f {
-    let s = shading[index];
-    return s.uv01.xy * (1.0 - b1 - b2) + s.uv01.zw * b1 + s.uv2.xy * b2;
-}
-
-fn emitted(m: Material, uv: vec2f) -> vec3f {
-    var e = m.emission;
-    if (m.emissive_tex_offset != NO_TEXTURE) {
-        e *= sample_texture(m.emissive_tex_offset, m.emissive_tex_dims, uv).rgb;
+fn emitted(material: u32, a: Attributes) -> vec3f {
+    var e = materials[material].emission;
+    let tex = materials[material].emissive_tex;
+    if (tex.offset != NO_TEXTURE && any(e > vec3f(0.0))) {
+        e *= sample_texture(tex, a).rgb;
     }
     return e;
 }
@@ -275,14 +378,16 @@ fn sky(dir: vec3f) -> vec3f {
     return params.ground;
 }
 
-// Orthonormal basis around n (Duff et al. 2017).
-fn to_world(n: vec3f, local: vec3f) -> vec3f {
+// Orthonormal basis with n as its third column (Duff et al. 2017).
+fn basis(n: vec3f) -> mat3x3f {
     let s = select(-1.0, 1.0, n.z >= 0.0);
     let a = -1.0 / (s + n.z);
     let b = n.x * n.y * a;
-    let t = vec3f(1.0 + s * n.x * n.x * a, s * b, -s * n.x);
-    let bt = vec3f(b, s + n.y * n.y * a, -n.y);
-    return t * local.x + bt * local.y + n * local.z;
+    return mat3x3f(
+        vec3f(1.0 + s * n.x * n.x * a, s * b, -s * n.x),
+        vec3f(b, s + n.y * n.y * a, -n.y),
+        n,
+    );
 }
 
 fn cosine_direction(n: vec3f) -> vec3f {
@@ -290,14 +395,7 @@ fn cosine_direction(n: vec3f) -> vec3f {
     let r2 = rand();
     let r = sqrt(r1);
     let phi = 2.0 * PI * r2;
-    return normalize(to_world(n, vec3f(r * cos(phi), r * sin(phi), sqrt(max(0.0, 1.0 - r1)))));
-}
-
-fn unit_vector() -> vec3f {
-    let z = 1.0 - 2.0 * rand();
-    let r = sqrt(max(0.0, 1.0 - z * z));
-    let phi = 2.0 * PI * rand();
-    return vec3f(r * cos(phi), r * sin(phi), z);
+    return normalize(basis(n) * vec3f(r * cos(phi), r * sin(phi), sqrt(max(0.0, 1.0 - r1))));
 }
 
 fn pick_emitter(r: f32) -> u32 {
@@ -314,9 +412,145 @@ fn pick_emitter(r: f32) -> u32 {
     return lo;
 }
 
-// Radiance arriving at p from the emitters and the sun, weighted by the cosine at n
-// (next-event estimation; the caller multiplies by the diffuse BRDF).
-fn direct_light(p: vec3f, n: vec3f, geo_n: vec3f) -> vec3f {
+fn luminance(c: vec3f) -> f32 {
+    return dot(c, vec3f(0.2126, 0.7152, 0.0722));
+}
+
+fn schlick(cos_theta: f32, f0: vec3f) -> vec3f {
+    let m = clamp(1.0 - cos_theta, 0.0, 1.0);
+    let m2 = m * m;
+    return f0 + (vec3f(1.0) - f0) * (m2 * m2 * m);
+}
+
+// GGX (Trowbridge–Reitz) normal distribution.
+fn ggx_d(cos_h: f32, alpha: f32) -> f32 {
+    let a2 = alpha * alpha;
+    let d = cos_h * cos_h * (a2 - 1.0) + 1.0;
+    return a2 / (PI * d * d);
+}
+
+// Smith masking of one direction for GGX.
+fn smith_g1(cos_v: f32, alpha: f32) -> f32 {
+    let a2 = alpha * alpha;
+    return 2.0 * cos_v / (cos_v + sqrt(a2 + (1.0 - a2) * cos_v * cos_v));
+}
+
+// A microfacet normal drawn from the GGX distribution of normals visible from `wo` (Heitz
+// 2018), in the basis of the shading normal.
+fn sample_visible_normal(wo_local: vec3f, alpha: f32) -> vec3f {
+    let u1 = rand();
+    let u2 = rand();
+    let vh = normalize(vec3f(alpha * wo_local.x, alpha * wo_local.y, wo_local.z));
+    let len2 = vh.x * vh.x + vh.y * vh.y;
+    let t1 = select(vec3f(1.0, 0.0, 0.0), vec3f(-vh.y, vh.x, 0.0) * inverseSqrt(len2), len2 > 0.0);
+    let t2 = cross(vh, t1);
+    let r = sqrt(u1);
+    let phi = 2.0 * PI * u2;
+    let p1 = r * cos(phi);
+    let s = 0.5 * (1.0 + vh.z);
+    let p2 = (1.0 - s) * sqrt(max(0.0, 1.0 - p1 * p1)) + s * r * sin(phi);
+    let nh = p1 * t1 + p2 * t2 + sqrt(max(0.0, 1.0 - p1 * p1 - p2 * p2)) * vh;
+    return normalize(vec3f(alpha * nh.x, alpha * nh.y, max(1e-6, nh.z)));
+}
+
+// The glTF metallic-roughness BSDF at one shading point: a Lambertian base weighted by
+// (1 − metallic)(1 − transmission), a GGX specular layer with Schlick Fresnel from F0 (the
+// dielectric reflectance of `ior`, or the base colour for metal), and GGX refraction for the
+// transmissive part; each lobe is picked with a probability in proportion to its weight.
+struct Bsdf {
+    n: vec3f,
+    albedo: vec3f,
+    f0: vec3f,
+    alpha: f32,
+    diffuse_weight: f32,
+    transmission_weight: f32,
+    // Relative index of refraction across the surface along the ray (outside → inside).
+    eta: f32,
+    p_diffuse: f32,
+    p_specular: f32,
+}
+
+fn make_bsdf(n: vec3f, wo: vec3f, albedo: vec3f, metallic: f32, roughness: f32, ior: f32, transmission: f32, front: bool) -> Bsdf {
+    let r = (ior - 1.0) / (ior + 1.0);
+    let f0 = mix(vec3f(r * r), albedo, metallic);
+    let diffuse_weight = (1.0 - metallic) * (1.0 - transmission);
+    let transmission_weight = (1.0 - metallic) * transmission;
+    let specular = max(luminance(schlick(dot(n, wo), f0)), 0.02);
+    let diffuse = luminance(albedo) * diffuse_weight;
+    let refracted = luminance(albedo) * transmission_weight;
+    let total = specular + diffuse + refracted;
+    return Bsdf(
+        n,
+        albedo,
+        f0,
+        max(roughness * roughness, MIN_GGX_ALPHA),
+        diffuse_weight,
+        transmission_weight,
+        select(ior, 1.0 / ior, front),
+        diffuse / total,
+        specular / total,
+    );
+}
+
+// BSDF × cosine towards `wi` (rgb) and the density of sampling `wi` by reflection (a).
+fn eval_bsdf(b: Bsdf, wo: vec3f, wi: vec3f) -> vec4f {
+    let cos_i = dot(b.n, wi);
+    let cos_o = dot(b.n, wo);
+    if (cos_i <= 0.0 || cos_o <= 0.0) {
+        return vec4f(0.0);
+    }
+    let h = normalize(wo + wi);
+    let d = ggx_d(max(dot(b.n, h), 0.0), b.alpha);
+    let g1_o = smith_g1(cos_o, b.alpha);
+    let specular = schlick(max(dot(wo, h), 0.0), b.f0) * (d * g1_o * smith_g1(cos_i, b.alpha) / (4.0 * cos_o));
+    let diffuse = b.albedo * (b.diffuse_weight * cos_i / PI);
+    let pdf = b.p_diffuse * cos_i / PI + b.p_specular * g1_o * d / (4.0 * cos_o);
+    return vec4f(specular + diffuse, pdf);
+}
+
+struct BsdfSample {
+    wi: vec3f,
+    // BSDF × cosine / density.
+    weight: vec3f,
+    // Density for multiple importance sampling; 0 where light sampling cannot reach `wi`.
+    pdf: f32,
+    // Whether `wi` crosses the surface.
+    transmitted: bool,
+}
+
+fn sample_bsdf(b: Bsdf, wo: vec3f) -> BsdfSample {
+    let choice = rand();
+    if (choice < b.p_diffuse) {
+        let wi = cosine_direction(b.n);
+        let e = eval_bsdf(b, wo, wi);
+        return BsdfSample(wi, select(vec3f(0.0), e.rgb / e.a, e.a > 0.0), e.a, false);
+    }
+    let frame = basis(b.n);
+    let h = frame * sample_visible_normal(transpose(frame) * wo, b.alpha);
+    if (choice < b.p_diffuse + b.p_specular) {
+        let wi = reflect(-wo, h);
+        let e = eval_bsdf(b, wo, wi);
+        return BsdfSample(wi, select(vec3f(0.0), e.rgb / e.a, e.a > 0.0), e.a, false);
+    }
+    // Refraction through the microfacet; its light paths are not light-sampled (shadow rays
+    // stop at surfaces), so no MIS density.
+    let p_transmission = 1.0 - b.p_diffuse - b.p_specular;
+    let cos_oh = dot(wo, h);
+    let refracted = refract(-wo, h, b.eta);
+    if (dot(refracted, refracted) == 0.0) {
+        let wi = reflect(-wo, h);
+        let g = smith_g1(abs(dot(b.n, wi)), b.alpha);
+        return BsdfSample(wi, vec3f(b.transmission_weight * g / p_transmission), 0.0, false);
+    }
+    let wi = normalize(refracted);
+    let unreflected = vec3f(1.0) - schlick(cos_oh, b.f0);
+    let g = smith_g1(abs(dot(b.n, wi)), b.alpha);
+    return BsdfSample(wi, b.albedo * unreflected * (b.transmission_weight * g / p_transmission), 0.0, true);
+}
+
+// Radiance from the emitters and the sun reflected towards `wo` (next-event estimation, the
+// emitters weighted against BSDF sampling by the power heuristic).
+fn direct_light(p: vec3f, wo: vec3f, b: Bsdf, geo_n: vec3f) -> vec3f {
     var l = vec3f(0.0);
     let origin = p + geo_n * RAY_OFFSET;
     if (params.emitter_count > 0u) {
@@ -331,34 +565,59 @@ fn direct_light(p: vec3f, n: vec3f, geo_n: vec3f) -> vec3f {
         let dist = sqrt(dist2);
         let wi = to_light / dist;
         let light_n = normalize(cross(t.p1 - t.p0, t.p2 - t.p0));
-        let cos_surface = dot(n, wi);
         let cos_light = abs(dot(light_n, wi));
-        if (cos_surface > 0.0 && cos_light > 1e-6 && dot(geo_n, wi) > 0.0) {
-            let blocked = trace(origin, wi, dist * (1.0 - 1e-3), true);
-            if (blocked.tri == NO_TEXTURE) {
-                let le = emitted(materials[t.material], tri_uv(e.tri, b1, b2));
-                let pdf_area = e.select_pdf / e.area;
-                l += le * cos_surface * cos_light / (dist2 * pdf_area);
+        if (cos_light > 1e-6 && dot(geo_n, wi) > 0.0) {
+            let f = eval_bsdf(b, wo, wi);
+            if (any(f.rgb > vec3f(0.0))) {
+                let blocked = trace(origin, wi, dist * (1.0 - 1e-3), true, false);
+                if (blocked.tri == NO_TEXTURE) {
+                    let le = emitted(t.material, attributes(e.tri, b1, b2));
+                    let light_pdf = (e.select_pdf / e.area) * dist2 / cos_light;
+                    let mis = light_pdf * light_pdf / (light_pdf * light_pdf + f.a * f.a);
+                    l += le * f.rgb * (mis / light_pdf);
+                }
             }
         }
     }
-    let cos_sun = dot(n, params.sun_dir);
-    if (any(params.sun_irradiance > vec3f(0.0)) && cos_sun > 0.0 && dot(geo_n, params.sun_dir) > 0.0) {
-        let blocked = trace(origin, params.sun_dir, FAR, true);
-        if (blocked.tri == NO_TEXTURE) {
-            l += params.sun_irradiance * cos_sun;
+    if (any(params.sun_irradiance > vec3f(0.0)) && dot(geo_n, params.sun_dir) > 0.0) {
+        let f = eval_bsdf(b, wo, params.sun_dir);
+        if (any(f.rgb > vec3f(0.0))) {
+            let blocked = trace(origin, params.sun_dir, FAR, true, false);
+            if (blocked.tri == NO_TEXTURE) {
+                l += params.sun_irradiance * f.rgb;
+            }
         }
     }
     return l;
 }
 
-fn fuzzy_reflection(dir: vec3f, n: vec3f, roughness: f32) -> vec3f {
-    return normalize(reflect(dir, n) + roughness * roughness * unit_vector());
-}
-
-fn schlick(cos_theta: f32, r0: f32) -> f32 {
+fn fresnel_schlick_scalar(cos_theta: f32, r0: f32) -> f32 {
     let m = 1.0 - cos_theta;
     return r0 + (1.0 - r0) * m * m * m * m * m;
+}
+
+// The shading normal at a hit, facing the side the ray came from: interpolated, then bent by
+// the normal map (tangent frame from the vertex tangents, bitangent sign in w).
+fn shading_normal(index: u32, material: u32, a: Attributes, w: f32, b1: f32, b2: f32, geo: vec3f) -> vec3f {
+    let s = shading[index];
+    var n = s.normals[0].xyz * w + s.normals[1].xyz * b1 + s.normals[2].xyz * b2;
+    n = select(geo, normalize(n), dot(n, n) > 1e-12);
+    let tex = materials[material].normal_tex;
+    let tangent = s.tangents[0] * w + s.tangents[1] * b1 + s.tangents[2] * b2;
+    if (tex.offset != NO_TEXTURE && dot(tangent.xyz, tangent.xyz) > 1e-12) {
+        let t = tangent.xyz - n * dot(n, tangent.xyz);
+        if (dot(t, t) > 1e-12) {
+            let tn = normalize(t);
+            let bn = cross(n, tn) * select(-1.0, 1.0, tangent.w >= 0.0);
+            let scale = materials[material].normal_scale;
+            let m = sample_texture(tex, a).xyz * 2.0 - 1.0;
+            let mapped = tn * (m.x * scale) + bn * (m.y * scale) + n * m.z;
+            if (dot(mapped, mapped) > 1e-12) {
+                n = normalize(mapped);
+            }
+        }
+    }
+    return n;
 }
 
 fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
@@ -366,39 +625,46 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
     var dir = camera_dir;
     var throughput = vec3f(1.0);
     var total = vec3f(0.0);
-    // Emission seen directly is counted unless next-event estimation already sampled it.
-    var count_emission = true;
+    // Density with which the last bounce sampled `dir`; 0 after the camera and after delta
+    // lobes, where emission found by the ray counts in full (light sampling could not have
+    // found that path).
+    var last_pdf = 0.0;
     for (var bounce = 0u; bounce < params.max_bounces; bounce++) {
-        let hit = trace(origin, dir, FAR, false);
+        let hit = trace(origin, dir, FAR, false, bounce == 0u);
         if (hit.tri == NO_TEXTURE) {
             total += clamp_indirect(throughput * sky(dir), bounce);
             break;
         }
         let t = tris[hit.tri];
-        let s = shading[hit.tri];
-        let m = materials[t.material];
+        let material = t.material;
+        let m = materials[material];
         let w = 1.0 - hit.u - hit.v;
         let p = origin + dir * hit.t;
-        let uv = tri_uv(hit.tri, hit.u, hit.v);
+        let a = attributes(hit.tri, hit.u, hit.v);
         let geo = normalize(cross(t.p1 - t.p0, t.p2 - t.p0));
         let front = dot(dir, geo) < 0.0;
         let geo_n = select(-geo, geo, front);
-        var n = s.n0.xyz * w + s.n1.xyz * hit.u + s.n2.xyz * hit.v;
-        n = select(geo, normalize(n), dot(n, n) > 1e-12);
-        n = select(-n, n, front);
-        if (count_emission || params.emitter_count == 0u) {
-            total += clamp_indirect(throughput * emitted(m, uv), bounce);
+        let le = emitted(material, a);
+        if (any(le > vec3f(0.0))) {
+            var mis = 1.0;
+            if (last_pdf > 0.0 && t.light_pdf_area > 0.0) {
+                let light_pdf = t.light_pdf_area * hit.t * hit.t / max(abs(dot(geo, dir)), 1e-8);
+                mis = last_pdf * last_pdf / (last_pdf * last_pdf + light_pdf * light_pdf);
+            }
+            total += clamp_indirect(throughput * le * mis, bounce);
         }
-        var albedo = m.base_color;
-        if (m.base_tex_offset != NO_TEXTURE) {
-            albedo *= sample_texture(m.base_tex_offset, m.base_tex_dims, uv).rgb;
+        var albedo = m.base_color.rgb * a.color.rgb;
+        if (m.base_tex.offset != NO_TEXTURE) {
+            albedo *= sample_texture(m.base_tex, a).rgb;
         }
         if (m.kind == KIND_GLASS) {
+            var n = shading_normal(hit.tri, material, a, w, hit.u, hit.v, geo);
+            n = select(-n, n, front);
             let eta = select(m.ior, 1.0 / m.ior, front);
             let cos_i = min(-dot(dir, n), 1.0);
             let sin2_t = eta * eta * (1.0 - cos_i * cos_i);
             let r0 = (1.0 - m.ior) / (1.0 + m.ior);
-            if (sin2_t > 1.0 || rand() < schlick(cos_i, r0 * r0)) {
+            if (sin2_t > 1.0 || rand() < fresnel_schlick_scalar(cos_i, r0 * r0)) {
                 dir = reflect(dir, n);
                 origin = p + geo_n * RAY_OFFSET;
             } else {
@@ -406,28 +672,37 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
                 origin = p - geo_n * RAY_OFFSET;
             }
             throughput *= albedo;
-            count_emission = true;
+            last_pdf = 0.0;
         } else {
-            let cos_o = max(-dot(dir, n), 0.0);
-            if (rand() < m.metallic) {
-                dir = fuzzy_reflection(dir, n, m.roughness);
-                throughput *= albedo;
-                count_emission = true;
-            } else if (rand() < schlick(cos_o, 0.04) * (1.0 - m.roughness)) {
-                // Dielectric specular coat; it fades out with roughness, where its wide lobe
-                // would only add noise to the diffuse term.
-                dir = fuzzy_reflection(dir, n, m.roughness);
-                count_emission = true;
-            } else {
-                total += clamp_indirect(throughput * albedo * (1.0 / PI) * direct_light(p, n, geo_n), bounce);
-                dir = cosine_direction(n);
-                throughput *= albedo;
-                count_emission = false;
+            var roughness = m.roughness;
+            var metallic = m.metallic;
+            if (m.metallic_roughness_tex.offset != NO_TEXTURE) {
+                let mr = sample_texture(m.metallic_roughness_tex, a);
+                roughness *= mr.g;
+                metallic *= mr.b;
             }
-            if (dot(dir, geo_n) <= 0.0) {
+            var transmission = m.transmission;
+            if (m.transmission_tex.offset != NO_TEXTURE) {
+                transmission *= sample_texture(m.transmission_tex, a).r;
+            }
+            let wo = -dir;
+            var n = shading_normal(hit.tri, material, a, w, hit.u, hit.v, geo);
+            n = select(-n, n, front);
+            // A shading normal turned away from the viewer (interpolation or a normal map at
+            // grazing angles) is bent back just enough to face it.
+            n = normalize(n + wo * max(0.0, 1e-3 - dot(n, wo)));
+            let b = make_bsdf(n, wo, albedo, metallic, roughness, m.ior, transmission, front);
+            total += clamp_indirect(throughput * direct_light(p, wo, b, geo_n), bounce);
+            let sampled = sample_bsdf(b, wo);
+            let below = dot(sampled.wi, geo_n) < 0.0;
+            // Reflections must leave above the geometric surface, refractions below it.
+            if (!any(sampled.weight > vec3f(0.0)) || below != sampled.transmitted) {
                 break;
             }
-            origin = p + geo_n * RAY_OFFSET;
+            dir = sampled.wi;
+            throughput *= sampled.weight;
+            last_pdf = sampled.pdf;
+            origin = p + select(geo_n, -geo_n, below) * RAY_OFFSET;
         }
         if (bounce >= 3u) {
             let survive = clamp(max(throughput.x, max(throughput.y, throughput.z)), 0.05, 0.95);
