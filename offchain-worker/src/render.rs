@@ -126,7 +126,9 @@ struct GpuTriangle {
     /// this triangle (0 when it is not a light), for multiple importance sampling.
     light_pdf_area: f32,
     p2: [f32; 3],
-    pad: u32,
+    /// `TRI_SEE_THROUGH` (1): the material may let rays through (alpha, or single-sided),
+    /// so hits on it are checked against the material.
+    flags: u32,
 }
 
 #[repr(C)]
@@ -552,7 +554,10 @@ impl Packed {
                 p1: t.positions[1].to_array(),
                 light_pdf_area: 0.0,
                 p2: t.positions[2].to_array(),
-                pad: 0,
+                flags: {
+                    let m = &scene.materials[t.material as usize];
+                    (m.alpha_mode != AlphaMode::Opaque || !m.double_sided) as u32
+                },
             })
             .collect();
         let shading = ordered

@@ -18,7 +18,8 @@ struct Tri {
     // (0 when it is not a light).
     light_pdf_area: f32,
     p2: vec3f,
-    pad: u32,
+    // TRI_SEE_THROUGH: the material may let rays through (alpha, or single-sided).
+    flags: u32,
 }
 
 struct Shading {
@@ -102,6 +103,9 @@ struct Params {
 const PI: f32 = 3.14159265358979;
 const NO_TEXTURE: u32 = 0xffffffffu;
 const KIND_GLASS: u32 = 1u;
+const TRI_SEE_THROUGH: u32 = 1u;
+// Surfaces a ray may pass through before it is given up as hitting the last one.
+const MAX_SEE_THROUGH_LAYERS: u32 = 16u;
 const ALPHA_OPAQUE: u32 = 0u;
 const ALPHA_MASK: u32 = 1u;
 const WRAP_CLAMP: u32 = 1u;
@@ -193,11 +197,13 @@ struct Attributes {
 }
 
 fn attributes(index: u32, b1: f32, b2: f32) -> Attributes {
-    let s = shading[index];
     let b0 = 1.0 - b1 - b2;
-    let uv0 = s.uvs[0].xy * b0 + s.uvs[0].zw * b1 + s.uvs[1].xy * b2;
-    let uv1 = s.uvs[1].zw * b0 + s.uvs[2].xy * b1 + s.uvs[2].zw * b2;
-    let color = s.colors[0] * b0 + s.colors[1] * b1 + s.colors[2] * b2;
+    let uv_a = shading[index].uvs[0];
+    let uv_b = shading[index].uvs[1];
+    let uv_c = shading[index].uvs[2];
+    let uv0 = uv_a.xy * b0 + uv_a.zw * b1 + uv_b.xy * b2;
+    let uv1 = uv_b.zw * b0 + uv_c.xy * b1 + uv_c.zw * b2;
+    let color = shading[index].colors[0] * b0 + shading[index].colors[1] * b1 + shading[index].colors[2] * b2;
     return Attributes(uv0, uv1, color);
 }
 
@@ -301,8 +307,34 @@ fn passes_through(index: u32, b1: f32, b2: f32, t: f32, dir: vec3f, camera_ray: 
     return f32(h >> 8u) * (1.0 / 16777216.0) >= alpha;
 }
 
-// Closest hit (any_hit = false) or whether anything is hit before t_max (any_hit = true).
-fn trace(origin: vec3f, dir: vec3f, t_max: f32, any_hit: bool, camera_ray: bool) -> Hit {
+// The closest surface along the ray that does not let it through, or for shadow rays any
+// such surface. Surfaces that may let rays through are checked against their material; an
+// any-hit search that meets one continues as a closest-hit search, since the surface it met
+// need not be the nearest. One call site per use keeps the inlined traversal code small.
+fn trace_visible(origin: vec3f, dir: vec3f, t_max: f32, shadow: bool, camera_ray: bool) -> Hit {
+    var start = origin;
+    var travelled = 0.0;
+    var any_hit = shadow;
+    for (var layer = 0u; layer < MAX_SEE_THROUGH_LAYERS; layer++) {
+        let hit = trace(start, dir, t_max - travelled, any_hit);
+        if (hit.tri == NO_TEXTURE || (tris[hit.tri].flags & TRI_SEE_THROUGH) == 0u) {
+            return Hit(travelled + hit.t, hit.tri, hit.u, hit.v);
+        }
+        if (any_hit) {
+            any_hit = false;
+            continue;
+        }
+        if (!passes_through(hit.tri, hit.u, hit.v, travelled + hit.t, dir, camera_ray)) {
+            return Hit(travelled + hit.t, hit.tri, hit.u, hit.v);
+        }
+        travelled += hit.t;
+        start = origin + dir * travelled;
+    }
+    return Hit(t_max, NO_TEXTURE, 0.0, 0.0);
+}
+
+// Closest hit (any_hit = false) or any hit before t_max (any_hit = true) of the geometry.
+fn trace(origin: vec3f, dir: vec3f, t_max: f32, any_hit: bool) -> Hit {
     var hit = Hit(t_max, NO_TEXTURE, 0.0, 0.0);
     if (params.triangle_count == 0u) {
         return hit;
@@ -319,7 +351,7 @@ fn trace(origin: vec3f, dir: vec3f, t_max: f32, any_hit: bool, camera_ray: bool)
         if (node.count > 0u) {
             for (var i = node.left_or_first; i < node.left_or_first + node.count; i++) {
                 let r = intersect(tris[i], origin, dir);
-                if (r.x < hit.t && !passes_through(i, r.y, r.z, r.x, dir, camera_ray)) {
+                if (r.x < hit.t) {
                     hit = Hit(r.x, i, r.y, r.z);
                     if (any_hit) {
                         return hit;
@@ -568,24 +600,18 @@ fn direct_light(p: vec3f, wo: vec3f, b: Bsdf, geo_n: vec3f) -> vec3f {
         let cos_light = abs(dot(light_n, wi));
         if (cos_light > 1e-6 && dot(geo_n, wi) > 0.0) {
             let f = eval_bsdf(b, wo, wi);
-            if (any(f.rgb > vec3f(0.0))) {
-                let blocked = trace(origin, wi, dist * (1.0 - 1e-3), true, false);
-                if (blocked.tri == NO_TEXTURE) {
-                    let le = emitted(t.material, attributes(e.tri, b1, b2));
-                    let light_pdf = (e.select_pdf / e.area) * dist2 / cos_light;
-                    let mis = light_pdf * light_pdf / (light_pdf * light_pdf + f.a * f.a);
-                    l += le * f.rgb * (mis / light_pdf);
-                }
+            if (any(f.rgb > vec3f(0.0)) && trace_visible(origin, wi, dist * (1.0 - 1e-3), true, false).tri == NO_TEXTURE) {
+                let le = emitted(t.material, attributes(e.tri, b1, b2));
+                let light_pdf = (e.select_pdf / e.area) * dist2 / cos_light;
+                let mis = light_pdf * light_pdf / (light_pdf * light_pdf + f.a * f.a);
+                l += le * f.rgb * (mis / light_pdf);
             }
         }
     }
     if (any(params.sun_irradiance > vec3f(0.0)) && dot(geo_n, params.sun_dir) > 0.0) {
         let f = eval_bsdf(b, wo, params.sun_dir);
-        if (any(f.rgb > vec3f(0.0))) {
-            let blocked = trace(origin, params.sun_dir, FAR, true, false);
-            if (blocked.tri == NO_TEXTURE) {
-                l += params.sun_irradiance * f.rgb;
-            }
+        if (any(f.rgb > vec3f(0.0)) && trace_visible(origin, params.sun_dir, FAR, true, false).tri == NO_TEXTURE) {
+            l += params.sun_irradiance * f.rgb;
         }
     }
     return l;
@@ -599,12 +625,14 @@ fn fresnel_schlick_scalar(cos_theta: f32, r0: f32) -> f32 {
 // The shading normal at a hit, facing the side the ray came from: interpolated, then bent by
 // the normal map (tangent frame from the vertex tangents, bitangent sign in w).
 fn shading_normal(index: u32, material: u32, a: Attributes, w: f32, b1: f32, b2: f32, geo: vec3f) -> vec3f {
-    let s = shading[index];
-    var n = s.normals[0].xyz * w + s.normals[1].xyz * b1 + s.normals[2].xyz * b2;
+    var n = shading[index].normals[0].xyz * w + shading[index].normals[1].xyz * b1 + shading[index].normals[2].xyz * b2;
     n = select(geo, normalize(n), dot(n, n) > 1e-12);
     let tex = materials[material].normal_tex;
-    let tangent = s.tangents[0] * w + s.tangents[1] * b1 + s.tangents[2] * b2;
-    if (tex.offset != NO_TEXTURE && dot(tangent.xyz, tangent.xyz) > 1e-12) {
+    if (tex.offset == NO_TEXTURE) {
+        return n;
+    }
+    let tangent = shading[index].tangents[0] * w + shading[index].tangents[1] * b1 + shading[index].tangents[2] * b2;
+    if (dot(tangent.xyz, tangent.xyz) > 1e-12) {
         let t = tangent.xyz - n * dot(n, tangent.xyz);
         if (dot(t, t) > 1e-12) {
             let tn = normalize(t);
@@ -630,14 +658,13 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
     // found that path).
     var last_pdf = 0.0;
     for (var bounce = 0u; bounce < params.max_bounces; bounce++) {
-        let hit = trace(origin, dir, FAR, false, bounce == 0u);
+        let hit = trace_visible(origin, dir, FAR, false, bounce == 0u);
         if (hit.tri == NO_TEXTURE) {
             total += clamp_indirect(throughput * sky(dir), bounce);
             break;
         }
         let t = tris[hit.tri];
         let material = t.material;
-        let m = materials[material];
         let w = 1.0 - hit.u - hit.v;
         let p = origin + dir * hit.t;
         let a = attributes(hit.tri, hit.u, hit.v);
@@ -653,17 +680,17 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
             }
             total += clamp_indirect(throughput * le * mis, bounce);
         }
-        var albedo = m.base_color.rgb * a.color.rgb;
-        if (m.base_tex.offset != NO_TEXTURE) {
-            albedo *= sample_texture(m.base_tex, a).rgb;
+        var albedo = materials[material].base_color.rgb * a.color.rgb;
+        if (materials[material].base_tex.offset != NO_TEXTURE) {
+            albedo *= sample_texture(materials[material].base_tex, a).rgb;
         }
-        if (m.kind == KIND_GLASS) {
+        if (materials[material].kind == KIND_GLASS) {
             var n = shading_normal(hit.tri, material, a, w, hit.u, hit.v, geo);
             n = select(-n, n, front);
-            let eta = select(m.ior, 1.0 / m.ior, front);
+            let eta = select(materials[material].ior, 1.0 / materials[material].ior, front);
             let cos_i = min(-dot(dir, n), 1.0);
             let sin2_t = eta * eta * (1.0 - cos_i * cos_i);
-            let r0 = (1.0 - m.ior) / (1.0 + m.ior);
+            let r0 = (1.0 - materials[material].ior) / (1.0 + materials[material].ior);
             if (sin2_t > 1.0 || rand() < fresnel_schlick_scalar(cos_i, r0 * r0)) {
                 dir = reflect(dir, n);
                 origin = p + geo_n * RAY_OFFSET;
@@ -674,16 +701,16 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
             throughput *= albedo;
             last_pdf = 0.0;
         } else {
-            var roughness = m.roughness;
-            var metallic = m.metallic;
-            if (m.metallic_roughness_tex.offset != NO_TEXTURE) {
-                let mr = sample_texture(m.metallic_roughness_tex, a);
+            var roughness = materials[material].roughness;
+            var metallic = materials[material].metallic;
+            if (materials[material].metallic_roughness_tex.offset != NO_TEXTURE) {
+                let mr = sample_texture(materials[material].metallic_roughness_tex, a);
                 roughness *= mr.g;
                 metallic *= mr.b;
             }
-            var transmission = m.transmission;
-            if (m.transmission_tex.offset != NO_TEXTURE) {
-                transmission *= sample_texture(m.transmission_tex, a).r;
+            var transmission = materials[material].transmission;
+            if (materials[material].transmission_tex.offset != NO_TEXTURE) {
+                transmission *= sample_texture(materials[material].transmission_tex, a).r;
             }
             let wo = -dir;
             var n = shading_normal(hit.tri, material, a, w, hit.u, hit.v, geo);
@@ -691,7 +718,7 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
             // A shading normal turned away from the viewer (interpolation or a normal map at
             // grazing angles) is bent back just enough to face it.
             n = normalize(n + wo * max(0.0, 1e-3 - dot(n, wo)));
-            let b = make_bsdf(n, wo, albedo, metallic, roughness, m.ior, transmission, front);
+            let b = make_bsdf(n, wo, albedo, metallic, roughness, materials[material].ior, transmission, front);
             total += clamp_indirect(throughput * direct_light(p, wo, b, geo_n), bounce);
             let sampled = sample_bsdf(b, wo);
             let below = dot(sampled.wi, geo_n) < 0.0;
