@@ -1,5 +1,6 @@
 //! The compute-shader path tracer: scene upload, render passes, read-back.
 
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use bytemuck::{Pod, Zeroable};
@@ -22,10 +23,36 @@ const SAMPLES_PER_DISPATCH: u64 = 1 << 21;
 /// while 32 or 16 per pass give the right image, bit-identical to each other; 16 keeps a margin.
 const MAX_SAMPLES_PER_INVOCATION: u64 = 16;
 const NO_TEXTURE: u32 = u32::MAX;
+/// `GpuTriangle::flags`: the triangle's material may let rays through.
+const TRI_SEE_THROUGH: u32 = 1;
 /// The one binding the shader writes: per-pixel running sums.
 const ACCUMULATION_BINDING: u32 = 6;
 /// Textures are addressed with 16-bit width and height in the shader.
 const MAX_TEXTURE_SIDE: u32 = u16::MAX as u32;
+
+/// The path tracer's compute pipeline; `see_through` sets the shader's `SEE_THROUGH_SURFACES`.
+fn pipeline(
+    device: &wgpu::Device,
+    module: &wgpu::ShaderModule,
+    layout: &wgpu::PipelineLayout,
+    see_through: bool,
+) -> wgpu::ComputePipeline {
+    device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+        label: Some(if see_through {
+            "pathtrace (see-through surfaces)"
+        } else {
+            "pathtrace"
+        }),
+        layout: Some(layout),
+        module,
+        entry_point: Some("main"),
+        compilation_options: wgpu::PipelineCompilationOptions {
+            constants: &[("SEE_THROUGH_SURFACES", see_through as u32 as f64)],
+            ..Default::default()
+        },
+        cache: None,
+    })
+}
 
 fn gpu_error(stage: &str, reason: impl ToString) -> WorkerError {
     WorkerError::Gpu {
@@ -234,6 +261,8 @@ fn srgb_lut() -> [[f32; 4]; 64] {
 /// A scene packed into GPU buffers (triangles in BVH leaf order).
 pub struct GpuScene {
     bind_buffers: [wgpu::Buffer; 6],
+    /// Whether some triangle may let rays through (alpha, or single-sided).
+    see_through: bool,
     triangle_count: u32,
     emitter_count: u32,
     camera: Camera,
@@ -244,8 +273,14 @@ pub struct GpuScene {
 /// Compiled path tracer on one device.
 pub struct Renderer {
     pub gpu: Gpu,
-    pipeline: wgpu::ComputePipeline,
+    module: wgpu::ShaderModule,
+    pipeline_layout: wgpu::PipelineLayout,
     layout: wgpu::BindGroupLayout,
+    /// For scenes where every surface is opaque and double-sided.
+    opaque_pipeline: wgpu::ComputePipeline,
+    /// For scenes with alpha or single-sided surfaces, compiled when first needed: the checks
+    /// they need cost about 13 % of the frame time on lavapipe even when no triangle uses them.
+    see_through_pipeline: OnceLock<wgpu::ComputePipeline>,
 }
 
 impl Renderer {
@@ -282,22 +317,34 @@ impl Renderer {
             bind_group_layouts: &[Some(&layout)],
             immediate_size: 0,
         });
-        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some("pathtrace"),
-            layout: Some(&pipeline_layout),
-            module: &module,
-            entry_point: Some("main"),
-            compilation_options: Default::default(),
-            cache: None,
-        });
+        let opaque_pipeline = pipeline(device, &module, &pipeline_layout, false);
         if let Some(e) = pollster::block_on(scope.pop()) {
             return Err(gpu_error("shader compilation", e));
         }
         Ok(Renderer {
             gpu,
-            pipeline,
+            module,
+            pipeline_layout,
             layout,
+            opaque_pipeline,
+            see_through_pipeline: OnceLock::new(),
         })
+    }
+
+    fn pipeline_for(&self, scene: &GpuScene) -> Result<&wgpu::ComputePipeline, WorkerError> {
+        if !scene.see_through {
+            return Ok(&self.opaque_pipeline);
+        }
+        if let Some(p) = self.see_through_pipeline.get() {
+            return Ok(p);
+        }
+        let device = &self.gpu.device;
+        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let compiled = pipeline(device, &self.module, &self.pipeline_layout, true);
+        if let Some(e) = pollster::block_on(scope.pop()) {
+            return Err(gpu_error("shader compilation", e));
+        }
+        Ok(self.see_through_pipeline.get_or_init(|| compiled))
     }
 
     /// Builds the BVH, packs the scene and uploads it, refusing scenes beyond device limits.
@@ -337,6 +384,7 @@ impl Renderer {
         self.wait("scene upload")?;
         Ok(GpuScene {
             bind_buffers,
+            see_through: packed.see_through,
             triangle_count: scene.triangles.len() as u32,
             emitter_count: packed.emitter_count,
             camera: scene.camera,
@@ -408,6 +456,7 @@ impl Renderer {
             entries: &entries,
         });
 
+        let pipeline = self.pipeline_for(scene)?;
         let per_pass = (SAMPLES_PER_DISPATCH / pixels)
             .clamp(1, MAX_SAMPLES_PER_INVOCATION)
             .min(settings.samples_per_pixel as u64) as u32;
@@ -422,7 +471,7 @@ impl Renderer {
             let mut encoder = device.create_command_encoder(&Default::default());
             {
                 let mut pass = encoder.begin_compute_pass(&Default::default());
-                pass.set_pipeline(&self.pipeline);
+                pass.set_pipeline(pipeline);
                 pass.set_bind_group(0, &bind_group, &[]);
                 pass.dispatch_workgroups(
                     region.width.div_ceil(WORKGROUP_SIZE),
@@ -535,6 +584,7 @@ struct Packed {
     texels: Vec<u32>,
     emitters: Vec<GpuEmitter>,
     emitter_count: u32,
+    see_through: bool,
 }
 
 impl Packed {
@@ -556,7 +606,11 @@ impl Packed {
                 p2: t.positions[2].to_array(),
                 flags: {
                     let m = &scene.materials[t.material as usize];
-                    (m.alpha_mode != AlphaMode::Opaque || !m.double_sided) as u32
+                    if m.alpha_mode != AlphaMode::Opaque || !m.double_sided {
+                        TRI_SEE_THROUGH
+                    } else {
+                        0
+                    }
                 },
             })
             .collect();
@@ -707,7 +761,9 @@ impl Packed {
             }
             v
         }
+        let see_through = triangles.iter().any(|t| t.flags & TRI_SEE_THROUGH != 0);
         Ok(Packed {
+            see_through,
             nodes: bvh.nodes,
             triangles: non_empty(triangles),
             shading: non_empty(shading),

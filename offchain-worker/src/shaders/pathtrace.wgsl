@@ -104,6 +104,9 @@ const PI: f32 = 3.14159265358979;
 const NO_TEXTURE: u32 = 0xffffffffu;
 const KIND_GLASS: u32 = 1u;
 const TRI_SEE_THROUGH: u32 = 1u;
+// Whether the scene has triangles flagged TRI_SEE_THROUGH; without them the pipeline is
+// compiled with false and the layered search below drops out.
+override SEE_THROUGH_SURFACES: bool = true;
 // Surfaces a ray may pass through before it is given up as hitting the last one.
 const MAX_SEE_THROUGH_LAYERS: u32 = 16u;
 const ALPHA_OPAQUE: u32 = 0u;
@@ -312,6 +315,9 @@ fn passes_through(index: u32, b1: f32, b2: f32, t: f32, dir: vec3f, camera_ray: 
 // any-hit search that meets one continues as a closest-hit search, since the surface it met
 // need not be the nearest. One call site per use keeps the inlined traversal code small.
 fn trace_visible(origin: vec3f, dir: vec3f, t_max: f32, shadow: bool, camera_ray: bool) -> Hit {
+    if (!SEE_THROUGH_SURFACES) {
+        return trace(origin, dir, t_max, shadow);
+    }
     var start = origin;
     var travelled = 0.0;
     var any_hit = shadow;
