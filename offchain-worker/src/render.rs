@@ -23,31 +23,34 @@ const SAMPLES_PER_DISPATCH: u64 = 1 << 21;
 /// while 32 or 16 per pass give the right image, bit-identical to each other; 16 keeps a margin.
 const MAX_SAMPLES_PER_INVOCATION: u64 = 16;
 const NO_TEXTURE: u32 = u32::MAX;
-/// `GpuTriangle::flags`: the triangle's material may let rays through.
-const TRI_SEE_THROUGH: u32 = 1;
+/// `GpuTriangle::flags`: the material has alpha (any ray may pass through), or is single-sided
+/// (camera rays pass through its back faces).
+const TRI_ALPHA: u32 = 1;
+const TRI_SINGLE_SIDED: u32 = 2;
 /// The one binding the shader writes: per-pixel running sums.
 const ACCUMULATION_BINDING: u32 = 6;
 /// Textures are addressed with 16-bit width and height in the shader.
 const MAX_TEXTURE_SIDE: u32 = u16::MAX as u32;
 
-/// The path tracer's compute pipeline; `see_through` sets the shader's `SEE_THROUGH_SURFACES`.
+/// The path tracer's compute pipeline for scenes whose triangles' flags together are
+/// `surface_flags`: the shader's override constants drop the checks a scene does not need.
 fn pipeline(
     device: &wgpu::Device,
     module: &wgpu::ShaderModule,
     layout: &wgpu::PipelineLayout,
-    see_through: bool,
+    surface_flags: u32,
 ) -> wgpu::ComputePipeline {
+    let has = |flag: u32| (surface_flags & flag != 0) as u32 as f64;
     device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-        label: Some(if see_through {
-            "pathtrace (see-through surfaces)"
-        } else {
-            "pathtrace"
-        }),
+        label: Some("pathtrace"),
         layout: Some(layout),
         module,
         entry_point: Some("main"),
         compilation_options: wgpu::PipelineCompilationOptions {
-            constants: &[("SEE_THROUGH_SURFACES", see_through as u32 as f64)],
+            constants: &[
+                ("ALPHA_SURFACES", has(TRI_ALPHA)),
+                ("SINGLE_SIDED_SURFACES", has(TRI_SINGLE_SIDED)),
+            ],
             ..Default::default()
         },
         cache: None,
@@ -153,8 +156,7 @@ struct GpuTriangle {
     /// this triangle (0 when it is not a light), for multiple importance sampling.
     light_pdf_area: f32,
     p2: [f32; 3],
-    /// `TRI_SEE_THROUGH` (1): the material may let rays through (alpha, or single-sided),
-    /// so hits on it are checked against the material.
+    /// `TRI_ALPHA | TRI_SINGLE_SIDED`: hits on it are checked against the material.
     flags: u32,
 }
 
@@ -261,8 +263,8 @@ fn srgb_lut() -> [[f32; 4]; 64] {
 /// A scene packed into GPU buffers (triangles in BVH leaf order).
 pub struct GpuScene {
     bind_buffers: [wgpu::Buffer; 6],
-    /// Whether some triangle may let rays through (alpha, or single-sided).
-    see_through: bool,
+    /// The flags of all triangles together (`TRI_ALPHA | TRI_SINGLE_SIDED`).
+    surface_flags: u32,
     triangle_count: u32,
     emitter_count: u32,
     camera: Camera,
@@ -276,11 +278,10 @@ pub struct Renderer {
     module: wgpu::ShaderModule,
     pipeline_layout: wgpu::PipelineLayout,
     layout: wgpu::BindGroupLayout,
-    /// For scenes where every surface is opaque and double-sided.
-    opaque_pipeline: wgpu::ComputePipeline,
-    /// For scenes with alpha or single-sided surfaces, compiled when first needed: the checks
-    /// they need cost about 13 % of the frame time on lavapipe even when no triangle uses them.
-    see_through_pipeline: OnceLock<wgpu::ComputePipeline>,
+    /// One pipeline per combination of surface flags, compiled when a scene first needs it:
+    /// the alpha and single-sided checks cost 13–30 % of the frame time on lavapipe even
+    /// where no triangle uses them. The opaque one is compiled at once.
+    pipelines: [OnceLock<wgpu::ComputePipeline>; 4],
 }
 
 impl Renderer {
@@ -317,7 +318,8 @@ impl Renderer {
             bind_group_layouts: &[Some(&layout)],
             immediate_size: 0,
         });
-        let opaque_pipeline = pipeline(device, &module, &pipeline_layout, false);
+        let pipelines: [OnceLock<wgpu::ComputePipeline>; 4] = Default::default();
+        let _ = pipelines[0].set(pipeline(device, &module, &pipeline_layout, 0));
         if let Some(e) = pollster::block_on(scope.pop()) {
             return Err(gpu_error("shader compilation", e));
         }
@@ -326,25 +328,22 @@ impl Renderer {
             module,
             pipeline_layout,
             layout,
-            opaque_pipeline,
-            see_through_pipeline: OnceLock::new(),
+            pipelines,
         })
     }
 
-    fn pipeline_for(&self, scene: &GpuScene) -> Result<&wgpu::ComputePipeline, WorkerError> {
-        if !scene.see_through {
-            return Ok(&self.opaque_pipeline);
-        }
-        if let Some(p) = self.see_through_pipeline.get() {
+    fn pipeline(&self, surface_flags: u32) -> Result<&wgpu::ComputePipeline, WorkerError> {
+        let slot = &self.pipelines[surface_flags as usize];
+        if let Some(p) = slot.get() {
             return Ok(p);
         }
         let device = &self.gpu.device;
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let compiled = pipeline(device, &self.module, &self.pipeline_layout, true);
+        let compiled = pipeline(device, &self.module, &self.pipeline_layout, surface_flags);
         if let Some(e) = pollster::block_on(scope.pop()) {
             return Err(gpu_error("shader compilation", e));
         }
-        Ok(self.see_through_pipeline.get_or_init(|| compiled))
+        Ok(slot.get_or_init(|| compiled))
     }
 
     /// Builds the BVH, packs the scene and uploads it, refusing scenes beyond device limits.
@@ -382,9 +381,11 @@ impl Renderer {
         // so the upload is complete when timed and nothing is held if no render follows.
         self.gpu.queue.submit([]);
         self.wait("scene upload")?;
+        // Compiled now, so that render times are GPU work only.
+        self.pipeline(packed.surface_flags)?;
         Ok(GpuScene {
             bind_buffers,
-            see_through: packed.see_through,
+            surface_flags: packed.surface_flags,
             triangle_count: scene.triangles.len() as u32,
             emitter_count: packed.emitter_count,
             camera: scene.camera,
@@ -456,7 +457,7 @@ impl Renderer {
             entries: &entries,
         });
 
-        let pipeline = self.pipeline_for(scene)?;
+        let pipeline = self.pipeline(scene.surface_flags)?;
         let per_pass = (SAMPLES_PER_DISPATCH / pixels)
             .clamp(1, MAX_SAMPLES_PER_INVOCATION)
             .min(settings.samples_per_pixel as u64) as u32;
@@ -584,7 +585,7 @@ struct Packed {
     texels: Vec<u32>,
     emitters: Vec<GpuEmitter>,
     emitter_count: u32,
-    see_through: bool,
+    surface_flags: u32,
 }
 
 impl Packed {
@@ -606,11 +607,8 @@ impl Packed {
                 p2: t.positions[2].to_array(),
                 flags: {
                     let m = &scene.materials[t.material as usize];
-                    if m.alpha_mode != AlphaMode::Opaque || !m.double_sided {
-                        TRI_SEE_THROUGH
-                    } else {
-                        0
-                    }
+                    let alpha = m.alpha_mode != AlphaMode::Opaque;
+                    (alpha as u32 * TRI_ALPHA) | (!m.double_sided as u32 * TRI_SINGLE_SIDED)
                 },
             })
             .collect();
@@ -761,9 +759,9 @@ impl Packed {
             }
             v
         }
-        let see_through = triangles.iter().any(|t| t.flags & TRI_SEE_THROUGH != 0);
+        let surface_flags = triangles.iter().fold(0, |all, t| all | t.flags);
         Ok(Packed {
-            see_through,
+            surface_flags,
             nodes: bvh.nodes,
             triangles: non_empty(triangles),
             shading: non_empty(shading),

@@ -18,7 +18,7 @@ struct Tri {
     // (0 when it is not a light).
     light_pdf_area: f32,
     p2: vec3f,
-    // TRI_SEE_THROUGH: the material may let rays through (alpha, or single-sided).
+    // TRI_ALPHA | TRI_SINGLE_SIDED
     flags: u32,
 }
 
@@ -103,10 +103,14 @@ struct Params {
 const PI: f32 = 3.14159265358979;
 const NO_TEXTURE: u32 = 0xffffffffu;
 const KIND_GLASS: u32 = 1u;
-const TRI_SEE_THROUGH: u32 = 1u;
-// Whether the scene has triangles flagged TRI_SEE_THROUGH; without them the pipeline is
-// compiled with false and the layered search below drops out.
-override SEE_THROUGH_SURFACES: bool = true;
+// Tri flags: the material has alpha (any ray may pass), or is single-sided (camera rays pass
+// its back faces).
+const TRI_ALPHA: u32 = 1u;
+const TRI_SINGLE_SIDED: u32 = 2u;
+// Whether the scene has triangles with each flag: each pipeline is compiled for its scene's
+// flags, so that the checks below drop out where they cannot apply.
+override ALPHA_SURFACES: bool = true;
+override SINGLE_SIDED_SURFACES: bool = true;
 // Surfaces a ray may pass through before it is given up as hitting the last one.
 const MAX_SEE_THROUGH_LAYERS: u32 = 16u;
 const ALPHA_OPAQUE: u32 = 0u;
@@ -310,20 +314,21 @@ fn passes_through(index: u32, b1: f32, b2: f32, t: f32, dir: vec3f, camera_ray: 
     return f32(h >> 8u) * (1.0 / 16777216.0) >= alpha;
 }
 
-// The closest surface along the ray that does not let it through, or for shadow rays any
-// such surface. Surfaces that may let rays through are checked against their material; an
+// The closest surface along the ray that does not let it through (or for shadow rays any such
+// surface). Surfaces that may let this ray through are checked against their material; an
 // any-hit search that meets one continues as a closest-hit search, since the surface it met
-// need not be the nearest. One call site per use keeps the inlined traversal code small.
+// need not be the nearest.
 fn trace_visible(origin: vec3f, dir: vec3f, t_max: f32, shadow: bool, camera_ray: bool) -> Hit {
-    if (!SEE_THROUGH_SURFACES) {
+    if (!ALPHA_SURFACES && !(SINGLE_SIDED_SURFACES && camera_ray)) {
         return trace(origin, dir, t_max, shadow);
     }
+    let checked = select(TRI_ALPHA, TRI_ALPHA | TRI_SINGLE_SIDED, camera_ray);
     var start = origin;
     var travelled = 0.0;
     var any_hit = shadow;
     for (var layer = 0u; layer < MAX_SEE_THROUGH_LAYERS; layer++) {
         let hit = trace(start, dir, t_max - travelled, any_hit);
-        if (hit.tri == NO_TEXTURE || (tris[hit.tri].flags & TRI_SEE_THROUGH) == 0u) {
+        if (hit.tri == NO_TEXTURE || (tris[hit.tri].flags & checked) == 0u) {
             return Hit(travelled + hit.t, hit.tri, hit.u, hit.v);
         }
         if (any_hit) {
