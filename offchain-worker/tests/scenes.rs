@@ -71,11 +71,21 @@ fn textured_models_bring_their_base_color_and_emissive_maps() {
     .unwrap();
     let m = &helmet.materials[0];
     assert!(m.base_color_texture.is_some() && m.emissive_texture.is_some());
+    assert!(m.metallic_roughness_texture.is_some() && m.normal_texture.is_some());
     assert_eq!(
         helmet.textures.len(),
-        2,
-        "only base colour and emissive are decoded"
+        4,
+        "base colour, metallic-roughness, normal and emissive are decoded; occlusion is checked \
+         and left out"
     );
+    // No TANGENT in the file: MikkTSpace tangents, orthogonal to the normals.
+    for t in helmet.triangles.iter().take(100) {
+        for corner in 0..3 {
+            let tangent = t.tangents[corner];
+            assert!(tangent.w.abs() == 1.0, "{tangent}");
+            assert!(tangent.truncate().dot(t.normals[corner]).abs() < 1e-2);
+        }
+    }
     let truck = Scene::load(
         dir.join("CesiumMilkTruck/CesiumMilkTruck.glb")
             .to_str()
@@ -99,7 +109,7 @@ fn a_generated_gltf_with_embedded_data_loads_with_its_node_transforms() {
     let m = &scene.materials[0];
     assert_eq!(scene.textures[0].width, 2);
     assert_eq!(&scene.textures[0].rgba8[..4], &[255, 0, 0, 255]);
-    assert_eq!(m.base_color_texture, Some(0));
+    assert_eq!(m.base_color_texture.map(|t| t.texture), Some(0));
     assert_eq!(m.emission, [0.2, 0.1, 0.0]);
     // No camera in the file: the automatic framing looks at the quad.
     assert!(
@@ -197,19 +207,74 @@ fn unsupported_gltf_features_are_named() {
             "orthographic": { "xmag": 1.0, "ymag": 1.0, "znear": 0.1, "zfar": 10.0 } }]);
         j["nodes"][1]["camera"] = 0.into();
     });
-    let uv1 = temp("uv1.gltf");
-    write_embedded_gltf(&uv1, 4, |j| {
-        j["materials"][0]["pbrMetallicRoughness"]["baseColorTexture"]["texCoord"] = 1.into();
+    let uv2 = temp("uv2.gltf");
+    write_embedded_gltf(&uv2, 4, |j| {
+        j["materials"][0]["pbrMetallicRoughness"]["baseColorTexture"]["texCoord"] = 2.into();
+    });
+    let clearcoat = temp("clearcoat.gltf");
+    write_embedded_gltf(&clearcoat, 4, |j| {
+        j["extensionsUsed"] = serde_json::json!(["KHR_materials_clearcoat"]);
+        j["extensionsRequired"] = serde_json::json!(["KHR_materials_clearcoat"]);
     });
     for (path, feature) in [
         (&draco, "required extension KHR_draco_mesh_compression"),
         (&lines, "primitive mode Lines in mesh 'quad'"),
         (&ortho, "orthographic camera"),
-        (&uv1, "base-color texture on TEXCOORD_1"),
+        (&uv2, "material 0 base-color texture on TEXCOORD_2"),
+        (&clearcoat, "required extension KHR_materials_clearcoat"),
     ] {
         let err = Scene::load(path.to_str().unwrap(), 1.0).unwrap_err();
         assert!(matches!(err, WorkerError::UnsupportedGltf { .. }), "{err}");
         assert!(err.to_string().contains(feature), "{err}");
+    }
+}
+
+#[test]
+fn missing_textures_and_malformed_samplers_are_named() {
+    let missing_image = temp("missing-image.gltf");
+    write_embedded_gltf(&missing_image, 4, |j| {
+        j["images"][0] = serde_json::json!({ "uri": "no-such-texture.png" });
+    });
+    let missing_texture = temp("missing-texture.gltf");
+    write_embedded_gltf(&missing_texture, 4, |j| {
+        j["materials"][0]["normalTexture"] = serde_json::json!({ "index": 3 });
+    });
+    let missing_source = temp("missing-source.gltf");
+    write_embedded_gltf(&missing_source, 4, |j| {
+        j["textures"][0]["source"] = 5.into();
+    });
+    for (path, reference) in [
+        (&missing_image, "image 0 'no-such-texture.png'"),
+        (&missing_texture, "material 0 normalTexture (texture 3 does not exist"),
+        (&missing_source, "texture 0 (its image 5 does not exist"),
+    ] {
+        let err = Scene::load(path.to_str().unwrap(), 1.0).unwrap_err();
+        assert!(matches!(err, WorkerError::MissingTexture { .. }), "{err}");
+        assert!(err.to_string().contains(reference), "{err}");
+    }
+
+    let bad_wrap = temp("bad-wrap.gltf");
+    write_embedded_gltf(&bad_wrap, 4, |j| {
+        j["samplers"] = serde_json::json!([{ "wrapS": 12345 }]);
+        j["textures"][0]["sampler"] = 0.into();
+    });
+    let bad_filter = temp("bad-filter.gltf");
+    write_embedded_gltf(&bad_filter, 4, |j| {
+        j["samplers"] = serde_json::json!([{ "magFilter": 9987 }]);
+        j["textures"][0]["sampler"] = 0.into();
+    });
+    let no_sampler = temp("no-sampler.gltf");
+    write_embedded_gltf(&no_sampler, 4, |j| {
+        j["textures"][0]["sampler"] = 2.into();
+    });
+    for (path, reason) in [
+        (&bad_wrap, "sampler 0: wrapS is not 33071, 33648 or 10497"),
+        (&bad_filter, "sampler 0: magFilter is not 9728 or 9729"),
+        (&no_sampler, "sampler 2: texture 0 names it, but the file has 0 sampler(s)"),
+    ] {
+        let err = Scene::load(path.to_str().unwrap(), 1.0).unwrap_err();
+        assert!(matches!(err, WorkerError::MalformedSampler { .. }), "{err}");
+        assert!(err.to_string().contains(reason), "{err}");
     }
 }
 

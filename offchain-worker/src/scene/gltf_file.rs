@@ -285,8 +285,12 @@ impl mikktspace::Geometry for TangentSpaceInput<'_> {
         self.normals[self.corners[face][vert] as usize].to_array()
     }
 
+    /// glTF's v runs down the image; MikkTSpace (like Blender, which flips v on import)
+    /// expects it up, so that the bitangent points towards the image's top as normal maps'
+    /// green channel does.
     fn tex_coord(&self, face: usize, vert: usize) -> [f32; 2] {
-        self.uvs[self.corners[face][vert] as usize]
+        let [u, v] = self.uvs[self.corners[face][vert] as usize];
+        [u, 1.0 - v]
     }
 
     fn set_tangent_encoded(&mut self, tangent: [f32; 4], face: usize, vert: usize) {
@@ -561,13 +565,10 @@ impl Loader<'_> {
         };
         if let Some(occlusion) = material.occlusion_texture() {
             // Checked (the image exists and decodes), then left out: see the module comment.
-            self.texture(
-                &occlusion.texture(),
-                occlusion.tex_coord(),
-                occlusion.extension_value("KHR_texture_transform"),
-                &format!("{label} occlusion"),
-                false,
-            )?;
+            let role = format!("{label} occlusion");
+            if !self.texture_of_image.contains_key(&occlusion.texture().source().index()) {
+                self.decode(&occlusion.texture(), &role)?;
+            }
         }
         let alpha_mode = match material.alpha_mode() {
             gltf::material::AlphaMode::Opaque => AlphaMode::Opaque,
@@ -639,6 +640,15 @@ impl Loader<'_> {
         if let Some(&ours) = self.texture_of_image.get(&image.index()) {
             return Ok(ours);
         }
+        self.textures.push(self.decode(texture, role)?);
+        let ours = (self.textures.len() - 1) as u32;
+        self.texture_of_image.insert(image.index(), ours);
+        Ok(ours)
+    }
+
+    /// The texture's image, read and decoded to 8-bit RGBA.
+    fn decode(&self, texture: &gltf::Texture, role: &str) -> Result<Texture, WorkerError> {
+        let image = texture.source();
         let data = gltf::image::Data::from_source(image.source(), Some(self.base), self.buffers)
             .map_err(|e| match (&e, image.source()) {
                 (gltf::Error::Io(io), gltf::image::Source::Uri { uri, .. })
@@ -659,14 +669,11 @@ impl Loader<'_> {
                 image.index()
             ))
         })?;
-        self.textures.push(Texture {
+        Ok(Texture {
             width: data.width,
             height: data.height,
             rgba8,
-        });
-        let ours = (self.textures.len() - 1) as u32;
-        self.texture_of_image.insert(image.index(), ours);
-        Ok(ours)
+        })
     }
 }
 

@@ -270,3 +270,110 @@ pub fn failure_message(output: std::process::Output) -> String {
     assert!(!output.status.success(), "the command succeeded");
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// An 8-bit RGBA PNG of `width`×`height` texels, row-major from the top-left.
+pub fn png_rgba(width: u32, height: u32, rgba: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut out, width, height);
+        e.set_color(png::ColorType::Rgba);
+        e.set_depth(png::BitDepth::Eight);
+        e.write_header().unwrap().write_image_data(rgba).unwrap();
+    }
+    out
+}
+
+/// Appends an embedded PNG image and a texture of it (with `sampler`, if any) to a glTF JSON;
+/// returns the texture index.
+pub fn add_texture(json: &mut serde_json::Value, png: &[u8], sampler: Option<usize>) -> usize {
+    let images = json["images"].as_array_mut().unwrap();
+    images.push(serde_json::json!({
+        "uri": format!("data:image/png;base64,{}", base64(png))
+    }));
+    let image = images.len() - 1;
+    let textures = json["textures"].as_array_mut().unwrap();
+    let mut texture = serde_json::json!({ "source": image });
+    if let Some(s) = sampler {
+        texture["sampler"] = s.into();
+    }
+    textures.push(texture);
+    textures.len() - 1
+}
+
+/// Side of the frames `facing_quad` scenes are rendered at.
+pub const QUAD_FRAME: u32 = 60;
+
+/// The generated quad (x 9..11, y -1..1) seen head-on by a glTF camera whose frame it fills
+/// exactly, under the default lighting. `patch` edits the glTF JSON (its material 0 is the
+/// quad's) before the file is written and loaded.
+pub fn facing_quad(name: &str, patch: impl FnOnce(&mut serde_json::Value)) -> Scene {
+    let path = out_dir("materials").join(format!("{name}.gltf"));
+    write_embedded_gltf(&path, 4, |j| {
+        // Half-height 1 at distance 2: tan(yfov / 2) = 0.5.
+        j["cameras"] = serde_json::json!([{ "type": "perspective",
+            "perspective": { "yfov": 2.0 * 0.5f64.atan(), "znear": 0.01 } }]);
+        j["nodes"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({ "camera": 0, "translation": [10.0, 0.0, 2.0] }));
+        j["scenes"][0]["nodes"] = serde_json::json!([0, 2]);
+        patch(j);
+    });
+    Scene::load(path.to_str().unwrap(), 1.0).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The quad's material turned into a pure emitter of `texture` (black base, no specular
+/// reflection: index of refraction 1), so that pixels show the sampled texels exactly.
+pub fn show_texture_only(json: &mut serde_json::Value, texture: serde_json::Value) {
+    json["materials"][0] = serde_json::json!({
+        "pbrMetallicRoughness": { "baseColorFactor": [0.0, 0.0, 0.0, 1.0] },
+        "emissiveFactor": [1.0, 1.0, 1.0],
+        "emissiveTexture": texture,
+        "extensions": { "KHR_materials_ior": { "ior": 1.0 } }
+    });
+}
+
+/// sRGB pixel at (x, y) of a frame.
+pub fn pixel(frame: &Frame, x: u32, y: u32) -> [u8; 3] {
+    let srgb = frame.srgb8();
+    let i = ((y * frame.width + x) * 3) as usize;
+    [srgb[i], srgb[i + 1], srgb[i + 2]]
+}
+
+/// Mean linear RGB over the frame.
+pub fn mean_linear(frame: &Frame) -> [f32; 3] {
+    let mut sum = [0f64; 3];
+    for texel in frame.linear_rgb.chunks_exact(3) {
+        for c in 0..3 {
+            sum[c] += texel[c] as f64;
+        }
+    }
+    let n = (frame.linear_rgb.len() / 3) as f64;
+    sum.map(|s| (s / n) as f32)
+}
+
+/// Appends a float accessor (`kind` "VEC2", "VEC3" or "VEC4") over its own embedded buffer to a
+/// glTF JSON; returns the accessor index.
+pub fn add_float_accessor(json: &mut serde_json::Value, kind: &str, values: &[f32]) -> usize {
+    let components = match kind {
+        "VEC2" => 2,
+        "VEC3" => 3,
+        _ => 4,
+    };
+    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let buffers = json["buffers"].as_array_mut().unwrap();
+    buffers.push(serde_json::json!({
+        "byteLength": bytes.len(),
+        "uri": format!("data:application/octet-stream;base64,{}", base64(&bytes)),
+    }));
+    let buffer = buffers.len() - 1;
+    let views = json["bufferViews"].as_array_mut().unwrap();
+    views.push(serde_json::json!({ "buffer": buffer, "byteLength": bytes.len() }));
+    let view = views.len() - 1;
+    let accessors = json["accessors"].as_array_mut().unwrap();
+    accessors.push(serde_json::json!({
+        "bufferView": view, "componentType": 5126,
+        "count": values.len() / components, "type": kind
+    }));
+    accessors.len() - 1
+}
