@@ -62,7 +62,7 @@ fn output_error(path: &Path, reason: impl ToString) -> WorkerError {
     }
 }
 
-pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WorkerError> {
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WorkerError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| output_error(path, e))?;
     }

@@ -89,6 +89,19 @@ enum Command {
         #[arg(long, default_value_t = 512)]
         height: u32,
     },
+    /// Write a scene as one self-contained glTF 2.0 file, for other renderers (Blender).
+    ExportGltf {
+        /// Built-in scene name or a .gltf/.glb path.
+        #[arg(long)]
+        scene: String,
+        /// Frame size the camera of a scene without one is framed for.
+        #[arg(long, default_value_t = 512)]
+        width: u32,
+        #[arg(long, default_value_t = 512)]
+        height: u32,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Proof of Rendering: create a noised job (manager), render it (worker), verify it.
     Job {
         #[command(subcommand)]
@@ -354,6 +367,17 @@ fn run(cli: Cli) -> Result<ExitCode, WorkerError> {
                 },
             });
             println!("{info:#}");
+        }
+        Command::ExportGltf {
+            scene,
+            width,
+            height,
+            out,
+        } => {
+            let scene = Scene::load(&scene, width as f32 / height.max(1) as f32)?;
+            let gltf = inferix_worker::scene::gltf_export::to_gltf(&scene);
+            inferix_worker::frame::write_file(&out, gltf.to_string().as_bytes())?;
+            println!("wrote {} ({} triangles)", out.display(), scene.triangles.len());
         }
         Command::Compare {
             reference,

@@ -5,6 +5,7 @@
 //! what is rendered (PoR jobs and benchmark scene sets refer to it).
 
 pub mod builtin;
+pub mod gltf_export;
 pub mod gltf_file;
 
 use std::path::Path;
