@@ -46,18 +46,39 @@ camera.matrix_world = Matrix.Translation(to_blender(cam["position"])) @ rotation
 scene.collection.objects.link(camera)
 scene.camera = camera
 
-# Lighting: uniform sky radiance and a sun given by its irradiance (Blender's Sun strength is
-# irradiance in W/m², the same unit).
+# Lighting: inferix-worker's environment, a sky that is `horizon` at the horizon and `zenith`
+# straight up (linear in the direction's height), `ground` below, and a sun given by its
+# irradiance (Blender's Sun strength is irradiance in W/m², the same unit; its colour carries
+# the channel ratios).
 env = info["environment"]
 world = bpy.data.worlds.new("inferix")
 world.use_nodes = True
-background = world.node_tree.nodes["Background"]
-background.inputs["Color"].default_value = (*env["zenith"], 1.0)
+nodes, links = world.node_tree.nodes, world.node_tree.links
+background = nodes["Background"]
 background.inputs["Strength"].default_value = 1.0
+direction = nodes.new("ShaderNodeTexCoord")  # "Generated" is the ray direction for worlds
+elevation = nodes.new("ShaderNodeSeparateXYZ")
+links.new(direction.outputs["Generated"], elevation.inputs[0])
+sky = nodes.new("ShaderNodeMixRGB")
+sky.use_clamp = True
+links.new(elevation.outputs["Z"], sky.inputs["Fac"])
+sky.inputs["Color1"].default_value = (*env["horizon"], 1.0)
+sky.inputs["Color2"].default_value = (*env["zenith"], 1.0)
+below = nodes.new("ShaderNodeMath")
+below.operation = "LESS_THAN"
+links.new(elevation.outputs["Z"], below.inputs[0])
+below.inputs[1].default_value = 0.0
+ground = nodes.new("ShaderNodeMixRGB")
+links.new(below.outputs[0], ground.inputs["Fac"])
+links.new(sky.outputs["Color"], ground.inputs["Color1"])
+ground.inputs["Color2"].default_value = (*env["ground"], 1.0)
+links.new(ground.outputs["Color"], background.inputs["Color"])
 scene.world = world
 if env["sun"] is not None:
+    irradiance = env["sun"]["irradiance"]
     sun_data = bpy.data.lights.new("sun", type="SUN")
-    sun_data.energy = env["sun"]["irradiance"][0]
+    sun_data.energy = max(irradiance)
+    sun_data.color = [c / max(irradiance) for c in irradiance]
     sun_data.angle = 0.0
     sun = bpy.data.objects.new("sun", sun_data)
     # A sun shines along its local -Z: point local +Z at the sun.
@@ -65,13 +86,19 @@ if env["sun"] is not None:
     scene.collection.objects.link(sun)
 
 # Path tracing settings matched to inferix-worker: CPU, fixed samples, no denoiser, no
-# adaptive sampling, 8 bounces, box pixel filter, indirect clamp 8, Standard view transform.
+# adaptive sampling, 8 bounces of every kind, no glossy blur, box pixel filter, indirect clamp
+# 8, Standard view transform.
 scene.render.engine = "CYCLES"
 scene.cycles.device = "CPU"
 scene.cycles.samples = int(spp)
 scene.cycles.use_adaptive_sampling = False
 scene.cycles.use_denoising = False
 scene.cycles.max_bounces = 8
+scene.cycles.diffuse_bounces = 8
+scene.cycles.glossy_bounces = 8
+scene.cycles.transmission_bounces = 8
+scene.cycles.transparent_max_bounces = 16
+scene.cycles.blur_glossy = 0.0
 scene.cycles.pixel_filter_type = "BOX"
 scene.cycles.sample_clamp_indirect = 8.0
 scene.render.resolution_x = int(width)

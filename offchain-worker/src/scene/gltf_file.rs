@@ -5,7 +5,8 @@
 //! when absent), `TEXCOORD_0` and `TEXCOORD_1`, `COLOR_0` (multiplying the base colour),
 //! `TANGENT` (MikkTSpace tangents are generated when a normal-mapped primitive has none), the
 //! metallic-roughness material with its base-colour, metallic-roughness, normal and emissive
-//! textures, samplers (wrap modes per axis, nearest or linear magnification), `alphaMode` and
+//! textures, samplers (wrap modes per axis; nearest or bilinear texels chosen from the min and
+//! mag filters as Blender's importer does, no mipmaps), `alphaMode` and
 //! `alphaCutoff`, `doubleSided`, `KHR_texture_transform`, `KHR_materials_transmission`,
 //! `KHR_materials_ior`, `KHR_materials_emissive_strength`, the first perspective camera met in
 //! the hierarchy (else an automatic framing).
@@ -27,7 +28,7 @@ use glam::{Mat3, Mat4, Vec3, Vec4};
 use gltf::image::Format;
 use gltf::json::validation::Checked;
 use gltf::mesh::Mode;
-use gltf::texture::{MagFilter, WrappingMode};
+use gltf::texture::{MagFilter, MinFilter, WrappingMode};
 use serde_json::Value;
 
 use super::{
@@ -249,6 +250,22 @@ fn texture_transform(value: Option<&Value>) -> Result<([[f32; 3]; 2], Option<u32
         ],
         tex_coord,
     ))
+}
+
+/// Blender's importer rule, without mipmaps: nearest texels when both filters are nearest, or
+/// when the one given is.
+fn is_nearest(min: Option<MinFilter>, mag: Option<MagFilter>) -> bool {
+    let min_nearest = min.map(|f| {
+        matches!(
+            f,
+            MinFilter::Nearest | MinFilter::NearestMipmapNearest | MinFilter::NearestMipmapLinear
+        )
+    });
+    let mag_nearest = mag.map(|f| f == MagFilter::Nearest);
+    matches!(
+        (min_nearest, mag_nearest),
+        (Some(true), Some(true)) | (Some(true), None) | (None, Some(true))
+    )
 }
 
 fn wrap(mode: WrappingMode) -> Wrap {
@@ -630,7 +647,7 @@ impl Loader<'_> {
             uv_set,
             wrap_u: wrap(sampler.wrap_s()),
             wrap_v: wrap(sampler.wrap_t()),
-            nearest: sampler.mag_filter() == Some(MagFilter::Nearest),
+            nearest: is_nearest(sampler.min_filter(), sampler.mag_filter()),
             uv_transform,
         })
     }
@@ -736,6 +753,44 @@ fn to_rgba8(data: &gltf::image::Data) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texture_transform_is_offset_rotation_scale() {
+        // KHR_texture_transform's example: rotation by a quarter turn maps (1, 0) to (0, -1)
+        // before the offset.
+        let value = serde_json::json!({ "offset": [0.5, 0.25], "rotation": std::f32::consts::FRAC_PI_2,
+            "scale": [2.0, 3.0], "texCoord": 1 });
+        let (m, tex_coord) = texture_transform(Some(&value)).unwrap();
+        assert_eq!(tex_coord, Some(1));
+        let apply = |u: f32, v: f32| {
+            [
+                m[0][0] * u + m[0][1] * v + m[0][2],
+                m[1][0] * u + m[1][1] * v + m[1][2],
+            ]
+        };
+        let [u, v] = apply(1.0, 0.0);
+        assert!((u - 0.5).abs() < 1e-6 && (v - (0.25 - 2.0)).abs() < 1e-6, "{u} {v}");
+        let [u, v] = apply(0.0, 1.0);
+        assert!((u - 3.5).abs() < 1e-6 && (v - 0.25).abs() < 1e-6, "{u} {v}");
+        assert_eq!(
+            texture_transform(None).unwrap(),
+            (TextureRef::IDENTITY_TRANSFORM, None)
+        );
+        let bad = serde_json::json!({ "scale": [1.0] });
+        assert!(texture_transform(Some(&bad)).unwrap_err().contains("scale"));
+    }
+
+    #[test]
+    fn filters_follow_blenders_importer() {
+        use MagFilter as Mag;
+        use MinFilter as Min;
+        assert!(is_nearest(None, Some(Mag::Nearest)));
+        assert!(is_nearest(Some(Min::NearestMipmapLinear), Some(Mag::Nearest)));
+        assert!(is_nearest(Some(Min::Nearest), None));
+        assert!(!is_nearest(Some(Min::Linear), Some(Mag::Nearest)));
+        assert!(!is_nearest(Some(Min::Nearest), Some(Mag::Linear)));
+        assert!(!is_nearest(None, None));
+    }
 
     #[test]
     fn strips_and_fans_become_triangles() {

@@ -563,22 +563,22 @@ struct BsdfSample {
 
 fn sample_bsdf(b: Bsdf, wo: vec3f) -> BsdfSample {
     let choice = rand();
-    if (choice < b.p_diffuse) {
-        let wi = cosine_direction(b.n);
-        let e = eval_bsdf(b, wo, wi);
-        return BsdfSample(wi, select(vec3f(0.0), e.rgb / e.a, e.a > 0.0), e.a, false);
-    }
     let frame = basis(b.n);
-    let h = frame * sample_visible_normal(transpose(frame) * wo, b.alpha);
-    if (choice < b.p_diffuse + b.p_specular) {
-        let wi = reflect(-wo, h);
+    let p_transmission = 1.0 - b.p_diffuse - b.p_specular;
+    if (choice < 1.0 - p_transmission) {
+        // Diffuse or specular reflection; either way weighted by the density of both.
+        var wi: vec3f;
+        if (choice < b.p_diffuse) {
+            wi = cosine_direction(b.n);
+        } else {
+            wi = reflect(-wo, frame * sample_visible_normal(transpose(frame) * wo, b.alpha));
+        }
         let e = eval_bsdf(b, wo, wi);
         return BsdfSample(wi, select(vec3f(0.0), e.rgb / e.a, e.a > 0.0), e.a, false);
     }
     // Refraction through the microfacet; its light paths are not light-sampled (shadow rays
     // stop at surfaces), so no MIS density.
-    let p_transmission = 1.0 - b.p_diffuse - b.p_specular;
-    let cos_oh = dot(wo, h);
+    let h = frame * sample_visible_normal(transpose(frame) * wo, b.alpha);
     let refracted = refract(-wo, h, b.eta);
     if (dot(refracted, refracted) == 0.0) {
         let wi = reflect(-wo, h);
@@ -586,7 +586,7 @@ fn sample_bsdf(b: Bsdf, wo: vec3f) -> BsdfSample {
         return BsdfSample(wi, vec3f(b.transmission_weight * g / p_transmission), 0.0, false);
     }
     let wi = normalize(refracted);
-    let unreflected = vec3f(1.0) - schlick(cos_oh, b.f0);
+    let unreflected = vec3f(1.0) - schlick(dot(wo, h), b.f0);
     let g = smith_g1(abs(dot(b.n, wi)), b.alpha);
     return BsdfSample(wi, b.albedo * unreflected * (b.transmission_weight * g / p_transmission), 0.0, true);
 }
