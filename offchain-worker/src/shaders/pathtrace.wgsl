@@ -459,10 +459,14 @@ fn luminance(c: vec3f) -> f32 {
     return dot(c, vec3f(0.2126, 0.7152, 0.0722));
 }
 
-fn schlick(cos_theta: f32, f0: vec3f) -> vec3f {
-    let m = clamp(1.0 - cos_theta, 0.0, 1.0);
+fn pow5(x: f32) -> f32 {
+    let m = clamp(x, 0.0, 1.0);
     let m2 = m * m;
-    return f0 + (vec3f(1.0) - f0) * (m2 * m2 * m);
+    return m2 * m2 * m;
+}
+
+fn schlick(cos_theta: f32, f0: vec3f) -> vec3f {
+    return f0 + (vec3f(1.0) - f0) * pow5(1.0 - cos_theta);
 }
 
 // GGX (Trowbridge–Reitz) normal distribution.
@@ -496,7 +500,7 @@ fn sample_visible_normal(wo_local: vec3f, alpha: f32) -> vec3f {
     return normalize(vec3f(alpha * nh.x, alpha * nh.y, max(1e-6, nh.z)));
 }
 
-// The glTF metallic-roughness BSDF at one shading point: a Lambertian base weighted by
+// The glTF metallic-roughness BSDF at one shading point: a Burley diffuse base weighted by
 // (1 − metallic)(1 − transmission), a GGX specular layer with Schlick Fresnel from F0 (the
 // dielectric reflectance of `ior`, or the base colour for metal), and GGX refraction for the
 // transmissive part; each lobe is picked with a probability in proportion to its weight.
@@ -505,6 +509,7 @@ struct Bsdf {
     albedo: vec3f,
     f0: vec3f,
     alpha: f32,
+    roughness: f32,
     diffuse_weight: f32,
     transmission_weight: f32,
     // Relative index of refraction across the surface along the ray (outside → inside).
@@ -527,6 +532,7 @@ fn make_bsdf(n: vec3f, wo: vec3f, albedo: vec3f, metallic: f32, roughness: f32, 
         albedo,
         f0,
         max(roughness * roughness, MIN_GGX_ALPHA),
+        roughness,
         diffuse_weight,
         transmission_weight,
         select(ior, 1.0 / ior, front),
@@ -546,7 +552,12 @@ fn eval_bsdf(b: Bsdf, wo: vec3f, wi: vec3f) -> vec4f {
     let d = ggx_d(max(dot(b.n, h), 0.0), b.alpha);
     let g1_o = smith_g1(cos_o, b.alpha);
     let specular = schlick(max(dot(wo, h), 0.0), b.f0) * (d * g1_o * smith_g1(cos_i, b.alpha) / (4.0 * cos_o));
-    let diffuse = b.albedo * (b.diffuse_weight * cos_i / PI);
+    // Burley's diffuse with its roughness-dependent retro-reflection, as Cycles' Principled
+    // BSDF (v1) has it: brighter than Lambert towards grazing angles on rough surfaces.
+    let h_dot_i = dot(h, wi);
+    let fd90 = 0.5 + 2.0 * b.roughness * h_dot_i * h_dot_i;
+    let burley = (1.0 + (fd90 - 1.0) * pow5(1.0 - cos_i)) * (1.0 + (fd90 - 1.0) * pow5(1.0 - cos_o));
+    let diffuse = b.albedo * (b.diffuse_weight * burley * cos_i / PI);
     let pdf = b.p_diffuse * cos_i / PI + b.p_specular * g1_o * d / (4.0 * cos_o);
     return vec4f(specular + diffuse, pdf);
 }
