@@ -100,8 +100,6 @@ scene.cycles.transmission_bounces = 8
 scene.cycles.transparent_max_bounces = 16
 scene.cycles.blur_glossy = 0.0
 scene.cycles.pixel_filter_type = "BOX"
-# inferix-worker jitters samples within the pixel: a 1-pixel box (Cycles defaults to 1.5).
-scene.cycles.filter_width = 1.0
 scene.cycles.sample_clamp_indirect = 8.0
 scene.render.resolution_x = int(width)
 scene.render.resolution_y = int(height)

@@ -255,14 +255,29 @@ fn normal_maps_turn_the_shading_normal_with_generated_tangents() {
         assert!((bitangent - Vec3::Y).length() < 1e-4, "{bitangent}");
     }
     let away = mapped("normal-away", Vec3::new(-sun.x, -sun.y, 0.3));
+    // TANGENT from the file wins over generated ones: a tangent along −X mirrors the map's x,
+    // so the normal meant for the sun leans away from it sideways.
+    let file_tangents = facing_quad("normal-file-tangents", |j| {
+        let texture = add_texture(j, &normal_map(sun), None);
+        let tangents = add_float_accessor(j, "VEC4", &[-1.0, 0.0, 0.0, 1.0].repeat(4));
+        j["meshes"][0]["primitives"][0]["attributes"]["TANGENT"] = tangents.into();
+        j["materials"][0] = json!({ "pbrMetallicRoughness": diffuse_white,
+            "normalTexture": { "index": texture } });
+    });
+    assert_eq!(file_tangents.triangles[0].tangents[0].truncate(), -Vec3::X);
     let s = settings(32);
     let brightness = |scene: &Scene| mean_linear(&render(scene, &s))[1];
+    let mirrored = brightness(&file_tangents);
     let (flat, to_sun, away) = (brightness(&flat), brightness(&to_sun), brightness(&away));
-    eprintln!("facing the sun {to_sun:.3}, flat {flat:.3}, turned away {away:.3}");
+    eprintln!(
+        "facing the sun {to_sun:.3}, flat {flat:.3}, turned away {away:.3}, mirrored by the \
+         file's tangents {mirrored:.3}"
+    );
     assert!(
         to_sun > 1.3 * flat && away < 0.8 * flat,
         "facing the sun {to_sun:.3}, flat {flat:.3}, turned away {away:.3}"
     );
+    assert!(mirrored < 0.9 * to_sun, "{mirrored:.3} vs {to_sun:.3}");
 }
 
 #[test]

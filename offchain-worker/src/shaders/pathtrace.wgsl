@@ -214,8 +214,14 @@ fn attributes(index: u32, b1: f32, b2: f32) -> Attributes {
     return Attributes(uv0, uv1, color);
 }
 
-fn srgb_to_linear(c: u32) -> f32 {
-    return params.srgb_lut[c >> 2u][c & 3u];
+// An 8-bit sRGB code, possibly between codes after filtering, to linear: the exact table,
+// interpolated between neighbouring codes (multiplies and adds only, so every adapter agrees).
+fn srgb_to_linear(code: f32) -> f32 {
+    let c = clamp(code, 0.0, 255.0);
+    let i = min(u32(c), 254u);
+    let below = params.srgb_lut[i >> 2u][i & 3u];
+    let above = params.srgb_lut[(i + 1u) >> 2u][(i + 1u) & 3u];
+    return mix(below, above, c - f32(i));
 }
 
 // Texel index along one axis under a glTF wrap mode.
@@ -243,42 +249,42 @@ fn reduce_coordinate(c: f32, mode: u32) -> f32 {
     return fract(c);
 }
 
+// The stored 8-bit values of a texel, 0–255.
 fn texel(r: TexRef, w: i32, h: i32, x: i32, y: i32) -> vec4f {
     let xi = wrap_texel(x, w, r.flags & 3u);
     let yi = wrap_texel(y, h, (r.flags >> 2u) & 3u);
     let c = texels[r.offset + u32(yi * w + xi)];
-    let alpha = f32(c >> 24u) / 255.0;
-    if ((r.flags & TEX_SRGB) != 0u) {
-        return vec4f(
-            srgb_to_linear(c & 0xffu),
-            srgb_to_linear((c >> 8u) & 0xffu),
-            srgb_to_linear((c >> 16u) & 0xffu),
-            alpha,
-        );
-    }
-    return vec4f(f32(c & 0xffu), f32((c >> 8u) & 0xffu), f32((c >> 16u) & 0xffu), 255.0 * alpha) / 255.0;
+    return vec4f(f32(c & 0xffu), f32((c >> 8u) & 0xffu), f32((c >> 16u) & 0xffu), f32(c >> 24u));
 }
 
 // Nearest or bilinear filtering under the sampler's wrap modes, after the UV transform,
-// computed by hand so every adapter filters alike.
+// computed by hand so every adapter filters alike. Colour textures are filtered on their sRGB
+// codes and decoded afterwards, as Cycles does with 8-bit sRGB images (decoding first makes the
+// edges of a magnified texture visibly brighter than in Blender).
 fn sample_texture(r: TexRef, a: Attributes) -> vec4f {
     let uvw = vec3f(select(a.uv0, a.uv1, (r.flags & TEX_UV1) != 0u), 1.0);
     let w = i32(r.dims & 0xffffu);
     let h = i32(r.dims >> 16u);
     let x = reduce_coordinate(dot(r.uv_row0.xyz, uvw), r.flags & 3u) * f32(w);
     let y = reduce_coordinate(dot(r.uv_row1.xyz, uvw), (r.flags >> 2u) & 3u) * f32(h);
+    var stored: vec4f;
     if ((r.flags & TEX_NEAREST) != 0u) {
-        return texel(r, w, h, i32(floor(x)), i32(floor(y)));
+        stored = texel(r, w, h, i32(floor(x)), i32(floor(y)));
+    } else {
+        let x0 = floor(x - 0.5);
+        let y0 = floor(y - 0.5);
+        let fx = x - 0.5 - x0;
+        let fy = y - 0.5 - y0;
+        let xi = i32(x0);
+        let yi = i32(y0);
+        let top = mix(texel(r, w, h, xi, yi), texel(r, w, h, xi + 1, yi), fx);
+        let bottom = mix(texel(r, w, h, xi, yi + 1), texel(r, w, h, xi + 1, yi + 1), fx);
+        stored = mix(top, bottom, fy);
     }
-    let x0 = floor(x - 0.5);
-    let y0 = floor(y - 0.5);
-    let fx = x - 0.5 - x0;
-    let fy = y - 0.5 - y0;
-    let xi = i32(x0);
-    let yi = i32(y0);
-    let top = mix(texel(r, w, h, xi, yi), texel(r, w, h, xi + 1, yi), fx);
-    let bottom = mix(texel(r, w, h, xi, yi + 1), texel(r, w, h, xi + 1, yi + 1), fx);
-    return mix(top, bottom, fy);
+    if ((r.flags & TEX_SRGB) != 0u) {
+        return vec4f(srgb_to_linear(stored.r), srgb_to_linear(stored.g), srgb_to_linear(stored.b), stored.a / 255.0);
+    }
+    return stored / 255.0;
 }
 
 // Base colour alpha × vertex alpha × texture alpha.
