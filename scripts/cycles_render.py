@@ -1,6 +1,6 @@
 """Renders a glTF file with Blender Cycles (CPU) under the exact camera and lighting that
 inferix-worker uses, for scripts/compare-cycles. Run as:
-    blender -b --factory-startup --python scripts/cycles_render.py -- SCENE INFO_JSON W H SPP OUT_PNG
+    blender -b --factory-startup --python scripts/cycles_render.py -- SCENE INFO_JSON W H SPP OUT_PNG [SEED]
 Prints one JSON line: {"cycles_render_seconds": ...}.
 """
 import json
@@ -15,7 +15,9 @@ from mathutils import Matrix, Vector
 if "bool" not in numpy.__dict__:
     numpy.bool = bool
 
-scene_path, info_path, width, height, spp, out_png = sys.argv[sys.argv.index("--") + 1:]
+args = sys.argv[sys.argv.index("--") + 1:]
+scene_path, info_path, width, height, spp, out_png = args[:6]
+seed = int(args[6]) if len(args) > 6 else 0
 info = json.load(open(info_path))
 
 # An empty scene, then the model (the importer converts glTF's Y-up to Blender's Z-up).
@@ -91,6 +93,7 @@ if env["sun"] is not None:
 scene.render.engine = "CYCLES"
 scene.cycles.device = "CPU"
 scene.cycles.samples = int(spp)
+scene.cycles.seed = seed
 scene.cycles.use_adaptive_sampling = False
 scene.cycles.use_denoising = False
 scene.cycles.max_bounces = 8

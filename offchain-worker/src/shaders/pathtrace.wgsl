@@ -125,14 +125,16 @@ const MIN_GGX_ALPHA: f32 = 1e-3;
 const FAR: f32 = 1e30;
 const RAY_OFFSET: f32 = 1e-4;
 const STACK_SIZE: u32 = 64u;
-// Per-channel caps on one sample's radiance and on each contribution arriving after the first
-// bounce (as Cycles' "clamp indirect"): tame fireflies from rare glossy and caustic paths, at
-// the cost of a little energy on them.
+// Per-channel caps on one sample's radiance and on each contribution of indirect light (as
+// Cycles' "clamp indirect"): tame fireflies from rare glossy and caustic paths, at the cost of
+// a little energy on them.
 const SAMPLE_CLAMP: f32 = 32.0;
 const INDIRECT_CLAMP: f32 = 8.0;
 
-fn clamp_indirect(contribution: vec3f, bounce: u32) -> vec3f {
-    return select(contribution, min(contribution, vec3f(INDIRECT_CLAMP)), bounce > 0u);
+// Light is indirect, as Cycles counts it, once it has scattered off two surfaces or more before
+// reaching the camera: a light seen in a mirror is still direct light.
+fn clamp_indirect(contribution: vec3f, scattering_surfaces: u32) -> vec3f {
+    return select(contribution, min(contribution, vec3f(INDIRECT_CLAMP)), scattering_surfaces > 1u);
 }
 
 var<private> rng_state: u32;
@@ -747,7 +749,7 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
             // grazing angles) is bent back just enough to face it.
             n = normalize(n + wo * max(0.0, 1e-3 - dot(n, wo)));
             let b = make_bsdf(n, wo, albedo, metallic, roughness, materials[material].ior, transmission, front);
-            total += clamp_indirect(throughput * direct_light(p, wo, b, geo_n), bounce);
+            total += clamp_indirect(throughput * direct_light(p, wo, b, geo_n), bounce + 1u);
             let sampled = sample_bsdf(b, wo);
             let below = dot(sampled.wi, geo_n) < 0.0;
             // Reflections must leave above the geometric surface, refractions below it.
