@@ -377,7 +377,11 @@ fn run(cli: Cli) -> Result<ExitCode, WorkerError> {
             let scene = Scene::load(&scene, width as f32 / height.max(1) as f32)?;
             let gltf = inferix_worker::scene::gltf_export::to_gltf(&scene);
             inferix_worker::frame::write_file(&out, gltf.to_string().as_bytes())?;
-            println!("wrote {} ({} triangles)", out.display(), scene.triangles.len());
+            println!(
+                "wrote {} ({} triangles)",
+                out.display(),
+                scene.triangles.len()
+            );
         }
         Command::Compare {
             reference,

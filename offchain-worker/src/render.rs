@@ -10,7 +10,7 @@ use crate::bvh::Bvh;
 use crate::error::WorkerError;
 use crate::frame::Frame;
 use crate::gpu::Gpu;
-use crate::scene::{AlphaMode, Aabb, Camera, Environment, Scene, Surface, TextureRef, Wrap};
+use crate::scene::{Aabb, AlphaMode, Camera, Environment, Scene, Surface, TextureRef, Wrap};
 
 const SHADER: &str = include_str!("shaders/pathtrace.wgsl");
 const WORKGROUP_SIZE: u32 = 8;

@@ -16,10 +16,7 @@ fn settings(samples_per_pixel: u32) -> RenderSettings {
 }
 
 /// The test texture (`tiny_png`): red, green on the top row; blue, white below.
-const TEXELS: [[[u8; 3]; 2]; 2] = [
-    [[255, 0, 0], [0, 255, 0]],
-    [[0, 0, 255], [255, 255, 255]],
-];
+const TEXELS: [[[u8; 3]; 2]; 2] = [[[255, 0, 0], [0, 255, 0]], [[0, 0, 255], [255, 255, 255]]];
 
 /// The texel a texture coordinate in [−1, 2] lands on in a 2-texel axis, under a wrap mode
 /// (33071 clamp, 33648 mirrored repeat, 10497 repeat), with nearest filtering.
@@ -97,8 +94,16 @@ fn nearest_and_linear_magnification_differ_between_texel_centres() {
     };
     let (nearest, linear) = (render_with(9728), render_with(9729));
     // Halfway between the red and green texel centres: nearest keeps a texel, linear blends.
-    assert_close(pixel(&nearest, 28, 5), TEXELS[0][0], "nearest left of the middle");
-    assert_close(pixel(&nearest, 31, 5), TEXELS[0][1], "nearest right of the middle");
+    assert_close(
+        pixel(&nearest, 28, 5),
+        TEXELS[0][0],
+        "nearest left of the middle",
+    );
+    assert_close(
+        pixel(&nearest, 31, 5),
+        TEXELS[0][1],
+        "nearest right of the middle",
+    );
     let blended = pixel(&linear, 30, 5);
     assert!(
         blended[0] > 100 && blended[1] > 100,
@@ -164,17 +169,12 @@ fn alpha_modes_mask_blend_and_opaque() {
         })
     };
     let s = settings(64);
-    let opaque = render(
-        &with_alpha("alpha-1", 1.0, json!({ "mode": "OPAQUE" })),
-        &s,
-    );
+    let opaque = render(&with_alpha("alpha-1", 1.0, json!({ "mode": "OPAQUE" })), &s);
     let background = render(
         &with_alpha("alpha-bg", 1.0, json!({ "mode": "OPAQUE" })).background_only(),
         &s,
     );
-    let differs = |frame: &Frame, from: &Frame| {
-        compare::coverage(&frame.srgb8(), &from.srgb8(), 4)
-    };
+    let differs = |frame: &Frame, from: &Frame| compare::coverage(&frame.srgb8(), &from.srgb8(), 4);
     assert!(differs(&opaque, &background) > 0.9);
 
     // OPAQUE ignores alpha.
@@ -227,7 +227,11 @@ fn single_sided_surfaces_are_invisible_from_behind_to_the_camera() {
 fn normal_map(normal: Vec3) -> Vec<u8> {
     let n = normal.normalize();
     let encode = |c: f32| ((c * 0.5 + 0.5) * 255.0).round() as u8;
-    png_rgba(2, 2, &[encode(n.x), encode(n.y), encode(n.z), 255].repeat(4))
+    png_rgba(
+        2,
+        2,
+        &[encode(n.x), encode(n.y), encode(n.z), 255].repeat(4),
+    )
 }
 
 #[test]
@@ -294,12 +298,18 @@ fn metallic_roughness_maps_make_a_mirror_of_the_base_colour() {
                 "metallicRoughnessTexture": { "index": texture } } });
         })
     };
-    let mirror = mean_linear(&render(&with_map("mr-mirror", [0, 0, 255, 255]), &settings(16)));
+    let mirror = mean_linear(&render(
+        &with_map("mr-mirror", [0, 0, 255, 255]),
+        &settings(16),
+    ));
     eprintln!("mirror {mirror:?}");
     for c in 0..3 {
         assert_near(mirror[c], 0.5 * base[c], 0.03, "mirror of the sky");
     }
-    let rough = mean_linear(&render(&with_map("mr-rough", [0, 255, 0, 255]), &settings(16)));
+    let rough = mean_linear(&render(
+        &with_map("mr-rough", [0, 255, 0, 255]),
+        &settings(16),
+    ));
     assert!(
         (rough[0] - mirror[0]).abs() > 0.05,
         "a rough dielectric is not a mirror"
@@ -326,7 +336,12 @@ fn transmission_passes_light_tinted_by_the_base_colour() {
     let through = mean_linear(&render(&pane("transmission-1", 1.0), &s));
     eprintln!("through the pane {through:?}");
     for c in 0..3 {
-        assert_near(through[c], 0.5 * (0.04 + 0.96 * tint[c]), 0.02, "through the pane");
+        assert_near(
+            through[c],
+            0.5 * (0.04 + 0.96 * tint[c]),
+            0.02,
+            "through the pane",
+        );
     }
     let opaque = mean_linear(&render(&pane("transmission-0", 0.0), &s));
     assert!((opaque[2] - through[2]).abs() > 0.05, "{opaque:?}");
@@ -340,7 +355,11 @@ fn furnace(material: Material) -> Scene {
     let point = |ring: u32, segment: u32| {
         let theta = std::f32::consts::PI * ring as f32 / rings as f32;
         let phi = 2.0 * std::f32::consts::PI * segment as f32 / segments as f32;
-        Vec3::new(theta.sin() * phi.cos(), theta.cos(), theta.sin() * phi.sin())
+        Vec3::new(
+            theta.sin() * phi.cos(),
+            theta.cos(),
+            theta.sin() * phi.sin(),
+        )
     };
     for ring in 0..rings {
         for segment in 0..segments {
@@ -365,7 +384,12 @@ fn furnace(material: Material) -> Scene {
             let unit = |i: usize| Vec3::from_array(std::array::from_fn(|k| (k == i) as u8 as f32));
             let (n, u, v) = (unit(axis), unit((axis + 1) % 3), unit((axis + 2) % 3));
             let c = n * side;
-            let corners = [c - 4.0 * u - 4.0 * v, c + 4.0 * u - 4.0 * v, c + 4.0 * u + 4.0 * v, c - 4.0 * u + 4.0 * v];
+            let corners = [
+                c - 4.0 * u - 4.0 * v,
+                c + 4.0 * u - 4.0 * v,
+                c + 4.0 * u + 4.0 * v,
+                c - 4.0 * u + 4.0 * v,
+            ];
             for [i, j, k] in [[0, 1, 2], [0, 2, 3]] {
                 triangles.push(Triangle::flat([corners[i], corners[j], corners[k]], 0));
             }

@@ -246,7 +246,10 @@ fn missing_textures_and_malformed_samplers_are_named() {
     });
     for (path, reference) in [
         (&missing_image, "image 0 'no-such-texture.png'"),
-        (&missing_texture, "material 0 normalTexture (texture 3 does not exist"),
+        (
+            &missing_texture,
+            "material 0 normalTexture (texture 3 does not exist",
+        ),
         (&missing_source, "texture 0 (its image 5 does not exist"),
     ] {
         let err = Scene::load(path.to_str().unwrap(), 1.0).unwrap_err();
@@ -271,7 +274,10 @@ fn missing_textures_and_malformed_samplers_are_named() {
     for (path, reason) in [
         (&bad_wrap, "sampler 0: wrapS is not 33071, 33648 or 10497"),
         (&bad_filter, "sampler 0: magFilter is not 9728 or 9729"),
-        (&no_sampler, "sampler 2: texture 0 names it, but the file has 0 sampler(s)"),
+        (
+            &no_sampler,
+            "sampler 2: texture 0 names it, but the file has 0 sampler(s)",
+        ),
     ] {
         let err = Scene::load(path.to_str().unwrap(), 1.0).unwrap_err();
         assert!(matches!(err, WorkerError::MalformedSampler { .. }), "{err}");

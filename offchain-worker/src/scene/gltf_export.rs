@@ -27,7 +27,11 @@ pub fn to_gltf(scene: &Scene) -> Value {
             "count": values.len() / components, "type": kind });
         if bounds {
             let axis = |k: usize, f: fn(f32, f32) -> f32, start: f32| {
-                values.iter().skip(k).step_by(3).fold(start, |a, &v| f(a, v))
+                values
+                    .iter()
+                    .skip(k)
+                    .step_by(3)
+                    .fold(start, |a, &v| f(a, v))
             };
             accessor["min"] = json!([0, 1, 2].map(|k| axis(k, f32::min, f32::INFINITY)));
             accessor["max"] = json!([0, 1, 2].map(|k| axis(k, f32::max, f32::NEG_INFINITY)));
@@ -193,7 +197,11 @@ pub fn to_gltf(scene: &Scene) -> Value {
         "bufferViews": views,
         "accessors": accessors,
     });
-    for (key, list) in [("samplers", samplers), ("textures", textures), ("images", images)] {
+    for (key, list) in [
+        ("samplers", samplers),
+        ("textures", textures),
+        ("images", images),
+    ] {
         if !list.is_empty() {
             root[key] = Value::Array(list);
         }

@@ -217,9 +217,11 @@ fn texture_transform(value: Option<&Value>) -> Result<([[f32; 3]; 2], Option<u32
         match value.get(key) {
             None => Ok(default),
             Some(v) => {
-                let numbers: Option<Vec<f32>> = v
-                    .as_array()
-                    .map(|a| a.iter().filter_map(|x| x.as_f64().map(|x| x as f32)).collect());
+                let numbers: Option<Vec<f32>> = v.as_array().map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_f64().map(|x| x as f32))
+                        .collect()
+                });
                 match numbers.as_deref() {
                     Some(&[a, b]) => Ok([a, b]),
                     _ => Err(format!("KHR_texture_transform {key} is not two numbers")),
@@ -411,8 +413,7 @@ impl Loader<'_> {
             .collect();
         let normals: Option<Vec<Vec3>> = reader.read_normals().map(|n| n.map(Vec3::from).collect());
         let uvs: Option<Vec<[f32; 2]>> = reader.read_tex_coords(0).map(|t| t.into_f32().collect());
-        let uvs1: Option<Vec<[f32; 2]>> =
-            reader.read_tex_coords(1).map(|t| t.into_f32().collect());
+        let uvs1: Option<Vec<[f32; 2]>> = reader.read_tex_coords(1).map(|t| t.into_f32().collect());
         let colors: Option<Vec<[f32; 4]>> =
             reader.read_colors(0).map(|c| c.into_rgba_f32().collect());
         let file_tangents: Option<Vec<Vec4>> =
@@ -480,7 +481,9 @@ impl Loader<'_> {
             }
             if let Some(t) = &tangents {
                 triangle.tangents = t[face].map(|tangent| {
-                    let xyz = world.transform_vector3(tangent.truncate()).normalize_or_zero();
+                    let xyz = world
+                        .transform_vector3(tangent.truncate())
+                        .normalize_or_zero();
                     xyz.extend(tangent.w * handedness)
                 });
             }
@@ -505,12 +508,7 @@ impl Loader<'_> {
     ) -> Option<Vec<[Vec4; 3]>> {
         let (normal_map, _) = self.materials[material as usize].normal_texture?;
         if let Some(t) = file_tangents {
-            return Some(
-                corners
-                    .iter()
-                    .map(|c| c.map(|i| t[i as usize]))
-                    .collect(),
-            );
+            return Some(corners.iter().map(|c| c.map(|i| t[i as usize])).collect());
         }
         let uvs = if normal_map.uv_set == 1 { uvs1 } else { uvs }?;
         let mut input = TangentSpaceInput {
@@ -583,7 +581,10 @@ impl Loader<'_> {
         if let Some(occlusion) = material.occlusion_texture() {
             // Checked (the image exists and decodes), then left out: see the module comment.
             let role = format!("{label} occlusion");
-            if !self.texture_of_image.contains_key(&occlusion.texture().source().index()) {
+            if !self
+                .texture_of_image
+                .contains_key(&occlusion.texture().source().index())
+            {
                 self.decode(&occlusion.texture(), &role)?;
             }
         }
@@ -631,8 +632,8 @@ impl Loader<'_> {
         role: &str,
         srgb: bool,
     ) -> Result<TextureRef, WorkerError> {
-        let (uv_transform, tex_coord_override) =
-            texture_transform(transform).map_err(|e| self.corrupt(format!("{role} texture: {e}")))?;
+        let (uv_transform, tex_coord_override) = texture_transform(transform)
+            .map_err(|e| self.corrupt(format!("{role} texture: {e}")))?;
         let uv_set = tex_coord_override.unwrap_or(tex_coord);
         if uv_set > 1 {
             return Err(self.unsupported(format!(
@@ -769,7 +770,10 @@ mod tests {
             ]
         };
         let [u, v] = apply(1.0, 0.0);
-        assert!((u - 0.5).abs() < 1e-6 && (v - (0.25 - 2.0)).abs() < 1e-6, "{u} {v}");
+        assert!(
+            (u - 0.5).abs() < 1e-6 && (v - (0.25 - 2.0)).abs() < 1e-6,
+            "{u} {v}"
+        );
         let [u, v] = apply(0.0, 1.0);
         assert!((u - 3.5).abs() < 1e-6 && (v - 0.25).abs() < 1e-6, "{u} {v}");
         assert_eq!(
@@ -785,7 +789,10 @@ mod tests {
         use MagFilter as Mag;
         use MinFilter as Min;
         assert!(is_nearest(None, Some(Mag::Nearest)));
-        assert!(is_nearest(Some(Min::NearestMipmapLinear), Some(Mag::Nearest)));
+        assert!(is_nearest(
+            Some(Min::NearestMipmapLinear),
+            Some(Mag::Nearest)
+        ));
         assert!(is_nearest(Some(Min::Nearest), None));
         assert!(!is_nearest(Some(Min::Linear), Some(Mag::Nearest)));
         assert!(!is_nearest(Some(Min::Nearest), Some(Mag::Linear)));

@@ -132,7 +132,9 @@ impl TextureRef {
 pub enum AlphaMode {
     Opaque,
     /// Fully transparent below the cutoff, opaque from it.
-    Mask { cutoff: f32 },
+    Mask {
+        cutoff: f32,
+    },
     /// Transparent in proportion to alpha (rendered as stochastic transparency).
     Blend,
 }
@@ -505,7 +507,12 @@ impl Scene {
                     Some(t) => {
                         h.update(t.texture.to_le_bytes());
                         h.update(t.uv_set.to_le_bytes());
-                        h.update([t.srgb as u8, t.wrap_u as u8, t.wrap_v as u8, t.nearest as u8]);
+                        h.update([
+                            t.srgb as u8,
+                            t.wrap_u as u8,
+                            t.wrap_v as u8,
+                            t.nearest as u8,
+                        ]);
                         put_f32s(&mut h, &t.uv_transform[0]);
                         put_f32s(&mut h, &t.uv_transform[1]);
                     }
