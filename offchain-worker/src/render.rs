@@ -51,7 +51,9 @@ fn pipeline(
                 ("ALPHA_SURFACES", has(TRI_ALPHA)),
                 ("SINGLE_SIDED_SURFACES", has(TRI_SINGLE_SIDED)),
             ],
-            ..Default::default()
+            // The shader's only workgroup memory, the traversal stacks, is written before it
+            // is read.
+            zero_initialize_workgroup_memory: false,
         },
         cache: None,
     })

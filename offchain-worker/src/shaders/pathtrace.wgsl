@@ -125,6 +125,8 @@ const MIN_GGX_ALPHA: f32 = 1e-3;
 const FAR: f32 = 1e30;
 const RAY_OFFSET: f32 = 1e-4;
 const STACK_SIZE: u32 = 64u;
+// Invocations per workgroup side (render.rs: WORKGROUP_SIZE).
+const WORKGROUP_SIDE: u32 = 8u;
 // Per-channel caps on one sample's radiance and on each contribution of indirect light (as
 // Cycles' "clamp indirect"): tame fireflies from rare glossy and caustic paths, at the cost of
 // a little energy on them.
@@ -138,6 +140,12 @@ fn clamp_indirect(contribution: vec3f, scattering_surfaces: u32) -> vec3f {
 }
 
 var<private> rng_state: u32;
+// Traversal stacks, one per invocation of the workgroup: a function-local array would be
+// zero-filled on every call (WGSL's rule for `var`), which cost lavapipe more than the
+// traversal itself on rays that miss; workgroup memory is not filled (the pipeline turns that
+// off) and every entry is written before it is read.
+var<workgroup> traversal_stacks: array<array<u32, STACK_SIZE>, WORKGROUP_SIDE * WORKGROUP_SIDE>;
+var<private> lane: u32;
 
 fn pcg_hash(v: u32) -> u32 {
     let state = v * 747796405u + 2891336453u;
@@ -362,7 +370,6 @@ fn trace(origin: vec3f, dir: vec3f, t_max: f32, any_hit: bool) -> Hit {
     if (slab(nodes[0], origin, inv_dir, hit.t) >= FAR) {
         return hit;
     }
-    var stack: array<u32, STACK_SIZE>;
     var sp = 0u;
     var index = 0u;
     loop {
@@ -381,7 +388,7 @@ fn trace(origin: vec3f, dir: vec3f, t_max: f32, any_hit: bool) -> Hit {
                 break;
             }
             sp -= 1u;
-            index = stack[sp];
+            index = traversal_stacks[lane][sp];
             continue;
         }
         var near = node.left_or_first;
@@ -401,12 +408,12 @@ fn trace(origin: vec3f, dir: vec3f, t_max: f32, any_hit: bool) -> Hit {
                 break;
             }
             sp -= 1u;
-            index = stack[sp];
+            index = traversal_stacks[lane][sp];
             continue;
         }
         index = near;
         if (d_far < FAR && sp < STACK_SIZE) {
-            stack[sp] = far;
+            traversal_stacks[lane][sp] = far;
             sp += 1u;
         }
     }
@@ -772,8 +779,9 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
     return total;
 }
 
-@compute @workgroup_size(8, 8)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
+@compute @workgroup_size(WORKGROUP_SIDE, WORKGROUP_SIDE)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_index) local: u32) {
+    lane = local;
     if (gid.x >= params.region_w || gid.y >= params.region_h) {
         return;
     }
