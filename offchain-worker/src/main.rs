@@ -31,6 +31,24 @@ struct Cli {
     command: Command,
 }
 
+/// A scene to load, and the frame size a scene without a camera of its own is framed for.
+#[derive(clap::Args)]
+struct SceneArgs {
+    /// Built-in scene name or a .gltf/.glb path.
+    #[arg(long)]
+    scene: String,
+    #[arg(long, default_value_t = 512)]
+    width: u32,
+    #[arg(long, default_value_t = 512)]
+    height: u32,
+}
+
+impl SceneArgs {
+    fn load(&self) -> Result<Scene, WorkerError> {
+        Scene::load(&self.scene, self.width as f32 / self.height.max(1) as f32)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Render a built-in scene or a glTF file to PNG (and optionally the linear float buffer).
@@ -82,23 +100,13 @@ enum Command {
     },
     /// Describe a scene: content hash, size, camera and lighting (JSON).
     SceneInfo {
-        #[arg(long)]
-        scene: String,
-        #[arg(long, default_value_t = 512)]
-        width: u32,
-        #[arg(long, default_value_t = 512)]
-        height: u32,
+        #[command(flatten)]
+        scene: SceneArgs,
     },
     /// Write a scene as one self-contained glTF 2.0 file, for other renderers (Blender).
     ExportGltf {
-        /// Built-in scene name or a .gltf/.glb path.
-        #[arg(long)]
-        scene: String,
-        /// Frame size the camera of a scene without one is framed for.
-        #[arg(long, default_value_t = 512)]
-        width: u32,
-        #[arg(long, default_value_t = 512)]
-        height: u32,
+        #[command(flatten)]
+        scene: SceneArgs,
         #[arg(long)]
         out: PathBuf,
     },
@@ -336,12 +344,8 @@ fn run(cli: Cli) -> Result<ExitCode, WorkerError> {
                 println!("scene set hash: {}", report.scene_set_hash);
             }
         }
-        Command::SceneInfo {
-            scene,
-            width,
-            height,
-        } => {
-            let scene = Scene::load(&scene, width as f32 / height.max(1) as f32)?;
+        Command::SceneInfo { scene } => {
+            let scene = scene.load()?;
             let c = &scene.camera;
             let e = &scene.environment;
             let bounds = scene.bounds();
@@ -368,13 +372,8 @@ fn run(cli: Cli) -> Result<ExitCode, WorkerError> {
             });
             println!("{info:#}");
         }
-        Command::ExportGltf {
-            scene,
-            width,
-            height,
-            out,
-        } => {
-            let scene = Scene::load(&scene, width as f32 / height.max(1) as f32)?;
+        Command::ExportGltf { scene, out } => {
+            let scene = scene.load()?;
             let gltf = inferix_worker::scene::gltf_export::to_gltf(&scene);
             inferix_worker::frame::write_file(&out, gltf.to_string().as_bytes())?;
             println!(
