@@ -1,6 +1,7 @@
 //! The compute-shader path tracer: scene upload, render passes, read-back.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use bytemuck::{Pod, Zeroable};
@@ -27,30 +28,45 @@ const NO_TEXTURE: u32 = u32::MAX;
 /// (camera rays pass through its back faces).
 const TRI_ALPHA: u32 = 1;
 const TRI_SINGLE_SIDED: u32 = 2;
+
+/// What a scene uses, the shader's override constant `SCENE_FEATURES` (same values as its
+/// `USES_*`). Each scene's pipeline is compiled without the code for what it lacks: lavapipe
+/// runs both sides of every branch under a lane mask, so code no pixel takes still costs time.
+mod features {
+    pub const ALPHA: u32 = super::TRI_ALPHA;
+    pub const SINGLE_SIDED: u32 = super::TRI_SINGLE_SIDED;
+    pub const EMITTERS: u32 = 1 << 2;
+    pub const EMISSION: u32 = 1 << 3;
+    pub const SUN: u32 = 1 << 4;
+    pub const GLASS: u32 = 1 << 5;
+    pub const TRANSMISSION: u32 = 1 << 6;
+    pub const VERTEX_COLORS: u32 = 1 << 7;
+    pub const UV1: u32 = 1 << 8;
+    pub const BASE_COLOR_MAPS: u32 = 1 << 9;
+    pub const METALLIC_ROUGHNESS_MAPS: u32 = 1 << 10;
+    pub const NORMAL_MAPS: u32 = 1 << 11;
+    pub const TRANSMISSION_MAPS: u32 = 1 << 12;
+    pub const EMISSIVE_MAPS: u32 = 1 << 13;
+}
 /// The one binding the shader writes: per-pixel running sums.
 const ACCUMULATION_BINDING: u32 = 6;
 /// Textures are addressed with 16-bit width and height in the shader.
 const MAX_TEXTURE_SIDE: u32 = u16::MAX as u32;
 
-/// The path tracer's compute pipeline for scenes whose triangles' flags together are
-/// `surface_flags`: the shader's override constants drop the checks a scene does not need.
+/// The path tracer's compute pipeline for scenes that use `scene_features` (see `features`).
 fn pipeline(
     device: &wgpu::Device,
     module: &wgpu::ShaderModule,
     layout: &wgpu::PipelineLayout,
-    surface_flags: u32,
+    scene_features: u32,
 ) -> wgpu::ComputePipeline {
-    let has = |flag: u32| (surface_flags & flag != 0) as u32 as f64;
     device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
         label: Some("pathtrace"),
         layout: Some(layout),
         module,
         entry_point: Some("main"),
         compilation_options: wgpu::PipelineCompilationOptions {
-            constants: &[
-                ("ALPHA_SURFACES", has(TRI_ALPHA)),
-                ("SINGLE_SIDED_SURFACES", has(TRI_SINGLE_SIDED)),
-            ],
+            constants: &[("SCENE_FEATURES", scene_features as f64)],
             // The shader's only workgroup memory, the traversal stacks, is written before it
             // is read.
             zero_initialize_workgroup_memory: false,
@@ -265,8 +281,8 @@ fn srgb_lut() -> [[f32; 4]; 64] {
 /// A scene packed into GPU buffers (triangles in BVH leaf order).
 pub struct GpuScene {
     bind_buffers: [wgpu::Buffer; 6],
-    /// The flags of all triangles together (`TRI_ALPHA | TRI_SINGLE_SIDED`).
-    surface_flags: u32,
+    /// What the scene uses (`features`).
+    features: u32,
     triangle_count: u32,
     emitter_count: u32,
     camera: Camera,
@@ -280,10 +296,9 @@ pub struct Renderer {
     module: wgpu::ShaderModule,
     pipeline_layout: wgpu::PipelineLayout,
     layout: wgpu::BindGroupLayout,
-    /// One pipeline per combination of surface flags, compiled when a scene first needs it:
-    /// the alpha and single-sided checks cost 13–30 % of the frame time on lavapipe even
-    /// where no triangle uses them. The opaque one is compiled at once.
-    pipelines: [OnceLock<wgpu::ComputePipeline>; 4],
+    /// One pipeline per combination of scene features, compiled when a scene first needs it
+    /// (at upload, so that render times are GPU work only).
+    pipelines: Mutex<HashMap<u32, wgpu::ComputePipeline>>,
 }
 
 impl Renderer {
@@ -320,8 +335,6 @@ impl Renderer {
             bind_group_layouts: &[Some(&layout)],
             immediate_size: 0,
         });
-        let pipelines: [OnceLock<wgpu::ComputePipeline>; 4] = Default::default();
-        let _ = pipelines[0].set(pipeline(device, &module, &pipeline_layout, 0));
         if let Some(e) = pollster::block_on(scope.pop()) {
             return Err(gpu_error("shader compilation", e));
         }
@@ -330,22 +343,26 @@ impl Renderer {
             module,
             pipeline_layout,
             layout,
-            pipelines,
+            pipelines: Mutex::default(),
         })
     }
 
-    fn pipeline(&self, surface_flags: u32) -> Result<&wgpu::ComputePipeline, WorkerError> {
-        let slot = &self.pipelines[surface_flags as usize];
-        if let Some(p) = slot.get() {
-            return Ok(p);
+    fn pipeline(&self, scene_features: u32) -> Result<wgpu::ComputePipeline, WorkerError> {
+        let mut pipelines = self
+            .pipelines
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(p) = pipelines.get(&scene_features) {
+            return Ok(p.clone());
         }
         let device = &self.gpu.device;
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let compiled = pipeline(device, &self.module, &self.pipeline_layout, surface_flags);
+        let compiled = pipeline(device, &self.module, &self.pipeline_layout, scene_features);
         if let Some(e) = pollster::block_on(scope.pop()) {
             return Err(gpu_error("shader compilation", e));
         }
-        Ok(slot.get_or_init(|| compiled))
+        pipelines.insert(scene_features, compiled.clone());
+        Ok(compiled)
     }
 
     /// Builds the BVH, packs the scene and uploads it, refusing scenes beyond device limits.
@@ -384,10 +401,10 @@ impl Renderer {
         self.gpu.queue.submit([]);
         self.wait("scene upload")?;
         // Compiled now, so that render times are GPU work only.
-        self.pipeline(packed.surface_flags)?;
+        self.pipeline(packed.features)?;
         Ok(GpuScene {
             bind_buffers,
-            surface_flags: packed.surface_flags,
+            features: packed.features,
             triangle_count: scene.triangles.len() as u32,
             emitter_count: packed.emitter_count,
             camera: scene.camera,
@@ -459,7 +476,7 @@ impl Renderer {
             entries: &entries,
         });
 
-        let pipeline = self.pipeline(scene.surface_flags)?;
+        let pipeline = self.pipeline(scene.features)?;
         let per_pass = (SAMPLES_PER_DISPATCH / pixels)
             .clamp(1, MAX_SAMPLES_PER_INVOCATION)
             .min(settings.samples_per_pixel as u64) as u32;
@@ -474,7 +491,7 @@ impl Renderer {
             let mut encoder = device.create_command_encoder(&Default::default());
             {
                 let mut pass = encoder.begin_compute_pass(&Default::default());
-                pass.set_pipeline(pipeline);
+                pass.set_pipeline(&pipeline);
                 pass.set_bind_group(0, &bind_group, &[]);
                 pass.dispatch_workgroups(
                     region.width.div_ceil(WORKGROUP_SIZE),
@@ -577,6 +594,55 @@ impl Renderer {
     }
 }
 
+/// What `scene` uses (see `features`), over the materials its triangles use.
+fn scene_features(scene: &Scene, emitter_count: u32) -> u32 {
+    use features::*;
+    let mut used = vec![false; scene.materials.len()];
+    let mut all = 0;
+    for t in &scene.triangles {
+        used[t.material as usize] = true;
+        if t.colors.iter().flatten().any(|&c| c != 1.0) {
+            all |= VERTEX_COLORS;
+        }
+    }
+    for (m, _) in scene.materials.iter().zip(&used).filter(|(_, &u)| u) {
+        let maps = [
+            (m.base_color_texture, BASE_COLOR_MAPS),
+            (m.metallic_roughness_texture, METALLIC_ROUGHNESS_MAPS),
+            (m.normal_texture.map(|(t, _)| t), NORMAL_MAPS),
+            (m.transmission_texture, TRANSMISSION_MAPS),
+            (m.emissive_texture, EMISSIVE_MAPS),
+        ];
+        for (texture, feature) in maps {
+            if let Some(t) = texture {
+                all |= feature | if t.uv_set > 0 { UV1 } else { 0 };
+            }
+        }
+        match m.surface {
+            Surface::Glass { .. } => all |= GLASS,
+            Surface::Standard { transmission, .. } if transmission > 0.0 => all |= TRANSMISSION,
+            Surface::Standard { .. } => {}
+        }
+        if m.alpha_mode != AlphaMode::Opaque {
+            all |= ALPHA;
+        }
+        if !m.double_sided {
+            all |= SINGLE_SIDED;
+        }
+        if m.emission.iter().any(|&e| e > 0.0) {
+            all |= EMISSION;
+        }
+    }
+    if emitter_count > 0 {
+        all |= EMITTERS;
+    }
+    let sun = scene.environment.sun;
+    if sun.is_some_and(|s| s.irradiance.iter().any(|&e| e > 0.0)) {
+        all |= SUN;
+    }
+    all
+}
+
 /// CPU-side buffers in the shader's layout. Empty arrays get one zeroed element because
 /// bindings cannot be empty.
 struct Packed {
@@ -587,7 +653,7 @@ struct Packed {
     texels: Vec<u32>,
     emitters: Vec<GpuEmitter>,
     emitter_count: u32,
-    surface_flags: u32,
+    features: u32,
 }
 
 impl Packed {
@@ -761,9 +827,9 @@ impl Packed {
             }
             v
         }
-        let surface_flags = triangles.iter().fold(0, |all, t| all | t.flags);
+        let features = scene_features(scene, emitter_count);
         Ok(Packed {
-            surface_flags,
+            features,
             nodes: bvh.nodes,
             triangles: non_empty(triangles),
             shading: non_empty(shading),

@@ -107,10 +107,30 @@ const KIND_GLASS: u32 = 1u;
 // its back faces).
 const TRI_ALPHA: u32 = 1u;
 const TRI_SINGLE_SIDED: u32 = 2u;
-// Whether the scene has triangles with each flag: each pipeline is compiled for its scene's
-// flags, so that the checks below drop out where they cannot apply.
-override ALPHA_SURFACES: bool = true;
-override SINGLE_SIDED_SURFACES: bool = true;
+// What the scene uses (render.rs: `features`): each pipeline is compiled for its scene's
+// features, so that the code for what a scene lacks drops out. Lavapipe runs both sides of
+// every branch under a lane mask, so code a scene never takes still costs it time.
+override SCENE_FEATURES: u32 = 0xffffffffu;
+const USES_ALPHA: u32 = 1u;
+const USES_SINGLE_SIDED: u32 = 2u;
+const USES_EMITTERS: u32 = 4u;
+const USES_EMISSION: u32 = 8u;
+const USES_SUN: u32 = 16u;
+const USES_GLASS: u32 = 32u;
+const USES_TRANSMISSION: u32 = 64u;
+const USES_VERTEX_COLORS: u32 = 128u;
+const USES_UV1: u32 = 256u;
+const USES_BASE_COLOR_MAPS: u32 = 512u;
+const USES_METALLIC_ROUGHNESS_MAPS: u32 = 1024u;
+const USES_NORMAL_MAPS: u32 = 2048u;
+const USES_TRANSMISSION_MAPS: u32 = 4096u;
+const USES_EMISSIVE_MAPS: u32 = 8192u;
+const USES_TEXTURES: u32 = USES_BASE_COLOR_MAPS | USES_METALLIC_ROUGHNESS_MAPS | USES_NORMAL_MAPS
+    | USES_TRANSMISSION_MAPS | USES_EMISSIVE_MAPS;
+
+fn uses(features: u32) -> bool {
+    return (SCENE_FEATURES & features) != 0u;
+}
 // Surfaces a ray may pass through before it is given up as hitting the last one.
 const MAX_SEE_THROUGH_LAYERS: u32 = 16u;
 const ALPHA_OPAQUE: u32 = 0u;
@@ -215,13 +235,20 @@ struct Attributes {
 
 fn attributes(index: u32, b1: f32, b2: f32) -> Attributes {
     let b0 = 1.0 - b1 - b2;
-    let uv_a = shading[index].uvs[0];
-    let uv_b = shading[index].uvs[1];
-    let uv_c = shading[index].uvs[2];
-    let uv0 = uv_a.xy * b0 + uv_a.zw * b1 + uv_b.xy * b2;
-    let uv1 = uv_b.zw * b0 + uv_c.xy * b1 + uv_c.zw * b2;
-    let color = shading[index].colors[0] * b0 + shading[index].colors[1] * b1 + shading[index].colors[2] * b2;
-    return Attributes(uv0, uv1, color);
+    var a = Attributes(vec2f(0.0), vec2f(0.0), vec4f(1.0));
+    if (uses(USES_TEXTURES)) {
+        let uv_a = shading[index].uvs[0];
+        let uv_b = shading[index].uvs[1];
+        a.uv0 = uv_a.xy * b0 + uv_a.zw * b1 + uv_b.xy * b2;
+        if (uses(USES_UV1)) {
+            let uv_c = shading[index].uvs[2];
+            a.uv1 = uv_b.zw * b0 + uv_c.xy * b1 + uv_c.zw * b2;
+        }
+    }
+    if (uses(USES_VERTEX_COLORS)) {
+        a.color = shading[index].colors[0] * b0 + shading[index].colors[1] * b1 + shading[index].colors[2] * b2;
+    }
+    return a;
 }
 
 // An 8-bit sRGB code, possibly between codes after filtering, to linear: the exact table,
@@ -272,7 +299,7 @@ fn texel(r: TexRef, w: i32, h: i32, x: i32, y: i32) -> vec4f {
 // codes and decoded afterwards, as Cycles does with 8-bit sRGB images (decoding first makes the
 // edges of a magnified texture visibly brighter than in Blender).
 fn sample_texture(r: TexRef, a: Attributes) -> vec4f {
-    let uvw = vec3f(select(a.uv0, a.uv1, (r.flags & TEX_UV1) != 0u), 1.0);
+    let uvw = vec3f(select(a.uv0, a.uv1, uses(USES_UV1) && (r.flags & TEX_UV1) != 0u), 1.0);
     let w = i32(r.dims & 0xffffu);
     let h = i32(r.dims >> 16u);
     let x = reduce_coordinate(dot(r.uv_row0.xyz, uvw), r.flags & 3u) * f32(w);
@@ -301,7 +328,7 @@ fn sample_texture(r: TexRef, a: Attributes) -> vec4f {
 fn surface_alpha(material: u32, a: Attributes) -> f32 {
     var alpha = materials[material].base_color.a * a.color.a;
     let tex = materials[material].base_tex;
-    if (tex.offset != NO_TEXTURE) {
+    if (uses(USES_BASE_COLOR_MAPS) && tex.offset != NO_TEXTURE) {
         alpha *= sample_texture(tex, a).a;
     }
     return alpha;
@@ -335,7 +362,7 @@ fn passes_through(index: u32, b1: f32, b2: f32, t: f32, dir: vec3f, camera_ray: 
 // any-hit search that meets one continues as a closest-hit search, since the surface it met
 // need not be the nearest.
 fn trace_visible(origin: vec3f, dir: vec3f, t_max: f32, shadow: bool, camera_ray: bool) -> Hit {
-    if (!ALPHA_SURFACES && !(SINGLE_SIDED_SURFACES && camera_ray)) {
+    if (!uses(USES_ALPHA) && !(uses(USES_SINGLE_SIDED) && camera_ray)) {
         return trace(origin, dir, t_max, shadow);
     }
     let checked = select(TRI_ALPHA, TRI_ALPHA | TRI_SINGLE_SIDED, camera_ray);
@@ -421,9 +448,12 @@ fn trace(origin: vec3f, dir: vec3f, t_max: f32, any_hit: bool) -> Hit {
 }
 
 fn emitted(material: u32, a: Attributes) -> vec3f {
+    if (!uses(USES_EMISSION)) {
+        return vec3f(0.0);
+    }
     var e = materials[material].emission;
     let tex = materials[material].emissive_tex;
-    if (tex.offset != NO_TEXTURE && any(e > vec3f(0.0))) {
+    if (uses(USES_EMISSIVE_MAPS) && tex.offset != NO_TEXTURE && any(e > vec3f(0.0))) {
         e *= sample_texture(tex, a).rgb;
     }
     return e;
@@ -448,12 +478,11 @@ fn basis(n: vec3f) -> mat3x3f {
     );
 }
 
-fn cosine_direction(n: vec3f) -> vec3f {
-    let r1 = rand();
-    let r2 = rand();
-    let r = sqrt(r1);
-    let phi = 2.0 * PI * r2;
-    return normalize(basis(n) * vec3f(r * cos(phi), r * sin(phi), sqrt(max(0.0, 1.0 - r1))));
+// A cosine-weighted direction about the third column of `frame` from the uniform numbers u1, u2.
+fn cosine_direction(frame: mat3x3f, u1: f32, u2: f32) -> vec3f {
+    let r = sqrt(u1);
+    let phi = 2.0 * PI * u2;
+    return normalize(frame * vec3f(r * cos(phi), r * sin(phi), sqrt(max(0.0, 1.0 - u1))));
 }
 
 fn pick_emitter(r: f32) -> u32 {
@@ -498,10 +527,8 @@ fn smith_g1(cos_v: f32, alpha: f32) -> f32 {
 }
 
 // A microfacet normal drawn from the GGX distribution of normals visible from `wo` (Heitz
-// 2018), in the basis of the shading normal.
-fn sample_visible_normal(wo_local: vec3f, alpha: f32) -> vec3f {
-    let u1 = rand();
-    let u2 = rand();
+// 2018) with the uniform numbers u1, u2, in the basis of the shading normal.
+fn sample_visible_normal(wo_local: vec3f, alpha: f32, u1: f32, u2: f32) -> vec3f {
     let vh = normalize(vec3f(alpha * wo_local.x, alpha * wo_local.y, wo_local.z));
     let len2 = vh.x * vh.x + vh.y * vh.y;
     let t1 = select(vec3f(1.0, 0.0, 0.0), vec3f(-vh.y, vh.x, 0.0) * inverseSqrt(len2), len2 > 0.0);
@@ -589,22 +616,25 @@ struct BsdfSample {
 
 fn sample_bsdf(b: Bsdf, wo: vec3f) -> BsdfSample {
     let choice = rand();
+    // One pair of numbers serves whichever lobe `choice` picks: the diffuse direction and the
+    // microfacet normal are both computed from it (lavapipe computes both lobes anyway).
+    let u1 = rand();
+    let u2 = rand();
     let frame = basis(b.n);
+    let h = frame * sample_visible_normal(transpose(frame) * wo, b.alpha, u1, u2);
     let p_transmission = 1.0 - b.p_diffuse - b.p_specular;
     if (choice < 1.0 - p_transmission) {
         // Diffuse or specular reflection; either way weighted by the density of both.
-        var wi: vec3f;
-        if (choice < b.p_diffuse) {
-            wi = cosine_direction(b.n);
-        } else {
-            wi = reflect(-wo, frame * sample_visible_normal(transpose(frame) * wo, b.alpha));
-        }
+        let wi = select(reflect(-wo, h), cosine_direction(frame, u1, u2), choice < b.p_diffuse);
         let e = eval_bsdf(b, wo, wi);
         return BsdfSample(wi, select(vec3f(0.0), e.rgb / e.a, e.a > 0.0), e.a, false);
     }
+    if (!uses(USES_TRANSMISSION)) {
+        // Only rounding leaves room for refraction here, and its weight is zero: the path ends.
+        return BsdfSample(-wo, vec3f(0.0), 0.0, true);
+    }
     // Refraction through the microfacet; its light paths are not light-sampled (shadow rays
     // stop at surfaces), so no MIS density.
-    let h = frame * sample_visible_normal(transpose(frame) * wo, b.alpha);
     let refracted = refract(-wo, h, b.eta);
     if (dot(refracted, refracted) == 0.0) {
         let wi = reflect(-wo, h);
@@ -622,7 +652,7 @@ fn sample_bsdf(b: Bsdf, wo: vec3f) -> BsdfSample {
 fn direct_light(p: vec3f, wo: vec3f, b: Bsdf, geo_n: vec3f) -> vec3f {
     var l = vec3f(0.0);
     let origin = p + geo_n * RAY_OFFSET;
-    if (params.emitter_count > 0u) {
+    if (uses(USES_EMITTERS) && params.emitter_count > 0u) {
         let e = emitters[pick_emitter(rand())];
         let su = sqrt(rand());
         let b1 = rand() * su;
@@ -645,7 +675,7 @@ fn direct_light(p: vec3f, wo: vec3f, b: Bsdf, geo_n: vec3f) -> vec3f {
             }
         }
     }
-    if (any(params.sun_irradiance > vec3f(0.0)) && dot(geo_n, params.sun_dir) > 0.0) {
+    if (uses(USES_SUN) && any(params.sun_irradiance > vec3f(0.0)) && dot(geo_n, params.sun_dir) > 0.0) {
         let f = eval_bsdf(b, wo, params.sun_dir);
         if (any(f.rgb > vec3f(0.0)) && trace_visible(origin, params.sun_dir, FAR, true, false).tri == NO_TEXTURE) {
             l += params.sun_irradiance * f.rgb;
@@ -665,7 +695,7 @@ fn shading_normal(index: u32, material: u32, a: Attributes, w: f32, b1: f32, b2:
     var n = shading[index].normals[0].xyz * w + shading[index].normals[1].xyz * b1 + shading[index].normals[2].xyz * b2;
     n = select(geo, normalize(n), dot(n, n) > 1e-12);
     let tex = materials[material].normal_tex;
-    if (tex.offset == NO_TEXTURE) {
+    if (!uses(USES_NORMAL_MAPS) || tex.offset == NO_TEXTURE) {
         return n;
     }
     let tangent = shading[index].tangents[0] * w + shading[index].tangents[1] * b1 + shading[index].tangents[2] * b2;
@@ -711,17 +741,17 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
         let le = emitted(material, a);
         if (any(le > vec3f(0.0))) {
             var mis = 1.0;
-            if (last_pdf > 0.0 && t.light_pdf_area > 0.0) {
+            if (uses(USES_EMITTERS) && last_pdf > 0.0 && t.light_pdf_area > 0.0) {
                 let light_pdf = t.light_pdf_area * hit.t * hit.t / max(abs(dot(geo, dir)), 1e-8);
                 mis = last_pdf * last_pdf / (last_pdf * last_pdf + light_pdf * light_pdf);
             }
             total += clamp_indirect(throughput * le * mis, bounce);
         }
         var albedo = materials[material].base_color.rgb * a.color.rgb;
-        if (materials[material].base_tex.offset != NO_TEXTURE) {
+        if (uses(USES_BASE_COLOR_MAPS) && materials[material].base_tex.offset != NO_TEXTURE) {
             albedo *= sample_texture(materials[material].base_tex, a).rgb;
         }
-        if (materials[material].kind == KIND_GLASS) {
+        if (uses(USES_GLASS) && materials[material].kind == KIND_GLASS) {
             var n = shading_normal(hit.tri, material, a, w, hit.u, hit.v, geo);
             n = select(-n, n, front);
             let eta = select(materials[material].ior, 1.0 / materials[material].ior, front);
@@ -740,14 +770,17 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
         } else {
             var roughness = materials[material].roughness;
             var metallic = materials[material].metallic;
-            if (materials[material].metallic_roughness_tex.offset != NO_TEXTURE) {
+            if (uses(USES_METALLIC_ROUGHNESS_MAPS) && materials[material].metallic_roughness_tex.offset != NO_TEXTURE) {
                 let mr = sample_texture(materials[material].metallic_roughness_tex, a);
                 roughness *= mr.g;
                 metallic *= mr.b;
             }
-            var transmission = materials[material].transmission;
-            if (materials[material].transmission_tex.offset != NO_TEXTURE) {
-                transmission *= sample_texture(materials[material].transmission_tex, a).r;
+            var transmission = 0.0;
+            if (uses(USES_TRANSMISSION)) {
+                transmission = materials[material].transmission;
+                if (uses(USES_TRANSMISSION_MAPS) && materials[material].transmission_tex.offset != NO_TEXTURE) {
+                    transmission *= sample_texture(materials[material].transmission_tex, a).r;
+                }
             }
             let wo = -dir;
             var n = shading_normal(hit.tri, material, a, w, hit.u, hit.v, geo);
