@@ -261,17 +261,15 @@ fn srgb_to_linear(code: f32) -> f32 {
     return mix(below, above, c - f32(i));
 }
 
-// Texel index along one axis under a glTF wrap mode.
+// Texel index along one axis under a glTF wrap mode, for an index that `reduce_coordinate`
+// left within one period of the range: whole periods are added or taken away by comparison,
+// since vector integer division has no SIMD instruction on CPUs (lavapipe divides lane by
+// lane). The final clamp only guards non-finite coordinates.
 fn wrap_texel(i: i32, n: i32, mode: u32) -> i32 {
-    if (mode == WRAP_CLAMP) {
-        return clamp(i, 0, n - 1);
-    }
-    if (mode == WRAP_MIRROR) {
-        let period = 2 * n;
-        let m = ((i % period) + period) % period;
-        return select(m, period - 1 - m, m >= n);
-    }
-    return ((i % n) + n) % n;
+    let period = select(n, 2 * n, mode == WRAP_MIRROR);
+    let m = select(select(i, i - period, i >= period), i + period, i < 0);
+    let wrapped = select(m, period - 1 - m, mode == WRAP_MIRROR && m >= n);
+    return clamp(select(wrapped, i, mode == WRAP_CLAMP), 0, n - 1);
 }
 
 // A texture coordinate reduced by whole periods (or limited, when clamped) so that texel
