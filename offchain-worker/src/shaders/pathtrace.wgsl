@@ -344,7 +344,7 @@ fn passes_through(index: u32, b1: f32, b2: f32, t: f32, dir: vec3f, camera_ray: 
         return true;
     }
     let mode = materials[material].alpha_mode;
-    if (mode == ALPHA_OPAQUE) {
+    if (!uses(USES_ALPHA) || mode == ALPHA_OPAQUE) {
         return false;
     }
     let alpha = surface_alpha(material, attributes(index, b1, b2));
@@ -360,7 +360,11 @@ fn passes_through(index: u32, b1: f32, b2: f32, t: f32, dir: vec3f, camera_ray: 
 // any-hit search that meets one continues as a closest-hit search, since the surface it met
 // need not be the nearest.
 fn trace_visible(origin: vec3f, dir: vec3f, t_max: f32, shadow: bool, camera_ray: bool) -> Hit {
-    if (!uses(USES_ALPHA) && !(uses(USES_SINGLE_SIDED) && camera_ray)) {
+    // Decided when the pipeline is compiled (`shadow` and `camera_ray` are constant at the shadow
+    // rays' call sites). Other rays, camera rays or not, share the loop below: its one
+    // traversal serves both, where a separate call for rays that need no checks would inline
+    // a second traversal that lavapipe runs, masked, for every ray.
+    if (!uses(USES_ALPHA) && !(uses(USES_SINGLE_SIDED) && (camera_ray || !shadow))) {
         return trace(origin, dir, t_max, shadow);
     }
     let checked = select(TRI_ALPHA, TRI_ALPHA | TRI_SINGLE_SIDED, camera_ray);
