@@ -291,8 +291,10 @@ async fn a_new_worker_is_benchmarked_by_the_manager_and_its_committee_then_works
         );
     }
     net.stake_worker().await;
+    // 128×96: at 96×64 the 12 noise objects did not fit in neon-night for about one job id in
+    // 40 (`PorPlacementFailed`); none of 60 failed at 128×96.
     let job = net
-        .submit("neon-night", 96, 64, 4)
+        .submit("neon-night", 128, 96, 4)
         .await
         .expect("queued")
         .job_id;
