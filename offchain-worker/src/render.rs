@@ -884,6 +884,30 @@ mod tests {
     }
 
     #[test]
+    fn scene_features_name_what_each_scene_uses() {
+        use features::*;
+        let features = |scene: &Scene| Packed::new(scene).unwrap().features;
+        assert_eq!(
+            features(&builtin::cornell_box()),
+            EMITTERS | EMISSION | GLASS
+        );
+        assert_eq!(
+            features(&builtin::material_spheres()),
+            SUN | GLASS | BASE_COLOR_MAPS
+        );
+        assert_eq!(features(&builtin::neon_night()), EMITTERS | EMISSION);
+        let mut scene = builtin::material_spheres();
+        scene.materials[0].double_sided = false;
+        scene.materials[0].alpha_mode = AlphaMode::Blend;
+        scene.environment.sun = None;
+        assert_eq!(
+            features(&scene),
+            GLASS | BASE_COLOR_MAPS | ALPHA | SINGLE_SIDED,
+            "the first material is the textured ground"
+        );
+    }
+
+    #[test]
     fn emitter_cdf_is_proportional_to_power_and_ends_at_one() {
         let packed = Packed::new(&builtin::neon_night()).unwrap();
         let e = &packed.emitters[..packed.emitter_count as usize];
