@@ -1,6 +1,5 @@
 //! The compute-shader path tracer: scene upload, render passes, read-back.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -48,6 +47,10 @@ mod features {
     pub const TRANSMISSION_MAPS: u32 = 1 << 12;
     pub const EMISSIVE_MAPS: u32 = 1 << 13;
 }
+/// Compiled pipelines kept for reuse, at most. Each holds lavapipe's machine code for the whole
+/// shader (tens of MiB), and a node that renders many kinds of scene would otherwise keep one for
+/// every feature set it ever met.
+const CACHED_PIPELINES: usize = 4;
 /// The one binding the shader writes: per-pixel running sums.
 const ACCUMULATION_BINDING: u32 = 6;
 /// Textures are addressed with 16-bit width and height in the shader.
@@ -296,9 +299,10 @@ pub struct Renderer {
     module: wgpu::ShaderModule,
     pipeline_layout: wgpu::PipelineLayout,
     layout: wgpu::BindGroupLayout,
-    /// One pipeline per combination of scene features, compiled when a scene first needs it
-    /// (at upload, so that render times are GPU work only).
-    pipelines: Mutex<HashMap<u32, wgpu::ComputePipeline>>,
+    /// Pipelines by scene features, least recently used first, compiled when a scene first
+    /// needs them (at upload, so that render times are GPU work only); `CACHED_PIPELINES` at
+    /// most.
+    pipelines: Mutex<Vec<(u32, wgpu::ComputePipeline)>>,
 }
 
 impl Renderer {
@@ -352,8 +356,11 @@ impl Renderer {
             .pipelines
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(p) = pipelines.get(&scene_features) {
-            return Ok(p.clone());
+        if let Some(i) = pipelines.iter().position(|(f, _)| *f == scene_features) {
+            let used = pipelines.remove(i);
+            let pipeline = used.1.clone();
+            pipelines.push(used);
+            return Ok(pipeline);
         }
         let device = &self.gpu.device;
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
@@ -361,7 +368,10 @@ impl Renderer {
         if let Some(e) = pollster::block_on(scope.pop()) {
             return Err(gpu_error("shader compilation", e));
         }
-        pipelines.insert(scene_features, compiled.clone());
+        if pipelines.len() == CACHED_PIPELINES {
+            pipelines.remove(0);
+        }
+        pipelines.push((scene_features, compiled.clone()));
         Ok(compiled)
     }
 
@@ -904,6 +914,51 @@ mod tests {
             features(&scene),
             GLASS | BASE_COLOR_MAPS | ALPHA | SINGLE_SIDED,
             "the first material is the textured ground"
+        );
+    }
+
+    #[test]
+    fn the_renderer_keeps_the_most_recently_used_pipelines_only() {
+        let renderer = Renderer::new(Gpu::open(None, None).unwrap()).unwrap();
+        let mut scenes: Vec<Scene> = Vec::new();
+        for sun in [false, true] {
+            for (double_sided, alpha_mode) in [
+                (true, AlphaMode::Opaque),
+                (false, AlphaMode::Opaque),
+                (true, AlphaMode::Blend),
+            ] {
+                let mut scene = builtin::material_spheres();
+                scene.materials[0].double_sided = double_sided;
+                scene.materials[0].alpha_mode = alpha_mode;
+                if !sun {
+                    scene.environment.sun = None;
+                }
+                scenes.push(scene);
+            }
+        }
+        let cached = |renderer: &Renderer| -> Vec<u32> {
+            let pipelines = renderer.pipelines.lock().unwrap();
+            pipelines.iter().map(|(features, _)| *features).collect()
+        };
+        let features: Vec<u32> = scenes
+            .iter()
+            .map(|s| renderer.upload(s).unwrap().features)
+            .collect();
+        assert_eq!(cached(&renderer), features[6 - CACHED_PIPELINES..]);
+        renderer.upload(&scenes[2]).unwrap();
+        let mut expected = vec![features[3], features[4], features[5], features[2]];
+        assert_eq!(
+            cached(&renderer),
+            expected,
+            "a reused pipeline becomes the most recent"
+        );
+        renderer.upload(&scenes[0]).unwrap();
+        expected.remove(0);
+        expected.push(features[0]);
+        assert_eq!(
+            cached(&renderer),
+            expected,
+            "the least recently used one goes"
         );
     }
 
