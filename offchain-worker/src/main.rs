@@ -53,13 +53,8 @@ impl SceneArgs {
 enum Command {
     /// Render a built-in scene or a glTF file to PNG (and optionally the linear float buffer).
     Render {
-        /// Built-in scene name (cornell-box, material-spheres, neon-night) or a .gltf/.glb path.
-        #[arg(long)]
-        scene: String,
-        #[arg(long, default_value_t = 512)]
-        width: u32,
-        #[arg(long, default_value_t = 512)]
-        height: u32,
+        #[command(flatten)]
+        frame: SceneArgs,
         /// Samples per pixel.
         #[arg(long, default_value_t = 64)]
         spp: u32,
@@ -214,9 +209,7 @@ fn run(cli: Cli) -> Result<ExitCode, WorkerError> {
             }
         }
         Command::Render {
-            scene,
-            width,
-            height,
+            frame,
             spp,
             seed,
             max_bounces,
@@ -225,12 +218,13 @@ fn run(cli: Cli) -> Result<ExitCode, WorkerError> {
             adapter,
             json,
         } => {
+            let (width, height) = (frame.width, frame.height);
             let settings = RenderSettings {
                 max_bounces,
                 ..RenderSettings::new(width, height, spp, seed)
             };
             settings.validate()?;
-            let scene = Scene::load(&scene, width as f32 / height.max(1) as f32)?;
+            let scene = frame.load()?;
             let renderer = Renderer::new(Gpu::open(adapter.as_deref(), None)?)?;
             let uploaded = renderer.upload(&scene)?;
             let bar = progress_bar(spp as u64, &scene.name);
