@@ -10,7 +10,9 @@ use crate::bvh::Bvh;
 use crate::error::WorkerError;
 use crate::frame::Frame;
 use crate::gpu::Gpu;
-use crate::scene::{Aabb, AlphaMode, Camera, Environment, Scene, Surface, TextureRef, Wrap};
+use crate::scene::{
+    Aabb, AlphaMode, Camera, Environment, Material, Scene, Surface, TextureRef, Wrap,
+};
 
 const SHADER: &str = include_str!("shaders/pathtrace.wgsl");
 const WORKGROUP_SIZE: u32 = 8;
@@ -23,17 +25,15 @@ const SAMPLES_PER_DISPATCH: u64 = 1 << 21;
 /// while 32 or 16 per pass give the right image, bit-identical to each other; 16 keeps a margin.
 const MAX_SAMPLES_PER_INVOCATION: u64 = 16;
 const NO_TEXTURE: u32 = u32::MAX;
-/// `GpuTriangle::flags`: the material has alpha (any ray may pass through), or is single-sided
-/// (camera rays pass through its back faces).
-const TRI_ALPHA: u32 = 1;
-const TRI_SINGLE_SIDED: u32 = 2;
-
 /// What a scene uses, the shader's override constant `SCENE_FEATURES` (same values as its
 /// `USES_*`). Each scene's pipeline is compiled without the code for what it lacks: lavapipe
 /// runs both sides of every branch under a lane mask, so code no pixel takes still costs time.
+/// `ALPHA` and `SINGLE_SIDED` are also `GpuTriangle::flags` (the shader's `TRI_ALPHA` and
+/// `TRI_SINGLE_SIDED`): the material has alpha (any ray may pass through), or is single-sided
+/// (camera rays pass through its back faces).
 mod features {
-    pub const ALPHA: u32 = super::TRI_ALPHA;
-    pub const SINGLE_SIDED: u32 = super::TRI_SINGLE_SIDED;
+    pub const ALPHA: u32 = 1;
+    pub const SINGLE_SIDED: u32 = 1 << 1;
     pub const EMITTERS: u32 = 1 << 2;
     pub const EMISSION: u32 = 1 << 3;
     pub const SUN: u32 = 1 << 4;
@@ -177,7 +177,7 @@ struct GpuTriangle {
     /// this triangle (0 when it is not a light), for multiple importance sampling.
     light_pdf_area: f32,
     p2: [f32; 3],
-    /// `TRI_ALPHA | TRI_SINGLE_SIDED`: hits on it are checked against the material.
+    /// `features::ALPHA | features::SINGLE_SIDED`: hits on it are checked against the material.
     flags: u32,
 }
 
@@ -604,6 +604,12 @@ impl Renderer {
     }
 }
 
+/// `GpuTriangle::flags` of a triangle of material `m`, also the features it brings.
+fn surface_flags(m: &Material) -> u32 {
+    let alpha = m.alpha_mode != AlphaMode::Opaque;
+    (alpha as u32 * features::ALPHA) | (!m.double_sided as u32 * features::SINGLE_SIDED)
+}
+
 /// What `scene` uses (see `features`), over the materials its triangles use.
 fn scene_features(scene: &Scene, emitter_count: u32) -> u32 {
     use features::*;
@@ -633,12 +639,7 @@ fn scene_features(scene: &Scene, emitter_count: u32) -> u32 {
             Surface::Standard { transmission, .. } if transmission > 0.0 => all |= TRANSMISSION,
             Surface::Standard { .. } => {}
         }
-        if m.alpha_mode != AlphaMode::Opaque {
-            all |= ALPHA;
-        }
-        if !m.double_sided {
-            all |= SINGLE_SIDED;
-        }
+        all |= surface_flags(m);
         if m.emission.iter().any(|&e| e > 0.0) {
             all |= EMISSION;
         }
@@ -683,11 +684,7 @@ impl Packed {
                 p1: t.positions[1].to_array(),
                 light_pdf_area: 0.0,
                 p2: t.positions[2].to_array(),
-                flags: {
-                    let m = &scene.materials[t.material as usize];
-                    let alpha = m.alpha_mode != AlphaMode::Opaque;
-                    (alpha as u32 * TRI_ALPHA) | (!m.double_sided as u32 * TRI_SINGLE_SIDED)
-                },
+                flags: surface_flags(&scene.materials[t.material as usize]),
             })
             .collect();
         let shading = ordered
@@ -891,6 +888,31 @@ mod tests {
         assert_eq!(size_of::<GpuMaterial>(), 304);
         assert_eq!(size_of::<GpuEmitter>(), 16);
         assert_eq!(size_of::<Params>(), 10 * 16 + 64 * 16);
+    }
+
+    #[test]
+    fn scene_features_have_the_shaders_values() {
+        use features::*;
+        let expected = [
+            ("ALPHA", ALPHA),
+            ("SINGLE_SIDED", SINGLE_SIDED),
+            ("EMITTERS", EMITTERS),
+            ("EMISSION", EMISSION),
+            ("SUN", SUN),
+            ("GLASS", GLASS),
+            ("TRANSMISSION", TRANSMISSION),
+            ("VERTEX_COLORS", VERTEX_COLORS),
+            ("UV1", UV1),
+            ("BASE_COLOR_MAPS", BASE_COLOR_MAPS),
+            ("METALLIC_ROUGHNESS_MAPS", METALLIC_ROUGHNESS_MAPS),
+            ("NORMAL_MAPS", NORMAL_MAPS),
+            ("TRANSMISSION_MAPS", TRANSMISSION_MAPS),
+            ("EMISSIVE_MAPS", EMISSIVE_MAPS),
+        ];
+        for (name, value) in expected {
+            let line = format!("const USES_{name}: u32 = {value}u;");
+            assert!(SHADER.contains(&line), "the shader lacks `{line}`");
+        }
     }
 
     #[test]
