@@ -147,16 +147,19 @@ const RAY_OFFSET: f32 = 1e-4;
 const STACK_SIZE: u32 = 64u;
 // Invocations per workgroup side (render.rs: WORKGROUP_SIZE).
 const WORKGROUP_SIDE: u32 = 8u;
-// Per-channel caps on one sample's radiance and on each contribution of indirect light (as
-// Cycles' "clamp indirect"): tame fireflies from rare glossy and caustic paths, at the cost of
-// a little energy on them.
+// A per-channel cap on one sample's radiance, and Cycles' "clamp indirect" (its setting 8) on
+// each contribution of indirect light: tame fireflies from rare glossy and caustic paths, at the
+// cost of a little energy on them.
 const SAMPLE_CLAMP: f32 = 32.0;
 const INDIRECT_CLAMP: f32 = 8.0;
 
 // Light is indirect, as Cycles counts it, once it has scattered off two surfaces or more before
-// reaching the camera: a light seen in a mirror is still direct light.
+// reaching the camera (a light seen in a mirror is still direct light). Cycles' rule: an
+// indirect contribution whose channels average more than the cap is scaled down to it.
 fn clamp_indirect(contribution: vec3f, scattering_surfaces: u32) -> vec3f {
-    return select(contribution, min(contribution, vec3f(INDIRECT_CLAMP)), scattering_surfaces > 1u);
+    let limit = 3.0 * INDIRECT_CLAMP;
+    let sum = contribution.x + contribution.y + contribution.z;
+    return contribution * select(1.0, limit / sum, scattering_surfaces > 1u && sum > limit);
 }
 
 var<private> rng_state: u32;
@@ -515,6 +518,29 @@ fn schlick(cos_theta: f32, f0: vec3f) -> vec3f {
     return f0 + (vec3f(1.0) - f0) * pow5(1.0 - cos_theta);
 }
 
+// The exact Fresnel reflectance of a dielectric interface with relative index of refraction
+// `eta` (transmitted side over incident side); 1 under total internal reflection.
+fn fresnel_dielectric(cos_theta: f32, eta: f32) -> f32 {
+    let c = abs(cos_theta);
+    let g2 = eta * eta - 1.0 + c * c;
+    if (g2 <= 0.0) {
+        return 1.0;
+    }
+    let g = sqrt(g2);
+    let a = (g - c) / (g + c);
+    let b = (c * (g + c) - 1.0) / (c * (g - c) + 1.0);
+    return 0.5 * a * a * (1.0 + b * b);
+}
+
+// The specular layer's Fresnel as Cycles' Principled BSDF (v1) has it: the dielectric Fresnel of
+// `ior`, rescaled to run from `f0` (base colour for metal) at normal incidence to white.
+fn principled_fresnel(cos_theta: f32, f0: vec3f, ior: f32) -> vec3f {
+    let r = (ior - 1.0) / (ior + 1.0);
+    let dielectric_f0 = r * r;
+    let toward_white = clamp((fresnel_dielectric(cos_theta, ior) - dielectric_f0) / (1.0 - dielectric_f0), 0.0, 1.0);
+    return mix(f0, vec3f(1.0), toward_white);
+}
+
 // GGX (Trowbridge–Reitz) normal distribution.
 fn ggx_d(cos_h: f32, alpha: f32) -> f32 {
     let a2 = alpha * alpha;
@@ -556,6 +582,7 @@ struct Bsdf {
     roughness: f32,
     diffuse_weight: f32,
     transmission_weight: f32,
+    ior: f32,
     // Relative index of refraction across the surface along the ray (outside → inside).
     eta: f32,
     p_diffuse: f32,
@@ -579,6 +606,7 @@ fn make_bsdf(n: vec3f, wo: vec3f, albedo: vec3f, metallic: f32, roughness: f32, 
         roughness,
         diffuse_weight,
         transmission_weight,
+        ior,
         select(ior, 1.0 / ior, front),
         diffuse / total,
         specular / total,
@@ -595,7 +623,7 @@ fn eval_bsdf(b: Bsdf, wo: vec3f, wi: vec3f) -> vec4f {
     let h = normalize(wo + wi);
     let d = ggx_d(max(dot(b.n, h), 0.0), b.alpha);
     let g1_o = smith_g1(cos_o, b.alpha);
-    let specular = schlick(max(dot(wo, h), 0.0), b.f0) * (d * g1_o * smith_g1(cos_i, b.alpha) / (4.0 * cos_o));
+    let specular = principled_fresnel(dot(wi, h), b.f0, b.ior) * (d * g1_o * smith_g1(cos_i, b.alpha) / (4.0 * cos_o));
     // Burley's diffuse with its roughness-dependent retro-reflection, as Cycles' Principled
     // BSDF (v1) has it: brighter than Lambert towards grazing angles on rough surfaces.
     let h_dot_i = dot(h, wi);
@@ -686,11 +714,6 @@ fn direct_light(p: vec3f, wo: vec3f, b: Bsdf, geo_n: vec3f) -> vec3f {
     return l;
 }
 
-fn fresnel_schlick_scalar(cos_theta: f32, r0: f32) -> f32 {
-    let m = 1.0 - cos_theta;
-    return r0 + (1.0 - r0) * m * m * m * m * m;
-}
-
 // The shading normal at a hit, facing the side the ray came from: interpolated, then bent by
 // the normal map (tangent frame from the vertex tangents, bitangent sign in w).
 fn shading_normal(index: u32, material: u32, a: Attributes, w: f32, b1: f32, b2: f32, geo: vec3f) -> vec3f {
@@ -726,7 +749,9 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
     // lobes, where emission found by the ray counts in full (light sampling could not have
     // found that path).
     var last_pdf = 0.0;
-    for (var bounce = 0u; bounce < params.max_bounces; bounce++) {
+    // Bounces as Cycles counts them: the camera's hit and `max_bounces` more scatter light, then
+    // the ray scattered last adds the emission it finds.
+    for (var bounce = 0u; bounce <= params.max_bounces + 1u; bounce++) {
         let hit = trace_visible(origin, dir, FAR, false, bounce == 0u);
         if (hit.tri == NO_TEXTURE) {
             total += clamp_indirect(throughput * sky(dir), bounce);
@@ -749,6 +774,18 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
             }
             total += clamp_indirect(throughput * le * mis, bounce);
         }
+        if (bounce > params.max_bounces) {
+            break;
+        }
+        // Russian roulette as Cycles plays it: from the second hit on, a path goes on with the
+        // square root of its largest throughput channel as probability.
+        if (bounce > 0u) {
+            let survive = min(sqrt(max(throughput.x, max(throughput.y, throughput.z))), 1.0);
+            if (rand() >= survive) {
+                break;
+            }
+            throughput /= survive;
+        }
         var albedo = materials[material].base_color.rgb * a.color.rgb;
         if (uses(USES_BASE_COLOR_MAPS) && materials[material].base_tex.offset != NO_TEXTURE) {
             albedo *= sample_texture(materials[material].base_tex, a).rgb;
@@ -758,9 +795,7 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
             n = select(-n, n, front);
             let eta = select(materials[material].ior, 1.0 / materials[material].ior, front);
             let cos_i = min(-dot(dir, n), 1.0);
-            let sin2_t = eta * eta * (1.0 - cos_i * cos_i);
-            let r0 = (1.0 - materials[material].ior) / (1.0 + materials[material].ior);
-            if (sin2_t > 1.0 || rand() < fresnel_schlick_scalar(cos_i, r0 * r0)) {
+            if (rand() < fresnel_dielectric(cos_i, 1.0 / eta)) {
                 dir = reflect(dir, n);
                 origin = p + geo_n * RAY_OFFSET;
             } else {
@@ -802,13 +837,6 @@ fn radiance(camera_origin: vec3f, camera_dir: vec3f) -> vec3f {
             throughput *= sampled.weight;
             last_pdf = sampled.pdf;
             origin = p + select(geo_n, -geo_n, below) * RAY_OFFSET;
-        }
-        if (bounce >= 3u) {
-            let survive = clamp(max(throughput.x, max(throughput.y, throughput.z)), 0.05, 0.95);
-            if (rand() >= survive) {
-                break;
-            }
-            throughput /= survive;
         }
     }
     return total;
