@@ -60,6 +60,7 @@ enum Command {
         spp: u32,
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Bounces after the camera's hit, as Cycles' "total bounces".
         #[arg(long, default_value_t = RenderSettings::DEFAULT_MAX_BOUNCES)]
         max_bounces: u32,
         /// 8-bit sRGB PNG output.

@@ -100,6 +100,8 @@ pub struct RenderSettings {
     pub height: u32,
     pub samples_per_pixel: u32,
     pub seed: u64,
+    /// Scattering surfaces after the camera's hit, as Cycles counts its "total bounces" (the ray
+    /// leaving the last one still adds the emission it finds).
     pub max_bounces: u32,
     /// Render only this part of the frame (the same pixels as a full render would give, on
     /// the same adapter); `None` for the whole frame.

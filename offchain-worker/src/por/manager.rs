@@ -37,10 +37,11 @@ const DEPTH_SAMPLES_PER_PIXEL: u32 = 4;
 /// Noise quads sit at this fraction of the nearest surface depth behind them.
 const DEPTH_FRACTION: f32 = 0.5;
 /// The pre-render only ranks candidates by how busy their surroundings are: one sample with one
-/// indirect bounce shows edges, textures and shadows, and keeps the manager's cost per job a
-/// small share of the job's render (about 2 / (spp × mean path length)).
+/// indirect bounce (Cycles' count: `max_bounces` 1) shows edges, textures and shadows, and keeps
+/// the manager's cost per job a small share of the job's render (about 2 / (spp × mean path
+/// length)).
 const PRERENDER_SPP: u32 = 1;
-const PRERENDER_BOUNCES: u32 = 2;
+const PRERENDER_BOUNCES: u32 = 1;
 const NOISE_STREAM_TAG: &[u8; 8] = b"IFXNOISE";
 
 /// Pseudo-random stream HMAC-SHA256(secret, tag ‖ job id ‖ counter): without the secret, the
