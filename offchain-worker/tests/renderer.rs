@@ -2,9 +2,11 @@
 
 mod support;
 
+use glam::Vec3;
 use inferix_worker::compare;
 use inferix_worker::scene::builtin::NAMES;
-use inferix_worker::{Gpu, PixelRect, RenderSettings, Renderer, WorkerError};
+use inferix_worker::scene::{Camera, Environment, Material, Triangle};
+use inferix_worker::{Gpu, PixelRect, RenderSettings, Renderer, Scene, WorkerError};
 use support::*;
 
 const GOLDEN_WIDTH: u32 = 96;
@@ -170,6 +172,78 @@ fn empty_scene_shows_only_the_environment() {
     let frame = render(&scene, &RenderSettings::new(16, 16, 2, 1));
     // Upper half looks at the sky, lower half at the ground colour: both non-black.
     assert!(frame.linear_rgb.iter().all(|&v| v > 0.1));
+}
+
+/// A wall in view that light reaches only after one bounce: the lamp sits behind the camera, a
+/// screen hides it from the wall, and a side wall sees both.
+fn one_bounce_room() -> Scene {
+    let quad = |corner: Vec3, u: Vec3, v: Vec3, material: u32| {
+        [
+            Triangle::flat([corner, corner + u, corner + u + v], material),
+            Triangle::flat([corner, corner + u + v, corner + v], material),
+        ]
+    };
+    let (lamp, white) = (0, 1);
+    let triangles = [
+        // The wall in view, 2 m in front of the camera.
+        quad(
+            Vec3::new(-1.0, -1.0, -2.0),
+            2.0 * Vec3::X,
+            2.0 * Vec3::Y,
+            white,
+        ),
+        // The side wall, at x = 3 from behind the lamp to past the wall in view.
+        quad(
+            Vec3::new(3.0, -3.0, -3.0),
+            5.0 * Vec3::Z,
+            6.0 * Vec3::Y,
+            white,
+        ),
+        // The screen, behind the camera, between the lamp and the wall in view.
+        quad(
+            Vec3::new(-1.0, -3.0, 0.5),
+            2.0 * Vec3::X,
+            6.0 * Vec3::Y,
+            white,
+        ),
+        quad(
+            Vec3::new(-0.1, -0.1, 1.0),
+            0.2 * Vec3::X,
+            0.2 * Vec3::Y,
+            lamp,
+        ),
+    ]
+    .concat();
+    Scene {
+        name: "one-bounce-room".into(),
+        triangles,
+        materials: vec![Material::emissive([2000.0; 3]), Material::diffuse([0.8; 3])],
+        textures: Vec::new(),
+        camera: Camera::look_at(Vec3::ZERO, -Vec3::Z, Vec3::Y, 30.0),
+        environment: Environment::black(),
+    }
+}
+
+#[test]
+fn max_bounces_counts_the_surfaces_after_the_camera_hit_as_cycles_does() {
+    // Cycles' "total bounces" 1 is direct light plus one indirect bounce; the wall in view gets
+    // only indirect light, which a count that stopped at the camera's hit would leave black.
+    let room = one_bounce_room();
+    let mean = |max_bounces: u32| {
+        let settings = RenderSettings {
+            max_bounces,
+            ..RenderSettings::new(16, 16, 64, 1)
+        };
+        let frame = render(&room, &settings);
+        frame.linear_rgb.iter().sum::<f32>() / frame.linear_rgb.len() as f32
+    };
+    let (one, eight) = (mean(1), mean(8));
+    eprintln!("wall in view: {one:.4} at 1 bounce, {eight:.4} at 8");
+    assert!(one > 0.01, "{one}");
+    assert!(
+        eight >= one,
+        "more bounces only add light: {one} then {eight}"
+    );
 }
 
 #[test]
