@@ -76,8 +76,10 @@ async fn two_replicas_never_lease_a_job_twice_and_one_crashing_loses_nothing() {
         })
     };
     tokio::time::sleep(Duration::from_secs(1)).await;
+    // 8 spp: at 2 spp PoR's noise test rejected about one honest 128×96 job in 100 (por-eval,
+    // both the current and the previous renderer), which would bar the only worker.
     let mut jobs = vec![
-        net.submit("cornell-box", 128, 96, 2)
+        net.submit("cornell-box", 128, 96, 8)
             .await
             .expect("queued")
             .job_id,
@@ -100,7 +102,7 @@ async fn two_replicas_never_lease_a_job_twice_and_one_crashing_loses_nothing() {
             let job = net
                 .customer
                 .at(&replicas[1])
-                .submit(&uploaded.scene, 128, 96, 2)
+                .submit(&uploaded.scene, 128, 96, 8)
                 .await
                 .expect("a job on the upload at the other replica");
             jobs.push(job.job_id);
@@ -119,7 +121,7 @@ async fn two_replicas_never_lease_a_job_twice_and_one_crashing_loses_nothing() {
         let customer = net.customer.at(&replicas[i % 2]);
         jobs.push(
             customer
-                .submit("cornell-box", 128, 96, 2)
+                .submit("cornell-box", 128, 96, 8)
                 .await
                 .expect("queued")
                 .job_id,

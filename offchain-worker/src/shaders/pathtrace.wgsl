@@ -672,9 +672,10 @@ fn sample_bsdf(b: Bsdf, wo: vec3f) -> BsdfSample {
         return BsdfSample(wi, vec3f(b.transmission_weight * g / p_transmission), 0.0, false);
     }
     let wi = normalize(refracted);
-    let unreflected = vec3f(1.0) - schlick(dot(wo, h), b.f0);
+    // What the interface does not reflect, by the exact dielectric Fresnel (as Cycles' glass).
+    let unreflected = 1.0 - fresnel_dielectric(dot(wo, h), 1.0 / b.eta);
     let g = smith_g1(abs(dot(b.n, wi)), b.alpha);
-    return BsdfSample(wi, b.albedo * unreflected * (b.transmission_weight * g / p_transmission), 0.0, true);
+    return BsdfSample(wi, b.albedo * (unreflected * b.transmission_weight * g / p_transmission), 0.0, true);
 }
 
 // Radiance from the emitters and the sun reflected towards `wo` (next-event estimation, the
