@@ -532,12 +532,17 @@ fn fresnel_dielectric(cos_theta: f32, eta: f32) -> f32 {
     return 0.5 * a * a * (1.0 + b * b);
 }
 
+// A dielectric's reflectance at normal incidence.
+fn dielectric_f0(ior: f32) -> f32 {
+    let r = (ior - 1.0) / (ior + 1.0);
+    return r * r;
+}
+
 // The specular layer's Fresnel as Cycles' Principled BSDF (v1) has it: the dielectric Fresnel of
 // `ior`, rescaled to run from `f0` (base colour for metal) at normal incidence to white.
 fn principled_fresnel(cos_theta: f32, f0: vec3f, ior: f32) -> vec3f {
-    let r = (ior - 1.0) / (ior + 1.0);
-    let dielectric_f0 = r * r;
-    let toward_white = clamp((fresnel_dielectric(cos_theta, ior) - dielectric_f0) / (1.0 - dielectric_f0), 0.0, 1.0);
+    let normal_incidence = dielectric_f0(ior);
+    let toward_white = clamp((fresnel_dielectric(cos_theta, ior) - normal_incidence) / (1.0 - normal_incidence), 0.0, 1.0);
     return mix(f0, vec3f(1.0), toward_white);
 }
 
@@ -590,8 +595,7 @@ struct Bsdf {
 }
 
 fn make_bsdf(n: vec3f, wo: vec3f, albedo: vec3f, metallic: f32, roughness: f32, ior: f32, transmission: f32, front: bool) -> Bsdf {
-    let r = (ior - 1.0) / (ior + 1.0);
-    let f0 = mix(vec3f(r * r), albedo, metallic);
+    let f0 = mix(vec3f(dielectric_f0(ior)), albedo, metallic);
     let diffuse_weight = (1.0 - metallic) * (1.0 - transmission);
     let transmission_weight = (1.0 - metallic) * transmission;
     let specular = max(luminance(schlick(dot(n, wo), f0)), 0.02);
